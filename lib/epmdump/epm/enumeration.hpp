@@ -1,0 +1,55 @@
+#pragma once
+// The result of enumerating one endpoint mapper: live, replayed from a capture, or read from a dump.
+#include <epmdump/epm/endpoint.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace epmdump::epm {
+
+enum class enumeration_status : std::uint8_t
+{
+    ok,         // the server said it was done
+    incomplete, // entries were gathered, then something stopped us (reason in error)
+    error,      // nothing usable
+};
+
+struct enumeration_error
+{
+    std::string kind;    // stable machine word: "refused", "timeout", "bind_rejected", "fault", ...
+    std::string message; // one human line
+    friend bool operator==(const enumeration_error&, const enumeration_error&) = default;
+};
+
+// Where a replayed conversation came from.
+struct capture_origin
+{
+    std::string file;
+    std::string client;
+    std::uint16_t client_port = 0;
+    std::string server;
+    std::uint16_t server_port = 0;
+    double first_timestamp = 0; // seconds since the epoch
+    double last_timestamp = 0;
+    std::uint64_t frames = 0;
+    bool complete = true;       // no gap in either direction
+    bool encrypted = false;     // stubs sealed (auth level privacy): nothing decodable
+};
+
+struct enumeration
+{
+    std::string target;        // as the user gave it, or the capture file
+    std::string address;       // the IP we connected to (or the server's in a capture)
+    std::uint16_t port = 135;
+    enumeration_status status = enumeration_status::ok;
+    std::optional<enumeration_error> error;
+    double elapsed_ms = 0;
+    std::vector<endpoint_entry> entries;
+    std::optional<capture_origin> origin; // set by replay only
+};
+
+std::string_view to_string(enumeration_status s) noexcept;
+
+} // namespace epmdump::epm

@@ -1,0 +1,166 @@
+#include <epmdump/ndr/reader.hpp>
+
+#include <array>
+
+namespace epmdump::ndr {
+
+namespace {
+template <class T>
+T load(std::span<const std::byte> bytes, byte_order order) noexcept
+{
+    T value = 0;
+    if (order == byte_order::little)
+        for (std::size_t i = bytes.size(); i-- > 0;) value = static_cast<T>((value << 8) | std::to_integer<T>(bytes[i]));
+    else
+        for (auto b : bytes) value = static_cast<T>((value << 8) | std::to_integer<T>(b));
+    return value;
+}
+} // namespace
+
+result<void> reader::align(std::size_t n) noexcept
+{
+    const std::size_t pad = (n - pos_ % n) % n;
+    if (pad > remaining()) return error(codec_errc::truncated, "alignment padding");
+    pos_ += pad;
+    return {};
+}
+
+result<void> reader::skip(std::size_t n) noexcept
+{
+    if (n > remaining()) return error(codec_errc::truncated);
+    pos_ += n;
+    return {};
+}
+
+result<std::span<const std::byte>> reader::bytes(std::size_t n) noexcept
+{
+    if (n > remaining()) return error(codec_errc::truncated);
+    auto out = data_.subspan(pos_, n);
+    pos_ += n;
+    return out;
+}
+
+result<std::uint8_t> reader::u8() noexcept
+{
+    if (remaining() < 1) return error(codec_errc::truncated);
+    return std::to_integer<std::uint8_t>(data_[pos_++]);
+}
+
+#define EPMDUMP_NDR_INT(NAME, TYPE)                                                                        \
+    result<TYPE> reader::NAME() noexcept                                                                   \
+    {                                                                                                      \
+        if (auto r = align(sizeof(TYPE)); !r) return r.error();                                            \
+        auto b = bytes(sizeof(TYPE));                                                                      \
+        if (!b) return b.error();                                                                          \
+        return load<TYPE>(*b, rep_.integer);                                                               \
+    }
+EPMDUMP_NDR_INT(u16, std::uint16_t)
+EPMDUMP_NDR_INT(u32, std::uint32_t)
+EPMDUMP_NDR_INT(u64, std::uint64_t)
+#undef EPMDUMP_NDR_INT
+
+result<uuid> reader::guid() noexcept
+{
+    if (auto r = align(4); !r) return r.error();
+    auto b = bytes(16);
+    if (!b) return b.error();
+    const auto time_low = load<std::uint32_t>(b->subspan(0, 4), rep_.integer);
+    const auto time_mid = load<std::uint16_t>(b->subspan(4, 2), rep_.integer);
+    const auto time_hi = load<std::uint16_t>(b->subspan(6, 2), rep_.integer);
+    uuid value{};
+    value.data[0] = static_cast<std::uint8_t>(time_low >> 24);
+    value.data[1] = static_cast<std::uint8_t>(time_low >> 16);
+    value.data[2] = static_cast<std::uint8_t>(time_low >> 8);
+    value.data[3] = static_cast<std::uint8_t>(time_low);
+    value.data[4] = static_cast<std::uint8_t>(time_mid >> 8);
+    value.data[5] = static_cast<std::uint8_t>(time_mid);
+    value.data[6] = static_cast<std::uint8_t>(time_hi >> 8);
+    value.data[7] = static_cast<std::uint8_t>(time_hi);
+    for (std::size_t i = 8; i < 16; ++i) value.data[i] = std::to_integer<std::uint8_t>((*b)[i]);
+    return value;
+}
+
+result<std::uint64_t> reader::count() noexcept
+{
+    if (syntax_ == transfer_syntax::ndr64) return u64();
+    auto v = u32();
+    if (!v) return v.error();
+    return std::uint64_t{*v};
+}
+
+result<std::uint64_t> reader::pointer() noexcept { return count(); }
+
+result<std::string> reader::varying_string(std::size_t max_chars) noexcept
+{
+    auto offset = count();
+    if (!offset) return offset.error();
+    const std::size_t at = this->offset();
+    auto actual = count();
+    if (!actual) return actual.error();
+    if (*offset != 0) return codec_error{codec_errc::bad_value, at - 4, "varying string offset"};
+    if (*actual > max_chars) return codec_error{codec_errc::limit_exceeded, at, "varying string length"};
+    auto chars = bytes(static_cast<std::size_t>(*actual));
+    if (!chars) return chars.error();
+    std::string text;
+    text.reserve(chars->size());
+    for (auto c : *chars)
+    {
+        const auto v = std::to_integer<std::uint8_t>(c);
+        if (v == 0) break; // the NUL (and anything a sloppy server put after it) is not text
+        text.push_back(rep_.character == char_set::ebcdic ? ebcdic_to_ascii(v) : static_cast<char>(v));
+    }
+    return text;
+}
+
+namespace {
+// Code page 037, 0x40..0xFF -> ASCII; 0 where no ASCII counterpart exists.
+constexpr std::array<char, 192> ebcdic_high = [] {
+    std::array<char, 192> t{};
+    auto set = [&t](int e, char a) { t[static_cast<std::size_t>(e - 0x40)] = a; };
+    set(0x40, ' ');
+    const char* p1 = ".<(+|";
+    for (int i = 0; i < 5; ++i) set(0x4B + i, p1[i]);
+    set(0x50, '&');
+    const char* p2 = "!$*);";
+    for (int i = 0; i < 5; ++i) set(0x5A + i, p2[i]);
+    set(0x60, '-');
+    set(0x61, '/');
+    const char* p3 = ",%_>?";
+    for (int i = 0; i < 5; ++i) set(0x6B + i, p3[i]);
+    set(0x79, '`');
+    const char* p4 = ":#@'=\"";
+    for (int i = 0; i < 6; ++i) set(0x7A + i, p4[i]);
+    for (int i = 0; i < 9; ++i) set(0x81 + i, static_cast<char>('a' + i));
+    for (int i = 0; i < 9; ++i) set(0x91 + i, static_cast<char>('j' + i));
+    set(0xA1, '~');
+    for (int i = 0; i < 8; ++i) set(0xA2 + i, static_cast<char>('s' + i));
+    set(0xB0, '^');
+    set(0xBA, '[');
+    set(0xBB, ']');
+    set(0xC0, '{');
+    for (int i = 0; i < 9; ++i) set(0xC1 + i, static_cast<char>('A' + i));
+    set(0xD0, '}');
+    for (int i = 0; i < 9; ++i) set(0xD1 + i, static_cast<char>('J' + i));
+    set(0xE0, '\\');
+    for (int i = 0; i < 8; ++i) set(0xE2 + i, static_cast<char>('S' + i));
+    for (int i = 0; i < 10; ++i) set(0xF0 + i, static_cast<char>('0' + i));
+    return t;
+}();
+} // namespace
+
+char ebcdic_to_ascii(std::uint8_t c) noexcept
+{
+    if (c < 0x40) return c == 0 ? '\0' : '?';
+    const char a = ebcdic_high[c - 0x40];
+    return a ? a : '?';
+}
+
+std::uint8_t ascii_to_ebcdic(char c) noexcept
+{
+    if (c == '\0') return 0;
+    for (std::size_t i = 0; i < ebcdic_high.size(); ++i)
+        if (ebcdic_high[i] == c) return static_cast<std::uint8_t>(i + 0x40);
+    return 0x6F; // '?'
+}
+
+} // namespace epmdump::ndr
