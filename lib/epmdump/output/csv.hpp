@@ -1,0 +1,21 @@
+#pragma once
+// CSV (RFC 4180, CRLF line ends), one row per entry; an enumeration without entries still gets
+// one row so failed targets show. Server strings are sanitised, then any cell a spreadsheet would
+// evaluate (leading '=', '+', '-', '@', TAB, CR) gets a leading apostrophe.
+#include <epmdump/epm/enumeration.hpp>
+#include <epmdump/output/format.hpp>
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+namespace epmdump::output {
+
+// target,address,port,status,error,object,interface,version,name,annotation,protseq,host,endpoint,binding,ping
+void write_csv_header(std::ostream& out);
+void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_options& options = {});
+
+// One cell: sanitised, formula-neutralised, quoted when it holds '"', ',', CR or LF.
+std::string csv_cell(std::string_view raw);
+
+} // namespace epmdump::output

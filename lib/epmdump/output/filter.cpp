@@ -1,0 +1,76 @@
+#include <epmdump/output/filter.hpp>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace epmdump::output {
+
+std::optional<std::string> canonical_protseq(std::string_view name)
+{
+    if (name.empty() || name.size() > 64) return std::nullopt;
+    std::string lower;
+    lower.reserve(name.size());
+    for (char c : name)
+    {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        if (!ok) return std::nullopt;
+        lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 8> aliases{{
+        {"tcp", "ncacn_ip_tcp"},
+        {"udp", "ncadg_ip_udp"},
+        {"np", "ncacn_np"},
+        {"smb", "ncacn_np"},
+        {"pipe", "ncacn_np"},
+        {"lrpc", "ncalrpc"},
+        {"local", "ncalrpc"},
+        {"http", "ncacn_http"},
+    }};
+    for (const auto& [alias, full] : aliases)
+        if (lower == alias) return std::string(full);
+    return lower;
+}
+
+bool entry_filter::add_interface(std::string_view text)
+{
+    const auto id = parse_uuid(text);
+    if (!id) return false;
+    interfaces.push_back(*id);
+    return true;
+}
+
+bool entry_filter::add_protseq(std::string_view text)
+{
+    auto name = canonical_protseq(text);
+    if (!name) return false;
+    protseqs.push_back(std::move(*name));
+    return true;
+}
+
+bool entry_filter::matches(const epm::endpoint_entry& entry) const noexcept
+{
+    if (!interfaces.empty() &&
+        std::find(interfaces.begin(), interfaces.end(), entry.interface.id) == interfaces.end())
+        return false;
+    if (!protseqs.empty() && std::find(protseqs.begin(), protseqs.end(), entry.where.protseq) == protseqs.end())
+        return false;
+    return true;
+}
+
+epm::enumeration filtered(const epm::enumeration& e, const entry_filter& filter)
+{
+    epm::enumeration copy;
+    copy.target = e.target;
+    copy.address = e.address;
+    copy.port = e.port;
+    copy.status = e.status;
+    copy.error = e.error;
+    copy.elapsed_ms = e.elapsed_ms;
+    copy.origin = e.origin;
+    for (const auto& entry : e.entries)
+        if (filter.matches(entry)) copy.entries.push_back(entry);
+    return copy;
+}
+
+} // namespace epmdump::output

@@ -1,0 +1,33 @@
+#include <epmdump/output/format.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace epmdump::output {
+
+std::optional<format> parse_format(std::string_view name) noexcept
+{
+    std::string lower(name.size(), '\0');
+    std::transform(name.begin(), name.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "rpcdump") return format::rpcdump;
+    if (lower == "impacket") return format::impacket;
+    if (lower == "json" || lower == "jsonl") return format::json;
+    if (lower == "csv") return format::csv;
+    return std::nullopt;
+}
+
+std::string_view to_string(format f) noexcept
+{
+    switch (f)
+    {
+    case format::rpcdump: return "rpcdump";
+    case format::impacket: return "impacket";
+    case format::json: return "json";
+    case format::csv: return "csv";
+    }
+    return "rpcdump";
+}
+
+} // namespace epmdump::output

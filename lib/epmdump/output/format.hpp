@@ -1,0 +1,33 @@
+#pragma once
+// The output formats and the knobs every writer takes.
+#include <epmdump/output/filter.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace epmdump::output {
+
+enum class format : std::uint8_t
+{
+    rpcdump,  // Windows rpcdump.exe layout (KB 926210): sections per protocol sequence
+    impacket, // impacket rpcdump.py layout: grouped by interface
+    json,     // JSON Lines, one object per enumeration (SCHEMA.md)
+    csv,      // RFC 4180, one row per entry
+};
+
+// "rpcdump", "impacket", "json" (also "jsonl"), "csv"; case-insensitive. nullopt otherwise.
+std::optional<format> parse_format(std::string_view name) noexcept;
+std::string_view to_string(format f) noexcept;
+
+struct format_options
+{
+    // rpcdump: a "# target: ..." line before each enumeration. The writer adds it anyway for a
+    // failed enumeration and for every enumeration after the first, so targets never merge.
+    bool target_headers = false;
+    bool json_towers = false; // json: add each entry's "tower" as hex
+    bool csv_header = true;   // csv: the header row (once, from writer::begin)
+    entry_filter filter;      // entries that fail it are not written
+};
+
+} // namespace epmdump::output

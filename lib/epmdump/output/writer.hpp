@@ -1,0 +1,40 @@
+#pragma once
+// One entry point for the CLI: results are written as each target finishes.
+#include <epmdump/epm/enumeration.hpp>
+#include <epmdump/output/format.hpp>
+
+#include <cstddef>
+#include <iosfwd>
+#include <span>
+
+namespace epmdump::output {
+
+class writer
+{
+public:
+    writer(std::ostream& out, format f, format_options options = {});
+
+    // CSV header row (once). write() calls it if nobody did.
+    void begin();
+    // One enumeration, filtered by options.filter, then flushed so a slow scan shows progress.
+    void write(const epm::enumeration& e);
+    // Flushes; nothing else to close in any format.
+    void end();
+
+    std::size_t enumerations_written() const noexcept { return written_; }
+    format output_format() const noexcept { return format_; }
+    const format_options& options() const noexcept { return options_; }
+
+private:
+    std::ostream& out_;
+    format format_;
+    format_options options_;
+    bool begun_ = false;
+    std::size_t written_ = 0;
+};
+
+// begin, write each, end.
+void write_all(std::ostream& out, format f, std::span<const epm::enumeration> enumerations,
+               const format_options& options = {});
+
+} // namespace epmdump::output
