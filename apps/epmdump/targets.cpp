@@ -1,0 +1,390 @@
+#include "targets.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace epmdump::app {
+
+namespace {
+
+namespace ip = boost::asio::ip;
+
+std::optional<std::uint16_t> parse_port(std::string_view text)
+{
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value == 0 || value > 65535)
+        return std::nullopt;
+    return static_cast<std::uint16_t>(value);
+}
+
+std::optional<unsigned> parse_small(std::string_view text, unsigned max)
+{
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value > max) return std::nullopt;
+    return value;
+}
+
+struct address
+{
+    bool v6 = false;
+    std::array<std::uint8_t, 16> bytes{};
+    bool scoped = false; // fe80::1%eth0 keeps its text (a zone cannot be part of a block)
+};
+
+std::optional<address> parse_address(std::string_view text)
+{
+    boost::system::error_code ec;
+    const std::string s(text);
+    if (text.find(':') == std::string_view::npos)
+    {
+        auto v4 = ip::make_address_v4(s, ec);
+        if (ec) return std::nullopt;
+        address a;
+        auto b = v4.to_bytes();
+        std::copy(b.begin(), b.end(), a.bytes.begin());
+        return a;
+    }
+    auto v6 = ip::make_address_v6(s, ec);
+    if (ec) return std::nullopt;
+    address a;
+    a.v6 = true;
+    a.bytes = v6.to_bytes();
+    a.scoped = v6.scope_id() != 0;
+    return a;
+}
+
+// Big-endian arithmetic on the address bytes (16 for IPv6, 4 for IPv4).
+void add(std::array<std::uint8_t, 16>& bytes, std::size_t width, std::uint64_t n)
+{
+    for (std::size_t i = width; i-- > 0 && n != 0;)
+    {
+        const std::uint64_t sum = bytes[i] + (n & 0xFF);
+        bytes[i] = static_cast<std::uint8_t>(sum);
+        n = (n >> 8) + (sum >> 8);
+    }
+}
+
+// last - first + 1, or nullopt when last < first or the span exceeds max_block_size.
+std::optional<std::uint64_t> span_of(const std::array<std::uint8_t, 16>& first,
+                                     const std::array<std::uint8_t, 16>& last, std::size_t width)
+{
+    // Any difference above the low 8 bytes is far beyond the cap.
+    for (std::size_t i = 0; i + 8 < width; ++i)
+    {
+        if (first[i] != last[i]) return first[i] < last[i] ? std::optional<std::uint64_t>(max_block_size + 1) : std::nullopt;
+    }
+    std::uint64_t lo_first = 0, lo_last = 0;
+    for (std::size_t i = width > 8 ? width - 8 : 0; i < width; ++i)
+    {
+        lo_first = (lo_first << 8) | first[i];
+        lo_last = (lo_last << 8) | last[i];
+    }
+    if (lo_last < lo_first) return std::nullopt;
+    const std::uint64_t d = lo_last - lo_first;
+    return d >= max_block_size ? max_block_size + 1 : d + 1;
+}
+
+bool valid_host_name(std::string_view name)
+{
+    if (name.empty() || name.size() > 253 || name.front() == '-' || name.front() == '.') return false;
+    for (char c : name)
+    {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                        c == '.' || c == '_';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+// The body of a word once any port and brackets are gone.
+std::optional<target_pattern> parse_body(std::string_view body, std::string& error)
+{
+    target_pattern p;
+    if (auto slash = body.find('/'); slash != std::string_view::npos)
+    {
+        auto base = parse_address(body.substr(0, slash));
+        if (!base || base->scoped)
+        {
+            error = "a CIDR block needs an IPv4 or IPv6 address before '/'";
+            return std::nullopt;
+        }
+        const unsigned bits = base->v6 ? 128 : 32;
+        auto prefix = parse_small(body.substr(slash + 1), bits);
+        if (!prefix)
+        {
+            error = "prefix length must be 0-" + std::to_string(bits);
+            return std::nullopt;
+        }
+        const unsigned host_bits = bits - *prefix;
+        if (host_bits > 24)
+        {
+            error = "block /" + std::to_string(*prefix) + " is larger than the limit of 2^24 addresses";
+            return std::nullopt;
+        }
+        p.v6 = base->v6;
+        p.first = base->bytes;
+        // Clear the host bits so 10.0.0.7/24 means 10.0.0.0/24 (as nmap reads it).
+        const std::size_t width = base->v6 ? 16 : 4;
+        for (std::size_t bit = *prefix; bit < width * 8; ++bit)
+            p.first[bit / 8] &= static_cast<std::uint8_t>(~(0x80u >> (bit % 8)));
+        p.count = std::uint64_t{1} << host_bits;
+        return p;
+    }
+    if (auto dash = body.find('-'); dash != std::string_view::npos)
+    {
+        auto low = parse_address(body.substr(0, dash));
+        if (low && !low->scoped)
+        {
+            const std::string_view rest = body.substr(dash + 1);
+            std::array<std::uint8_t, 16> high = low->bytes;
+            if (auto full = parse_address(rest))
+            {
+                if (full->v6 != low->v6 || full->scoped)
+                {
+                    error = "both ends of a range must be addresses of the same family";
+                    return std::nullopt;
+                }
+                high = full->bytes;
+            }
+            else if (auto octet = parse_small(rest, 255); octet && !low->v6)
+            {
+                high[3] = static_cast<std::uint8_t>(*octet); // 10.0.0.1-20: the last octet's range
+            }
+            else
+            {
+                error = "a range ends with an address or (IPv4) a last octet 0-255";
+                return std::nullopt;
+            }
+            auto n = span_of(low->bytes, high, low->v6 ? 16 : 4);
+            if (!n)
+            {
+                error = "range ends before it starts";
+                return std::nullopt;
+            }
+            if (*n > max_block_size)
+            {
+                error = "range is larger than the limit of 2^24 addresses";
+                return std::nullopt;
+            }
+            p.v6 = low->v6;
+            p.first = low->bytes;
+            p.count = *n;
+            return p;
+        }
+    }
+    if (auto a = parse_address(body))
+    {
+        p.v6 = a->v6;
+        p.first = a->bytes;
+        if (a->scoped) p.name = std::string(body);
+        return p;
+    }
+    if (!valid_host_name(body))
+    {
+        error = "not a host name, address, CIDR block or range";
+        return std::nullopt;
+    }
+    p.name = std::string(body);
+    return p;
+}
+
+} // namespace
+
+client::target target_pattern::at(std::uint64_t i, std::uint16_t default_port) const
+{
+    client::target t;
+    t.port = port != 0 ? port : default_port;
+    if (!name.empty())
+    {
+        t.host = name;
+        return t;
+    }
+    auto bytes = first;
+    add(bytes, v6 ? 16 : 4, i);
+    if (v6)
+        t.host = ip::address_v6(bytes).to_string();
+    else
+        t.host = ip::address_v4({bytes[0], bytes[1], bytes[2], bytes[3]}).to_string();
+    return t;
+}
+
+std::optional<target_pattern> parse_target(std::string_view word, std::string& error)
+{
+    error.clear();
+    if (word.empty())
+    {
+        error = "empty target";
+        return std::nullopt;
+    }
+    std::string_view body = word;
+    std::uint16_t port = 0;
+    auto take_port = [&](std::string_view text) {
+        auto p = parse_port(text);
+        if (!p) error = "port must be 1-65535";
+        else port = *p;
+        return p.has_value();
+    };
+    if (word.front() == '[')
+    {
+        const auto close = word.find(']');
+        if (close == std::string_view::npos)
+        {
+            error = "missing ']'";
+            return std::nullopt;
+        }
+        body = word.substr(1, close - 1);
+        const std::string_view after = word.substr(close + 1);
+        if (!after.empty())
+        {
+            if (after.front() != ':' || !take_port(after.substr(1))) 
+            {
+                if (error.empty()) error = "expected ':PORT' after ']'";
+                return std::nullopt;
+            }
+        }
+    }
+    else if (const auto colon = word.find(':'); colon != std::string_view::npos && word.find(':', colon + 1) == std::string_view::npos)
+    {
+        // Exactly one colon: HOST:PORT. Two or more: a bare IPv6 literal, which has no port.
+        body = word.substr(0, colon);
+        if (!take_port(word.substr(colon + 1))) return std::nullopt;
+    }
+    auto p = parse_body(body, error);
+    if (!p) return std::nullopt;
+    p->port = port;
+    return p;
+}
+
+void for_each_list_word(std::istream& in, const std::function<bool(std::string_view, std::size_t)>& on_word)
+{
+    std::string line;
+    std::size_t number = 0;
+    while (std::getline(in, line))
+    {
+        ++number;
+        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        std::istringstream words(line);
+        std::string word;
+        while (words >> word)
+        {
+            if (!on_word(word, number)) return;
+        }
+    }
+}
+
+target_source::target_source(std::vector<target_pattern> words, std::vector<std::string> list_files,
+                             std::uint16_t default_port, warning_handler on_warning, std::istream* stdin_stream)
+    : words_(std::move(words)), files_(std::move(list_files)), default_port_(default_port),
+      on_warning_(std::move(on_warning)), stdin_(stdin_stream)
+{
+    for (const auto& w : words_) total_ += w.count;
+    // Regular files are counted up front so the progress line knows the total; stdin cannot be.
+    for (const auto& f : files_)
+    {
+        if (f == "-")
+        {
+            total_known_ = false;
+            continue;
+        }
+        std::ifstream in(f);
+        if (!in) continue; // reported when we get to it
+        std::string ignored;
+        for_each_list_word(in, [&](std::string_view w, std::size_t) {
+            if (auto p = parse_target(w, ignored)) total_ += p->count;
+            return true;
+        });
+    }
+}
+
+target_source::~target_source() = default;
+
+bool target_source::open_next_file()
+{
+    owned_.reset();
+    in_ = nullptr;
+    while (file_index_ < files_.size())
+    {
+        current_file_ = files_[file_index_++];
+        line_ = 0;
+        if (current_file_ == "-")
+        {
+            in_ = stdin_ != nullptr ? stdin_ : &std::cin;
+            return true;
+        }
+        auto f = std::make_unique<std::ifstream>(current_file_);
+        if (!*f)
+        {
+            ++bad_entries_;
+            if (on_warning_) on_warning_("cannot read target list " + current_file_);
+            continue;
+        }
+        owned_ = std::move(f);
+        in_ = owned_.get();
+        return true;
+    }
+    return false;
+}
+
+bool target_source::next_pattern()
+{
+    if (word_index_ < words_.size())
+    {
+        pattern_ = words_[word_index_++];
+        return true;
+    }
+    for (;;)
+    {
+        while (pending_index_ < pending_words_.size())
+        {
+            const std::string& w = pending_words_[pending_index_++];
+            std::string error;
+            if (auto p = parse_target(w, error))
+            {
+                if (current_file_ == "-") total_ += p->count;
+                pattern_ = std::move(*p);
+                return true;
+            }
+            ++bad_entries_;
+            if (on_warning_)
+                on_warning_((current_file_ == "-" ? std::string("stdin") : current_file_) + ":" +
+                            std::to_string(line_) + ": '" + w + "': " + error);
+        }
+        pending_words_.clear();
+        pending_index_ = 0;
+        if (in_ == nullptr && !open_next_file())
+        {
+            total_known_ = true;
+            return false;
+        }
+        std::string line;
+        if (!std::getline(*in_, line))
+        {
+            in_ = nullptr;
+            continue;
+        }
+        ++line_;
+        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        std::istringstream split(line);
+        for (std::string w; split >> w;) pending_words_.push_back(std::move(w));
+    }
+}
+
+std::optional<client::target> target_source::next()
+{
+    while (!pattern_ || index_ >= pattern_->count)
+    {
+        pattern_.reset();
+        index_ = 0;
+        if (!next_pattern()) return std::nullopt;
+    }
+    auto t = pattern_->at(index_++, default_port_);
+    return t;
+}
+
+} // namespace epmdump::app

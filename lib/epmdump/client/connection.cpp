@@ -1,0 +1,273 @@
+#include <epmdump/client/connection.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+
+namespace epmdump::client {
+
+namespace detail {
+
+// Shared with the watchdog's completion handler, which may run after the connection is gone.
+struct connection_core final : abortable, std::enable_shared_from_this<connection_core>
+{
+    connection_core(asio::any_io_executor ex, const client::timeouts& t, steady_clock::time_point deadline)
+        : socket(ex), resolver(ex), timer(ex), timeouts(t), host_deadline(deadline)
+    {
+    }
+
+    asio::ip::tcp::socket socket;
+    asio::ip::tcp::resolver resolver;
+    asio::steady_timer timer;
+    client::timeouts timeouts;
+    steady_clock::time_point host_deadline;
+    asio::ip::tcp::endpoint remote;
+
+    phase current = phase::connect;
+    duration current_budget{};
+    bool expired = false;          // the watchdog fired
+    bool expired_by_host = false;  // ... because of the host deadline
+    std::optional<client_errc> aborted;
+    std::uint64_t generation = 0;
+
+    duration budget(phase p) const noexcept
+    {
+        switch (p)
+        {
+        case phase::resolve: return timeouts.resolve;
+        case phase::connect: return timeouts.connect;
+        case phase::banner: return timeouts.banner;
+        case phase::bind: return timeouts.bind;
+        default: return timeouts.call;
+        }
+    }
+
+    void arm(phase p)
+    {
+        current = p;
+        current_budget = budget(p);
+        const auto now = steady_clock::now();
+        auto deadline = now + current_budget;
+        expired_by_host = host_deadline <= deadline;
+        deadline = std::min(deadline, host_deadline);
+        timer.expires_at(deadline);
+        const auto gen = ++generation;
+        timer.async_wait([weak = weak_from_this(), gen](const boost::system::error_code& ec) {
+            auto self = weak.lock();
+            if (ec || !self || self->generation != gen) return;
+            self->expired = true;
+            self->shut();
+        });
+    }
+
+    void disarm()
+    {
+        ++generation;
+        timer.cancel();
+    }
+
+    void shut() noexcept
+    {
+        boost::system::error_code ignored;
+        socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+        resolver.cancel();
+    }
+
+    void abort(client_errc reason) override
+    {
+        if (aborted) return;
+        aborted = reason;
+        shut();
+        disarm();
+    }
+
+    // A failed operation's cause: our own deadline or abort first, then the socket's word.
+    failure explain(const boost::system::error_code& ec, bool eof_is_reset = true) const
+    {
+        if (aborted) return failure{*aborted, current, {}, {}, "stopped by the user"};
+        if (expired)
+        {
+            failure f{client_errc::timeout, current, {}, {}, {}};
+            f.detail = expired_by_host ? "host deadline of " + std::to_string(timeouts.host.count()) + " ms reached"
+                                       : "no progress within " + std::to_string(current_budget.count()) + " ms";
+            return f;
+        }
+        return classify(ec, current, eof_is_reset);
+    }
+};
+
+} // namespace detail
+
+void abort_group::join(const std::shared_ptr<abortable>& member)
+{
+    // Forget the members that have ended so the list stays as long as the concurrency.
+    std::erase_if(members_, [](const std::weak_ptr<abortable>& w) { return w.expired(); });
+    members_.push_back(member);
+    if (aborted_) member->abort(reason_);
+}
+
+void abort_group::abort_all(client_errc reason)
+{
+    if (!aborted_)
+    {
+        aborted_ = true;
+        reason_ = reason;
+    }
+    for (auto& w : members_)
+    {
+        if (auto m = w.lock()) m->abort(reason_);
+    }
+    members_.clear();
+}
+
+failure classify(const boost::system::error_code& ec, phase p, bool eof_is_reset)
+{
+    namespace e = asio::error;
+    failure f{client_errc::io_error, p, {}, {}, ec.message()};
+    if (ec == e::connection_refused)
+        f.code = client_errc::refused;
+    else if (ec == e::host_unreachable || ec == e::network_unreachable || ec == e::network_down)
+        f.code = client_errc::unreachable;
+    else if (ec == e::connection_reset || ec == e::broken_pipe || ec == e::connection_aborted ||
+             ec == e::network_reset)
+        f.code = client_errc::reset;
+    else if (ec == e::eof)
+    {
+        f.code = eof_is_reset ? client_errc::reset : client_errc::not_dcerpc;
+        f.detail = "the server closed the connection";
+    }
+    else if (ec == e::timed_out)
+        f.code = client_errc::timeout;
+    else if (ec == e::host_not_found || ec == e::host_not_found_try_again || ec == e::no_data ||
+             ec == e::service_not_found || ec == e::no_recovery)
+        f.code = client_errc::resolve_failed;
+    else if (ec == e::operation_aborted)
+        f.code = client_errc::cancelled;
+    return f;
+}
+
+connection::connection(asio::any_io_executor ex, const client::timeouts& t, steady_clock::time_point host_deadline,
+                       std::shared_ptr<abort_group> group)
+    : core_(std::make_shared<detail::connection_core>(std::move(ex), t, host_deadline))
+{
+    if (group) group->join(core_);
+}
+
+connection::~connection()
+{
+    core_->disarm();
+    core_->shut();
+}
+
+void connection::begin_phase(phase p) { core_->arm(p); }
+
+void connection::close() noexcept
+{
+    core_->disarm();
+    core_->shut();
+}
+
+bool connection::is_open() const noexcept { return core_->socket.is_open(); }
+
+std::string connection::remote_address() const
+{
+    auto a = core_->remote.address();
+    if (a.is_v6() && a.to_v6().is_v4_mapped())
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
+    return a.to_string();
+}
+
+std::uint16_t connection::remote_port() const { return core_->remote.port(); }
+
+const asio::ip::tcp::endpoint& connection::remote_endpoint() const noexcept { return core_->remote; }
+
+asio::awaitable<std::optional<failure>> connection::connect(const std::string& host, std::uint16_t port)
+{
+    auto core = core_;
+    if (core->aborted) co_return core->explain({});
+    std::vector<asio::ip::tcp::endpoint> candidates;
+    boost::system::error_code ec;
+    const auto literal = asio::ip::make_address(host, ec);
+    if (!ec)
+        candidates.emplace_back(literal, port);
+    else
+    {
+        core->arm(phase::resolve);
+        auto results = co_await core->resolver.async_resolve(host, std::to_string(port),
+                                                             asio::ip::tcp::resolver::numeric_service,
+                                                             asio::redirect_error(asio::use_awaitable, ec));
+        core->disarm();
+        if (core->aborted || core->expired) co_return core->explain(ec);
+        if (ec)
+        {
+            auto f = classify(ec, phase::resolve);
+            if (f.code == client_errc::io_error) f.code = client_errc::resolve_failed;
+            co_return f;
+        }
+        for (const auto& r : results) candidates.push_back(r.endpoint());
+        if (candidates.empty()) co_return failure{client_errc::resolve_failed, phase::resolve, {}, {}, "no address"};
+    }
+
+    std::optional<failure> last;
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+    {
+        const auto& ep = candidates[i];
+        core->expired = false;
+        core->socket.close(ec);
+        core->socket.open(ep.protocol(), ec);
+        if (ec)
+        {
+            last = classify(ec, phase::connect);
+            continue;
+        }
+        core->arm(phase::connect);
+        co_await core->socket.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec && !core->aborted && core->socket.is_open())
+        {
+            core->disarm();
+            core->remote = ep;
+            asio::ip::tcp::no_delay nd(true);
+            core->socket.set_option(nd, ec);
+            co_return std::nullopt;
+        }
+        last = core->explain(ec);
+        if (candidates.size() > 1) last->detail += " (" + ep.address().to_string() + ")";
+        core->disarm();
+        // Out of host time, or stopped: later addresses cannot help.
+        if (core->aborted || (core->expired && core->expired_by_host)) break;
+    }
+    core->shut();
+    co_return last;
+}
+
+asio::awaitable<std::optional<failure>> connection::write(std::span<const std::byte> data, phase p)
+{
+    auto core = core_;
+    if (core->aborted) co_return core->explain({});
+    core->arm(p);
+    boost::system::error_code ec;
+    co_await asio::async_write(core->socket, asio::buffer(data.data(), data.size()),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || core->aborted || core->expired) co_return core->explain(ec);
+    co_return std::nullopt;
+}
+
+asio::awaitable<io_outcome> connection::read_some(std::span<std::byte> buffer, phase p)
+{
+    auto core = core_;
+    if (core->aborted) co_return io_outcome{0, core->explain({})};
+    if (p != core->current) core->arm(p);
+    boost::system::error_code ec;
+    const std::size_t n = co_await core->socket.async_read_some(asio::buffer(buffer.data(), buffer.size()),
+                                                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || core->aborted || core->expired) co_return io_outcome{n, core->explain(ec, p != phase::banner)};
+    co_return io_outcome{n, std::nullopt};
+}
+
+} // namespace epmdump::client

@@ -1,0 +1,99 @@
+#pragma once
+// One TCP conversation with a deadline per phase and one for the whole host. The only code in the
+// client that touches a socket: sessions hand it bytes to write and take the bytes it reads.
+// A watchdog timer closes the socket when the current deadline passes, so every pending
+// operation ends at once and the failure says which phase ran out of time (the pattern of
+// Asio's blocking_tcp_client example, driven by coroutines here).
+#include <epmdump/client/error.hpp>
+#include <epmdump/client/options.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace epmdump::client {
+
+namespace asio = boost::asio;
+using steady_clock = std::chrono::steady_clock;
+
+class abort_group;
+
+namespace detail {
+struct connection_core;
+}
+
+// Something that can be stopped from outside (Ctrl-C): the scanner aborts every live one.
+class abortable
+{
+public:
+    virtual ~abortable() = default;
+    virtual void abort(client_errc reason) = 0;
+};
+
+// Every connection of a scan joins one group; abort_all() ends them (on the group's executor).
+class abort_group
+{
+public:
+    void join(const std::shared_ptr<abortable>& member);
+    void abort_all(client_errc reason = client_errc::cancelled);
+    bool aborted() const noexcept { return aborted_; }
+    client_errc reason() const noexcept { return reason_; }
+
+private:
+    std::vector<std::weak_ptr<abortable>> members_;
+    bool aborted_ = false;
+    client_errc reason_ = client_errc::cancelled;
+};
+
+// An I/O outcome: bytes moved, or the typed failure that ended the conversation.
+struct io_outcome
+{
+    std::size_t bytes = 0;
+    std::optional<failure> error;
+};
+
+class connection
+{
+public:
+    connection(asio::any_io_executor ex, const client::timeouts& t, steady_clock::time_point host_deadline,
+               std::shared_ptr<abort_group> group = {});
+    ~connection();
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    // Resolves `host` (an IP literal is used as is) and tries every address in turn, each with
+    // the connect timeout. A name that resolves to nothing is resolve_failed.
+    asio::awaitable<std::optional<failure>> connect(const std::string& host, std::uint16_t port);
+
+    // Writes all of `data`; the phase's timeout starts now.
+    asio::awaitable<std::optional<failure>> write(std::span<const std::byte> data, phase p);
+    // Reads what is available (at least one byte) into `buffer`.
+    asio::awaitable<io_outcome> read_some(std::span<std::byte> buffer, phase p);
+
+    // Starts the phase's timer without an I/O call (a read that spans several calls keeps it).
+    void begin_phase(phase p);
+
+    void close() noexcept;
+    bool is_open() const noexcept;
+    // The address we are connected to, as text without brackets ("10.0.0.1", "::1").
+    std::string remote_address() const;
+    std::uint16_t remote_port() const;
+    const asio::ip::tcp::endpoint& remote_endpoint() const noexcept;
+
+private:
+    std::shared_ptr<detail::connection_core> core_;
+};
+
+// The one place socket errors become client failures.
+failure classify(const boost::system::error_code& ec, phase p, bool eof_is_reset = true);
+
+} // namespace epmdump::client

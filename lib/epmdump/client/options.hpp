@@ -1,0 +1,55 @@
+#pragma once
+// What one host conversation may do and how long each step may take.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace epmdump::client {
+
+// How the endpoint mapper is reached.
+enum class transport : std::uint8_t
+{
+    ncacn_ip_tcp, // plain connection-oriented DCE/RPC over TCP, port 135
+    ncacn_http,   // RPC over HTTP v1: "ncacn_http/1.0" banner, then DCE/RPC ([MS-RPCH] 2.1.1), port 593
+};
+
+std::string_view to_string(transport t) noexcept;
+std::optional<transport> parse_transport(std::string_view text) noexcept;
+constexpr std::uint16_t default_port(transport t) noexcept { return t == transport::ncacn_http ? 593 : 135; }
+
+using duration = std::chrono::milliseconds;
+
+// Each phase has its own budget; the host deadline bounds all of them together.
+struct timeouts
+{
+    duration resolve{5000};
+    duration connect{3000};  // per resolved address
+    duration banner{5000};
+    duration bind{5000};
+    duration call{10000};    // each ept_lookup / ept_map / handle free call
+    duration host{30000};    // the whole conversation with one host, verification included
+};
+
+// Guards against a server that never ends the list.
+struct lookup_limits
+{
+    std::uint32_t max_ents = 500;         // per ept_lookup call; MS-RPCE gives range(0,500)
+    std::uint32_t max_pages = 10000;      // ept_lookup calls per host
+    std::uint32_t max_entries = 100000;   // entries kept per host
+    std::uint32_t max_repeated_pages = 2; // identical consecutive pages with the same handle
+    std::uint32_t max_response = 4u << 20; // bytes of one reassembled response stub
+};
+
+struct client_options
+{
+    client::transport transport = transport::ncacn_ip_tcp;
+    client::timeouts timeouts{};
+    lookup_limits limits{};
+    std::uint16_t max_recv_frag = 5840;   // what we offer; Windows answers with 5840
+    std::uint16_t max_xmit_frag = 5840;
+    bool feature_negotiation = true;      // offer the bind-time feature negotiation context
+};
+
+} // namespace epmdump::client
