@@ -1,0 +1,68 @@
+#include <epmdump/dcerpc/detail/fragmenter.hpp>
+#include <epmdump/dcerpc/detail/pdu_io.hpp>
+#include <epmdump/dcerpc/request.hpp>
+
+namespace epmdump::dcerpc {
+
+result<request_pdu> decode_request(const common_header& h, std::span<const std::byte> pdu) noexcept
+{
+    if (h.type != pdu_type::request) return detail::wrong_type("PTYPE not request");
+    const bool has_object = (h.flags & pfc_object_uuid) != 0;
+    const std::size_t body_start = common_header_size + 8 + (has_object ? 16 : 0);
+    if (pdu.size() < h.frag_length) return codec_error{codec_errc::truncated, pdu.size(), "frag_length beyond input"};
+    auto r = detail::body_reader(pdu, h, common_header_size, h.frag_length);
+    request_pdu out;
+    out.header = h;
+    auto hint = r.u32();
+    if (!hint) return hint.error();
+    out.alloc_hint = *hint;
+    auto ctx = r.u16();
+    if (!ctx) return ctx.error();
+    out.context_id = *ctx;
+    auto op = r.u16();
+    if (!op) return op.error();
+    out.opnum = *op;
+    if (has_object)
+    {
+        auto object = r.guid();
+        if (!object) return object.error();
+        out.object = *object;
+    }
+    auto parts = split_body(h, pdu, body_start);
+    if (!parts) return parts.error();
+    out.stub = parts->body;
+    out.auth = parts->auth;
+    return out;
+}
+
+std::vector<std::byte> encode_request(std::uint32_t call_id, const request_params& p, std::span<const std::byte> stub,
+                                      ndr::drep rep)
+{
+    std::vector<std::byte> out;
+    const std::size_t header = common_header_size + 8 + (p.object ? 16 : 0);
+    const std::uint8_t extra = p.object ? pfc_object_uuid : 0;
+    detail::for_each_fragment(stub, header, p.max_xmit_frag,
+                              [&](std::uint8_t flags, std::uint32_t alloc_hint, std::span<const std::byte> chunk) {
+                                  auto w = detail::start_pdu(pdu_type::request, flags | extra, call_id, rep);
+                                  w.u32(alloc_hint);
+                                  w.u16(p.context_id);
+                                  w.u16(p.opnum);
+                                  if (p.object) w.guid(*p.object);
+                                  w.bytes(chunk);
+                                  patch_lengths(w, 0);
+                                  if (out.empty())
+                                      out = w.take();
+                                  else
+                                      out.insert(out.end(), w.buffer().begin(), w.buffer().end());
+                              });
+    return out;
+}
+
+std::vector<std::byte> encode_request(std::uint32_t call_id, std::uint16_t context_id, std::uint16_t opnum,
+                                      std::span<const std::byte> stub, std::optional<uuid> object,
+                                      std::uint16_t max_xmit_frag, ndr::drep rep)
+{
+    return encode_request(call_id, request_params{context_id, opnum, object, max_xmit_frag}, stub, rep);
+}
+
+} // namespace epmdump::dcerpc

@@ -1,0 +1,52 @@
+#include <epmdump/dcerpc/detail/fragmenter.hpp>
+#include <epmdump/dcerpc/detail/pdu_io.hpp>
+#include <epmdump/dcerpc/response.hpp>
+
+namespace epmdump::dcerpc {
+
+result<response_pdu> decode_response(const common_header& h, std::span<const std::byte> pdu) noexcept
+{
+    if (h.type != pdu_type::response) return detail::wrong_type("PTYPE not response");
+    if (pdu.size() < h.frag_length) return codec_error{codec_errc::truncated, pdu.size(), "frag_length beyond input"};
+    auto r = detail::body_reader(pdu, h, common_header_size, h.frag_length);
+    response_pdu out;
+    out.header = h;
+    auto hint = r.u32();
+    if (!hint) return hint.error();
+    out.alloc_hint = *hint;
+    auto ctx = r.u16();
+    if (!ctx) return ctx.error();
+    out.context_id = *ctx;
+    auto cancels = r.u8();
+    if (!cancels) return cancels.error();
+    out.cancel_count = *cancels;
+    if (auto s = r.skip(1); !s) return s.error();
+    auto parts = split_body(h, pdu, common_header_size + 8);
+    if (!parts) return parts.error();
+    out.stub = parts->body;
+    out.auth = parts->auth;
+    return out;
+}
+
+std::vector<std::byte> encode_response(std::uint32_t call_id, const response_params& p, std::span<const std::byte> stub,
+                                       ndr::drep rep)
+{
+    std::vector<std::byte> out;
+    detail::for_each_fragment(stub, common_header_size + 8, p.max_xmit_frag,
+                              [&](std::uint8_t flags, std::uint32_t alloc_hint, std::span<const std::byte> chunk) {
+                                  auto w = detail::start_pdu(pdu_type::response, flags, call_id, rep);
+                                  w.u32(alloc_hint);
+                                  w.u16(p.context_id);
+                                  w.u8(p.cancel_count);
+                                  w.u8(0);
+                                  w.bytes(chunk);
+                                  patch_lengths(w, 0);
+                                  if (out.empty())
+                                      out = w.take();
+                                  else
+                                      out.insert(out.end(), w.buffer().begin(), w.buffer().end());
+                              });
+    return out;
+}
+
+} // namespace epmdump::dcerpc
