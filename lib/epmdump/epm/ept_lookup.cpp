@@ -1,0 +1,157 @@
+#include <epmdump/epm/ept_lookup.hpp>
+#include <epmdump/epm/twr.hpp>
+#include <epmdump/ndr/reader.hpp>
+
+#include <algorithm>
+
+namespace epmdump::epm {
+
+namespace {
+
+// RPC_IF_ID: UUID, u16 major, u16 minor.
+result<syntax_id> read_if_id(ndr::reader& in) noexcept
+{
+    auto id = in.guid();
+    if (!id) return id.error();
+    auto major = in.u16();
+    if (!major) return major.error();
+    auto minor = in.u16();
+    if (!minor) return minor.error();
+    return syntax_id{*id, *major, *minor};
+}
+
+result<std::uint32_t> read_u32(ndr::reader& in) noexcept { return in.u32(); }
+
+} // namespace
+
+void encode_ept_lookup_request(const ept_lookup_request& request, ndr::writer& out)
+{
+    out.u32(request.inquiry_type);
+    // Top-level [ptr] parameters: referent id, then the pointee right away.
+    out.pointer(request.object ? 1 : 0);
+    if (request.object) out.guid(*request.object);
+    out.pointer(request.interface ? 2 : 0);
+    if (request.interface)
+    {
+        out.guid(request.interface->id);
+        out.u16(request.interface->major);
+        out.u16(request.interface->minor);
+    }
+    out.u32(request.vers_option);
+    write_context_handle(out, request.entry_handle);
+    out.u32(request.max_ents);
+}
+
+result<ept_lookup_request> decode_ept_lookup_request(std::span<const std::byte> stub, ndr::drep rep,
+                                                     ndr::transfer_syntax syntax)
+{
+    ndr::reader in(stub, rep, syntax);
+    ept_lookup_request r;
+    auto inquiry = read_u32(in);
+    if (!inquiry) return inquiry.error();
+    r.inquiry_type = *inquiry;
+    auto object_ptr = in.pointer();
+    if (!object_ptr) return object_ptr.error();
+    if (*object_ptr)
+    {
+        auto object = in.guid();
+        if (!object) return object.error();
+        r.object = *object;
+    }
+    auto if_ptr = in.pointer();
+    if (!if_ptr) return if_ptr.error();
+    if (*if_ptr)
+    {
+        auto ifid = read_if_id(in);
+        if (!ifid) return ifid.error();
+        r.interface = *ifid;
+    }
+    auto vers = read_u32(in);
+    if (!vers) return vers.error();
+    r.vers_option = *vers;
+    auto handle = read_context_handle(in);
+    if (!handle) return handle.error();
+    r.entry_handle = *handle;
+    auto max_ents = read_u32(in);
+    if (!max_ents) return max_ents.error();
+    r.max_ents = *max_ents;
+    return r;
+}
+
+result<ept_lookup_response> decode_ept_lookup_response(std::span<const std::byte> stub, ndr::drep rep,
+                                                       ndr::transfer_syntax syntax, const decode_limits& limits)
+{
+    ndr::reader in(stub, rep, syntax);
+    ept_lookup_response r;
+    auto handle = read_context_handle(in);
+    if (!handle) return handle.error();
+    r.entry_handle = *handle;
+    const std::size_t num_at = in.offset();
+    auto num_ents = read_u32(in);
+    if (!num_ents) return num_ents.error();
+    r.num_ents = *num_ents;
+
+    // entries[]: [out, length_is(*num_ents), size_is(max_ents)] - inline header, no referent id.
+    auto array = detail::read_varying_array(in);
+    if (!array) return array.error();
+    if (array->actual_count != r.num_ents) return codec_error{codec_errc::bad_value, num_at, "num_ents != actual_count"};
+    if (r.num_ents > limits.max_entries) return codec_error{codec_errc::limit_exceeded, num_at, "num_ents"};
+    const std::size_t count = r.num_ents;
+    // Each entry takes at least 16 + pointer + two counts; refuse counts the stub cannot hold
+    // before allocating for them.
+    const std::size_t min_entry = syntax == ndr::transfer_syntax::ndr64 ? 40 : 28;
+    if (count > in.remaining() / min_entry) return codec_error{codec_errc::truncated, in.offset(), "entries"};
+
+    r.entries.resize(count);
+    std::vector<std::uint64_t> referents(count);
+    const std::size_t align = detail::pointer_alignment(syntax);
+    for (std::size_t i = 0; i < count; ++i)
+    {
+        auto& e = r.entries[i];
+        if (auto a = in.align(align); !a) return a.error();
+        auto object = in.guid();
+        if (!object) return object.error();
+        e.object = *object;
+        auto tower_ptr = in.pointer();
+        if (!tower_ptr) return tower_ptr.error();
+        referents[i] = *tower_ptr;
+        auto annotation = in.varying_string(limits.max_annotation);
+        if (!annotation) return annotation.error();
+        e.annotation = std::move(*annotation);
+    }
+    auto towers = detail::read_towers(in, referents, limits);
+    if (!towers) return towers.error();
+    for (std::size_t i = 0; i < count; ++i)
+    {
+        if (!referents[i]) continue;
+        const auto tower = (*towers)[i];
+        const auto at = static_cast<std::size_t>(tower.data() - stub.data());
+        if (auto f = detail::fill_from_tower(r.entries[i], tower, at, limits); !f) return f.error();
+    }
+    auto status = read_u32(in);
+    if (!status) return status.error();
+    r.status = *status;
+    return r;
+}
+
+void encode_ept_lookup_response(const ept_lookup_response& response, ndr::writer& out, std::uint32_t max_count)
+{
+    write_context_handle(out, response.entry_handle);
+    const auto count = static_cast<std::uint32_t>(response.entries.size());
+    out.u32(count);
+    detail::write_varying_array(out, std::max(max_count, count), count);
+    const std::size_t align = detail::pointer_alignment(out.syntax());
+    std::uint64_t next_referent = 1;
+    for (const auto& e : response.entries)
+    {
+        out.align(align);
+        out.guid(e.object);
+        out.pointer(e.tower.empty() ? 0 : next_referent++);
+        out.varying_string(e.annotation);
+    }
+    for (const auto& e : response.entries)
+        if (!e.tower.empty()) detail::write_twr(out, e.tower);
+    out.u32(response.status);
+}
+
+} // namespace epmdump::epm

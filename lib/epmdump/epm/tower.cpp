@@ -1,0 +1,397 @@
+#include <epmdump/epm/tower.hpp>
+
+#include <array>
+#include <charconv>
+#include <optional>
+
+namespace epmdump::epm {
+
+namespace {
+
+std::uint16_t le16(std::span<const std::byte> b) noexcept
+{
+    return static_cast<std::uint16_t>(std::to_integer<unsigned>(b[0]) | std::to_integer<unsigned>(b[1]) << 8);
+}
+
+std::uint16_t be16(std::span<const std::byte> b) noexcept
+{
+    return static_cast<std::uint16_t>(std::to_integer<unsigned>(b[0]) << 8 | std::to_integer<unsigned>(b[1]));
+}
+
+void put_le16(std::vector<std::byte>& out, std::size_t v)
+{
+    out.push_back(static_cast<std::byte>(v & 0xFF));
+    out.push_back(static_cast<std::byte>((v >> 8) & 0xFF));
+}
+
+// Floor UUIDs are GUIDs with little-endian fields (C706 App. L), whatever the PDU drep.
+uuid uuid_from_le(std::span<const std::byte> b) noexcept
+{
+    static constexpr std::array<std::size_t, 8> order{3, 2, 1, 0, 5, 4, 7, 6};
+    uuid u{};
+    for (std::size_t i = 0; i < 8; ++i) u.data[i] = std::to_integer<std::uint8_t>(b[order[i]]);
+    for (std::size_t i = 8; i < 16; ++i) u.data[i] = std::to_integer<std::uint8_t>(b[i]);
+    return u;
+}
+
+void put_uuid_le(std::vector<std::byte>& out, const uuid& u)
+{
+    static constexpr std::array<std::size_t, 8> order{3, 2, 1, 0, 5, 4, 7, 6};
+    for (std::size_t i = 0; i < 8; ++i) out.push_back(std::byte{u.data[order[i]]});
+    for (std::size_t i = 8; i < 16; ++i) out.push_back(std::byte{u.data[i]});
+}
+
+result<syntax_id> read_syntax_floor(const tower_floor& f, std::size_t at, std::string_view what) noexcept
+{
+    if (f.protocol_id != protocol_id::uuid_floor || f.lhs_data.size() != 18 || f.rhs.size() < 2)
+        return codec_error{codec_errc::bad_value, at, what};
+    return syntax_id{uuid_from_le(f.lhs_data.first(16)), le16(f.lhs_data.subspan(16, 2)), le16(f.rhs)};
+}
+
+std::string hex(std::span<const std::byte> b, bool upper)
+{
+    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    std::string s;
+    s.reserve(b.size() * 2);
+    for (auto c : b)
+    {
+        const auto v = std::to_integer<unsigned>(c);
+        s.push_back(digits[v >> 4]);
+        s.push_back(digits[v & 0x0F]);
+    }
+    return s;
+}
+
+// A NUL-terminated string RHS: the text before the first NUL (all of it when none).
+std::string text_of(std::span<const std::byte> b)
+{
+    std::string s;
+    for (auto c : b)
+    {
+        if (c == std::byte{0}) break;
+        s.push_back(static_cast<char>(c));
+    }
+    return s;
+}
+
+bool is_port_id(std::uint8_t id) noexcept
+{
+    using namespace protocol_id;
+    return id == tcp || id == udp || id == http || id == lrpc || id == ipx || id == vines_spp || id == vines_ipc;
+}
+
+// How one address floor reads in a string binding.
+std::string render(const tower_floor& f)
+{
+    using namespace protocol_id;
+    if (is_port_id(f.protocol_id) && f.rhs.size() == 2) return std::to_string(be16(f.rhs));
+    if (f.protocol_id == ip && f.rhs.size() == 4)
+    {
+        std::string s;
+        for (std::size_t i = 0; i < 4; ++i)
+        {
+            if (i) s.push_back('.');
+            s += std::to_string(std::to_integer<unsigned>(f.rhs[i]));
+        }
+        return s;
+    }
+    if (f.protocol_id == uuid_floor) return "~" + hex(f.rhs, true); // SPX/IPX node address (impacket)
+    switch (f.protocol_id)
+    {
+    case named_pipe: case lrpc_endpoint: case netbios: case netbios_old: case netbios_2: case netbios_3:
+    case netbeui: case netware_spx: case appletalk_stream: case appletalk_datagram: case appletalk:
+    case streettalk: case unix_domain: case null_protocol: case dna_session_control: case dna_session_control_v3:
+    case dna_nsp:
+        return text_of(f.rhs);
+    default: return hex(f.rhs, false);
+    }
+}
+
+// Protocol sequences by floor 3 (RPC protocol), floor 4 and, where it decides, floor 5.
+// Sources: [MS-RPCE] 2.1, C706 App. I, Samba's and Wireshark's tower tables, impacket.
+struct protseq_rule
+{
+    std::uint8_t rpc;
+    std::uint8_t floor4;
+    int floor5;            // -1: not part of the match
+    std::string_view name;
+    int endpoint_floor;    // 4 or 5
+    int host_floor;        // 4, 5 or 0 (none)
+    int host_id;           // the id the host floor must carry, -1 any
+};
+
+constexpr protseq_rule protseq_rules[] = {
+    {0x0b, 0x07, -1, "ncacn_ip_tcp", 4, 5, 0x09},
+    {0x0a, 0x08, -1, "ncadg_ip_udp", 4, 5, 0x09},
+    {0x0b, 0x1f, -1, "ncacn_http", 4, 5, 0x09},
+    {0x0b, 0x0f, -1, "ncacn_np", 4, 5, -1},
+    {0x0c, 0x10, -1, "ncalrpc", 4, 0, -1},
+    {0x0b, 0x10, -1, "ncalrpc", 4, 0, -1}, // impacket renders any 0x10 floor as ncalrpc
+    {0x0b, 0x12, 0x09, "ncacn_nb_tcp", 4, 5, -1},
+    {0x0b, 0x12, 0x0d, "ncacn_nb_ipx", 4, 5, -1},
+    {0x0b, 0x12, 0x0e, "ncacn_nb_ipx", 4, 5, -1},
+    {0x0b, 0x12, -1, "ncacn_nb_nb", 4, 5, -1},
+    {0x0b, 0x11, -1, "ncacn_nb_nb", 5, 4, -1},
+    {0x0b, 0x0c, -1, "ncacn_spx", 4, 5, 0x0d},
+    {0x0a, 0x0e, -1, "ncadg_ipx", 4, 5, 0x0d},
+    {0x0b, 0x18, 0x16, "ncacn_at_dsp", 5, 4, -1},
+    {0x0a, 0x18, 0x17, "ncadg_at_ddp", 5, 4, -1},
+    {0x0b, 0x1c, 0x1a, "ncacn_vns_spp", 5, 4, -1},
+    {0x0b, 0x1c, 0x1b, "ncacn_vns_ipc", 5, 4, -1},
+    {0x0b, 0x20, -1, "ncacn_unix_stream", 4, 0, -1},
+    {0x0a, 0x20, -1, "ncadg_unix_dgram", 4, 0, -1},
+    {0x0b, 0x04, -1, "ncacn_dnet_nsp", 4, 5, -1},
+};
+
+binding binding_of(const std::vector<tower_floor>& floors)
+{
+    binding b;
+    if (floors.size() < 4) return b; // no address floor: nothing to say where
+    const auto rpc = floors[2].protocol_id;
+    const auto f4 = floors[3].protocol_id;
+    const int f5 = floors.size() > 4 ? floors[4].protocol_id : -1;
+    for (const auto& rule : protseq_rules)
+    {
+        if (rule.rpc != rpc || rule.floor4 != f4) continue;
+        if (rule.floor5 >= 0 && rule.floor5 != f5) continue;
+        b.protseq = rule.name;
+        const auto at = [&](int n) -> const tower_floor* {
+            return n > 0 && static_cast<std::size_t>(n) <= floors.size() ? &floors[static_cast<std::size_t>(n - 1)]
+                                                                         : nullptr;
+        };
+        if (const auto* ep = at(rule.endpoint_floor)) b.endpoint = render(*ep);
+        if (const auto* host = at(rule.host_floor); host && (rule.host_id < 0 || host->protocol_id == rule.host_id))
+            b.host = render(*host);
+        return b;
+    }
+    // Unknown combination: named after floor 4 like impacket, endpoint = its RHS in hex.
+    char name[8];
+    auto [end, ec] = std::to_chars(name, name + sizeof name, unsigned{f4}, 16);
+    (void)ec;
+    b.protseq = "unknown_proto_0x" + std::string(name, end);
+    b.endpoint = hex(floors[3].rhs, false);
+    return b;
+}
+
+std::optional<std::uint16_t> parse_port(std::string_view text) noexcept
+{
+    if (text.empty()) return std::uint16_t{0};
+    std::uint16_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return v;
+}
+
+std::optional<std::array<std::byte, 4>> parse_ipv4(std::string_view text) noexcept
+{
+    std::array<std::byte, 4> out{};
+    if (text.empty()) return out;
+    const char* p = text.data();
+    const char* last = p + text.size();
+    for (std::size_t i = 0; i < 4; ++i)
+    {
+        if (i)
+        {
+            if (p == last || *p != '.') return std::nullopt;
+            ++p;
+        }
+        unsigned v = 0;
+        auto [end, ec] = std::from_chars(p, last, v);
+        if (ec != std::errc{} || v > 255 || end == p || end - p > 3) return std::nullopt;
+        out[i] = static_cast<std::byte>(v);
+        p = end;
+    }
+    if (p != last) return std::nullopt;
+    return out;
+}
+
+void put_floor(std::vector<std::byte>& out, std::uint8_t id, std::span<const std::byte> lhs_data,
+               std::span<const std::byte> rhs)
+{
+    put_le16(out, lhs_data.size() + 1);
+    out.push_back(std::byte{id});
+    out.insert(out.end(), lhs_data.begin(), lhs_data.end());
+    put_le16(out, rhs.size());
+    out.insert(out.end(), rhs.begin(), rhs.end());
+}
+
+void put_syntax_floor(std::vector<std::byte>& out, const syntax_id& s)
+{
+    std::vector<std::byte> lhs;
+    put_uuid_le(lhs, s.id);
+    put_le16(lhs, s.major);
+    std::vector<std::byte> rhs;
+    put_le16(rhs, s.minor);
+    put_floor(out, protocol_id::uuid_floor, lhs, rhs);
+}
+
+std::vector<std::byte> string_rhs(std::string_view text)
+{
+    std::vector<std::byte> v;
+    for (char c : text) v.push_back(static_cast<std::byte>(c));
+    v.push_back(std::byte{0});
+    return v;
+}
+
+} // namespace
+
+std::string_view protocol_id_name(std::uint8_t id) noexcept
+{
+    switch (id)
+    {
+    case 0x00: return "OSI OID";
+    case 0x01: return "NetBIOS (old)";
+    case 0x02: return "DNA session control";
+    case 0x03: return "DNA session control v3";
+    case 0x04: return "DNA NSP";
+    case 0x05: return "OSI TP4";
+    case 0x06: return "OSI CLNS";
+    case 0x07: return "TCP";
+    case 0x08: return "UDP";
+    case 0x09: return "IP";
+    case 0x0a: return "RPC connectionless";
+    case 0x0b: return "RPC connection-oriented";
+    case 0x0c: return "LRPC / SPX";
+    case 0x0d: return "UUID";
+    case 0x0e: return "IPX";
+    case 0x0f: return "named pipe";
+    case 0x10: return "LRPC endpoint";
+    case 0x11: return "NetBIOS";
+    case 0x12: return "NetBEUI";
+    case 0x13: return "NetWare SPX";
+    case 0x14: return "NetWare IPX";
+    case 0x16: return "AppleTalk stream";
+    case 0x17: return "AppleTalk datagram";
+    case 0x18: return "AppleTalk";
+    case 0x19: return "NetBIOS";
+    case 0x1a: return "Vines SPP";
+    case 0x1b: return "Vines IPC";
+    case 0x1c: return "StreetTalk";
+    case 0x1f: return "HTTP";
+    case 0x20: return "Unix domain socket";
+    case 0x21: return "null";
+    case 0x22: return "NetBIOS";
+    default: return "";
+    }
+}
+
+result<std::vector<tower_floor>> decode_floors(std::span<const std::byte> tower_octets)
+{
+    if (tower_octets.size() < 2) return codec_error{codec_errc::truncated, 0, "tower floor count"};
+    const std::size_t count = le16(tower_octets);
+    if (count > max_tower_floors) return codec_error{codec_errc::limit_exceeded, 0, "tower floor count"};
+    std::vector<tower_floor> floors;
+    floors.reserve(count);
+    std::size_t pos = 2;
+    for (std::size_t i = 0; i < count; ++i)
+    {
+        if (tower_octets.size() - pos < 2) return codec_error{codec_errc::truncated, pos, "floor LHS length"};
+        const std::size_t lhs_len = le16(tower_octets.subspan(pos));
+        if (lhs_len == 0) return codec_error{codec_errc::bad_value, pos, "floor LHS without protocol id"};
+        pos += 2;
+        if (tower_octets.size() - pos < lhs_len) return codec_error{codec_errc::truncated, pos, "floor LHS"};
+        tower_floor f;
+        f.protocol_id = std::to_integer<std::uint8_t>(tower_octets[pos]);
+        f.lhs_data = tower_octets.subspan(pos + 1, lhs_len - 1);
+        pos += lhs_len;
+        if (tower_octets.size() - pos < 2) return codec_error{codec_errc::truncated, pos, "floor RHS length"};
+        const std::size_t rhs_len = le16(tower_octets.subspan(pos));
+        pos += 2;
+        if (tower_octets.size() - pos < rhs_len) return codec_error{codec_errc::truncated, pos, "floor RHS"};
+        f.rhs = tower_octets.subspan(pos, rhs_len);
+        pos += rhs_len;
+        floors.push_back(f);
+    }
+    return floors;
+}
+
+std::vector<std::byte> encode_floors(std::span<const tower_floor> floors)
+{
+    std::vector<std::byte> out;
+    put_le16(out, floors.size());
+    for (const auto& f : floors) put_floor(out, f.protocol_id, f.lhs_data, f.rhs);
+    return out;
+}
+
+result<decoded_tower> decode_tower(std::span<const std::byte> tower_octets)
+{
+    auto floors = decode_floors(tower_octets);
+    if (!floors) return floors.error();
+    decoded_tower t;
+    if (floors->empty()) return codec_error{codec_errc::bad_value, 0, "tower without interface floor"};
+    auto iface = read_syntax_floor((*floors)[0], 2, "interface floor");
+    if (!iface) return iface.error();
+    t.interface = *iface;
+    if (floors->size() > 1)
+    {
+        auto transfer = read_syntax_floor((*floors)[1], 2, "transfer syntax floor");
+        if (!transfer) return transfer.error();
+        t.transfer_syntax = *transfer;
+    }
+    t.where = binding_of(*floors);
+    t.floors = std::move(*floors);
+    return t;
+}
+
+result<std::vector<std::byte>> encode_tower(const syntax_id& interface, const syntax_id& transfer,
+                                            const binding& where)
+{
+    using namespace protocol_id;
+    std::vector<std::byte> out;
+    const auto start = [&](std::size_t floor_count, std::uint8_t rpc) {
+        put_le16(out, floor_count);
+        put_syntax_floor(out, interface);
+        put_syntax_floor(out, transfer);
+        const std::array<std::byte, 2> minor{};
+        put_floor(out, rpc, {}, minor);
+    };
+    const auto& p = where.protseq;
+    if (p == "ncacn_ip_tcp" || p == "ncadg_ip_udp" || p == "ncacn_http")
+    {
+        const auto port = parse_port(where.endpoint);
+        if (!port) return codec_error{codec_errc::bad_value, 0, "port"};
+        const auto addr = parse_ipv4(where.host == "0.0.0.0" ? std::string_view{} : std::string_view{where.host});
+        if (!addr) return codec_error{codec_errc::bad_value, 0, "IPv4 address"};
+        const std::uint8_t port_id = p == "ncacn_ip_tcp" ? tcp : p == "ncadg_ip_udp" ? udp : http;
+        start(5, p == "ncadg_ip_udp" ? rpc_cl : rpc_co);
+        const std::array<std::byte, 2> port_be{static_cast<std::byte>(*port >> 8), static_cast<std::byte>(*port & 0xFF)};
+        put_floor(out, port_id, {}, port_be);
+        put_floor(out, ip, {}, *addr);
+        return out;
+    }
+    if (p == "ncacn_np")
+    {
+        start(5, rpc_co);
+        put_floor(out, named_pipe, {}, string_rhs(where.endpoint));
+        put_floor(out, netbios, {}, string_rhs(where.host));
+        return out;
+    }
+    if (p == "ncalrpc")
+    {
+        start(4, lrpc);
+        put_floor(out, lrpc_endpoint, {}, string_rhs(where.endpoint));
+        return out;
+    }
+    return codec_error{codec_errc::unsupported, 0, "protseq without a tower encoder"};
+}
+
+binding with_connected_host(binding b, std::string_view connected_address)
+{
+    const bool ip_based = b.protseq == "ncacn_ip_tcp" || b.protseq == "ncadg_ip_udp" || b.protseq == "ncacn_http";
+    if (ip_based && (b.host.empty() || b.host == "0.0.0.0")) b.host = std::string(connected_address);
+    return b;
+}
+
+syntax_id ndr20_syntax() noexcept
+{
+    return syntax_id{uuid{{0x8a, 0x88, 0x5d, 0x04, 0x1c, 0xeb, 0x11, 0xc9, 0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60}},
+                     2, 0};
+}
+
+syntax_id ndr64_syntax() noexcept
+{
+    return syntax_id{uuid{{0x71, 0x71, 0x05, 0x33, 0xbe, 0xba, 0x49, 0x37, 0x83, 0x19, 0xb5, 0xdb, 0xef, 0x9c, 0xcc, 0x36}},
+                     1, 0};
+}
+
+} // namespace epmdump::epm
