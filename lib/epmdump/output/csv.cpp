@@ -1,0 +1,87 @@
+#include <epmdump/output/csv.hpp>
+#include <epmdump/output/sanitize.hpp>
+
+#include <epmdump/names/interface_names.hpp>
+
+#include <ostream>
+
+namespace epmdump::output {
+
+namespace {
+
+constexpr std::string_view crlf = "\r\n"; // RFC 4180 section 2, rule 1
+
+std::string_view ping_word(epm::ping_status p)
+{
+    switch (p)
+    {
+    case epm::ping_status::not_pinged: return "";
+    case epm::ping_status::pinged: return "pinged";
+    case epm::ping_status::not_listening: return "not_listening";
+    }
+    return "";
+}
+
+void write_row(std::ostream& out, std::initializer_list<std::string_view> cells)
+{
+    bool first = true;
+    for (auto cell : cells)
+    {
+        if (!first) out << ',';
+        first = false;
+        out << csv_cell(cell);
+    }
+    out << crlf;
+}
+
+} // namespace
+
+std::string csv_cell(std::string_view raw)
+{
+    std::string cell = sanitize_text(raw);
+    // A spreadsheet runs a cell starting with these as a formula (OWASP "CSV injection").
+    if (!cell.empty())
+    {
+        const char c = cell.front();
+        if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') cell.insert(cell.begin(), '\'');
+    }
+    if (cell.find_first_of("\",\r\n") == std::string::npos) return cell;
+    std::string quoted = "\"";
+    for (char c : cell)
+    {
+        if (c == '"') quoted += '"'; // RFC 4180 section 2, rule 7
+        quoted += c;
+    }
+    quoted += '"';
+    return quoted;
+}
+
+void write_csv_header(std::ostream& out)
+{
+    write_row(out, {"target", "address", "port", "status", "error", "object", "interface", "version", "name",
+                    "annotation", "protseq", "host", "endpoint", "binding", "ping"});
+}
+
+void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_options& options)
+{
+    const std::string port = std::to_string(e.port);
+    std::string error;
+    if (e.error) error = e.error->kind.empty() ? e.error->message : e.error->kind + ": " + e.error->message;
+    bool any = false;
+    for (const auto& entry : e.entries)
+    {
+        if (!options.filter.matches(entry)) continue;
+        any = true;
+        const names::interface_info* info = names::find_interface(entry.interface.id, entry.interface.major);
+        const std::string version = std::to_string(entry.interface.major) + '.' + std::to_string(entry.interface.minor);
+        write_row(out, {e.target, e.address, port, epm::to_string(e.status), error, epmdump::to_string(entry.object),
+                        epmdump::to_string(entry.interface.id), version, info ? info->name : std::string_view{},
+                        entry.annotation, entry.where.protseq, entry.where.host, entry.where.endpoint,
+                        epm::to_string(entry.where), ping_word(entry.ping)});
+    }
+    // A target without (matching) entries still gets a row, so failures are not silently missing.
+    // Same field count as the header (RFC 4180 section 2, rule 4).
+    if (!any) write_row(out, {e.target, e.address, port, epm::to_string(e.status), error, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}});
+}
+
+} // namespace epmdump::output

@@ -1,0 +1,65 @@
+#include <epmdump/output/writer.hpp>
+
+#include <epmdump/output/csv.hpp>
+#include <epmdump/output/impacket.hpp>
+#include <epmdump/output/json.hpp>
+#include <epmdump/output/rpcdump.hpp>
+
+#include <ostream>
+#include <utility>
+
+namespace epmdump::output {
+
+writer::writer(std::ostream& out, format f, format_options options)
+    : out_(out), format_(f), options_(std::move(options))
+{
+}
+
+void writer::begin()
+{
+    if (begun_) return;
+    begun_ = true;
+    if (format_ == format::csv && options_.csv_header) write_csv_header(out_);
+}
+
+void writer::write(const epm::enumeration& e)
+{
+    begin();
+    switch (format_)
+    {
+    case format::rpcdump:
+    {
+        if (written_ > 0) out_ << '\n';
+        format_options o = options_;
+        // Without a header the reader would merge this target into the previous one.
+        if (written_ > 0) o.target_headers = true;
+        write_rpcdump(out_, e, o);
+        break;
+    }
+    case format::impacket:
+        if (written_ > 0) out_ << '\n';
+        write_impacket(out_, e, options_);
+        break;
+    case format::json: write_json_line(out_, e, options_); break;
+    case format::csv: write_csv_rows(out_, e, options_); break;
+    }
+    ++written_;
+    out_.flush();
+}
+
+void writer::end()
+{
+    begin(); // a CSV with no targets still gets its header row
+    out_.flush();
+}
+
+void write_all(std::ostream& out, format f, std::span<const epm::enumeration> enumerations,
+               const format_options& options)
+{
+    writer w(out, f, options);
+    w.begin();
+    for (const auto& e : enumerations) w.write(e);
+    w.end();
+}
+
+} // namespace epmdump::output
