@@ -1,0 +1,97 @@
+#include <epmdump/capture/capture_file.hpp>
+
+#include <pcap/pcap.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ostream>
+#include <stdexcept>
+
+namespace epmdump::capture {
+
+std::string capture_error::to_string() const
+{
+    return file + ": at byte offset " + std::to_string(offset) + ": " + message;
+}
+
+std::ostream& operator<<(std::ostream& os, const capture_error& e) { return os << e.to_string(); }
+
+void throw_exception_from_error(const capture_error& e, const boost::source_location&)
+{
+    throw std::runtime_error(e.to_string());
+}
+
+struct capture_file::handle
+{
+    pcap_t* pcap = nullptr;
+    ~handle()
+    {
+        if (pcap != nullptr) pcap_close(pcap); // also closes the FILE*
+    }
+};
+
+capture_file::capture_file(std::unique_ptr<handle> h, std::string name, int link, std::uint32_t snap)
+    : handle_(std::move(h)), name_(std::move(name)), link_type_(link), snap_length_(snap)
+{
+}
+
+capture_file::capture_file(capture_file&&) noexcept = default;
+capture_file& capture_file::operator=(capture_file&&) noexcept = default;
+capture_file::~capture_file() = default;
+
+capture_result<capture_file> capture_file::open(const std::filesystem::path& path)
+{
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return capture_error{path.string(), 0, std::strerror(errno)};
+    return open(f, path.string());
+}
+
+capture_result<capture_file> capture_file::open(std::FILE* file, std::string name)
+{
+    if (file == nullptr) return capture_error{std::move(name), 0, "no file"};
+    // libpcap's "truncated dump file" for an empty file hides the plain cause.
+    const int first = std::fgetc(file);
+    if (first == EOF)
+    {
+        std::fclose(file);
+        return capture_error{std::move(name), 0, "empty file (0 bytes), not a capture"};
+    }
+    std::ungetc(first, file);
+
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    // Nanosecond precision: libpcap scales µs files up, so one clock serves every file.
+    pcap_t* p = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (p == nullptr)
+    {
+        std::fclose(file); // on failure libpcap leaves the FILE* to its owner
+        // Offset 0: what failed is the file (or first section) header.
+        return capture_error{std::move(name), 0, errbuf[0] != '\0' ? errbuf : "not a pcap or pcapng file"};
+    }
+    auto h = std::make_unique<handle>();
+    h->pcap = p;
+    return capture_file(std::move(h), std::move(name), pcap_datalink(p), static_cast<std::uint32_t>(pcap_snapshot(p)));
+}
+
+capture_result<std::optional<capture_record>> capture_file::next()
+{
+    std::FILE* f = pcap_file(handle_->pcap);
+    const long before = f != nullptr ? std::ftell(f) : -1;
+    pcap_pkthdr* header = nullptr;
+    const u_char* data = nullptr;
+    const int rc = pcap_next_ex(handle_->pcap, &header, &data);
+    if (rc == PCAP_ERROR_BREAK) return std::optional<capture_record>{}; // end of file
+    if (rc != 1)
+        return capture_error{name_, before < 0 ? 0 : static_cast<std::uint64_t>(before),
+                             std::string("bad record ") + std::to_string(frames_ + 1) + ": " +
+                                 pcap_geterr(handle_->pcap)};
+    capture_record r;
+    r.data = std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), header->caplen);
+    // With nanosecond precision tv_usec holds nanoseconds.
+    r.timestamp = std::chrono::seconds(header->ts.tv_sec) + std::chrono::nanoseconds(header->ts.tv_usec);
+    r.original_length = header->len;
+    r.offset = before < 0 ? 0 : static_cast<std::uint64_t>(before);
+    r.frame_number = ++frames_;
+    return std::optional<capture_record>(r);
+}
+
+} // namespace epmdump::capture
