@@ -1,0 +1,155 @@
+#include <epmdump/exchange/report_format.hpp>
+
+#include <algorithm>
+
+namespace epmdump::exchange {
+
+namespace {
+
+struct palette
+{
+    bool on = false;
+    std::string paint(std::string_view code, std::string_view text) const
+    {
+        if (!on) return std::string(text);
+        return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+    }
+};
+
+std::string_view tag(severity s)
+{
+    switch (s)
+    {
+    case severity::error: return "ERROR";
+    case severity::warning: return "WARNING";
+    case severity::info: return "INFO";
+    }
+    return "ERROR";
+}
+
+std::string_view colour_of(severity s)
+{
+    switch (s)
+    {
+    case severity::error: return "1;31";
+    case severity::warning: return "1;33";
+    case severity::info: return "36";
+    }
+    return "0";
+}
+
+std::string plural(std::size_t n, std::string_view word)
+{
+    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+std::string ports_text(const std::vector<std::uint32_t>& ports)
+{
+    std::string out;
+    for (auto p : ports)
+    {
+        if (!out.empty()) out += ", ";
+        out += std::to_string(p);
+    }
+    return out;
+}
+
+std::string label_of(const uuid& id)
+{
+    for (const auto& row : all_interfaces())
+        if (row.id == id) return std::string(row.label);
+    return {};
+}
+
+void field(std::string& out, std::string_view name, std::string_view value)
+{
+    if (value.empty()) return;
+    out += "    ";
+    out += name;
+    out.append(name.size() < 10 ? 10 - name.size() : 1, ' ');
+    out += value;
+    out += '\n';
+}
+
+} // namespace
+
+std::string render_text(const report& r, const text_options& options)
+{
+    const palette p{options.colour};
+    std::string out;
+
+    const auto errors = r.count(severity::error);
+    const auto warnings = r.count(severity::warning);
+    std::string verdict_line;
+    switch (r.outcome)
+    {
+    case verdict::healthy:
+        verdict_line = p.paint("1;32", "HEALTHY") + (warnings ? " (" + plural(warnings, "warning") + ")" : "") +
+                       ": every required Exchange interface is registered on ncacn_ip_tcp";
+        break;
+    case verdict::problems:
+        verdict_line = p.paint("1;31", "PROBLEMS") + " (" + plural(errors, "error") +
+                       (warnings ? ", " + plural(warnings, "warning") : "") + ")";
+        break;
+    case verdict::not_exchange: verdict_line = p.paint("1;31", "NOT EXCHANGE") + ": no Exchange interfaces registered"; break;
+    case verdict::unknown: verdict_line = p.paint("1;35", "UNKNOWN") + ": could not check"; break;
+    }
+    out += "Verdict: " + verdict_line + "\n";
+
+    std::string what;
+    for (const auto& t : r.targets) what += (what.empty() ? "" : ", ") + t;
+    out += "Checked: " + (what.empty() ? std::string("(no endpoint data)") : what) + " - " + plural(r.entries, "entry") +
+           ", " + std::to_string(r.tcp_entries) + " on ncacn_ip_tcp";
+    if (!r.addresses.empty())
+    {
+        out += " (";
+        for (std::size_t i = 0; i < r.addresses.size(); ++i) out += (i ? ", " : "") + r.addresses[i];
+        out += ")";
+    }
+    out += "\n";
+    out += "Profile: Exchange " + std::string(to_string(r.profile)) + (r.profile_detected ? " (detected: " : " (") +
+           r.profile_reason + ")\n";
+
+    for (const auto& f : r.findings)
+    {
+        out += "\n" + p.paint(colour_of(f.level), "[" + std::string(tag(f.level)) + "]") + " " + f.title + "\n";
+        std::string ids;
+        for (const auto& id : f.interfaces)
+        {
+            if (!ids.empty()) ids += "\n              ";
+            ids += epmdump::to_string(id);
+            if (auto label = label_of(id); !label.empty()) ids += "  " + label;
+        }
+        field(out, "Interfaces:", ids);
+        field(out, "Ports:", ports_text(f.ports));
+        field(out, "Evidence:", f.evidence);
+        field(out, "Cause:", f.cause);
+        field(out, "Remedy:", f.remedy);
+    }
+    if (r.findings.empty()) out += "\nNo findings.\n";
+
+    if (r.outcome == verdict::healthy || r.outcome == verdict::problems)
+    {
+        out += "\nExchange " + std::string(to_string(r.profile)) + " interfaces on ncacn_ip_tcp:\n";
+        std::size_t width = 0;
+        for (const auto& st : r.interfaces)
+            width = std::max(width, find_service(st.row->service)->display_name.size() + 1 + st.row->label.size());
+        for (const auto& st : r.interfaces)
+        {
+            std::string name = std::string(find_service(st.row->service)->display_name) + " " + std::string(st.row->label);
+            name.append(width - name.size(), ' ');
+            std::string where;
+            if (!st.tcp_ports.empty())
+                where = "port " + ports_text(st.tcp_ports);
+            else if (st.registered_elsewhere)
+                where = "not on TCP";
+            else
+                where = "not registered";
+            if (!st.row->required(r.profile)) where += " (optional)";
+            out += "  " + name + "  " + epmdump::to_string(st.row->id) + "  " + where + "\n";
+        }
+    }
+    return out;
+}
+
+} // namespace epmdump::exchange

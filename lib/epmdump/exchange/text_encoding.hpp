@@ -1,0 +1,14 @@
+#pragma once
+// Files an admin hands us come from Windows tools: regedit writes UTF-16LE with a BOM, and
+// Windows PowerShell 5's "> file" does too. Everything downstream reads UTF-8.
+#include <cstddef>
+#include <span>
+#include <string>
+
+namespace epmdump::exchange {
+
+// UTF-16LE/BE (with BOM, or LE recognised by its zero high bytes) and UTF-8 (BOM stripped) to
+// UTF-8. Unpaired surrogates become U+FFFD; other bytes pass through unchanged.
+std::string decode_text(std::span<const std::byte> bytes);
+
+} // namespace epmdump::exchange
