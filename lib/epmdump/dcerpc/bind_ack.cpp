@@ -29,7 +29,8 @@ result<bind_ack_pdu> decode_bind_ack(const common_header& h, std::span<const std
     // port_any_t: length (incl. NUL), then the characters; then pad to 4 (C706 §12.6.4.4).
     auto length = r.u16();
     if (!length) return length.error();
-    if (*length > max_secondary_address) return r.error(codec_errc::limit_exceeded, "sec_addr length");
+    if (*length > max_secondary_address)
+        return codec_error{codec_errc::limit_exceeded, r.offset() - 2, "sec_addr length"};
     auto chars = r.bytes(*length);
     if (!chars) return chars.error();
     p.secondary_address.reserve(chars->size());
