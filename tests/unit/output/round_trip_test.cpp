@@ -1,0 +1,199 @@
+#include <epmdump/output/impacket.hpp>
+#include <epmdump/output/json.hpp>
+#include <epmdump/output/reader.hpp>
+#include <epmdump/output/rpcdump.hpp>
+#include <epmdump/output/writer.hpp>
+
+#include "sample.hpp"
+#include "support/test_files.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+using namespace epmdump;
+using namespace epmdump::output;
+
+namespace {
+
+std::string written(format f, const std::vector<epm::enumeration>& all, format_options o = {})
+{
+    std::ostringstream out;
+    write_all(out, f, all, o);
+    return out.str();
+}
+
+void check_same_enumeration(const epm::enumeration& a, const epm::enumeration& b)
+{
+    CHECK(a.target == b.target);
+    CHECK(a.address == b.address);
+    CHECK(a.port == b.port);
+    CHECK(a.status == b.status);
+    CHECK(a.error == b.error);
+    CHECK(a.elapsed_ms == b.elapsed_ms);
+    CHECK(a.entries == b.entries);
+    REQUIRE(a.origin.has_value() == b.origin.has_value());
+    if (a.origin)
+    {
+        CHECK(a.origin->file == b.origin->file);
+        CHECK(a.origin->client == b.origin->client);
+        CHECK(a.origin->client_port == b.origin->client_port);
+        CHECK(a.origin->server == b.origin->server);
+        CHECK(a.origin->server_port == b.origin->server_port);
+        CHECK(a.origin->first_timestamp == b.origin->first_timestamp);
+        CHECK(a.origin->last_timestamp == b.origin->last_timestamp);
+        CHECK(a.origin->frames == b.origin->frames);
+        CHECK(a.origin->complete == b.origin->complete);
+        CHECK(a.origin->encrypted == b.origin->encrypted);
+    }
+}
+
+} // namespace
+
+TEST_CASE("rpcdump output reads back into the same endpoint set")
+{
+    const auto e = test::sample_enumeration();
+    const auto d = read_dump(written(format::rpcdump, {e}));
+    REQUIRE(d.has_value());
+    CHECK(d->detected == format::rpcdump);
+    REQUIRE(d->enumerations.size() == 1);
+    CHECK(test::rpcdump_view(d->enumerations[0].entries) == test::rpcdump_view(e.entries));
+}
+
+TEST_CASE("rpcdump output of several targets, one failed, reads back target by target")
+{
+    auto first = test::sample_enumeration();
+    auto second = test::sample_enumeration();
+    second.target = "exchange02";
+    second.address = "10.0.100.40";
+    second.port = 1135;
+    second.entries.resize(2);
+    second.entries[1].annotation = " padded  "; // spaces at both ends survive
+    epm::enumeration failed;
+    failed.target = "dc01";
+    failed.address = "192.0.2.7";
+    failed.status = epm::enumeration_status::error;
+    failed.error = epm::enumeration_error{"bind_rejected", "bind_nak: reason 2 | local limit: exceeded"};
+    format_options o;
+    o.target_headers = true;
+    const auto d = read_rpcdump_text(written(format::rpcdump, {first, second, failed}, o));
+    REQUIRE(d.has_value());
+    CHECK(d->warnings.empty());
+    REQUIRE(d->enumerations.size() == 3);
+    CHECK(d->enumerations[0].target == "exchange01");
+    CHECK(test::rpcdump_view(d->enumerations[0].entries) == test::rpcdump_view(first.entries));
+    CHECK(d->enumerations[1].address == "10.0.100.40");
+    CHECK(d->enumerations[1].port == 1135);
+    CHECK(test::rpcdump_view(d->enumerations[1].entries) == test::rpcdump_view(second.entries));
+    CHECK(d->enumerations[2].status == epm::enumeration_status::error);
+    CHECK(d->enumerations[2].error == failed.error);
+    CHECK(d->enumerations[2].entries.empty());
+}
+
+TEST_CASE("KB 926210 sample written back as rpcdump text is byte for byte the article's")
+{
+    const auto kb = test::shared_file("kb/KB926210.txt");
+    if (!kb) EPMDUMP_SKIP("../shared/kb/KB926210.txt is absent");
+    const auto lines = test::lines_of(test::read_text(*kb));
+    std::string sample;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        if (lines[i] == "ncacn_ip_tcp(Connection-oriented TCP/IP)" && sample.empty())
+            for (std::size_t j = i; j < lines.size() && (j == i || lines[j].ends_with(":NOT_PINGED")); ++j)
+                sample += lines[j] + "\n";
+    REQUIRE(test::lines_of(sample).size() == 46);
+    const auto d = read_rpcdump_text(sample);
+    REQUIRE(d.has_value());
+    CHECK(written(format::rpcdump, d->enumerations) == sample);
+}
+
+TEST_CASE("impacket output reads back into the same interfaces, versions and bindings")
+{
+    const auto e = test::sample_enumeration();
+    const auto d = read_dump(written(format::impacket, {e}));
+    REQUIRE(d.has_value());
+    CHECK(d->detected == format::impacket);
+    REQUIRE(d->enumerations.size() == 1);
+    CHECK(d->enumerations[0].target == "exchange01");
+    CHECK(test::impacket_view(d->enumerations[0].entries) == test::impacket_view(e.entries));
+
+    epm::enumeration failed;
+    failed.target = "dc01";
+    failed.status = epm::enumeration_status::error;
+    failed.error = epm::enumeration_error{"refused", "connection refused"};
+    auto partial = test::sample_enumeration();
+    partial.status = epm::enumeration_status::incomplete;
+    partial.error = epm::enumeration_error{"timeout", "second page never came"};
+    const auto two = read_impacket_text(written(format::impacket, {failed, partial}));
+    REQUIRE(two.has_value());
+    REQUIRE(two->enumerations.size() == 2);
+    CHECK(two->enumerations[0].status == epm::enumeration_status::error);
+    CHECK(two->enumerations[0].error == failed.error);
+    CHECK(two->enumerations[1].status == epm::enumeration_status::incomplete);
+    CHECK(two->enumerations[1].error == partial.error);
+    CHECK(two->enumerations[1].entries.size() == 5);
+}
+
+TEST_CASE("impacket writer reproduces impacket's own AD DC dump line for line apart from names")
+{
+    const auto file = test::shared_file("peers/samba-epm/impacket-rpcdump.txt");
+    if (!file) EPMDUMP_SKIP("../shared/peers/samba-epm is absent");
+    const auto original = test::lines_of(test::read_text(*file));
+    const auto d = read_impacket_text(test::read_text(*file));
+    REQUIRE(d.has_value());
+    const auto ours = test::lines_of(written(format::impacket, d->enumerations));
+    // impacket's banner (2 lines) and rpcdump-compat.py's summary line are not rpcdump.py's output.
+    REQUIRE(original.size() == ours.size() + 3);
+    for (std::size_t i = 0; i < ours.size(); ++i)
+    {
+        const auto& theirs = original[i + 2];
+        CAPTURE(i);
+        if (theirs.starts_with("Protocol: ") || theirs.starts_with("Provider: "))
+        {
+            CHECK(ours[i].substr(0, 10) == theirs.substr(0, 10));
+            CHECK(ours[i].ends_with(" "));
+        }
+        else
+            CHECK(ours[i] == theirs);
+    }
+}
+
+TEST_CASE("json output reads back into identical enumerations, towers and capture origin included")
+{
+    auto live = test::sample_enumeration();
+    live.entries[0].tower = test::from_hex("05 00 13 00 0d 08 83 af e1 1f 5d c9 11 91 a4 08 00 2b 14 a0 fa 03 00");
+    live.entries[1].annotation = "\x1b[2J nasty \xc3\xa9t\xc3\xa9 \xe2\x80\xae";
+    live.elapsed_ms = 4.25;
+    epm::enumeration replayed;
+    replayed.target = "samba.pcap";
+    replayed.address = "10.200.0.2";
+    replayed.status = epm::enumeration_status::incomplete;
+    replayed.error = epm::enumeration_error{"gap", "frames missing after 7"};
+    replayed.origin = epm::capture_origin{"samba.pcap", "10.200.0.1", 40000, "10.200.0.2", 135, 1.5, 2.75, 9, false,
+                                          false};
+    replayed.entries.push_back(test::make_entry("12345778-1234-abcd-ef00-0123456789ab", 0, 0, "lsarpc", "ncacn_np",
+                                                "", "\\pipe\\lsass"));
+    replayed.entries[0].transfer_syntax.reset();
+    format_options o;
+    o.json_towers = true;
+    const auto d = read_dump(written(format::json, {live, replayed}, o));
+    REQUIRE(d.has_value());
+    CHECK(d->detected == format::json);
+    REQUIRE(d->enumerations.size() == 2);
+    check_same_enumeration(d->enumerations[0], live);
+    check_same_enumeration(d->enumerations[1], replayed);
+}
+
+TEST_CASE("impacket dump converted to JSON and read back keeps all 53 AD DC endpoints")
+{
+    const auto file = test::shared_file("peers/samba-epm/impacket-rpcdump.txt");
+    if (!file) EPMDUMP_SKIP("../shared/peers/samba-epm is absent");
+    const auto d = read_dump(test::read_text(*file));
+    REQUIRE(d.has_value());
+    const auto again = read_dump(written(format::json, d->enumerations));
+    REQUIRE(again.has_value());
+    REQUIRE(again->enumerations.size() == 1);
+    CHECK(again->enumerations[0].entries == d->enumerations[0].entries);
+    const auto as_rpcdump = read_dump(written(format::rpcdump, d->enumerations));
+    REQUIRE(as_rpcdump.has_value());
+    CHECK(as_rpcdump->entry_count() == 53);
+}
