@@ -9,4 +9,7 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_some_failed = 1;
 inline constexpr int exit_usage = 2;
 
+// epmdump replay FILE... [--format F]: offline replay of captures (cmd_replay.cpp).
+CLI::App* add_replay_command(CLI::App& app, int& exit_status);
+
 } // namespace epmdump::app

@@ -9,6 +9,10 @@ int main(int argc, char** argv)
     app.set_version_flag("--version", std::string("epmdump ") + EPMDUMP_VERSION);
     int exit_status = epmdump::app::exit_ok;
     // Subcommands register here, one line each.
+    epmdump::app::add_replay_command(app, exit_status);
+    // No arguments at all: show what the tool does by replaying the bundled capture.
+    const char* demo_argv[] = {argv[0], "replay", EPMDUMP_DEFAULT_CAPTURE, nullptr};
+    if (argc == 1) argc = 3, argv = const_cast<char**>(demo_argv);
     try
     {
         app.parse(argc, argv);

@@ -1,0 +1,103 @@
+#include <epmdump/capture/replay.hpp>
+
+#include <algorithm>
+
+namespace epmdump::capture {
+
+namespace {
+
+bool is_smb_port(std::uint16_t port) noexcept { return port == 445 || port == 139; }
+
+} // namespace
+
+replay_session::replay_session(std::string file, replay_options options)
+    : file_(std::move(file)), options_(options), reassembler_(*this, options.reassembly)
+{
+}
+
+replay_session::~replay_session() = default;
+
+packet_kind replay_session::feed(int link_type, std::span<const std::byte> frame, std::chrono::nanoseconds timestamp)
+{
+    return reassembler_.feed(link_type, frame, timestamp);
+}
+
+std::vector<replayed_conversation> replay_session::finish()
+{
+    reassembler_.finish();
+    stats_.reassembly = reassembler_.stats();
+    std::sort(results_.begin(), results_.end(),
+              [](const auto& a, const auto& b) { return a.connection_id < b.connection_id; });
+    return std::move(results_);
+}
+
+void replay_session::on_open(const tcp_connection& c)
+{
+    conversations_.try_emplace(c.id, file_, options_.conversation);
+}
+
+stream_interest replay_session::on_data(const tcp_connection& c, const stream_chunk& chunk)
+{
+    auto it = conversations_.find(c.id);
+    if (it == conversations_.end()) return stream_interest::drop;
+    if (it->second.on_data(c, chunk) == stream_interest::keep) return stream_interest::keep;
+    conversations_.erase(it); // not DCE/RPC: free its state now
+    if (is_smb_port(c.server_port) || is_smb_port(c.client_port)) ++stats_.smb_conversations;
+    return stream_interest::drop;
+}
+
+void replay_session::on_gap(const tcp_connection& c, flow_direction d, std::uint64_t)
+{
+    auto it = conversations_.find(c.id);
+    if (it != conversations_.end()) it->second.on_gap(d);
+}
+
+void replay_session::on_close(const tcp_connection& c)
+{
+    auto it = conversations_.find(c.id);
+    if (it == conversations_.end()) return;
+    if (it->second.is_rpc()) ++stats_.rpc_conversations;
+    if (auto r = it->second.finish(c)) results_.push_back(std::move(*r));
+    conversations_.erase(it);
+}
+
+namespace {
+
+file_replay replay_opened(capture_result<capture_file> opened, const std::string& name, const replay_options& options)
+{
+    file_replay out{name, {}, std::nullopt, {}};
+    if (!opened)
+    {
+        out.error = opened.error();
+        return out;
+    }
+    replay_session session(name, options);
+    for (;;)
+    {
+        auto r = opened->next();
+        if (!r)
+        {
+            out.error = r.error(); // keep what was read before the bad record
+            break;
+        }
+        if (!*r) break;
+        session.feed(opened->link_type(), (*r)->data, (*r)->timestamp);
+    }
+    out.conversations = session.finish();
+    out.stats = session.stats();
+    return out;
+}
+
+} // namespace
+
+file_replay replay_file(const std::filesystem::path& path, const replay_options& options)
+{
+    return replay_opened(capture_file::open(path), path.string(), options);
+}
+
+file_replay replay_file(std::FILE* file, const std::string& name, const replay_options& options)
+{
+    return replay_opened(capture_file::open(file, name), name, options);
+}
+
+} // namespace epmdump::capture

@@ -1,0 +1,75 @@
+#pragma once
+// Offline replay: capture files -> TCP streams -> DCE/RPC conversations -> one
+// epm::enumeration per endpoint-mapper conversation, as a live scan would produce.
+//
+// TCP only: DCE/RPC inside SMB (ncacn_np over TCP 139/445) is not decoded; such
+// conversations are counted in `smb_conversations` so the caller can say so.
+#include <epmdump/capture/capture_file.hpp>
+#include <epmdump/capture/rpc_conversation.hpp>
+#include <epmdump/capture/tcp_reassembler.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace epmdump::capture {
+
+struct replay_options
+{
+    reassembly_limits reassembly;
+    conversation_limits conversation;
+};
+
+struct replay_stats
+{
+    reassembly_stats reassembly;
+    std::uint64_t rpc_conversations = 0; // DCE/RPC at stream start, endpoint mapper or not
+    std::uint64_t smb_conversations = 0; // TCP 139/445 with data: ncacn_np, not decoded
+};
+
+// Sans-I/O core: feed frames from anywhere (a file, a fuzzer), then finish().
+class replay_session final : private stream_handler
+{
+public:
+    explicit replay_session(std::string file, replay_options options = {});
+    ~replay_session();
+
+    packet_kind feed(int link_type, std::span<const std::byte> frame, std::chrono::nanoseconds timestamp);
+    // Ends the capture and returns the endpoint-mapper conversations in order of first packet.
+    std::vector<replayed_conversation> finish();
+    const replay_stats& stats() const noexcept { return stats_; }
+
+private:
+    void on_open(const tcp_connection& c) override;
+    stream_interest on_data(const tcp_connection& c, const stream_chunk& chunk) override;
+    void on_gap(const tcp_connection& c, flow_direction d, std::uint64_t offset) override;
+    void on_close(const tcp_connection& c) override;
+
+    std::string file_;
+    replay_options options_;
+    replay_stats stats_;
+    tcp_reassembler reassembler_;
+    std::unordered_map<std::uint64_t, rpc_conversation> conversations_;
+    std::vector<replayed_conversation> results_;
+};
+
+struct file_replay
+{
+    std::string file;
+    std::vector<replayed_conversation> conversations; // also those read before an error
+    std::optional<capture_error> error;                // the file could not be read to its end
+    replay_stats stats;
+};
+
+// Reads one capture file to its end (or its first bad record).
+file_replay replay_file(const std::filesystem::path& path, const replay_options& options = {});
+// Same over an open FILE* (fmemopen in tests and fuzzers); takes ownership.
+file_replay replay_file(std::FILE* file, const std::string& name, const replay_options& options = {});
+
+} // namespace epmdump::capture

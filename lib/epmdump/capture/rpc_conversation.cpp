@@ -1,0 +1,422 @@
+#include <epmdump/capture/rpc_conversation.hpp>
+
+#include <epmdump/dcerpc/bind.hpp>
+#include <epmdump/dcerpc/bind_ack.hpp>
+#include <epmdump/dcerpc/bind_nak.hpp>
+#include <epmdump/dcerpc/fault.hpp>
+#include <epmdump/dcerpc/request.hpp>
+#include <epmdump/dcerpc/response.hpp>
+#include <epmdump/dcerpc/syntax.hpp>
+#include <epmdump/epm/ept_interface.hpp>
+#include <epmdump/epm/ept_lookup.hpp>
+#include <epmdump/epm/ept_map.hpp>
+#include <epmdump/epm/ept_status.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace epmdump::capture {
+
+namespace {
+
+// RPC over HTTP v1: the server greets with this before the first PDU ([MS-RPCH] 2.1.2.1.1 / port 593).
+constexpr std::string_view ncacn_http_banner = "ncacn_http/1.0";
+
+// [MS-RPCE] 2.2.1.1.8: RPC_C_AUTHN_LEVEL_PKT_PRIVACY seals the stub.
+constexpr std::uint8_t auth_level_privacy = 6;
+
+int index(flow_direction d) noexcept { return static_cast<int>(d); }
+
+bool sent_by_client(dcerpc::pdu_type t) noexcept
+{
+    using dcerpc::pdu_type;
+    return t == pdu_type::request || t == pdu_type::bind || t == pdu_type::alter_context || t == pdu_type::auth3 ||
+           t == pdu_type::co_cancel || t == pdu_type::orphaned;
+}
+
+bool sent_by_server(dcerpc::pdu_type t) noexcept
+{
+    using dcerpc::pdu_type;
+    return t == pdu_type::response || t == pdu_type::fault || t == pdu_type::bind_ack || t == pdu_type::bind_nak ||
+           t == pdu_type::alter_context_resp || t == pdu_type::shutdown;
+}
+
+std::string hex32(std::uint32_t v)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08x", v);
+    return buf;
+}
+
+std::string status_text(std::uint32_t status)
+{
+    // nca_s_* names come with the PDU engineer's name tables; until then the EPM ones and hex.
+    const auto name = epm::ept_status_name(status);
+    return name.empty() ? hex32(status) : std::string(name) + " (" + hex32(status) + ")";
+}
+
+// The auth level of a request/response/fault PDU with a verifier, 0 without one.
+std::uint8_t auth_level_of(const dcerpc::pdu_frame& f)
+{
+    if (f.header.auth_length == 0) return 0;
+    using dcerpc::pdu_type;
+    std::optional<dcerpc::auth_verifier> auth;
+    if (f.header.type == pdu_type::request)
+    {
+        if (auto r = dcerpc::decode_request(f.header, f.bytes)) auth = r->auth;
+    }
+    else if (f.header.type == pdu_type::response)
+    {
+        if (auto r = dcerpc::decode_response(f.header, f.bytes)) auth = r->auth;
+    }
+    return auth ? auth->trailer.auth_level : 0;
+}
+
+double seconds(std::chrono::nanoseconds t) { return std::chrono::duration<double>(t).count(); }
+
+} // namespace
+
+rpc_conversation::rpc_conversation(std::string file, conversation_limits limits)
+    : file_(std::move(file)), limits_(limits), dirs_{direction(limits.max_message), direction(limits.max_message)}
+{
+}
+
+stream_interest rpc_conversation::on_data(const tcp_connection&, const stream_chunk& chunk)
+{
+    feed_direction(chunk.direction, chunk.bytes, chunk);
+    const bool any_not_rpc = dirs_[0].state == stream_state::not_rpc || dirs_[1].state == stream_state::not_rpc;
+    // Not DCE/RPC from the start: nothing in it can concern us.
+    if (any_not_rpc && !epm_seen_) return stream_interest::drop;
+    return stream_interest::keep;
+}
+
+void rpc_conversation::feed_direction(flow_direction d, std::span<const std::byte> bytes, const stream_chunk& chunk)
+{
+    direction& dir = dirs_[index(d)];
+    if (dir.state == stream_state::not_rpc || dir.state == stream_state::failed || dir.gap) return;
+    if (dir.state == stream_state::start)
+    {
+        // Hold the first bytes until they either are the ncacn_http banner or cannot be.
+        while (!bytes.empty() && dir.prefix.size() < ncacn_http_banner.size())
+        {
+            dir.prefix.push_back(static_cast<char>(bytes.front()));
+            bytes = bytes.subspan(1);
+            if (ncacn_http_banner.substr(0, dir.prefix.size()) != dir.prefix) break;
+        }
+        if (dir.prefix == ncacn_http_banner)
+        {
+            ncacn_http_ = true;
+            dir.state = stream_state::rpc;
+            dir.prefix.clear();
+        }
+        else if (ncacn_http_banner.substr(0, dir.prefix.size()) != dir.prefix)
+        {
+            dir.state = stream_state::rpc; // decided below by the framer
+            const auto held = std::as_bytes(std::span<const char>(dir.prefix));
+            if (!dir.framer.feed(held)) dir.state = stream_state::failed;
+            dir.prefix.clear();
+            drain(d, chunk);
+        }
+        else
+        {
+            return; // a banner prefix so far: wait for more
+        }
+    }
+    if (bytes.empty() || dir.state != stream_state::rpc) return;
+    if (!dir.framer.feed(bytes))
+    {
+        dir.state = stream_state::failed;
+        note("decode", "PDU larger than the framer's buffer");
+        return;
+    }
+    drain(d, chunk);
+}
+
+void rpc_conversation::drain(flow_direction d, const stream_chunk& chunk)
+{
+    direction& dir = dirs_[index(d)];
+    while (dir.state == stream_state::rpc)
+    {
+        auto next = dir.framer.next();
+        if (!next)
+        {
+            // Garbage where the first PDU should be means this is not DCE/RPC at all.
+            if (dir.framer.stream_offset() == 0 && rpc_pdus_ == 0)
+                dir.state = stream_state::not_rpc;
+            else
+            {
+                dir.state = stream_state::failed;
+                note("decode", "bad PDU header: " + next.error().message());
+            }
+            return;
+        }
+        if (!*next) return;
+        on_pdu(d, **next, chunk);
+    }
+}
+
+void rpc_conversation::on_pdu(flow_direction d, const dcerpc::pdu_frame& f, const stream_chunk& chunk)
+{
+    ++rpc_pdus_;
+    const auto type = f.header.type;
+    if (!roles_known_ && (sent_by_client(type) || sent_by_server(type)))
+    {
+        roles_known_ = true;
+        swapped_ = (d == flow_direction::client_to_server) != sent_by_client(type);
+    }
+    direction& dir = dirs_[index(d)];
+    if (type == dcerpc::pdu_type::request || type == dcerpc::pdu_type::response)
+    {
+        if (f.header.first_frag()) dir.fragments = 0, dir.auth_level = 0;
+        ++dir.fragments;
+        dir.auth_level = std::max(dir.auth_level, auth_level_of(f));
+    }
+    auto m = dir.assembler.add(f);
+    if (!m)
+    {
+        truncated_ = true;
+        note("decode", "fragments do not join: " + m.error().message());
+        return;
+    }
+    if (!*m) return;
+    on_message(**m, chunk);
+}
+
+void rpc_conversation::on_message(dcerpc::message& m, const stream_chunk& chunk)
+{
+    using dcerpc::pdu_type;
+    switch (m.type)
+    {
+    case pdu_type::bind:
+    case pdu_type::alter_context:
+        on_bind(m);
+        break;
+    case pdu_type::bind_ack:
+    case pdu_type::alter_context_resp:
+        on_bind_ack(m);
+        break;
+    case pdu_type::bind_nak:
+        if (auto nak = dcerpc::decode_bind_nak(m.first, m.pdu))
+            note("bind_rejected", "bind_nak, reject reason " + std::to_string(nak->params.provider_reject_reason));
+        else
+            note("bind_rejected", "bind_nak");
+        break;
+    case pdu_type::request:
+        on_request(m, chunk);
+        break;
+    case pdu_type::response:
+        on_response(m, chunk);
+        break;
+    case pdu_type::fault:
+        on_fault(m, chunk);
+        break;
+    default:
+        break; // auth3, rts, shutdown, cancel: nothing for the endpoint table
+    }
+}
+
+void rpc_conversation::on_bind(const dcerpc::message& m)
+{
+    auto bind = dcerpc::decode_bind(m.first, m.pdu);
+    if (!bind)
+    {
+        note("decode", "bind: " + bind.error().message());
+        return;
+    }
+    for (const auto& c : bind->params.contexts)
+        if (c.abstract_syntax.id == epm::ept_interface().id) epm_seen_ = true;
+    auto early = early_acks_.find(m.call_id);
+    if (early != early_acks_.end())
+    {
+        apply_bind_ack(bind->params.contexts, early->second);
+        early_acks_.erase(early);
+        return;
+    }
+    offered_[m.call_id] = std::move(bind->params.contexts);
+}
+
+void rpc_conversation::on_bind_ack(const dcerpc::message& m)
+{
+    auto ack = dcerpc::decode_bind_ack(m.first, m.pdu);
+    if (!ack)
+    {
+        note("decode", "bind_ack: " + ack.error().message());
+        return;
+    }
+    auto offered = offered_.find(m.call_id);
+    if (offered == offered_.end())
+    {
+        early_acks_[m.call_id] = std::move(ack->params.results); // its bind comes later (retransmission)
+        return;
+    }
+    apply_bind_ack(offered->second, ack->params.results);
+    offered_.erase(offered);
+}
+
+void rpc_conversation::apply_bind_ack(const std::vector<dcerpc::presentation_context>& offered,
+                                      const std::vector<dcerpc::context_result>& results)
+{
+    // p_result_list answers the offered contexts positionally (C706 §12.6.4.4).
+    for (std::size_t i = 0; i < offered.size() && i < results.size(); ++i)
+    {
+        if (!results[i].accepted()) continue;
+        contexts_[offered[i].context_id] = context_state{offered[i].abstract_syntax, results[i].transfer_syntax};
+    }
+}
+
+bool rpc_conversation::is_epm_context(std::uint16_t context_id) const
+{
+    auto it = contexts_.find(context_id);
+    return it != contexts_.end() && it->second.abstract_syntax.id == epm::ept_interface().id;
+}
+
+void rpc_conversation::on_request(const dcerpc::message& m, const stream_chunk& chunk)
+{
+    direction& dir = dirs_[index(chunk.direction)];
+    if (!is_epm_context(m.context_id)) return;
+    epm_seen_ = true;
+    if (pending_.size() >= limits_.max_pending_calls) pending_.erase(pending_.begin());
+    epm_call call;
+    call.call_id = m.call_id;
+    call.opnum = m.opnum;
+    call.context_id = m.context_id;
+    call.ndr64 = contexts_.at(m.context_id).transfer_syntax == dcerpc::ndr64_syntax();
+    call.auth_level = dir.auth_level;
+    call.encrypted = dir.auth_level == auth_level_privacy;
+    call.request_frame = chunk.frame;
+    call.request_fragments = m.fragments;
+    pending_[m.call_id] = pending_call{calls_.size()};
+    calls_.push_back(std::move(call));
+}
+
+void rpc_conversation::on_response(const dcerpc::message& m, const stream_chunk& chunk)
+{
+    direction& dir = dirs_[index(chunk.direction)];
+    auto it = pending_.find(m.call_id);
+    if (it == pending_.end()) return; // not an endpoint-mapper call, or its request was not captured
+    epm_call& call = calls_[it->second.index];
+    pending_.erase(it);
+    call.response_frame = chunk.frame;
+    call.response_fragments = m.fragments;
+    call.auth_level = std::max(call.auth_level, dir.auth_level);
+    if (dir.auth_level == auth_level_privacy) call.encrypted = true;
+    if (call.encrypted) return; // sealed: the bytes are not NDR
+    decode_answer(call, m);
+}
+
+void rpc_conversation::decode_answer(epm_call& call, const dcerpc::message& m)
+{
+    const auto syntax = call.ndr64 ? ndr::transfer_syntax::ndr64 : ndr::transfer_syntax::ndr20;
+    epm::decode_limits limits;
+    limits.strict_towers = false; // keep an entry with an odd tower rather than lose the page
+    call.first_entry = entries_.size();
+    if (call.opnum == epm::opnum_ept_lookup)
+    {
+        auto r = epm::decode_ept_lookup_response(m.stub, m.first.drep, syntax, limits);
+        if (!r)
+        {
+            call.decode_error = r.error().message();
+            return;
+        }
+        call.status = r->status;
+        call.entry_handle = r->entry_handle;
+        call.entry_count = r->entries.size();
+        for (auto& e : r->entries) entries_.push_back(std::move(e));
+    }
+    else if (call.opnum == epm::opnum_ept_map)
+    {
+        auto r = epm::decode_ept_map_response(m.stub, m.first.drep, syntax, limits);
+        if (!r)
+        {
+            call.decode_error = r.error().message();
+            return;
+        }
+        call.status = r->status;
+        call.entry_handle = r->entry_handle;
+        call.entry_count = r->towers.size();
+        for (auto& e : r->towers) entries_.push_back(std::move(e));
+    }
+}
+
+void rpc_conversation::on_fault(const dcerpc::message& m, const stream_chunk& chunk)
+{
+    auto it = pending_.find(m.call_id);
+    if (it == pending_.end()) return;
+    epm_call& call = calls_[it->second.index];
+    pending_.erase(it);
+    call.response_frame = chunk.frame;
+    call.response_fragments = 1;
+    if (auto f = dcerpc::decode_fault(m.first, m.pdu))
+        call.fault = f->status;
+    else
+        call.decode_error = f.error().message();
+}
+
+void rpc_conversation::on_gap(flow_direction d)
+{
+    direction& dir = dirs_[index(d)];
+    dir.gap = true;
+    if (dir.assembler.in_progress() || !dir.framer.idle()) truncated_ = true;
+}
+
+void rpc_conversation::note(std::string kind, std::string message)
+{
+    if (!error_) error_ = epm::enumeration_error{std::move(kind), std::move(message)};
+}
+
+std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connection& c)
+{
+    if (!epm_seen_) return std::nullopt;
+    for (const direction& dir : dirs_)
+        if (dir.assembler.in_progress() || (dir.state == stream_state::rpc && !dir.framer.idle())) truncated_ = true;
+
+    replayed_conversation out;
+    out.connection_id = c.id;
+    epm::enumeration& e = out.enumeration;
+    const bool swap = swapped_;
+    epm::capture_origin origin;
+    origin.file = file_;
+    origin.client = to_string(swap ? c.server : c.client);
+    origin.client_port = swap ? c.server_port : c.client_port;
+    origin.server = to_string(swap ? c.client : c.server);
+    origin.server_port = swap ? c.client_port : c.server_port;
+    origin.first_timestamp = seconds(c.first_seen);
+    origin.last_timestamp = seconds(c.last_seen);
+    origin.frames = c.frames;
+    origin.complete = c.complete() && !truncated_;
+    for (const auto& call : calls_) origin.encrypted = origin.encrypted || call.encrypted;
+
+    e.target = file_;
+    e.address = origin.server;
+    e.port = origin.server_port;
+    e.elapsed_ms = std::chrono::duration<double, std::milli>(c.last_seen - c.first_seen).count();
+    e.entries = std::move(entries_);
+
+    // The first thing that went wrong explains the status; later ones follow from it.
+    std::optional<epm::enumeration_error> problem = error_;
+    for (const auto& call : calls_)
+    {
+        if (problem) break;
+        if (call.fault)
+            problem = epm::enumeration_error{"fault", "fault " + status_text(*call.fault) + " for opnum " +
+                                                          std::to_string(call.opnum)};
+        else if (call.encrypted)
+            problem = epm::enumeration_error{"encrypted", "stubs sealed with auth level privacy: not decodable"};
+        else if (!call.decode_error.empty())
+            problem = epm::enumeration_error{"decode", "opnum " + std::to_string(call.opnum) + ": " + call.decode_error};
+        else if (call.response_frame == 0)
+            problem = epm::enumeration_error{"no_response", "no response to opnum " + std::to_string(call.opnum)};
+    }
+    if (!problem && !origin.complete)
+        problem = epm::enumeration_error{"incomplete", "capture lost bytes of this conversation"};
+    if (problem)
+    {
+        e.status = e.entries.empty() ? epm::enumeration_status::error : epm::enumeration_status::incomplete;
+        e.error = std::move(problem);
+    }
+    e.origin = std::move(origin);
+    out.calls = std::move(calls_);
+    return out;
+}
+
+} // namespace epmdump::capture

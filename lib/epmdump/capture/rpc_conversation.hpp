@@ -1,0 +1,136 @@
+#pragma once
+// One TCP connection seen as DCE/RPC (connection-oriented, C706 ch. 12): frames both
+// directions into PDUs, follows bind / alter_context (which presentation context is the
+// endpoint mapper, and which transfer syntax the server accepted for it), pairs requests
+// with responses by call_id, and decodes ept_lookup (opnum 2) and ept_map (opnum 3)
+// answers into endpoint entries. Sans-I/O: fed reassembled stream bytes.
+//
+// A direction is DCE/RPC when its first bytes are a valid CO PDU header; the server side
+// may first send the "ncacn_http/1.0" banner of RPC over HTTP v1 (port 593), which is skipped.
+// Stubs sealed with auth level privacy (6) are reported as encrypted, never as empty.
+// Entries keep the host their tower names (often 0.0.0.0); the server's address is in
+// enumeration::address.
+#include <epmdump/capture/tcp_reassembler.hpp>
+#include <epmdump/dcerpc/bind.hpp>
+#include <epmdump/dcerpc/bind_ack.hpp>
+#include <epmdump/dcerpc/message_assembler.hpp>
+#include <epmdump/dcerpc/pdu_framer.hpp>
+#include <epmdump/epm/context_handle.hpp>
+#include <epmdump/epm/enumeration.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace epmdump::capture {
+
+// One endpoint-mapper call as the capture shows it.
+struct epm_call
+{
+    std::uint32_t call_id = 0;
+    std::uint16_t opnum = 0;
+    std::uint16_t context_id = 0;
+    bool ndr64 = false;
+    bool encrypted = false;                 // request or response sealed (auth level 6)
+    std::uint8_t auth_level = 0;            // 0 when the PDUs carry no verifier
+    std::uint64_t request_frame = 0;        // frame completing the request
+    std::uint64_t response_frame = 0;       // 0: no response (or fault) seen
+    std::size_t request_fragments = 0;
+    std::size_t response_fragments = 0;
+    std::optional<std::uint32_t> status;    // ept status of a decoded response
+    std::optional<std::uint32_t> fault;     // fault PDU status
+    std::optional<epm::context_handle> entry_handle; // as the response returned it
+    std::size_t first_entry = 0;            // this response's entries in enumeration::entries
+    std::size_t entry_count = 0;
+    std::string decode_error;               // why the stub did not decode, "" when it did
+};
+
+struct replayed_conversation
+{
+    epm::enumeration enumeration;           // origin always set
+    std::vector<epm_call> calls;            // endpoint-mapper calls in request order
+    std::uint64_t connection_id = 0;        // tcp_connection::id
+};
+
+struct conversation_limits
+{
+    std::size_t max_message = dcerpc::default_max_message; // joined stub of one call
+    std::size_t max_pending_calls = 256;                    // requests waiting for an answer
+};
+
+class rpc_conversation
+{
+public:
+    rpc_conversation(std::string file, conversation_limits limits = {});
+
+    // Bytes of one direction, in stream order. Returns drop once the connection is known
+    // not to be DCE/RPC (the caller stops feeding it).
+    stream_interest on_data(const tcp_connection& c, const stream_chunk& chunk);
+    void on_gap(flow_direction d);
+    // The connection ended: the result when it was an endpoint-mapper conversation.
+    std::optional<replayed_conversation> finish(const tcp_connection& c);
+
+    bool is_rpc() const noexcept { return rpc_pdus_ > 0; }
+
+private:
+    enum class stream_state : std::uint8_t { start, rpc, not_rpc, failed };
+    struct direction
+    {
+        stream_state state = stream_state::start;
+        std::string prefix;                 // first bytes while the banner question is open
+        dcerpc::pdu_framer framer;
+        dcerpc::message_assembler assembler;
+        bool gap = false;
+        std::size_t fragments = 0;          // of the message being assembled
+        std::uint8_t auth_level = 0;        // of the message being assembled
+        direction(std::size_t max_message) : assembler(max_message) {}
+    };
+    struct context_state
+    {
+        epm::syntax_id abstract_syntax;
+        epm::syntax_id transfer_syntax;
+    };
+    struct pending_call
+    {
+        std::size_t index = 0;              // into calls_
+    };
+
+    void feed_direction(flow_direction d, std::span<const std::byte> bytes, const stream_chunk& chunk);
+    void drain(flow_direction d, const stream_chunk& chunk);
+    void on_pdu(flow_direction d, const dcerpc::pdu_frame& f, const stream_chunk& chunk);
+    void on_message(dcerpc::message& m, const stream_chunk& chunk);
+    void on_bind(const dcerpc::message& m);
+    void on_bind_ack(const dcerpc::message& m);
+    void apply_bind_ack(const std::vector<dcerpc::presentation_context>& offered,
+                        const std::vector<dcerpc::context_result>& results);
+    void on_request(const dcerpc::message& m, const stream_chunk& chunk);
+    void on_response(const dcerpc::message& m, const stream_chunk& chunk);
+    void on_fault(const dcerpc::message& m, const stream_chunk& chunk);
+    void decode_answer(epm_call& call, const dcerpc::message& m);
+    bool is_epm_context(std::uint16_t context_id) const;
+    void note(std::string kind, std::string message);
+
+    std::string file_;
+    conversation_limits limits_;
+    direction dirs_[2];
+    bool swapped_ = false;                  // reassembler guessed the roles the wrong way round
+    bool roles_known_ = false;
+    bool ncacn_http_ = false;
+    std::uint64_t rpc_pdus_ = 0;
+    bool epm_seen_ = false;                 // an EPM context was offered, or an EPM call made
+    std::map<std::uint32_t, std::vector<dcerpc::presentation_context>> offered_; // bind call_id -> contexts
+    std::map<std::uint32_t, std::vector<dcerpc::context_result>> early_acks_;    // ack seen before its bind
+    std::map<std::uint16_t, context_state> contexts_;
+    std::map<std::uint32_t, pending_call> pending_;                              // call_id -> open call
+    std::vector<epm_call> calls_;
+    std::vector<epm::endpoint_entry> entries_;
+    std::optional<epm::enumeration_error> error_;
+    bool truncated_ = false;                // a message or PDU was cut off
+};
+
+} // namespace epmdump::capture
