@@ -4,6 +4,7 @@
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/bind_nak.hpp>
 #include <epmdump/dcerpc/fault.hpp>
+#include <epmdump/dcerpc/names.hpp>
 #include <epmdump/dcerpc/request.hpp>
 #include <epmdump/dcerpc/response.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
@@ -50,8 +51,7 @@ std::string hex32(std::uint32_t v)
 
 std::string status_text(std::uint32_t status)
 {
-    // nca_s_* names come with the PDU engineer's name tables; until then the EPM ones and hex.
-    const auto name = epm::ept_status_name(status);
+    const auto name = dcerpc::status_name(status);
     return name.empty() ? hex32(status) : std::string(name) + " (" + hex32(status) + ")";
 }
 
@@ -197,7 +197,8 @@ void rpc_conversation::on_message(dcerpc::message& m, const stream_chunk& chunk)
         break;
     case pdu_type::bind_nak:
         if (auto nak = dcerpc::decode_bind_nak(m.first, m.pdu))
-            note("bind_rejected", "bind_nak, reject reason " + std::to_string(nak->params.provider_reject_reason));
+            note("bind_rejected",
+                 "bind_nak: " + std::string(dcerpc::bind_nak_reason_name(nak->params.provider_reject_reason)));
         else
             note("bind_rejected", "bind_nak");
         break;
