@@ -1,0 +1,78 @@
+// `epmdump replay` as a script sees it: output on stdout, errors on stderr, exit status 0/1/2.
+#include "capture_builder.hpp"
+#include "support/test_files.hpp"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+using namespace epmdump::test;
+
+namespace {
+
+struct run_result
+{
+    int status = -1;
+    std::string out; // stdout and stderr together
+};
+
+run_result run(const std::string& args)
+{
+    const std::string cmd = std::string(EPMDUMP_EXE) + " " + args + " 2>&1";
+    run_result r;
+    std::FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
+    const int raw = pclose(p);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+}
+
+std::string pcap(const std::string& name) { return project_pcap(name).string(); }
+
+std::size_t count_lines_with(const std::string& text, const std::string& needle)
+{
+    std::size_t n = 0;
+    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("epmdump replay prints one JSON line per conversation and exits 0")
+{
+    const auto r = run("replay --format json " + pcap("samba-ad-dc-rpcdump.pcap") + " " +
+                       pcap("epm-fault-nca-op-rng-error-opnum42.pcap"));
+    CHECK(r.status == 0);
+    CHECK(count_lines_with(r.out, "{\"schema\"") == 3);
+    CHECK(count_lines_with(r.out, "\"kind\":\"fault\"") == 2);
+    CHECK(r.out.find("\"server_port\":135") != std::string::npos);
+}
+
+TEST_CASE("epmdump replay goes on past a bad file and exits 1")
+{
+    const std::filesystem::path bad = std::filesystem::path(EPMDUMP_BINARY_DIR) / "replay-cli-empty.pcap";
+    write_file(bad, {});
+    const auto r = run("replay --format csv " + bad.string() + " " + pcap("samba-standalone-rpcdump.pcap"));
+    CHECK(r.status == 1);
+    CHECK(r.out.find(bad.string() + ": at byte offset 0: empty file") != std::string::npos);
+    CHECK(r.out.find("ncacn_ip_tcp") != std::string::npos); // the good file still printed
+}
+
+TEST_CASE("epmdump replay usage errors exit 2")
+{
+    CHECK(run("replay").status == 2);
+    CHECK(run("replay --format xml " + pcap("samba-ad-dc-rpcdump.pcap")).status == 2);
+}
+
+TEST_CASE("epmdump with no arguments replays the bundled Samba capture")
+{
+    const auto r = run("");
+    CHECK(r.status == 0);
+    CHECK(r.out.find("[12345678-1234-abcd-ef00-01234567cffb] netlogon") != std::string::npos);
+    CHECK(count_lines_with(r.out, ":NOT_PINGED") == 53);
+}
