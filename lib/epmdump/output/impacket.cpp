@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <ostream>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -36,20 +38,18 @@ struct group
 void write_impacket(std::ostream& out, const epm::enumeration& e, const format_options& options)
 {
     std::vector<group> groups;
+    std::map<std::tuple<uuid, std::uint16_t, std::uint16_t>, std::size_t> group_of; // linear in entries
     std::size_t count = 0;
     for (const auto& entry : e.entries)
     {
         if (!options.filter.matches(entry)) continue;
         ++count;
-        auto it = std::find_if(groups.begin(), groups.end(),
-                               [&](const group& g) { return g.interface == entry.interface; });
-        if (it == groups.end())
-        {
-            groups.push_back(group{entry.interface, group_key(entry.interface), nullptr, {}});
-            it = groups.end() - 1;
-        }
-        it->last = &entry;
-        it->entries.push_back(&entry);
+        const auto key = std::tuple{entry.interface.id, entry.interface.major, entry.interface.minor};
+        auto [it, added] = group_of.emplace(key, groups.size());
+        if (added) groups.push_back(group{entry.interface, group_key(entry.interface), nullptr, {}});
+        auto& g = groups[it->second];
+        g.last = &entry;
+        g.entries.push_back(&entry);
     }
 
     std::string line = "[*] Retrieving endpoint list from ";

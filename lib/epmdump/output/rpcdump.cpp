@@ -3,6 +3,7 @@
 
 #include <array>
 #include <ostream>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -82,44 +83,45 @@ void write_rpcdump(std::ostream& out, const epm::enumeration& all, const format_
 
     if (options.target_headers || e.status != epm::enumeration_status::ok) out << rpcdump_target_header(e) << '\n';
 
-    // Section order: the fixed five, then other protseqs by first appearance.
-    std::vector<std::string_view> order;
-    for (std::size_t i = 0; i < fixed_sections; ++i) order.push_back(section_titles[i].first);
+    // Section order: the fixed five, then other protseqs by first appearance. One pass, so a
+    // dump with many distinct protseqs stays linear.
+    std::vector<std::pair<std::string_view, std::vector<const epm::endpoint_entry*>>> sections;
+    std::unordered_map<std::string_view, std::size_t> section_of;
+    for (std::size_t i = 0; i < fixed_sections; ++i)
+    {
+        section_of.emplace(section_titles[i].first, sections.size());
+        sections.push_back({section_titles[i].first, {}});
+    }
     for (const auto& entry : e.entries)
     {
-        bool known = false;
-        for (auto name : order) known = known || name == entry.where.protseq;
-        if (!known) order.push_back(entry.where.protseq);
+        auto [it, added] = section_of.emplace(entry.where.protseq, sections.size());
+        if (added) sections.push_back({entry.where.protseq, {}});
+        sections[it->second].second.push_back(&entry);
     }
 
     std::string line;
-    for (auto protseq : order)
+    for (const auto& [protseq, entries] : sections)
     {
-        bool header_written = false;
-        for (const auto& entry : e.entries)
+        if (entries.empty()) continue;
+        line.clear();
+        append_sanitized(line, protseq);
+        line += '(';
+        line += rpcdump_section_title(protseq);
+        line += ')';
+        out << line << '\n';
+        for (const auto* entry : entries)
         {
-            if (entry.where.protseq != protseq) continue;
-            if (!header_written)
-            {
-                line.clear();
-                append_sanitized(line, protseq);
-                line += '(';
-                line += rpcdump_section_title(protseq);
-                line += ')';
-                out << line << '\n';
-                header_written = true;
-            }
             // "  ADDRESS[ENDPOINT] [UUID] ANNOTATION :STATUS" (two spaces before ':' when no annotation).
             line.assign("  ");
-            append_sanitized(line, entry.where.host);
+            append_sanitized(line, entry->where.host);
             line += '[';
-            append_sanitized(line, entry.where.endpoint);
+            append_sanitized(line, entry->where.endpoint);
             line += "] [";
-            line += epmdump::to_string(entry.interface.id);
+            line += epmdump::to_string(entry->interface.id);
             line += "] ";
-            append_sanitized(line, entry.annotation);
+            append_sanitized(line, entry->annotation);
             line += " :";
-            line += rpcdump_ping_word(entry.ping);
+            line += rpcdump_ping_word(entry->ping);
             out << line << '\n';
         }
     }
