@@ -36,14 +36,16 @@ constexpr interface_info table[] = {
 
 const interface_info* find_interface(const uuid& id, std::uint16_t major) noexcept
 {
-    const interface_info* any = nullptr;
+    const interface_info* any_version = nullptr;   // a -1 line: name and protocol, no binary
+    const interface_info* other_version = nullptr; // better than nothing for a name
     for (const auto& info : table)
     {
         if (info.id != id) continue;
         if (info.major == major) return &info;
-        if (!any) any = &info; // any version of the same UUID is better than nothing
+        if (info.major < 0 && !any_version) any_version = &info;
+        if (!other_version) other_version = &info;
     }
-    return any;
+    return any_version ? any_version : other_version;
 }
 
 std::span<const interface_info> all_interfaces() noexcept { return table; }

@@ -13,12 +13,15 @@ struct interface_info
 {
     uuid id;
     int major;                  // -1: any version
-    std::string_view name;      // "[MS-DRSR] Directory Replication Service" style short name
+    std::string_view name;      // title: with a protocol document, that document's title as impacket
+                                // prints it after "[MS-XXX]: "; otherwise the registered annotation
     std::string_view protocol;  // protocol document, e.g. "MS-DRSR", or "" when none
-    std::string_view provider;  // implementing binary, e.g. "ntdsai.dll", or ""
+    std::string_view provider;  // implementing binary of THIS major version, e.g. "ntdsai.dll", or ""
 };
 
-// Exact (uuid, major) match first, then a version-agnostic entry; nullptr when unknown.
+// Exact (uuid, major) match first, then the version-agnostic (-1) entry, then any other version of
+// the UUID; nullptr when unknown. A result whose major differs from the one asked for names the
+// interface, but its provider belongs to another version (impacket prints N/A then).
 const interface_info* find_interface(const uuid& id, std::uint16_t major) noexcept;
 
 std::span<const interface_info> all_interfaces() noexcept;
