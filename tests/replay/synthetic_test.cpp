@@ -420,3 +420,37 @@ TEST_CASE("bad files are errors with file and offset: empty, not a capture, absu
     CHECK(absurd.error->offset == second);
     CHECK(absurd.conversations.empty());
 }
+
+TEST_CASE("a capture that starts after the bind still decodes calls on the endpoint-mapper port")
+{
+    auto s = samba_script(40013);
+    auto all = build(s);
+    // Drop the handshake and the bind / bind_ack: start with the ept_lookup request.
+    std::vector<tcp_packet_spec> p(all.begin() + 5, all.end());
+    REQUIRE(p.front().src_port == 40013);
+    const auto r = replay_packets(p);
+    REQUIRE(r.conversations.size() == 1);
+    CHECK(r.conversations[0].enumeration.entries == samba_entries());
+
+    // On another port nothing says the unknown context is the endpoint mapper.
+    auto t = samba_script(40014, 50123);
+    auto other = build(t);
+    const auto q = replay_packets(std::vector<tcp_packet_spec>(other.begin() + 5, other.end()));
+    CHECK(q.conversations.empty());
+}
+
+TEST_CASE("seeded damage to a capture never crashes replay")
+{
+    const bytes original = read_file(project_pcap("samba-ad-dc-rpcdump-maxents10.pcap"));
+    std::mt19937 rng(2026);
+    for (int round = 0; round < 300; ++round)
+    {
+        bytes damaged = original;
+        const int flips = 1 + static_cast<int>(rng() % 20);
+        for (int i = 0; i < flips; ++i)
+            damaged[24 + rng() % (damaged.size() - 24)] = static_cast<std::byte>(rng()); // keep the file header
+        if (round % 3 == 0) damaged.resize(24 + rng() % (damaged.size() - 24));
+        const auto r = replay_bytes(damaged, "damaged.pcap");
+        for (const auto& c : r.conversations) CHECK(c.enumeration.origin.has_value());
+    }
+}

@@ -81,8 +81,10 @@ rpc_conversation::rpc_conversation(std::string file, conversation_limits limits)
 {
 }
 
-stream_interest rpc_conversation::on_data(const tcp_connection&, const stream_chunk& chunk)
+stream_interest rpc_conversation::on_data(const tcp_connection& c, const stream_chunk& chunk)
 {
+    ports_[0] = c.client_port;
+    ports_[1] = c.server_port;
     feed_direction(chunk.direction, chunk.bytes, chunk);
     const bool any_not_rpc = dirs_[0].state == stream_state::not_rpc || dirs_[1].state == stream_state::not_rpc;
     // Not DCE/RPC from the start: nothing in it can concern us.
@@ -268,7 +270,10 @@ void rpc_conversation::apply_bind_ack(const std::vector<dcerpc::presentation_con
 bool rpc_conversation::is_epm_context(std::uint16_t context_id) const
 {
     auto it = contexts_.find(context_id);
-    return it != contexts_.end() && it->second.abstract_syntax.id == epm::ept_interface().id;
+    if (it != contexts_.end()) return it->second.abstract_syntax.id == epm::ept_interface().id;
+    // The bind was before the capture started: only the endpoint mapper listens on 135 and 593.
+    const std::uint16_t server_port = ports_[swapped_ ? 0 : 1];
+    return server_port == 135 || server_port == 593;
 }
 
 void rpc_conversation::on_request(const dcerpc::message& m, const stream_chunk& chunk)
@@ -281,7 +286,8 @@ void rpc_conversation::on_request(const dcerpc::message& m, const stream_chunk& 
     call.call_id = m.call_id;
     call.opnum = m.opnum;
     call.context_id = m.context_id;
-    call.ndr64 = contexts_.at(m.context_id).transfer_syntax == dcerpc::ndr64_syntax();
+    auto ctx = contexts_.find(m.context_id);
+    call.ndr64 = ctx != contexts_.end() && ctx->second.transfer_syntax == dcerpc::ndr64_syntax();
     call.auth_level = dir.auth_level;
     call.encrypted = dir.auth_level == auth_level_privacy;
     call.request_frame = chunk.frame;

@@ -8,6 +8,8 @@
 // A direction is DCE/RPC when its first bytes are a valid CO PDU header; the server side
 // may first send the "ncacn_http/1.0" banner of RPC over HTTP v1 (port 593), which is skipped.
 // Stubs sealed with auth level privacy (6) are reported as encrypted, never as empty.
+// A capture that starts after the bind has no context table: on TCP 135 and 593 (endpoint
+// mapper ports) an unknown context is then taken to be the endpoint mapper with NDR 2.0.
 // Entries keep the host their tower names (often 0.0.0.0); the server's address is in
 // enumeration::address.
 #include <epmdump/capture/tcp_reassembler.hpp>
@@ -121,6 +123,7 @@ private:
     bool swapped_ = false;                  // reassembler guessed the roles the wrong way round
     bool roles_known_ = false;
     bool ncacn_http_ = false;
+    std::uint16_t ports_[2] = {0, 0};      // the reassembler's client and server ports
     std::uint64_t rpc_pdus_ = 0;
     bool epm_seen_ = false;                 // an EPM context was offered, or an EPM call made
     std::map<std::uint32_t, std::vector<dcerpc::presentation_context>> offered_; // bind call_id -> contexts
