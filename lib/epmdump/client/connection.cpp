@@ -149,6 +149,8 @@ failure classify(const boost::system::error_code& ec, phase p, bool eof_is_reset
         f.code = client_errc::resolve_failed;
     else if (ec == e::operation_aborted)
         f.code = client_errc::cancelled;
+    // The code says it all for the common cases; keep the system's text for the rest.
+    if (f.code != client_errc::io_error && f.code != client_errc::resolve_failed && ec != e::eof) f.detail.clear();
     return f;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What one host conversation may do and how long each step may take.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,6 +51,8 @@ struct client_options
     std::uint16_t max_recv_frag = 5840;   // what we offer; Windows answers with 5840
     std::uint16_t max_xmit_frag = 5840;
     bool feature_negotiation = true;      // offer the bind-time feature negotiation context
+    bool verify = false;                  // ping every ncacn_ip_tcp endpoint found (verify.hpp)
+    std::size_t verify_concurrency = 8;   // ports probed at once per host
 };
 
 } // namespace epmdump::client

@@ -1,0 +1,137 @@
+#include <epmdump/client/client.hpp>
+#include <epmdump/client/map_session.hpp>
+#include <epmdump/client/verify.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <array>
+#include <exception>
+
+namespace epmdump::client {
+
+namespace {
+
+double ms_since(steady_clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(steady_clock::now() - start).count();
+}
+
+void set_failure(host_result& r, failure f)
+{
+    r.enumeration.error = to_enumeration_error(f);
+    r.enumeration.status = r.enumeration.entries.empty() ? epm::enumeration_status::error
+                                                         : epm::enumeration_status::incomplete;
+    r.error = std::move(f);
+}
+
+template <class T>
+T run_blocking(asio::awaitable<T> op)
+{
+    asio::io_context io;
+    std::optional<T> out;
+    std::exception_ptr failed;
+    asio::co_spawn(io, std::move(op), [&](std::exception_ptr e, T value) {
+        if (e) failed = e;
+        else out = std::move(value);
+    });
+    io.run();
+    if (failed) std::rethrow_exception(failed);
+    return std::move(*out);
+}
+
+} // namespace
+
+asio::awaitable<void> run_session(connection& c, rpc_session& s)
+{
+    // Big enough for a whole 5840-byte fragment plus the next header in one read.
+    std::array<std::byte, 16384> buffer;
+    auto act = s.start();
+    while (act.type != next_action::kind::done)
+    {
+        if (act.type == next_action::kind::write)
+        {
+            auto f = co_await c.write(act.data, act.phase);
+            act = f ? s.on_io_failure(std::move(*f)) : s.on_written();
+        }
+        else
+        {
+            auto io = co_await c.read_some(buffer, act.phase);
+            act = io.error ? s.on_io_failure(std::move(*io.error))
+                           : s.on_read(std::span<const std::byte>(buffer.data(), io.bytes));
+        }
+    }
+}
+
+asio::awaitable<host_result> async_enumerate(target t, client_options options, std::shared_ptr<abort_group> group)
+{
+    auto ex = co_await asio::this_coro::executor;
+    const auto started = steady_clock::now();
+    const auto deadline = started + options.timeouts.host;
+    host_result r;
+    auto& e = r.enumeration;
+    e.target = t.name();
+    e.port = t.port != 0 ? t.port : default_port(options.transport);
+    {
+        connection c(ex, options.timeouts, deadline, group);
+        if (auto f = co_await c.connect(t.host, e.port))
+        {
+            set_failure(r, std::move(*f));
+            e.elapsed_ms = ms_since(started);
+            co_return r;
+        }
+        e.address = c.remote_address();
+        lookup_session s(options, options.transport == transport::ncacn_http);
+        co_await run_session(c, s);
+        r.stats = s.stats();
+        r.pages = s.pages();
+        e.entries = s.take_entries();
+        if (s.error())
+            set_failure(r, *s.error());
+        else
+            e.status = epm::enumeration_status::ok;
+    }
+    if (options.verify && !e.entries.empty() && !(group && group->aborted()))
+        co_await async_verify(e.entries, e.address, options, deadline, group);
+    e.elapsed_ms = ms_since(started);
+    co_return r;
+}
+
+host_result enumerate(const target& t, const client_options& options)
+{
+    return run_blocking(async_enumerate(t, options));
+}
+
+asio::awaitable<map_result> async_map(target t, epm::syntax_id interface, std::string protseq,
+                                      client_options options, std::shared_ptr<abort_group> group)
+{
+    auto ex = co_await asio::this_coro::executor;
+    const auto started = steady_clock::now();
+    map_result r;
+    r.target = t.name();
+    r.port = t.port != 0 ? t.port : default_port(options.transport);
+    connection c(ex, options.timeouts, started + options.timeouts.host, group);
+    if (auto f = co_await c.connect(t.host, r.port))
+    {
+        r.error = std::move(*f);
+        r.elapsed_ms = ms_since(started);
+        co_return r;
+    }
+    r.address = c.remote_address();
+    map_session s(options, options.transport == transport::ncacn_http, interface, std::move(protseq));
+    co_await run_session(c, s);
+    r.towers = s.towers();
+    r.status = s.status();
+    r.error = s.error();
+    r.elapsed_ms = ms_since(started);
+    co_return r;
+}
+
+map_result map(const target& t, const epm::syntax_id& interface, const std::string& protseq,
+               const client_options& options)
+{
+    return run_blocking(async_map(t, interface, protseq, options));
+}
+
+} // namespace epmdump::client

@@ -1,0 +1,142 @@
+#include <epmdump/client/lookup_session.hpp>
+#include <epmdump/client/status_text.hpp>
+#include <epmdump/epm/ept_interface.hpp>
+#include <epmdump/epm/ept_lookup.hpp>
+#include <epmdump/epm/ept_lookup_handle_free.hpp>
+#include <epmdump/epm/ept_status.hpp>
+
+#include <algorithm>
+
+namespace epmdump::client {
+
+lookup_session::lookup_session(const client_options& options, bool expect_banner) : rpc_session(options, expect_banner)
+{
+}
+
+std::vector<dcerpc::presentation_context> lookup_session::contexts() const
+{
+    return default_contexts(epm::ept_interface());
+}
+
+rpc_session::step lookup_session::on_bound(const dcerpc::bind_ack_params& ack)
+{
+    if (ack.results.empty() || !ack.results.front().accepted())
+        return fail(failure{client_errc::bind_rejected, phase::bind, {}, {}, "the endpoint mapper context was not accepted"});
+    return lookup_call();
+}
+
+rpc_session::step lookup_session::lookup_call()
+{
+    epm::ept_lookup_request request;
+    request.inquiry_type = epm::rpc_c_ep_all_elts;
+    request.vers_option = epm::rpc_c_vers_all;
+    request.entry_handle = handle_;
+    request.max_ents = std::clamp<std::uint32_t>(options().limits.max_ents, 1, epm::ept_max_ents);
+    ndr::writer w;
+    epm::encode_ept_lookup_request(request, w);
+    return call{epm::opnum_ept_lookup, w.take(), phase::lookup, 0};
+}
+
+rpc_session::step lookup_session::stop_early(failure why)
+{
+    stopped_ = std::move(why);
+    if (handle_.is_null()) return fail(*stopped_);
+    ndr::writer w;
+    epm::encode_ept_lookup_handle_free_request(handle_, w);
+    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0};
+}
+
+rpc_session::step lookup_session::end_of_list()
+{
+    ended_ = true;
+    if (handle_.is_null()) return std::nullopt;
+    // The list ended (zero entries) but the server still holds a handle: release it.
+    ndr::writer w;
+    epm::encode_ept_lookup_handle_free_request(handle_, w);
+    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0};
+}
+
+rpc_session::step lookup_session::on_response(std::span<const std::byte> stub, ndr::drep rep)
+{
+    if (current_phase() == phase::free_handle)
+    {
+        freed_ = epm::decode_ept_lookup_handle_free_response(stub, rep).has_value();
+        handle_ = {};
+        if (stopped_) return fail(*stopped_);
+        return std::nullopt;
+    }
+    const auto& limits = options().limits;
+    epm::decode_limits decode;
+    decode.max_entries = std::max<std::size_t>(1, std::min(limits.max_ents, epm::ept_max_ents));
+    auto page = epm::decode_ept_lookup_response(stub, rep, ndr::transfer_syntax::ndr20, decode);
+    if (!page)
+    {
+        failure f{client_errc::protocol_violation, phase::lookup, {}, page.error(), "ept_lookup response: "};
+        f.detail += page.error().message();
+        return stop_early(std::move(f));
+    }
+    handle_ = page->entry_handle;
+    pages_.push_back(lookup_page{static_cast<std::uint32_t>(page->entries.size()), page->status, handle_.is_null()});
+
+    // The same page again with the same handle: a server that does not advance.
+    if (!page->entries.empty() && !handle_.is_null() && page->entries == previous_page_)
+    {
+        if (++repeats_ >= limits.max_repeated_pages)
+            return stop_early(failure{client_errc::incomplete, phase::lookup, {}, {},
+                                      "the server sent the same page " + std::to_string(repeats_ + 1) +
+                                          " times with the same handle"});
+        return lookup_call();
+    }
+    repeats_ = 0;
+    const std::size_t room = limits.max_entries > entries_.size() ? limits.max_entries - entries_.size() : 0;
+    const bool capped = page->entries.size() > room;
+    previous_page_ = page->entries;
+    const auto take = std::min(room, page->entries.size());
+    entries_.insert(entries_.end(), std::make_move_iterator(page->entries.begin()),
+                    std::make_move_iterator(page->entries.begin() + static_cast<std::ptrdiff_t>(take)));
+
+    if (page->status == epm::ept_s_not_registered) // the end (Samba), entries of this page included
+    {
+        ended_ = true;
+        if (capped)
+            return stop_early(failure{client_errc::incomplete, phase::lookup, {}, {},
+                                      "more than " + std::to_string(limits.max_entries) + " entries"});
+        handle_ = {}; // the server has let go of it
+        return std::nullopt;
+    }
+    if (page->status != epm::rpc_s_ok)
+        return stop_early(failure{client_errc::lookup_failed, phase::lookup, page->status, {},
+                                  "ept_lookup returned " + ept_status_text(page->status)});
+    if (capped)
+        return stop_early(failure{client_errc::incomplete, phase::lookup, {}, {},
+                                  "more than " + std::to_string(limits.max_entries) + " entries"});
+    if (handle_.is_null()) // the end (Windows)
+    {
+        ended_ = true;
+        return std::nullopt;
+    }
+    if (page->entries.empty()) return end_of_list();
+    if (pages_.size() >= limits.max_pages)
+        return stop_early(failure{client_errc::incomplete, phase::lookup, {}, {},
+                                  "the list did not end after " + std::to_string(pages_.size()) + " pages"});
+    return lookup_call();
+}
+
+rpc_session::step lookup_session::on_fault(std::uint32_t status)
+{
+    if (current_phase() == phase::free_handle)
+    {
+        handle_ = {};
+        if (stopped_) return fail(*stopped_);
+        return std::nullopt;
+    }
+    return rpc_session::on_fault(status);
+}
+
+void lookup_session::on_failed(std::optional<failure>& f)
+{
+    // Freeing the handle is a courtesy: its failure does not change what we found.
+    if (f && f->phase == phase::free_handle) f = stopped_;
+}
+
+} // namespace epmdump::client

@@ -1,0 +1,60 @@
+#pragma once
+// ept_lookup paging (C706 App. O; [MS-RPCE] 2.2.1.2.4 / 3.3.3.2.1), sans-I/O. Pages from a null
+// handle with max_ents until one of the ends real servers use: a null handle (Windows),
+// ept_s_not_registered with or without entries (Samba AD DC / samba-dcerpcd) or zero entries
+// (nmap's rule). Entries of every page count, whatever its status. A server that never ends
+// (the same page again and again, too many pages, too many entries) is cut off; the entries
+// gathered so far are kept and the handle is freed (opnum 4) whenever we stop early.
+#include <epmdump/client/rpc_session.hpp>
+#include <epmdump/epm/context_handle.hpp>
+#include <epmdump/epm/endpoint.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace epmdump::client {
+
+struct lookup_page
+{
+    std::uint32_t entries = 0;
+    std::uint32_t status = 0;
+    bool null_handle = false;
+    friend bool operator==(const lookup_page&, const lookup_page&) = default;
+};
+
+class lookup_session final : public rpc_session
+{
+public:
+    lookup_session(const client_options& options, bool expect_banner);
+
+    const std::vector<epm::endpoint_entry>& entries() const noexcept { return entries_; }
+    std::vector<epm::endpoint_entry> take_entries() noexcept { return std::move(entries_); }
+    // The server ended the list (no error, nothing cut off).
+    bool complete() const noexcept { return done() && !error() && ended_; }
+    const std::vector<lookup_page>& pages() const noexcept { return pages_; }
+    bool handle_freed() const noexcept { return freed_; }
+
+protected:
+    std::vector<dcerpc::presentation_context> contexts() const override;
+    step on_bound(const dcerpc::bind_ack_params& ack) override;
+    step on_response(std::span<const std::byte> stub, ndr::drep rep) override;
+    step on_fault(std::uint32_t status) override;
+    void on_failed(std::optional<failure>& f) override;
+
+private:
+    step lookup_call();
+    step stop_early(failure why);
+    step end_of_list();
+
+    std::vector<epm::endpoint_entry> entries_;
+    std::vector<epm::endpoint_entry> previous_page_;
+    epm::context_handle handle_{};
+    std::vector<lookup_page> pages_;
+    std::uint32_t repeats_ = 0;
+    std::optional<failure> stopped_; // why we stopped early (kept while the handle is freed)
+    bool ended_ = false;
+    bool freed_ = false;
+};
+
+} // namespace epmdump::client

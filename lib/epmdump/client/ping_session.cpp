@@ -1,0 +1,35 @@
+#include <epmdump/client/ping_session.hpp>
+#include <epmdump/dcerpc/syntax.hpp>
+
+namespace epmdump::client {
+
+ping_session::ping_session(const client_options& options, bool expect_banner, std::vector<epm::syntax_id> interfaces)
+    : rpc_session(options, expect_banner), interfaces_(std::move(interfaces)), accepted_(interfaces_.size(), false)
+{
+    if (interfaces_.size() > max_ping_interfaces) interfaces_.resize(max_ping_interfaces);
+    accepted_.resize(interfaces_.size());
+}
+
+std::vector<dcerpc::presentation_context> ping_session::contexts() const
+{
+    std::vector<dcerpc::presentation_context> out;
+    std::uint16_t id = 0;
+    for (const auto& i : interfaces_)
+        out.push_back(dcerpc::presentation_context{id++, i, {dcerpc::ndr20_syntax()}});
+    return out;
+}
+
+rpc_session::step ping_session::on_bound(const dcerpc::bind_ack_params& ack)
+{
+    // p_result_list answers the contexts positionally (C706 §12.6.3.1).
+    for (std::size_t i = 0; i < accepted_.size() && i < ack.results.size(); ++i)
+        accepted_[i] = ack.results[i].accepted();
+    return std::nullopt;
+}
+
+rpc_session::step ping_session::on_response(std::span<const std::byte>, ndr::drep)
+{
+    return std::nullopt;
+}
+
+} // namespace epmdump::client

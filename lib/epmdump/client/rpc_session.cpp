@@ -1,0 +1,275 @@
+#include <epmdump/client/rpc_session.hpp>
+#include <epmdump/client/status_text.hpp>
+#include <epmdump/dcerpc/bind_nak.hpp>
+#include <epmdump/dcerpc/fault.hpp>
+#include <epmdump/dcerpc/request.hpp>
+#include <epmdump/dcerpc/syntax.hpp>
+
+#include <algorithm>
+
+namespace epmdump::client {
+
+namespace {
+
+// Feature bits we offer ([MS-RPCE] 2.2.2.14), as Windows clients do; we use neither, but a
+// server that acknowledges them shows it implements bind-time negotiation.
+constexpr std::uint64_t offered_features =
+    dcerpc::feature_security_context_multiplexing | dcerpc::feature_keep_connection_on_orphan;
+
+failure protocol_violation(phase p, const codec_error& e, std::string what)
+{
+    failure f{client_errc::protocol_violation, p, {}, e, std::move(what)};
+    f.detail += ": " + e.message();
+    return f;
+}
+
+} // namespace
+
+rpc_session::rpc_session(const client_options& options, bool expect_banner)
+    : options_(options), expect_banner_(expect_banner),
+      assembler_(std::min<std::size_t>(options.limits.max_response, dcerpc::default_max_message))
+{
+}
+
+rpc_session::~rpc_session() = default;
+
+std::vector<dcerpc::presentation_context> rpc_session::default_contexts(const epm::syntax_id& abstract) const
+{
+    dcerpc::context_offer offer;
+    if (options_.feature_negotiation) offer.bind_time_features = offered_features;
+    return dcerpc::make_contexts(abstract, offer, 0);
+}
+
+next_action rpc_session::send(std::vector<std::byte> bytes, client::phase p)
+{
+    out_ = std::move(bytes);
+    phase_ = p;
+    return next_action{next_action::kind::write, out_, p};
+}
+
+next_action rpc_session::read(client::phase p)
+{
+    phase_ = p;
+    return next_action{next_action::kind::read, {}, p};
+}
+
+next_action rpc_session::finish()
+{
+    if (!done_)
+    {
+        done_ = true;
+        state_ = state::finished;
+        on_failed(error_);
+    }
+    return next_action{next_action::kind::done, {}, phase_};
+}
+
+rpc_session::step rpc_session::fail(failure f)
+{
+    if (!error_) error_ = std::move(f);
+    return std::nullopt;
+}
+
+rpc_session::step rpc_session::on_fault(std::uint32_t status)
+{
+    return fail(failure{client_errc::fault, phase_, status, {}, fault_status_text(status)});
+}
+
+void rpc_session::on_failed(std::optional<failure>&) {}
+
+next_action rpc_session::start()
+{
+    if (expect_banner_)
+    {
+        state_ = state::banner;
+        return read(phase::banner);
+    }
+    state_ = state::binding;
+    dcerpc::bind_params params;
+    params.max_xmit_frag = options_.max_xmit_frag;
+    params.max_recv_frag = options_.max_recv_frag;
+    params.contexts = contexts();
+    return send(dcerpc::encode_bind(++call_id_, params), phase::bind);
+}
+
+next_action rpc_session::on_written()
+{
+    if (done_) return finish();
+    return read(phase_);
+}
+
+next_action rpc_session::on_io_failure(failure f)
+{
+    if (done_) return finish();
+    // A server that closes the connection before saying anything is not a DCE/RPC server we
+    // can talk to; once it has sent PDUs, closing is a reset.
+    if (f.code == client_errc::reset && stats_.bytes_received == 0 && state_ == state::binding)
+        f.code = client_errc::not_dcerpc;
+    error_ = std::move(f);
+    return finish();
+}
+
+next_action rpc_session::on_read(std::span<const std::byte> bytes)
+{
+    if (done_) return finish();
+    stats_.bytes_received += bytes.size();
+    if (state_ == state::banner)
+    {
+        std::size_t used = 0;
+        const auto s = banner_.feed(bytes, used);
+        if (s == http_banner_reader::state::need_more) return read(phase::banner);
+        if (s == http_banner_reader::state::mismatch)
+        {
+            fail(failure{client_errc::not_dcerpc, phase::banner, {}, {},
+                         "expected \"" + std::string(ncacn_http_banner) + "\", got \"" +
+                             printable_excerpt(banner_.received()) + "\""});
+            return finish();
+        }
+        bytes = bytes.subspan(used);
+        state_ = state::idle;
+        expect_banner_ = false;
+        auto act = start();
+        if (!bytes.empty())
+        {
+            // The server spoke before our bind: keep the bytes, they will not match a call.
+            if (auto fed = framer_.feed(bytes); !fed)
+            {
+                fail(protocol_violation(phase::banner, fed.error(), "after the banner"));
+                return finish();
+            }
+        }
+        return act;
+    }
+    if (auto fed = framer_.feed(bytes); !fed)
+    {
+        fail(protocol_violation(phase_, fed.error(), "framing"));
+        return finish();
+    }
+    for (;;)
+    {
+        const bool at_stream_start = framer_.stream_offset() == 0;
+        auto frame = framer_.next();
+        if (!frame)
+        {
+            if (at_stream_start && frame.error().code == codec_errc::bad_header)
+                fail(failure{client_errc::not_dcerpc, phase_, {}, frame.error(),
+                             "the first bytes are not a DCE/RPC header"});
+            else
+                fail(protocol_violation(phase_, frame.error(), "framing"));
+            return finish();
+        }
+        if (!*frame) return read(phase_);
+        if ((*frame)->header.type == dcerpc::pdu_type::response) ++stats_.response_fragments;
+        auto message = assembler_.add(**frame);
+        if (!message)
+        {
+            fail(protocol_violation(phase_, message.error(), "reassembly"));
+            return finish();
+        }
+        if (!*message) continue;
+        auto act = handle_message(**message);
+        if (act.type != next_action::kind::read) return act;
+    }
+}
+
+next_action rpc_session::next_call(step s)
+{
+    if (error_ || !s) return finish();
+    ++stats_.calls;
+    const std::uint16_t xmit = max_xmit_ != 0 ? max_xmit_ : options_.max_xmit_frag;
+    return send(dcerpc::encode_request(++call_id_, s->context_id, s->opnum, s->stub, std::nullopt, xmit), s->phase);
+}
+
+next_action rpc_session::handle_message(const dcerpc::message& m)
+{
+    const auto type = m.type;
+    if (m.call_id != call_id_)
+    {
+        fail(failure{client_errc::protocol_violation, phase_, {}, {},
+                     "answer for call_id " + std::to_string(m.call_id) + ", expected " + std::to_string(call_id_)});
+        return finish();
+    }
+    stats_.big_endian_server = m.first.drep.integer == ndr::byte_order::big;
+    if (state_ == state::binding)
+    {
+        if (type == dcerpc::pdu_type::bind_nak)
+        {
+            auto nak = dcerpc::decode_bind_nak(m.first, m.pdu);
+            if (!nak)
+            {
+                fail(protocol_violation(phase::bind, nak.error(), "bind_nak"));
+                return finish();
+            }
+            const auto reason = nak->params.provider_reject_reason;
+            fail(failure{client_errc::bind_rejected, phase::bind, reason, {}, bind_nak_reason_text(reason)});
+            return finish();
+        }
+        if (type == dcerpc::pdu_type::fault)
+        {
+            auto fault = dcerpc::decode_fault(m.first, m.pdu);
+            if (!fault) fail(protocol_violation(phase::bind, fault.error(), "fault"));
+            else on_fault(fault->status);
+            return finish();
+        }
+        if (type != dcerpc::pdu_type::bind_ack)
+        {
+            fail(failure{client_errc::protocol_violation, phase::bind, {}, {},
+                         "expected bind_ack, got PTYPE " + std::to_string(static_cast<int>(type))});
+            return finish();
+        }
+        auto ack = dcerpc::decode_bind_ack(m.first, m.pdu);
+        if (!ack)
+        {
+            fail(protocol_violation(phase::bind, ack.error(), "bind_ack"));
+            return finish();
+        }
+        const auto& p = ack->params;
+        stats_.max_recv_frag = p.max_xmit_frag;
+        // We send at most what the server receives, and never more than we offered.
+        max_xmit_ = std::min(options_.max_xmit_frag, p.max_recv_frag);
+        stats_.max_xmit_frag = max_xmit_;
+        framer_.set_max_frag_length(std::max<std::size_t>(options_.max_recv_frag, p.max_xmit_frag));
+        bool any_accepted = false;
+        std::optional<dcerpc::context_result> first_rejection;
+        for (const auto& r : p.results)
+        {
+            if (r.result == dcerpc::result_negotiate_ack)
+            {
+                stats_.feature_negotiation_acked = true;
+                stats_.features = r.reason;
+            }
+            else if (r.accepted())
+                any_accepted = true;
+            else if (!first_rejection)
+                first_rejection = r;
+        }
+        if (requires_accepted_context() && !any_accepted)
+        {
+            const auto reason = first_rejection ? first_rejection->reason : dcerpc::reason_not_specified;
+            fail(failure{client_errc::bind_rejected, phase::bind, reason, {},
+                         "no context accepted: " + provider_reason_text(reason)});
+            return finish();
+        }
+        state_ = state::calling;
+        return next_call(on_bound(p));
+    }
+    if (type == dcerpc::pdu_type::fault)
+    {
+        auto fault = dcerpc::decode_fault(m.first, m.pdu);
+        if (!fault)
+        {
+            fail(protocol_violation(phase_, fault.error(), "fault"));
+            return finish();
+        }
+        return next_call(on_fault(fault->status));
+    }
+    if (type != dcerpc::pdu_type::response)
+    {
+        fail(failure{client_errc::protocol_violation, phase_, {}, {},
+                     "expected a response, got PTYPE " + std::to_string(static_cast<int>(type))});
+        return finish();
+    }
+    return next_call(on_response(m.stub, m.first.drep));
+}
+
+} // namespace epmdump::client

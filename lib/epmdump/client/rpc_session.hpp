@@ -1,0 +1,122 @@
+#pragma once
+// Sans-I/O connection-oriented DCE/RPC association: the ncacn_http banner, bind (with the
+// bind-time feature negotiation context), then calls, each answered by a response or a fault.
+// The driver (connection + run_session) only moves bytes: it asks next_action, writes or reads,
+// and feeds back what happened. Operations (ept_lookup paging, ept_map, ping) derive from it.
+#include <epmdump/client/error.hpp>
+#include <epmdump/client/http_banner.hpp>
+#include <epmdump/client/options.hpp>
+#include <epmdump/dcerpc/bind.hpp>
+#include <epmdump/dcerpc/bind_ack.hpp>
+#include <epmdump/dcerpc/message_assembler.hpp>
+#include <epmdump/dcerpc/pdu_framer.hpp>
+#include <epmdump/ndr/drep.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace epmdump::client {
+
+struct next_action
+{
+    enum class kind : std::uint8_t
+    {
+        write, // send `data` (valid until the next call into the session)
+        read,  // read some bytes and hand them to on_read
+        done,  // finished; see the session's result / error()
+    };
+    kind type = kind::done;
+    std::span<const std::byte> data;
+    client::phase phase = phase::bind; // whose timeout applies
+};
+
+// What the wire showed, for tests and the JSON statistics.
+struct session_stats
+{
+    std::uint16_t max_xmit_frag = 0;   // negotiated: what we may send (the server's max_recv_frag)
+    std::uint16_t max_recv_frag = 0;   // what the server said it sends at most
+    bool big_endian_server = false;    // the server's drep
+    bool feature_negotiation_acked = false;
+    std::uint64_t features = 0;        // bits the server acknowledged
+    std::uint32_t calls = 0;           // requests sent (handle frees included)
+    std::uint32_t response_fragments = 0;
+    std::uint64_t bytes_received = 0;
+};
+
+class rpc_session
+{
+public:
+    rpc_session(const client_options& options, bool expect_banner);
+    virtual ~rpc_session();
+    rpc_session(const rpc_session&) = delete;
+    rpc_session& operator=(const rpc_session&) = delete;
+
+    next_action start();
+    next_action on_written();
+    next_action on_read(std::span<const std::byte> bytes);
+    // The driver's I/O failed (timeout, reset, ...): the operation decides what it keeps.
+    next_action on_io_failure(failure f);
+
+    bool done() const noexcept { return done_; }
+    const std::optional<failure>& error() const noexcept { return error_; }
+    const session_stats& stats() const noexcept { return stats_; }
+
+protected:
+    // One call to make: opnum and its stub (NDR in our little-endian representation).
+    struct call
+    {
+        std::uint16_t opnum = 0;
+        std::vector<std::byte> stub;
+        client::phase phase = phase::lookup;
+        std::uint16_t context_id = 0;
+    };
+    using step = std::optional<call>; // nullopt: finished
+
+    // The contexts to offer. Default: the operation's abstract syntax with NDR 2.0 (context 0),
+    // plus the feature negotiation context when enabled.
+    virtual std::vector<dcerpc::presentation_context> contexts() const = 0;
+    // The bind was answered; at least one of our contexts is accepted unless
+    // requires_accepted_context() is false. Returns the first call.
+    virtual step on_bound(const dcerpc::bind_ack_params& ack) = 0;
+    virtual bool requires_accepted_context() const noexcept { return true; }
+    // A whole response stub, in the server's data representation.
+    virtual step on_response(std::span<const std::byte> stub, ndr::drep rep) = 0;
+    // A fault for the current call. Default: the operation fails with `fault`.
+    virtual step on_fault(std::uint32_t status);
+    // The conversation ended in failure (I/O, protocol, fault...). The operation may rewrite it
+    // or clear it (a failed handle free does not spoil a finished enumeration). Default: keep.
+    virtual void on_failed(std::optional<failure>& f);
+
+    step fail(failure f);
+    const client_options& options() const noexcept { return options_; }
+    client::phase current_phase() const noexcept { return phase_; }
+    // Offer NDR 2.0 for `abstract` in context `id`, then (optionally) feature negotiation.
+    std::vector<dcerpc::presentation_context> default_contexts(const epm::syntax_id& abstract) const;
+
+private:
+    next_action send(std::vector<std::byte> bytes, client::phase p);
+    next_action read(client::phase p);
+    next_action finish();
+    next_action handle_message(const dcerpc::message& m);
+    next_action next_call(step s);
+
+    client_options options_;
+    bool expect_banner_;
+    http_banner_reader banner_;
+    dcerpc::pdu_framer framer_;
+    dcerpc::message_assembler assembler_;
+    std::vector<std::byte> out_;
+    client::phase phase_ = phase::bind;
+    enum class state : std::uint8_t { idle, banner, binding, calling, finished } state_ = state::idle;
+    std::uint32_t call_id_ = 0;
+    std::uint16_t max_xmit_ = 0;
+    bool done_ = false;
+    bool pending_finish_ = false;
+    std::optional<failure> error_;
+    session_stats stats_;
+};
+
+} // namespace epmdump::client

@@ -1,0 +1,68 @@
+#pragma once
+// Many hosts on one io_context: at most `concurrency` conversations at once, an optional rate
+// limit on new ones, results handed out as each host finishes. Targets are pulled one at a time
+// from a source, so memory follows the concurrency, not the number of targets.
+#include <epmdump/client/client.hpp>
+#include <epmdump/client/connection.hpp>
+#include <epmdump/client/options.hpp>
+#include <epmdump/client/target.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace epmdump::client {
+
+struct scan_options
+{
+    std::size_t concurrency = 64; // hosts in flight
+    double rate = 0;              // new hosts per second; 0: as fast as the concurrency allows
+    client_options client{};
+};
+
+struct scan_summary
+{
+    std::uint64_t started = 0;
+    std::uint64_t finished = 0;  // reported through the result handler
+    std::uint64_t answered = 0;  // status ok
+    std::uint64_t failed = 0;    // status incomplete or error
+    std::uint64_t cancelled = 0; // in flight when stop() came; not reported
+    bool stopped = false;
+};
+
+class scanner
+{
+public:
+    using source_fn = std::function<std::optional<target>()>;
+    using result_fn = std::function<void(host_result&&)>;
+
+    scanner(asio::any_io_executor ex, scan_options options);
+
+    // Pulls targets until the source is empty (or stop()), reporting each finished host.
+    asio::awaitable<scan_summary> run(source_fn source, result_fn on_result);
+
+    // Takes no more targets and aborts the conversations in flight (call on the executor).
+    void stop();
+    const scan_summary& summary() const noexcept { return summary_; }
+    std::size_t in_flight() const noexcept { return summary_.started - summary_.finished - summary_.cancelled; }
+
+private:
+    asio::awaitable<void> worker(std::size_t index, source_fn& source, result_fn& on_result);
+    asio::awaitable<bool> wait_for_slot(std::size_t index);
+
+    asio::any_io_executor ex_;
+    scan_options options_;
+    std::shared_ptr<abort_group> group_;
+    std::vector<std::unique_ptr<asio::steady_timer>> pacing_; // one per worker, for the rate limit
+    steady_clock::time_point next_start_{};
+    scan_summary summary_;
+};
+
+} // namespace epmdump::client

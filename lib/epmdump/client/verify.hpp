@@ -1,0 +1,25 @@
+#pragma once
+// Endpoint verification (the "ping" of rpcdump.exe): for every ncacn_ip_tcp endpoint, connect
+// to its port at the address we reached the mapper on (towers say 0.0.0.0, or nothing useful
+// for IPv6) and bind its interfaces. One connection per port, however many interfaces share
+// it; a bounded number of ports at once.
+#include <epmdump/client/connection.hpp>
+#include <epmdump/client/options.hpp>
+#include <epmdump/epm/endpoint.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace epmdump::client {
+
+// Sets entry.ping for each ncacn_ip_tcp entry: pinged (its interface was accepted),
+// not_listening (the port refused or never answered the connection), or not_pinged (the
+// port answered but did not accept the interface, or the host ran out of time).
+asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, std::string address,
+                                   client_options options, steady_clock::time_point host_deadline,
+                                   std::shared_ptr<abort_group> group = {});
+
+} // namespace epmdump::client

@@ -1,0 +1,398 @@
+#include "support/scripted_server.hpp"
+
+#include <epmdump/dcerpc/bind.hpp>
+#include <epmdump/dcerpc/bind_ack.hpp>
+#include <epmdump/dcerpc/bind_nak.hpp>
+#include <epmdump/dcerpc/fault.hpp>
+#include <epmdump/dcerpc/message_assembler.hpp>
+#include <epmdump/dcerpc/pdu_framer.hpp>
+#include <epmdump/dcerpc/response.hpp>
+#include <epmdump/dcerpc/syntax.hpp>
+#include <epmdump/epm/ept_interface.hpp>
+#include <epmdump/epm/ept_lookup.hpp>
+#include <epmdump/epm/ept_lookup_handle_free.hpp>
+#include <epmdump/epm/ept_map.hpp>
+#include <epmdump/epm/ept_status.hpp>
+#include <epmdump/epm/tower.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <thread>
+
+namespace epmdump::test {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::uint32_t nca_s_op_rng_error = 0x1c010002;
+
+// Handles carry the page position in the last 8 octets of their UUID.
+epm::context_handle handle_at(std::uint64_t position)
+{
+    epm::context_handle h;
+    h.id.data[0] = 0xe9; // never all zero, even at position 0
+    for (int i = 0; i < 8; ++i) h.id.data[15 - i] = static_cast<std::uint8_t>(position >> (8 * i));
+    return h;
+}
+
+std::uint64_t position_of(const epm::context_handle& h)
+{
+    std::uint64_t p = 0;
+    for (int i = 0; i < 8; ++i) p |= std::uint64_t{h.id.data[15 - i]} << (8 * i);
+    return p;
+}
+
+} // namespace
+
+struct scripted_server::impl
+{
+    server_script script;
+    asio::io_context io;
+    std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+    std::thread thread;
+    mutable std::mutex mutex;
+    server_log log;
+    int lookups_answered = 0; // io thread only
+
+    explicit impl(server_script s) : script(std::move(s)) {}
+
+    bool accepts(const epm::syntax_id& abstract) const
+    {
+        if (script.accept_any_interface || abstract == epm::ept_interface()) return true;
+        if (std::find(script.accepted.begin(), script.accepted.end(), abstract) != script.accepted.end()) return true;
+        return std::any_of(script.entries.begin(), script.entries.end(),
+                           [&](const epm::endpoint_entry& e) { return e.interface == abstract; });
+    }
+
+    std::vector<std::byte> answer_bind(const dcerpc::message& m, std::uint16_t& client_recv)
+    {
+        auto bind = dcerpc::decode_bind(m.first, m.pdu);
+        if (!bind) return {};
+        {
+            std::lock_guard lock(mutex);
+            ++log.binds;
+            log.client_max_recv_frag = bind->params.max_recv_frag;
+            log.offered.clear();
+            log.offered_transfer.clear();
+            for (const auto& c : bind->params.contexts)
+            {
+                log.offered.push_back(c.abstract_syntax);
+                if (!c.transfer_syntaxes.empty()) log.offered_transfer.push_back(c.transfer_syntaxes.front());
+            }
+        }
+        client_recv = bind->params.max_recv_frag;
+        if (script.bind_nak)
+        {
+            dcerpc::bind_nak_params nak;
+            nak.provider_reject_reason = *script.bind_nak;
+            nak.versions = {dcerpc::rt_version{5, 0}};
+            return dcerpc::encode_bind_nak(m.call_id, nak, script.rep);
+        }
+        dcerpc::bind_ack_params ack;
+        ack.max_xmit_frag = script.max_xmit_frag;
+        ack.max_recv_frag = script.max_recv_frag;
+        ack.assoc_group_id = 0x12345;
+        ack.secondary_address = "135";
+        for (const auto& c : bind->params.contexts)
+        {
+            dcerpc::context_result r;
+            const auto& ts = c.transfer_syntaxes;
+            if (!ts.empty() && dcerpc::bind_time_features(ts.front()))
+            {
+                r.result = dcerpc::result_negotiate_ack;
+                r.reason = static_cast<std::uint16_t>(*dcerpc::bind_time_features(ts.front()) &
+                                                      dcerpc::feature_keep_connection_on_orphan);
+            }
+            else if (!accepts(c.abstract_syntax))
+            {
+                r.result = dcerpc::result_provider_rejection;
+                r.reason = dcerpc::abstract_syntax_not_supported;
+            }
+            else if (std::find(ts.begin(), ts.end(), dcerpc::ndr20_syntax()) == ts.end())
+            {
+                r.result = dcerpc::result_provider_rejection;
+                r.reason = dcerpc::proposed_transfer_syntaxes_not_supported;
+            }
+            else
+            {
+                r.result = dcerpc::result_acceptance;
+                r.transfer_syntax = dcerpc::ndr20_syntax();
+            }
+            ack.results.push_back(r);
+        }
+        return dcerpc::encode_bind_ack(m.call_id, ack, script.rep);
+    }
+
+    std::vector<std::byte> respond(const dcerpc::message& m, ndr::writer& stub, std::uint16_t client_recv)
+    {
+        dcerpc::response_params p;
+        p.context_id = m.context_id;
+        p.max_xmit_frag = std::min(script.max_xmit_frag, client_recv);
+        return dcerpc::encode_response(m.call_id, p, stub.buffer(), script.rep);
+    }
+
+    std::vector<std::byte> fault(const dcerpc::message& m, std::uint32_t status)
+    {
+        dcerpc::fault_params f;
+        f.status = status;
+        f.context_id = m.context_id;
+        f.flags = dcerpc::pfc_single_frag | dcerpc::pfc_did_not_execute;
+        return dcerpc::encode_fault(m.call_id, f, script.rep);
+    }
+
+    std::vector<std::byte> answer_lookup(const dcerpc::message& m, std::uint16_t client_recv)
+    {
+        auto request = epm::decode_ept_lookup_request(m.stub, m.first.drep);
+        {
+            std::lock_guard lock(mutex);
+            ++log.lookups;
+            if (request) log.max_ents.push_back(request->max_ents);
+        }
+        if (!request) return fault(m, 0x6f7); // RPC_X_BAD_STUB_DATA
+        if (script.stall_after >= 0 && lookups_answered >= script.stall_after) return {};
+        ++lookups_answered;
+        if (script.lookup_fault) return fault(m, *script.lookup_fault);
+
+        const auto& all = script.entries;
+        std::uint32_t per_page = std::max<std::uint32_t>(request->max_ents, 1);
+        if (script.page_cap != 0) per_page = std::min(per_page, script.page_cap);
+        const std::uint64_t pos = request->entry_handle.is_null() || script.never_ends ? 0 : position_of(request->entry_handle);
+        const std::uint64_t end = std::min<std::uint64_t>(all.size(), pos + per_page);
+        epm::ept_lookup_response r;
+        for (std::uint64_t i = pos; i < end; ++i) r.entries.push_back(all[i]);
+        const bool last = end >= all.size();
+        r.num_ents = static_cast<std::uint32_t>(r.entries.size());
+        if (script.never_ends)
+            r.entry_handle = handle_at(0);
+        else if (r.entries.empty())
+            r.status = epm::ept_s_not_registered; // past the end: every implementation agrees
+        else if (!last)
+            r.entry_handle = handle_at(end);
+        else
+            switch (script.ending)
+            {
+            case list_end::windows: break;
+            case list_end::samba_ad: r.entry_handle = handle_at(end); break;
+            case list_end::samba_standalone: r.status = epm::ept_s_not_registered; break;
+            }
+        if (script.lookup_status) r.status = *script.lookup_status;
+        ndr::writer stub(script.rep);
+        epm::encode_ept_lookup_response(r, stub, request->max_ents);
+        return respond(m, stub, client_recv);
+    }
+
+    std::vector<std::byte> answer_map(const dcerpc::message& m, std::uint16_t client_recv)
+    {
+        auto request = epm::decode_ept_map_request(m.stub, m.first.drep);
+        {
+            std::lock_guard lock(mutex);
+            ++log.maps;
+        }
+        if (!request || !request->map_tower) return fault(m, 0x6f7);
+        auto wanted = epm::decode_tower(*request->map_tower);
+        if (!wanted) return fault(m, 0x6f7);
+        epm::ept_map_response r;
+        for (const auto& e : script.entries)
+        {
+            if (r.towers.size() >= request->max_towers) break;
+            if (e.interface.id == wanted->interface.id && e.interface.major == wanted->interface.major &&
+                e.where.protseq == wanted->where.protseq)
+            {
+                epm::endpoint_entry t = e;
+                t.annotation.clear();
+                r.towers.push_back(t);
+            }
+        }
+        r.num_towers = static_cast<std::uint32_t>(r.towers.size());
+        if (r.towers.empty()) r.status = epm::ept_s_not_registered;
+        ndr::writer stub(script.rep);
+        epm::encode_ept_map_response(r, stub, request->max_towers);
+        return respond(m, stub, client_recv);
+    }
+
+    std::vector<std::byte> answer_free(const dcerpc::message& m, std::uint16_t client_recv)
+    {
+        {
+            std::lock_guard lock(mutex);
+            ++log.frees;
+        }
+        ndr::writer stub(script.rep);
+        epm::encode_ept_lookup_handle_free_response({}, stub);
+        return respond(m, stub, client_recv);
+    }
+
+    std::vector<std::byte> answer(const dcerpc::message& m, std::uint16_t& client_recv)
+    {
+        switch (m.type)
+        {
+        case dcerpc::pdu_type::bind: return answer_bind(m, client_recv);
+        case dcerpc::pdu_type::request:
+            switch (m.opnum)
+            {
+            case epm::opnum_ept_lookup: return answer_lookup(m, client_recv);
+            case epm::opnum_ept_map: return answer_map(m, client_recv);
+            case epm::opnum_ept_lookup_handle_free: return answer_free(m, client_recv);
+            default: return fault(m, nca_s_op_rng_error);
+            }
+        default: return {};
+        }
+    }
+
+    asio::awaitable<void> serve(tcp::socket socket)
+    {
+        {
+            std::lock_guard lock(mutex);
+            ++log.connections;
+        }
+        boost::system::error_code ec;
+        if (script.close_on_accept) co_return;
+        if (!script.greeting.empty())
+            co_await asio::async_write(socket, asio::buffer(script.greeting), asio::redirect_error(asio::use_awaitable, ec));
+        if (script.http_banner)
+            co_await asio::async_write(socket, asio::buffer(script.banner), asio::redirect_error(asio::use_awaitable, ec));
+        dcerpc::pdu_framer framer;
+        dcerpc::message_assembler assembler;
+        std::uint16_t client_recv = dcerpc::default_max_frag;
+        std::array<std::byte, 8192> buffer;
+        while (!ec)
+        {
+            const auto n = co_await socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) break;
+            if (!framer.feed(std::span<const std::byte>(buffer.data(), n))) break;
+            for (;;)
+            {
+                auto frame = framer.next();
+                if (!frame || !*frame) break;
+                {
+                    std::lock_guard lock(mutex);
+                    log.largest_fragment_received = std::max<std::size_t>(log.largest_fragment_received, (*frame)->bytes.size());
+                }
+                auto message = assembler.add(**frame);
+                if (!message || !*message) continue;
+                if (script.silent) continue;
+                auto out = answer(**message, client_recv);
+                if (!out.empty()) co_await asio::async_write(socket, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+            }
+            if (framer.failed()) break;
+        }
+    }
+
+    asio::awaitable<void> accept_loop(tcp::acceptor& acceptor)
+    {
+        for (;;)
+        {
+            boost::system::error_code ec;
+            auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return;
+            asio::co_spawn(io, serve(std::move(socket)), asio::detached);
+        }
+    }
+};
+
+scripted_server::scripted_server(server_script script, std::vector<std::string> addresses, std::uint16_t port)
+    : impl_(std::make_unique<impl>(std::move(script)))
+{
+    for (const auto& a : addresses)
+    {
+        auto acceptor = std::make_unique<tcp::acceptor>(impl_->io);
+        const tcp::endpoint ep(asio::ip::make_address(a), port);
+        acceptor->open(ep.protocol());
+        acceptor->set_option(tcp::acceptor::reuse_address(true));
+        acceptor->bind(ep);
+        acceptor->listen(asio::socket_base::max_listen_connections);
+        port = acceptor->local_endpoint().port(); // the rest share the first one's port
+        impl_->acceptors.push_back(std::move(acceptor));
+    }
+    for (auto& a : impl_->acceptors) asio::co_spawn(impl_->io, impl_->accept_loop(*a), asio::detached);
+    impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+scripted_server::~scripted_server()
+{
+    impl_->io.stop();
+    impl_->thread.join();
+}
+
+std::uint16_t scripted_server::port() const noexcept { return impl_->acceptors.front()->local_endpoint().port(); }
+
+std::string scripted_server::address() const { return impl_->acceptors.front()->local_endpoint().address().to_string(); }
+
+server_log scripted_server::log() const
+{
+    std::lock_guard lock(impl_->mutex);
+    return impl_->log;
+}
+
+std::uint16_t closed_port()
+{
+    asio::io_context io;
+    tcp::acceptor a(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    return a.local_endpoint().port();
+}
+
+epm::endpoint_entry make_entry(std::string_view interface_uuid, std::uint16_t major, std::uint16_t minor,
+                               std::string_view protseq, std::string_view host, std::string_view endpoint,
+                               std::string_view annotation)
+{
+    epm::endpoint_entry e;
+    auto id = parse_uuid(interface_uuid);
+    if (!id) throw std::invalid_argument("bad uuid");
+    e.interface = epm::syntax_id{*id, major, minor};
+    e.transfer_syntax = epm::ndr20_syntax();
+    e.annotation = std::string(annotation);
+    auto tower = epm::encode_tower(e.interface, *e.transfer_syntax,
+                                   epm::binding{std::string(protseq), std::string(host), std::string(endpoint)});
+    if (!tower) throw std::invalid_argument("cannot encode tower: " + tower.error().message());
+    e.tower = std::move(*tower);
+    // What a decoder makes of these octets (how it renders hosts is the codec's business).
+    auto decoded = epm::decode_tower(e.tower);
+    if (!decoded) throw std::invalid_argument("tower does not decode: " + decoded.error().message());
+    e.where = decoded->where;
+    return e;
+}
+
+std::vector<epm::endpoint_entry> sample_entries(std::size_t n, std::uint16_t tcp_port)
+{
+    struct known
+    {
+        const char* uuid;
+        std::uint16_t major, minor;
+        const char* name;
+    };
+    static constexpr known interfaces[] = {
+        {"12345778-1234-abcd-ef00-0123456789ab", 0, 0, "lsarpc"},
+        {"12345778-1234-abcd-ef00-0123456789ac", 1, 0, "samr"},
+        {"12345678-1234-abcd-ef00-01234567cffb", 1, 0, "netlogon"},
+        {"e3514235-4b06-11d1-ab04-00c04fc2dcd2", 4, 0, "drsuapi"},
+        {"afa8bd80-7d8a-11c9-bef4-08002b102989", 1, 0, "mgmt"},
+        {"50abc2a4-574d-40b3-9d66-ee4fd5fba076", 5, 0, "dnsserver"},
+        {"6bffd098-a112-3610-9833-46c3f87e345a", 1, 0, "wkssvc"},
+    };
+    std::vector<epm::endpoint_entry> out;
+    for (std::size_t i = 0; i < n; ++i)
+    {
+        const auto& k = interfaces[i % std::size(interfaces)];
+        const std::string note = std::string(k.name) + std::to_string(i);
+        switch (i % 4)
+        {
+        case 0: out.push_back(make_entry(k.uuid, k.major, k.minor, "ncacn_ip_tcp", "0.0.0.0", std::to_string(tcp_port + i % 3), note)); break;
+        case 1: out.push_back(make_entry(k.uuid, k.major, k.minor, "ncacn_np", "", "\\pipe\\" + std::string(k.name), note)); break;
+        case 2: out.push_back(make_entry(k.uuid, k.major, k.minor, "ncalrpc", "", "LRPC-" + std::to_string(i), note)); break;
+        default: out.push_back(make_entry(k.uuid, k.major, k.minor, "ncacn_http", "0.0.0.0", "593", note)); break;
+        }
+    }
+    return out;
+}
+
+} // namespace epmdump::test

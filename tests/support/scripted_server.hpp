@@ -1,0 +1,98 @@
+#pragma once
+// A small endpoint mapper on loopback for the client's tests: Boost.Asio on its own thread,
+// answering bind and ept_lookup / ept_map / ept_lookup_handle_free the way a script says
+// (page sizes and the three real ways of ending a list, byte order, fragment size, bind_nak,
+// faults, stalls, the ncacn_http banner, garbage). It listens on 127.0.0.0/8 only.
+#include <epmdump/epm/endpoint.hpp>
+#include <epmdump/ndr/drep.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace epmdump::test {
+
+// How the last page looks, as the three implementations we know do it.
+enum class list_end : std::uint8_t
+{
+    windows,          // the last page: status 0 and a null handle
+    samba_ad,         // entries pages with a handle, then 0 entries + ept_s_not_registered
+    samba_standalone, // the last page carries its entries + ept_s_not_registered + null handle
+};
+
+struct server_script
+{
+    std::vector<epm::endpoint_entry> entries;
+    ndr::drep rep = ndr::little_endian_ascii;   // of everything the server sends
+    std::uint16_t max_xmit_frag = 4280;         // bind_ack; responses are cut to min(this, client's max_recv_frag)
+    std::uint16_t max_recv_frag = 4280;         // bind_ack
+    list_end ending = list_end::samba_ad;
+    bool http_banner = false;                   // send "ncacn_http/1.0" first
+    std::string banner = "ncacn_http/1.0";
+    std::vector<std::byte> greeting;            // raw bytes sent on accept (a non-DCE/RPC service)
+    bool close_on_accept = false;
+    bool silent = false;                        // read everything, answer nothing
+    std::optional<std::uint16_t> bind_nak;      // every bind gets bind_nak with this reason
+    std::optional<std::uint32_t> lookup_fault;  // every ept_lookup gets a fault with this status
+    std::optional<std::uint32_t> lookup_status; // status of every page (entries still sent)
+    int stall_after = -1;                       // answer this many ept_lookup calls, then go silent
+    bool never_ends = false;                    // the first page again and again, same handle
+    std::uint32_t page_cap = 0;                 // at most this many entries per page (0: max_ents)
+    bool accept_any_interface = false;          // bind: accept every abstract syntax
+    std::vector<epm::syntax_id> accepted;       // bind: accept these (the EPM always)
+};
+
+// What the server saw (read after the client finished).
+struct server_log
+{
+    int connections = 0;
+    int binds = 0;
+    int lookups = 0;
+    int maps = 0;
+    int frees = 0;
+    std::vector<std::uint32_t> max_ents;          // of each ept_lookup
+    std::size_t largest_fragment_received = 0;
+    std::uint16_t client_max_recv_frag = 0;       // from the last bind
+    std::vector<epm::syntax_id> offered;          // abstract syntaxes of the last bind's contexts
+    std::vector<epm::syntax_id> offered_transfer; // transfer syntaxes of the last bind's contexts
+};
+
+class scripted_server
+{
+public:
+    // Listens on each address (all with the same port; 0 picks a free one). Throws when it cannot.
+    explicit scripted_server(server_script script, std::vector<std::string> addresses = {"127.0.0.1"},
+                             std::uint16_t port = 0);
+    ~scripted_server();
+    scripted_server(const scripted_server&) = delete;
+    scripted_server& operator=(const scripted_server&) = delete;
+
+    std::uint16_t port() const noexcept;
+    std::string address() const; // the first one
+    server_log log() const;
+
+    struct impl;
+
+private:
+    std::unique_ptr<impl> impl_;
+};
+
+// A closed loopback port (bound, then released): connecting to it is refused.
+std::uint16_t closed_port();
+
+// An entry as servers register them: tower built with encode_tower, NDR 2.0 in floor 2.
+epm::endpoint_entry make_entry(std::string_view interface_uuid, std::uint16_t major, std::uint16_t minor,
+                               std::string_view protseq, std::string_view host, std::string_view endpoint,
+                               std::string_view annotation = {});
+
+// n entries cycling through realistic protseqs (tcp 0.0.0.0 ports, np, lrpc, http) and
+// interfaces of the name table, annotations "svcN".
+std::vector<epm::endpoint_entry> sample_entries(std::size_t n, std::uint16_t tcp_port = 49152);
+
+} // namespace epmdump::test
