@@ -146,6 +146,13 @@ bool uuid_seen(const observed& seen, std::string_view service, std::string_view 
     return false;
 }
 
+std::size_t emsmdb_ports(const observed& seen)
+{
+    for (const auto& row : all_interfaces())
+        if (row.label == "EMSMDB") return seen.tcp_ports(row).size();
+    return 0;
+}
+
 void choose_profile(const diagnosis_input& input, const observed& seen, report& out)
 {
     if (input.profile)
@@ -178,6 +185,17 @@ void choose_profile(const diagnosis_input& input, const observed& seen, report& 
     {
         out.profile = exchange_version::e2000;
         out.profile_reason = "a static port is configured for the MTA (2000/2003 only)";
+    }
+    else if (uuid_seen(seen, "rpc", "AsyncEMSMDB"))
+    {
+        out.profile = exchange_version::e2010;
+        out.profile_reason = "AsyncEMSMDB is registered without an MTA (2010; a 2007 server with it needs "
+                             "--version-profile 2007)";
+    }
+    else if (emsmdb_ports(seen) > 1)
+    {
+        out.profile = exchange_version::e2010;
+        out.profile_reason = "EMSMDB is registered on two ports (2010: RPC Client Access and the store both register it)";
     }
     else if (sa && rfr)
     {
@@ -463,7 +481,7 @@ bool role_present(const context& ctx, std::string_view role)
     {
         const auto* svc = find_service(row.service);
         if (svc && svc->role == role && row.in(ctx.profile) && row.evidence_of_exchange &&
-            ctx.seen.registered_anywhere(row))
+            !ctx.shared_with_other_group(row) && ctx.seen.registered_anywhere(row))
             return true;
     }
     for (const auto& c : ctx.ports)
@@ -485,7 +503,10 @@ void check_required(context& ctx)
         }
         if (missing.empty()) continue;
         // 2010 splits services across server roles; a role with nothing at all is not installed.
-        if (ctx.profile == exchange_version::e2010 && present.empty() && !role_present(ctx, svc.role))
+        // An interface another role registers too (EMSMDB) proves nothing about this service.
+        const bool own_present = std::any_of(present.begin(), present.end(),
+                                             [&](const interface_info* row) { return !ctx.shared_with_other_group(*row); });
+        if (ctx.profile == exchange_version::e2010 && !own_present && !role_present(ctx, svc.role))
         {
             absent_roles[svc.role].push_back(&svc);
             continue;
@@ -737,6 +758,7 @@ report diagnose(const diagnosis_input& input)
     }
     else
     {
+        out.outcome = verdict::healthy; // until an error finding says otherwise
         for (const auto& en : input.enumerations)
         {
             if (en.status != epm::enumeration_status::incomplete) continue;

@@ -63,7 +63,9 @@ void read_slash_process(std::string_view text, socket_entry& s)
     const auto slash = text.find('/');
     if (slash == std::string_view::npos) return;
     s.pid = detail::parse_number<std::uint32_t>(text.substr(0, slash));
-    s.process = std::string(text.substr(slash + 1));
+    auto name = text.substr(slash + 1);
+    if (!name.empty() && name.back() == ':') name.remove_suffix(1); // "sshd: /usr/sbin" is cut at the space
+    s.process = std::string(name);
 }
 
 std::optional<socket_entry> windows_row(const std::vector<std::string_view>& f)

@@ -98,7 +98,8 @@ std::string render_text(const report& r, const text_options& options)
 
     std::string what;
     for (const auto& t : r.targets) what += (what.empty() ? "" : ", ") + t;
-    out += "Checked: " + (what.empty() ? std::string("(no endpoint data)") : what) + " - " + plural(r.entries, "entry") +
+    out += "Checked: " + (what.empty() ? std::string("(no endpoint data)") : what) + " - " + std::to_string(r.entries) +
+           (r.entries == 1 ? " entry" : " entries") +
            ", " + std::to_string(r.tcp_entries) + " on ncacn_ip_tcp";
     if (!r.addresses.empty())
     {

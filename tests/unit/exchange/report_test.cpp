@@ -1,0 +1,84 @@
+#include "exchange_fixtures.hpp"
+
+#include <epmdump/exchange/report_format.hpp>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace epmdump;
+using namespace epmdump::exchange;
+using namespace epmdump::test;
+
+namespace {
+
+report broken_kb()
+{
+    diagnosis_input in;
+    in.enumerations = read_dump_fixture("kb926210-broken.txt");
+    in.enumerations[0].target = "kb926210-broken.txt";
+    return diagnose(in);
+}
+
+} // namespace
+
+TEST_CASE("text report starts with the verdict and groups each finding's evidence, cause and remedy")
+{
+    const auto text = render_text(broken_kb());
+    CHECK(text.rfind("Verdict: PROBLEMS (2 errors)\n", 0) == 0);
+    CHECK(text.find("Profile: Exchange 2000/2003 (detected: the MTA interfaces are registered") != std::string::npos);
+    CHECK(text.find("\n[ERROR] Information Store (EMSMDB, Information Store x3, STORE ADMIN) not registered\n") !=
+          std::string::npos);
+    CHECK(text.find("\n[ERROR] System Attendant (Cluster/Private/Public) not registered\n") != std::string::npos);
+    CHECK(text.find("    Remedy:   ") != std::string::npos);
+    CHECK(text.find("Message Transfer Agent Mta") != std::string::npos);
+    CHECK(text.find("port 3595") != std::string::npos);
+    CHECK(text.find("\x1b[") == std::string::npos); // no colour unless asked
+}
+
+TEST_CASE("text report colours severities and the verdict only when asked")
+{
+    const auto text = render_text(broken_kb(), {.colour = true});
+    CHECK(text.find("\x1b[1;31mPROBLEMS\x1b[0m") != std::string::npos);
+    CHECK(text.find("\x1b[1;31m[ERROR]\x1b[0m") != std::string::npos);
+}
+
+TEST_CASE("text report of a healthy server says so and lists every interface with its port")
+{
+    diagnosis_input in;
+    in.enumerations = read_dump_fixture("kb926210-healthy.txt");
+    const auto text = render_text(diagnose(in));
+    CHECK(text.rfind("Verdict: HEALTHY: every required Exchange interface is registered on ncacn_ip_tcp\n", 0) == 0);
+    CHECK(text.find("No findings.") != std::string::npos);
+    CHECK(text.find("not registered") == std::string::npos);
+    CHECK(text.find("Information Store EMSMDB") != std::string::npos);
+}
+
+TEST_CASE("JSON report is one object with verdict and findings as the README documents")
+{
+    const auto doc = nlohmann::json::parse(render_json(broken_kb()));
+    CHECK(doc["verdict"] == "problems");
+    CHECK(doc["profile"] == "2000/2003");
+    CHECK(doc["counts"]["error"] == 2);
+    REQUIRE(doc["findings"].size() == 2);
+    const auto& f = doc["findings"][0];
+    CHECK(f["severity"] == "error");
+    CHECK(f["kind"] == "interfaces_missing");
+    CHECK(f["service"] == "Information Store");
+    CHECK(f["title"] == "Information Store (EMSMDB, Information Store x3, STORE ADMIN) not registered");
+    CHECK(f["interfaces"].size() == 7);
+    CHECK(f["interfaces"][0] == "a4f1db00-ca47-1067-b31f-00dd010662da");
+    CHECK(f["ports"].is_array());
+    for (const char* key : {"evidence", "cause", "remedy"}) CHECK(f[key].is_string());
+    CHECK(doc["interfaces"].size() == 14);
+}
+
+TEST_CASE("JSON verdict words cover not_exchange and unknown")
+{
+    diagnosis_input none;
+    CHECK(nlohmann::json::parse(render_json(diagnose(none)))["verdict"] == "unknown");
+    diagnosis_input samba;
+    samba.enumerations.push_back(enumeration_of({tcp_entry("10.200.0.2", 49153, "12345778-1234-abcd-ef00-0123456789ab", 0)}));
+    const auto doc = nlohmann::json::parse(render_json(diagnose(samba)));
+    CHECK(doc["verdict"] == "not_exchange");
+    CHECK(doc["findings"][0]["kind"] == "not_exchange");
+}
