@@ -94,8 +94,10 @@ TEST_CASE("big-endian bind_ack decodes to the same values as its little-endian t
     p.assoc_group_id = 0x00abcdef;
     p.secondary_address = "49667";
     p.results = {{result_acceptance, 0, ndr20_syntax()}, {result_negotiate_ack, 2, {}}};
-    auto a = must_decode_bind_ack(encode_bind_ack(3, p, ndr::little_endian_ascii));
-    auto b = must_decode_bind_ack(encode_bind_ack(3, p, ndr::big_endian_ascii));
+    const auto le = encode_bind_ack(3, p, ndr::little_endian_ascii);
+    const auto be = encode_bind_ack(3, p, ndr::big_endian_ascii);
+    auto a = must_decode_bind_ack(le);
+    auto b = must_decode_bind_ack(be);
     CHECK(b.header.drep == ndr::big_endian_ascii);
     CHECK(a.params == b.params);
     CHECK(b.params == p);

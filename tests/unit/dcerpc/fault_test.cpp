@@ -49,8 +49,10 @@ TEST_CASE("big-endian fault decodes to the same values as its little-endian twin
     p.status = 0x000006d9u;
     p.context_id = 2;
     p.cancel_count = 1;
-    auto a = must_decode_fault(encode_fault(77, p, ndr::little_endian_ascii));
-    auto b = must_decode_fault(encode_fault(77, p, ndr::big_endian_ascii));
+    const auto le = encode_fault(77, p, ndr::little_endian_ascii);
+    const auto be = encode_fault(77, p, ndr::big_endian_ascii);
+    auto a = must_decode_fault(le);
+    auto b = must_decode_fault(be);
     CHECK(b.header.drep == ndr::big_endian_ascii);
     CHECK(a.status == b.status);
     CHECK(b.status == 0x6d9u);

@@ -67,8 +67,10 @@ TEST_CASE("big-endian response decodes to the same values as its little-endian t
     p.context_id = 3;
     p.cancel_count = 1;
     const auto stub = pattern(100);
-    auto a = must_decode_response(encode_response(0x11223344, p, stub, ndr::little_endian_ascii));
-    auto b = must_decode_response(encode_response(0x11223344, p, stub, ndr::big_endian_ascii));
+    const auto le = encode_response(0x11223344, p, stub, ndr::little_endian_ascii);
+    const auto be = encode_response(0x11223344, p, stub, ndr::big_endian_ascii);
+    auto a = must_decode_response(le);
+    auto b = must_decode_response(be);
     CHECK(b.header.drep == ndr::big_endian_ascii);
     CHECK(a.header.call_id == b.header.call_id);
     CHECK(a.alloc_hint == b.alloc_hint);
