@@ -32,33 +32,36 @@ void encode_ept_map_request(const ept_map_request& request, ndr::writer& out)
 result<ept_map_request> decode_ept_map_request(std::span<const std::byte> stub, ndr::drep rep,
                                                ndr::transfer_syntax syntax, const decode_limits& limits)
 {
+    // Fields are read into plain locals and the request is built once at the end.
     ndr::reader in(stub, rep, syntax);
-    ept_map_request r;
+    std::optional<uuid> object;
     auto object_ptr = in.pointer();
     if (!object_ptr) return object_ptr.error();
     if (*object_ptr)
     {
-        auto object = in.guid();
-        if (!object) return object.error();
-        r.object = *object;
+        auto id = in.guid();
+        if (!id) return id.error();
+        object = *id;
     }
-    else
-        r.object.reset();
+    std::optional<std::span<const std::byte>> tower;
     auto tower_ptr = in.pointer();
     if (!tower_ptr) return tower_ptr.error();
     if (*tower_ptr)
     {
-        auto tower = detail::read_twr(in, limits);
-        if (!tower) return tower.error();
-        r.map_tower.emplace(tower->begin(), tower->end());
+        auto octets = detail::read_twr(in, limits);
+        if (!octets) return octets.error();
+        tower = *octets;
     }
     auto handle = read_context_handle(in);
     if (!handle) return handle.error();
-    r.entry_handle = *handle;
     auto max_towers = in.u32();
     if (!max_towers) return max_towers.error();
-    r.max_towers = *max_towers;
-    return r;
+    return result<ept_map_request>(boost::system::in_place_value,
+                                   ept_map_request{object,
+                                                   tower ? std::optional<std::vector<std::byte>>(
+                                                               std::in_place, tower->begin(), tower->end())
+                                                         : std::nullopt,
+                                                   *handle, *max_towers});
 }
 
 result<ept_map_response> decode_ept_map_response(std::span<const std::byte> stub, ndr::drep rep,

@@ -164,11 +164,11 @@ binding binding_of(const std::vector<tower_floor>& floors)
             b.host = render(*host);
         return b;
     }
-    // Unknown combination: named after floor 4 like impacket, endpoint = its RHS in hex.
-    char name[8];
-    auto [end, ec] = std::to_chars(name, name + sizeof name, unsigned{f4}, 16);
-    (void)ec;
-    b.protseq = "unknown_proto_0x" + std::string(name, end);
+    // Unknown combination: named after floor 4 as impacket does ("0x%x"), endpoint = its RHS in hex.
+    static constexpr char digits[] = "0123456789abcdef";
+    b.protseq = "unknown_proto_0x";
+    if (f4 >= 0x10) b.protseq += digits[f4 >> 4];
+    b.protseq += digits[f4 & 0x0F];
     b.endpoint = hex(floors[3].rhs, false);
     return b;
 }

@@ -7,7 +7,6 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include <regex>
 #include <set>
 #include <string>
 #include <utility>
@@ -47,6 +46,22 @@ std::set<std::pair<std::string, int>> oracle_interfaces(const std::filesystem::p
     return out;
 }
 
+// "MS-DRSR", "MC-IISA": M, S or C, '-', then upper-case letters and digits.
+bool is_document_name(std::string_view p)
+{
+    if (p.size() < 4 || p[0] != 'M' || (p[1] != 'S' && p[1] != 'C') || p[2] != '-') return false;
+    for (char c : p.substr(3))
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+    return true;
+}
+
+// The text between `from` and the next `to` after position `at`; npos-safe.
+std::string between(const std::string& text, std::size_t at, std::string_view to)
+{
+    const auto end = text.find(to, at);
+    return end == std::string::npos ? std::string{} : text.substr(at, end - at);
+}
+
 void check_known(const std::set<std::pair<std::string, int>>& interfaces)
 {
     for (const auto& [text, major] : interfaces)
@@ -76,11 +91,10 @@ TEST_CASE("the name table holds at least 280 distinct (uuid, major) entries and 
 
 TEST_CASE("protocol documents are [MS-*]/[MC-*] names and every line says something")
 {
-    const std::regex doc("M[SC]-[A-Z0-9]+");
     for (const auto& info : names::all_interfaces())
     {
         INFO(to_string(info.id));
-        if (!info.protocol.empty()) CHECK(std::regex_match(std::string(info.protocol), doc));
+        if (!info.protocol.empty()) CHECK(is_document_name(info.protocol));
         if (info.major == -1) CHECK_FALSE(info.protocol.empty()); // a -1 line exists for its protocol
     }
 }
@@ -116,11 +130,12 @@ TEST_CASE("every GUID in KB 926210's sample rpcdump output is in the table")
     auto kb = test::shared_file("kb/KB926210.txt");
     if (!kb) EPMDUMP_SKIP("../shared/kb is absent");
     const std::string text = test::read_text(*kb);
-    const std::regex guid(R"(\[([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\] (.+?) :NOT_PINGED)");
+    // sample lines: "  10.0.100.32[1033] [a4f1db00-ca47-1067-b31f-00dd010662da] Exchange ... :NOT_PINGED"
     std::set<std::string> seen;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), guid); it != std::sregex_iterator(); ++it)
+    for (std::size_t at = text.find("] ["); at != std::string::npos; at = text.find("] [", at + 1))
     {
-        const std::string u = (*it)[1];
+        const std::string u = text.substr(at + 3, 36);
+        if (text.compare(at + 39, 1, "]") != 0 || !parse_uuid(u)) continue;
         seen.insert(u);
         const auto* info = find_interface(id(u), 0);
         REQUIRE_MESSAGE(info != nullptr, u);
@@ -154,17 +169,21 @@ TEST_CASE("Protocol and Provider agree with impacket's rpcdump output against Sa
 {
     auto dir = test::shared_file("peers/samba-epm");
     if (!dir) EPMDUMP_SKIP("../shared/peers is absent");
-    const std::regex group(R"(Protocol: (.*?) \nProvider: (.*?) \nUUID    : ([0-9A-F-]{36}) v(\d+)\.\d+)");
     std::size_t groups = 0;
     for (const char* file : {"impacket-rpcdump.txt", "impacket-rpcdump-standalone.txt", "impacket-rpcdump-maxents10.txt"})
     {
         const auto path = *dir / file;
         if (!std::filesystem::exists(path)) continue;
         const std::string text = test::read_text(path);
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), group); it != std::sregex_iterator(); ++it)
+        // groups: "Protocol: X \nProvider: Y \nUUID    : <uuid> v<major>.<minor> ..."
+        for (std::size_t at = text.find("Protocol: "); at != std::string::npos; at = text.find("Protocol: ", at + 1))
         {
-            const std::string protocol = (*it)[1], provider = (*it)[2], u = (*it)[3];
-            const auto major = static_cast<std::uint16_t>(std::stoi((*it)[4]));
+            const std::string protocol = between(text, at + 10, " \nProvider: ");
+            const std::size_t provider_at = text.find("Provider: ", at) + 10;
+            const std::string provider = between(text, provider_at, " \nUUID    : ");
+            const std::size_t uuid_at = text.find("UUID    : ", provider_at) + 10;
+            const std::string u = text.substr(uuid_at, 36);
+            const auto major = static_cast<std::uint16_t>(std::stoi(text.substr(uuid_at + 38)));
             INFO(file << ": " << u << " v" << major);
             const auto* info = find_interface(id(u), major);
             REQUIRE(info != nullptr);
