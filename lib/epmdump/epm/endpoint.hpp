@@ -18,7 +18,14 @@ struct syntax_id
     uuid id{};
     std::uint16_t major = 0;
     std::uint16_t minor = 0;
-    friend auto operator<=>(const syntax_id&, const syntax_id&) = default;
+    friend bool operator==(const syntax_id&, const syntax_id&) = default;
+    // Boost.Uuid has no operator<=>, so order by hand: uuid, then major, then minor.
+    friend bool operator<(const syntax_id& a, const syntax_id& b) noexcept
+    {
+        if (a.id != b.id) return a.id < b.id;
+        if (a.major != b.major) return a.major < b.major;
+        return a.minor < b.minor;
+    }
 };
 
 // Where an endpoint is reached, from tower floors 4 and later.
