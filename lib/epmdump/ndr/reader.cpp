@@ -92,12 +92,14 @@ result<std::uint64_t> reader::pointer() noexcept { return count(); }
 
 result<std::string> reader::varying_string(std::size_t max_chars) noexcept
 {
+    if (auto r = align(syntax_ == transfer_syntax::ndr64 ? 8 : 4); !r) return r.error();
+    const std::size_t offset_at = this->offset();
     auto offset = count();
     if (!offset) return offset.error();
     const std::size_t at = this->offset();
     auto actual = count();
     if (!actual) return actual.error();
-    if (*offset != 0) return codec_error{codec_errc::bad_value, at - 4, "varying string offset"};
+    if (*offset != 0) return codec_error{codec_errc::bad_value, offset_at, "varying string offset"};
     if (*actual > max_chars) return codec_error{codec_errc::limit_exceeded, at, "varying string length"};
     auto chars = bytes(static_cast<std::size_t>(*actual));
     if (!chars) return chars.error();
