@@ -2,6 +2,7 @@
 
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ostream>
@@ -87,7 +88,10 @@ capture_result<std::optional<capture_record>> capture_file::next()
     capture_record r;
     r.data = std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), header->caplen);
     // With nanosecond precision tv_usec holds nanoseconds.
-    r.timestamp = std::chrono::seconds(header->ts.tv_sec) + std::chrono::nanoseconds(header->ts.tv_usec);
+    // A corrupt record can claim any second; keep it inside what int64 nanoseconds hold.
+    constexpr std::int64_t max_seconds = 9'000'000'000;
+    const std::int64_t sec = std::clamp<std::int64_t>(header->ts.tv_sec, -max_seconds, max_seconds);
+    r.timestamp = std::chrono::seconds(sec) + std::chrono::nanoseconds(header->ts.tv_usec);
     r.original_length = header->len;
     r.offset = before < 0 ? 0 : static_cast<std::uint64_t>(before);
     r.frame_number = ++frames_;
