@@ -7,6 +7,7 @@
 #include <epmdump/dcerpc/any_pdu.hpp>
 #include <epmdump/dcerpc/message_assembler.hpp>
 #include <epmdump/dcerpc/names.hpp>
+#include <epmdump/dcerpc/negotiation.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
 
 #include "dcerpc_test_util.hpp"
@@ -100,6 +101,16 @@ TEST_CASE("Windows bind_ack answers provider rejection, acceptance and negotiate
     CHECK(a->params.results[2].reason == 3);
     // Our encoder writes the same bytes from the decoded values.
     CHECK(encode_bind_ack(h->call_id, a->params) == pdu);
+    // And the pair negotiates NDR64 on context 1 with both features acknowledged.
+    const auto& bind_bytes = frame(*segs, 24).payload;
+    auto b = decode_bind(decode_common_header(bind_bytes).value(), bind_bytes);
+    EPMDUMP_REQUIRE_OK(b);
+    auto n = negotiate(b->params, a->params);
+    EPMDUMP_REQUIRE_OK(n);
+    CHECK(n->ndr64_context == std::optional<std::uint16_t>{1});
+    CHECK_FALSE(n->ndr20_context.has_value());
+    CHECK(n->features == std::optional<std::uint64_t>{3});
+    CHECK(n->max_xmit_frag == 5840);
 }
 
 TEST_CASE("every DCE/RPC PDU of the Windows NTLM conversation frames and decodes")
