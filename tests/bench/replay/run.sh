@@ -14,25 +14,27 @@ bytes=$(stat -c %s "$big")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Seconds and peak RSS (KiB) of one command, its stdout kept in $tmp/out.
+# Wall seconds, CPU seconds (user + sys) and peak RSS (KiB) of one command; stdout in $tmp/out.
+# The CPU figure is the fair one on a shared machine, where wall time includes waiting.
 measure() {
-    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > "$tmp/out"
-    cat "$tmp/time"
+    /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$@" > "$tmp/out"
+    awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$tmp/time"
 }
 
 set -- $(measure "$epmdump" replay --format json "$big")
-e_sec=$1 e_rss=$2
+e_sec=$1 e_cpu=$2 e_rss=$3
 convs=$(wc -l < "$tmp/out")
 entries=$(grep -o '"binding":' "$tmp/out" | wc -l)
 set -- $(measure tshark -r "$big" -Y epm)
-t_sec=$1 t_rss=$2
+t_sec=$1 t_cpu=$2 t_rss=$3
 t_lines=$(wc -l < "$tmp/out")
 
-awk -v b="$bytes" -v c="$convs" -v n="$entries" -v es="$e_sec" -v er="$e_rss" -v ts="$t_sec" -v tr="$t_rss" -v tl="$t_lines" 'BEGIN {
+awk -v b="$bytes" -v c="$convs" -v n="$entries" -v es="$e_sec" -v ec="$e_cpu" -v er="$e_rss" \
+    -v ts="$t_sec" -v tc="$t_cpu" -v tr="$t_rss" -v tl="$t_lines" 'BEGIN {
     mb = b / 1e6
     printf "capture: %.1f MB, %d endpoint-mapper conversations, %d entries\n", mb, c, n
-    printf "%-34s %8s %9s %12s %10s\n", "command", "seconds", "MB/s", "convs/s", "peak RSS"
-    printf "%-34s %8.2f %9.1f %12.0f %7.0f MB\n", "epmdump replay --format json", es, mb / es, c / es, er / 1024
-    printf "%-34s %8.2f %9.1f %12.0f %7.0f MB\n", "tshark -r FILE -Y epm", ts, mb / ts, c / ts, tr / 1024
-    printf "epmdump is %.1fx faster, with %.2fx the memory (tshark printed %d EPM packet lines)\n", ts / es, er / tr, tl
+    printf "%-30s %7s %7s %9s %9s %10s %9s\n", "command", "wall s", "CPU s", "MB/s wall", "MB/s CPU", "convs/s CPU", "peak RSS"
+    printf "%-30s %7.2f %7.2f %9.1f %9.1f %10.0f %6.0f MB\n", "epmdump replay --format json", es, ec, mb / es, mb / ec, c / ec, er / 1024
+    printf "%-30s %7.2f %7.2f %9.1f %9.1f %10.0f %6.0f MB\n", "tshark -r FILE -Y epm", ts, tc, mb / ts, mb / tc, c / tc, tr / 1024
+    printf "ratio tshark/epmdump: %.1fx wall, %.1fx CPU, %.1fx peak RSS (tshark printed %d EPM packet lines)\n", ts / es, tc / ec, tr / er, tl
 }'
