@@ -79,20 +79,24 @@ struct scripted_server::impl
     {
         auto bind = dcerpc::decode_bind(m.first, m.pdu);
         if (!bind) return {};
+        const bool alter = m.type == dcerpc::pdu_type::alter_context;
         {
             std::lock_guard lock(mutex);
-            ++log.binds;
-            log.client_max_recv_frag = bind->params.max_recv_frag;
-            log.offered.clear();
-            log.offered_transfer.clear();
-            for (const auto& c : bind->params.contexts)
+            ++(alter ? log.alters : log.binds);
+            if (!alter)
             {
-                log.offered.push_back(c.abstract_syntax);
-                if (!c.transfer_syntaxes.empty()) log.offered_transfer.push_back(c.transfer_syntaxes.front());
+                log.client_max_recv_frag = bind->params.max_recv_frag;
+                log.offered.clear();
+                log.offered_transfer.clear();
+                for (const auto& c : bind->params.contexts)
+                {
+                    log.offered.push_back(c.abstract_syntax);
+                    if (!c.transfer_syntaxes.empty()) log.offered_transfer.push_back(c.transfer_syntaxes.front());
+                }
             }
         }
         client_recv = bind->params.max_recv_frag;
-        if (script.bind_nak)
+        if (script.bind_nak && !alter)
         {
             dcerpc::bind_nak_params nak;
             nak.provider_reject_reason = *script.bind_nak;
@@ -114,7 +118,7 @@ struct scripted_server::impl
                 r.reason = static_cast<std::uint16_t>(*dcerpc::bind_time_features(ts.front()) &
                                                       dcerpc::feature_keep_connection_on_orphan);
             }
-            else if (!accepts(c.abstract_syntax))
+            else if (!accepts(c.abstract_syntax) || (script.first_context_only && !alter && &c != &bind->params.contexts.front()))
             {
                 r.result = dcerpc::result_provider_rejection;
                 r.reason = dcerpc::abstract_syntax_not_supported;
@@ -131,7 +135,8 @@ struct scripted_server::impl
             }
             ack.results.push_back(r);
         }
-        return dcerpc::encode_bind_ack(m.call_id, ack, script.rep);
+        return alter ? dcerpc::encode_alter_context_resp(m.call_id, ack, script.rep)
+                     : dcerpc::encode_bind_ack(m.call_id, ack, script.rep);
     }
 
     std::vector<std::byte> respond(const dcerpc::message& m, ndr::writer& stub, std::uint16_t client_recv)
@@ -236,7 +241,8 @@ struct scripted_server::impl
     {
         switch (m.type)
         {
-        case dcerpc::pdu_type::bind: return answer_bind(m, client_recv);
+        case dcerpc::pdu_type::bind:
+        case dcerpc::pdu_type::alter_context: return answer_bind(m, client_recv);
         case dcerpc::pdu_type::request:
             switch (m.opnum)
             {

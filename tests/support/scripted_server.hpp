@@ -46,6 +46,7 @@ struct server_script
     std::uint32_t page_cap = 0;                 // at most this many entries per page (0: max_ents)
     bool accept_any_interface = false;          // bind: accept every abstract syntax
     std::vector<epm::syntax_id> accepted;       // bind: accept these (the EPM always)
+    bool first_context_only = false;            // bind: refuse every context after the first (Samba)
 };
 
 // What the server saw (read after the client finished).
@@ -53,6 +54,7 @@ struct server_log
 {
     int connections = 0;
     int binds = 0;
+    int alters = 0;
     int lookups = 0;
     int maps = 0;
     int frees = 0;

@@ -71,6 +71,7 @@ asio::awaitable<host_result> async_enumerate(target t, client_options options, s
     const auto deadline = started + options.timeouts.host;
     host_result r;
     auto& e = r.enumeration;
+    if (t.via) options.transport = *t.via;
     e.target = t.name();
     e.port = t.port != 0 ? t.port : default_port(options.transport);
     {
@@ -109,6 +110,7 @@ asio::awaitable<map_result> async_map(target t, epm::syntax_id interface, std::s
     auto ex = co_await asio::this_coro::executor;
     const auto started = steady_clock::now();
     map_result r;
+    if (t.via) options.transport = *t.via;
     r.target = t.name();
     r.port = t.port != 0 ? t.port : default_port(options.transport);
     connection c(ex, options.timeouts, started + options.timeouts.host, group);

@@ -34,7 +34,7 @@ rpc_session::step lookup_session::lookup_call()
     request.max_ents = std::clamp<std::uint32_t>(options().limits.max_ents, 1, epm::ept_max_ents);
     ndr::writer w;
     epm::encode_ept_lookup_request(request, w);
-    return call{epm::opnum_ept_lookup, w.take(), phase::lookup, 0};
+    return call{epm::opnum_ept_lookup, w.take(), phase::lookup, 0, {}};
 }
 
 rpc_session::step lookup_session::stop_early(failure why)
@@ -43,7 +43,7 @@ rpc_session::step lookup_session::stop_early(failure why)
     if (handle_.is_null()) return fail(*stopped_);
     ndr::writer w;
     epm::encode_ept_lookup_handle_free_request(handle_, w);
-    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0};
+    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0, {}};
 }
 
 rpc_session::step lookup_session::end_of_list()
@@ -53,7 +53,7 @@ rpc_session::step lookup_session::end_of_list()
     // The list ended (zero entries) but the server still holds a handle: release it.
     ndr::writer w;
     epm::encode_ept_lookup_handle_free_request(handle_, w);
-    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0};
+    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0, {}};
 }
 
 rpc_session::step lookup_session::on_response(std::span<const std::byte> stub, ndr::drep rep)

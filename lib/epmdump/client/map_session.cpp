@@ -38,7 +38,7 @@ rpc_session::step map_session::map_call()
     ndr::writer w;
     epm::encode_ept_map_request(*request, w);
     ++calls_;
-    return call{epm::opnum_ept_map, w.take(), phase::map, 0};
+    return call{epm::opnum_ept_map, w.take(), phase::map, 0, {}};
 }
 
 rpc_session::step map_session::stop_early(std::optional<failure> why)
@@ -51,7 +51,7 @@ rpc_session::step map_session::stop_early(std::optional<failure> why)
     }
     ndr::writer w;
     epm::encode_ept_lookup_handle_free_request(handle_, w);
-    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0};
+    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0, {}};
 }
 
 rpc_session::step map_session::on_response(std::span<const std::byte> stub, ndr::drep rep)

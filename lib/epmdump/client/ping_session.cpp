@@ -24,12 +24,36 @@ rpc_session::step ping_session::on_bound(const dcerpc::bind_ack_params& ack)
     // p_result_list answers the contexts positionally (C706 §12.6.3.1).
     for (std::size_t i = 0; i < accepted_.size() && i < ack.results.size(); ++i)
         accepted_[i] = ack.results[i].accepted();
-    return std::nullopt;
+    return next_retry();
+}
+
+rpc_session::step ping_session::next_retry()
+{
+    while (retry_ < accepted_.size() && accepted_[retry_]) ++retry_;
+    if (retry_ >= accepted_.size()) return std::nullopt;
+    pending_ = retry_++;
+    call c;
+    c.phase = phase::ping;
+    c.alter = std::vector<dcerpc::presentation_context>{dcerpc::presentation_context{
+        static_cast<std::uint16_t>(pending_), interfaces_[pending_], {dcerpc::ndr20_syntax()}}};
+    return c;
+}
+
+rpc_session::step ping_session::on_altered(const dcerpc::bind_ack_params& ack)
+{
+    accepted_[pending_] = !ack.results.empty() && ack.results.front().accepted();
+    return next_retry();
 }
 
 rpc_session::step ping_session::on_response(std::span<const std::byte>, ndr::drep)
 {
     return std::nullopt;
+}
+
+rpc_session::step ping_session::on_fault(std::uint32_t)
+{
+    // A server may fault an alter_context it dislikes: that interface stays unconfirmed.
+    return next_retry();
 }
 
 } // namespace epmdump::client

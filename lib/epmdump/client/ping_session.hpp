@@ -1,7 +1,9 @@
 #pragma once
 // Endpoint verification, sans-I/O: bind every interface registered on one endpoint in one
-// bind PDU (one presentation context each) and read which contexts the server accepts.
-// This is the "ping" of rpcdump.exe: the endpoint answered for that interface.
+// bind PDU (one presentation context each) and read which contexts the server accepts; each
+// one refused there is offered again alone with alter_context on the same connection (Samba
+// accepts only the first context of a bind, Windows all of them). This is the "ping" of
+// rpcdump.exe: the endpoint answered for that interface.
 #include <epmdump/client/rpc_session.hpp>
 #include <epmdump/epm/endpoint.hpp>
 
@@ -24,11 +26,17 @@ protected:
     std::vector<dcerpc::presentation_context> contexts() const override;
     bool requires_accepted_context() const noexcept override { return false; }
     step on_bound(const dcerpc::bind_ack_params& ack) override;
+    step on_altered(const dcerpc::bind_ack_params& ack) override;
     step on_response(std::span<const std::byte> stub, ndr::drep rep) override;
+    step on_fault(std::uint32_t status) override;
 
 private:
+    step next_retry();
+
     std::vector<epm::syntax_id> interfaces_;
     std::vector<bool> accepted_;
+    std::size_t retry_ = 0; // next interface to offer alone
+    std::size_t pending_ = 0; // the interface the outstanding alter_context offers
 };
 
 } // namespace epmdump::client

@@ -77,6 +77,11 @@ rpc_session::step rpc_session::on_fault(std::uint32_t status)
 
 void rpc_session::on_failed(std::optional<failure>&) {}
 
+rpc_session::step rpc_session::on_altered(const dcerpc::bind_ack_params&)
+{
+    return fail(failure{client_errc::protocol_violation, phase_, {}, {}, "unexpected alter_context_resp"});
+}
+
 next_action rpc_session::start()
 {
     if (expect_banner_)
@@ -176,6 +181,14 @@ next_action rpc_session::next_call(step s)
 {
     if (error_ || !s) return finish();
     ++stats_.calls;
+    if (s->alter)
+    {
+        dcerpc::bind_params params;
+        params.max_xmit_frag = options_.max_xmit_frag;
+        params.max_recv_frag = options_.max_recv_frag;
+        params.contexts = std::move(*s->alter);
+        return send(dcerpc::encode_alter_context(++call_id_, params), s->phase);
+    }
     const std::uint16_t xmit = max_xmit_ != 0 ? max_xmit_ : options_.max_xmit_frag;
     return send(dcerpc::encode_request(++call_id_, s->context_id, s->opnum, s->stub, std::nullopt, xmit), s->phase);
 }
@@ -262,6 +275,16 @@ next_action rpc_session::handle_message(const dcerpc::message& m)
             return finish();
         }
         return next_call(on_fault(fault->status));
+    }
+    if (type == dcerpc::pdu_type::alter_context_resp)
+    {
+        auto ack = dcerpc::decode_bind_ack(m.first, m.pdu);
+        if (!ack)
+        {
+            fail(protocol_violation(phase_, ack.error(), "alter_context_resp"));
+            return finish();
+        }
+        return next_call(on_altered(ack->params));
     }
     if (type != dcerpc::pdu_type::response)
     {

@@ -65,13 +65,15 @@ public:
     const session_stats& stats() const noexcept { return stats_; }
 
 protected:
-    // One call to make: opnum and its stub (NDR in our little-endian representation).
+    // One call to make: opnum and its stub (NDR in our little-endian representation), or,
+    // when `alter` is set, an alter_context offering those contexts instead (C706 §12.6.4.1).
     struct call
     {
         std::uint16_t opnum = 0;
         std::vector<std::byte> stub;
         client::phase phase = phase::lookup;
         std::uint16_t context_id = 0;
+        std::optional<std::vector<dcerpc::presentation_context>> alter;
     };
     using step = std::optional<call>; // nullopt: finished
 
@@ -82,6 +84,8 @@ protected:
     // requires_accepted_context() is false. Returns the first call.
     virtual step on_bound(const dcerpc::bind_ack_params& ack) = 0;
     virtual bool requires_accepted_context() const noexcept { return true; }
+    // The answer to an alter_context step. Default: a protocol violation (nobody asked).
+    virtual step on_altered(const dcerpc::bind_ack_params& ack);
     // A whole response stub, in the server's data representation.
     virtual step on_response(std::span<const std::byte> stub, ndr::drep rep) = 0;
     // A fault for the current call. Default: the operation fails with `fault`.

@@ -54,6 +54,34 @@ TEST_CASE("verification marks answering endpoints pinged, a closed port not list
     CHECK(service_server.log().connections == 1);
     CHECK(service_server.log().binds == 1);
     CHECK(service_server.log().offered.size() == 3);
+    CHECK(service_server.log().alters == 1); // netlogon, offered alone once more
+}
+
+TEST_CASE("a server that accepts one context per bind (Samba) gets the others one by one with alter_context")
+{
+    server_script service;
+    service.first_context_only = true;
+    service.accepted = {epm::syntax_id{*parse_uuid(lsarpc), 0, 0}, epm::syntax_id{*parse_uuid(samr), 1, 0}};
+    scripted_server service_server(service);
+    const auto p = std::to_string(service_server.port());
+    server_script mapper;
+    mapper.entries = {
+        test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", p, "lsarpc"),
+        test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "netlogon"),
+        test::make_entry(samr, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "samr"),
+    };
+    scripted_server mapper_server(mapper);
+    auto o = fast_options();
+    o.verify = true;
+    auto r = enumerate(target{"127.0.0.1", mapper_server.port(), {}}, o);
+    REQUIRE_MESSAGE(!r.error, describe(r));
+    const auto& e = r.enumeration.entries;
+    CHECK(e.at(0).ping == epm::ping_status::pinged);
+    CHECK(e.at(1).ping == epm::ping_status::not_pinged);
+    CHECK(e.at(2).ping == epm::ping_status::pinged);
+    CHECK(service_server.log().connections == 1);
+    CHECK(service_server.log().binds == 1);
+    CHECK(service_server.log().alters == 2);
 }
 
 TEST_CASE("verification connects to the address we reached the mapper on, not the 0.0.0.0 the tower names")
