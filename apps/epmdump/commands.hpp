@@ -12,4 +12,11 @@ inline constexpr int exit_usage = 2;
 // epmdump replay FILE... [--format F]: offline replay of captures (cmd_replay.cpp).
 CLI::App* add_replay_command(CLI::App& app, int& exit_status);
 
+// epmdump TARGET... : the live scan, on the top-level app itself (cmd_scan.cpp).
+void add_scan_command(CLI::App& app, int& exit_status);
+// Renames nmap's "-iL FILE" to "--input-list FILE" before parsing (cmd_scan.cpp).
+void rewrite_nmap_style_options(int argc, char** argv);
+// epmdump map HOST UUID[:MAJOR.MINOR] [--protseq P]: ept_map for one interface (cmd_map.cpp).
+CLI::App* add_map_command(CLI::App& app, int& exit_status);
+
 } // namespace epmdump::app

@@ -10,9 +10,12 @@ int main(int argc, char** argv)
     int exit_status = epmdump::app::exit_ok;
     // Subcommands register here, one line each.
     epmdump::app::add_replay_command(app, exit_status);
+    epmdump::app::add_scan_command(app, exit_status);
+    epmdump::app::add_map_command(app, exit_status);
     // No arguments at all: show what the tool does by replaying the bundled capture.
     const char* demo_argv[] = {argv[0], "replay", EPMDUMP_DEFAULT_CAPTURE, nullptr};
     if (argc == 1) argc = 3, argv = const_cast<char**>(demo_argv);
+    epmdump::app::rewrite_nmap_style_options(argc, argv);
     try
     {
         app.parse(argc, argv);

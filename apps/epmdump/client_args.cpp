@@ -1,0 +1,52 @@
+#include "client_args.hpp"
+
+#include <chrono>
+#include <iostream>
+
+namespace epmdump::app {
+
+namespace {
+
+client::duration seconds(double s)
+{
+    return std::chrono::duration_cast<client::duration>(std::chrono::duration<double>(s));
+}
+
+} // namespace
+
+void add_client_options(CLI::App& cmd, client_args& args)
+{
+    cmd.add_option("-p,--port", args.port, "Endpoint mapper port (default 135; 593 for ncacn_http)")
+        ->check(CLI::Range(1, 65535));
+    cmd.add_option("--transport", args.transport, "ncacn_ip_tcp or ncacn_http (default: ncacn_http on port 593)")
+        ->check(CLI::IsMember({"ncacn_ip_tcp", "ncacn_http", "tcp", "http"}));
+    cmd.add_option("--connect-timeout", args.connect_timeout, "Seconds to connect, per resolved address")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--timeout", args.timeout, "Seconds for the banner, the bind and each call")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--host-timeout", args.host_timeout, "Seconds for everything done with one host")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd.add_flag("--no-feature-negotiation", args.no_feature_negotiation,
+                 "Do not offer the bind-time feature negotiation context");
+}
+
+std::optional<client::client_options> to_client_options(const client_args& args, std::uint16_t target_port)
+{
+    client::client_options o;
+    const std::uint16_t port = target_port != 0 ? target_port : args.port;
+    if (!args.transport.empty())
+        o.transport = *client::parse_transport(args.transport);
+    else if (port == 593)
+        o.transport = client::transport::ncacn_http; // as impacket does for -port 593
+    o.timeouts.connect = seconds(args.connect_timeout);
+    o.timeouts.banner = o.timeouts.bind = o.timeouts.call = seconds(args.timeout);
+    o.timeouts.host = seconds(args.host_timeout);
+    o.timeouts.resolve = seconds(args.timeout);
+    o.feature_negotiation = !args.no_feature_negotiation;
+    return o;
+}
+
+} // namespace epmdump::app

@@ -1,0 +1,28 @@
+#pragma once
+// Command-line knobs shared by the live commands (scan, map): transport, port, timeouts.
+#include <epmdump/client/options.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace epmdump::app {
+
+struct client_args
+{
+    std::uint16_t port = 0;          // 0: the transport's default
+    std::string transport;           // "" : ncacn_http when the port is 593, else ncacn_ip_tcp
+    double connect_timeout = 3;      // seconds, per address
+    double timeout = 5;              // seconds, banner / bind / each call
+    double host_timeout = 30;        // seconds, the whole host
+    bool no_feature_negotiation = false;
+};
+
+void add_client_options(CLI::App& cmd, client_args& args);
+
+// nullopt (and a message on stderr) when the values make no sense.
+std::optional<client::client_options> to_client_options(const client_args& args, std::uint16_t target_port = 0);
+
+} // namespace epmdump::app

@@ -1,0 +1,198 @@
+// epmdump TARGET... : enumerate live endpoint mappers (the default command, on the top-level app).
+// Targets stream through the scanner and results stream out as each host finishes.
+#include "client_args.hpp"
+#include "commands.hpp"
+#include "progress.hpp"
+#include "targets.hpp"
+
+#include <epmdump/client/scanner.hpp>
+#include <epmdump/output/writer.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+
+namespace epmdump::app {
+
+namespace {
+
+namespace asio = boost::asio;
+
+struct scan_args
+{
+    std::vector<std::string> targets;
+    std::vector<std::string> lists;
+    client_args client;
+    std::size_t concurrency = 64;
+    double rate = 0;
+    std::uint32_t max_ents = 500;
+    bool ping = false;
+    std::string format = "rpcdump";
+    std::vector<std::string> uuids;
+    std::vector<std::string> protseqs;
+    bool towers = false;
+    bool quiet = false;
+};
+
+int run_scan(const scan_args& args)
+{
+    const auto fmt = output::parse_format(args.format);
+    if (!fmt)
+    {
+        std::cerr << "epmdump: unknown format '" << args.format << "' (rpcdump, impacket, json, csv)\n";
+        return exit_usage;
+    }
+    output::format_options fo;
+    fo.json_towers = args.towers;
+    for (const auto& u : args.uuids)
+        if (!fo.filter.add_interface(u))
+        {
+            std::cerr << "epmdump: --uuid '" << u << "' is not a UUID\n";
+            return exit_usage;
+        }
+    for (const auto& p : args.protseqs)
+        if (!fo.filter.add_protseq(p))
+        {
+            std::cerr << "epmdump: --protseq '" << p << "' is not a protocol sequence\n";
+            return exit_usage;
+        }
+    if (args.targets.empty() && args.lists.empty())
+    {
+        std::cerr << "epmdump: no targets (give HOST..., CIDR blocks, ranges, or -iL FILE); see --help\n";
+        return exit_usage;
+    }
+    std::vector<target_pattern> words;
+    for (const auto& w : args.targets)
+    {
+        std::string error;
+        auto p = parse_target(w, error);
+        if (!p)
+        {
+            std::cerr << "epmdump: bad target '" << w << "': " << error << '\n';
+            return exit_usage;
+        }
+        words.push_back(std::move(*p));
+    }
+    auto copts = to_client_options(args.client);
+    if (!copts) return exit_usage;
+    copts->limits.max_ents = args.max_ents;
+    copts->verify = args.ping;
+    const bool transport_given = !args.client.transport.empty();
+
+    progress_line progress(std::cerr, !args.quiet && stderr_is_terminal());
+    target_source source(std::move(words), args.lists, args.client.port, [&](const std::string& warning) {
+        progress.clear();
+        std::cerr << "epmdump: " << warning << '\n';
+    });
+
+    asio::io_context io;
+    client::scan_options so;
+    so.concurrency = args.concurrency;
+    so.rate = args.rate;
+    so.client = *copts;
+    client::scanner scanner(io.get_executor(), so);
+    output::writer out(std::cout, *fmt, fo);
+    out.begin();
+
+    const auto started = client::steady_clock::now();
+    auto counts = [&] {
+        const auto& s = scanner.summary();
+        return progress_counts{s.finished, source.total(), source.total_known(), s.answered, s.failed,
+                               std::chrono::duration<double>(client::steady_clock::now() - started).count()};
+    };
+    bool interrupted = false;
+    bool finished = false;
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int) {
+        if (ec || finished) return;
+        if (interrupted) std::_Exit(130); // a second Ctrl-C: the user means it
+        interrupted = true;
+        scanner.stop();
+        signals.async_wait(on_signal);
+    };
+    signals.async_wait(on_signal);
+    asio::steady_timer ticker(io);
+    std::function<void(const boost::system::error_code&)> tick = [&](const boost::system::error_code& ec) {
+        if (ec || finished) return;
+        progress.draw(counts());
+        ticker.expires_after(std::chrono::milliseconds(250));
+        ticker.async_wait(tick);
+    };
+    if (progress.enabled()) tick({});
+
+    auto pull = [&]() -> std::optional<client::target> {
+        auto t = source.next();
+        if (t && !transport_given && t->port == 593) t->via = client::transport::ncacn_http;
+        return t;
+    };
+    auto emit = [&](client::host_result&& r) {
+        progress.clear();
+        out.write(r.enumeration);
+        if (progress.enabled()) progress.draw(counts());
+    };
+    std::exception_ptr failed;
+    asio::co_spawn(io, scanner.run(pull, emit), [&](std::exception_ptr e, client::scan_summary) {
+        failed = e;
+        finished = true;
+        signals.cancel();
+        ticker.cancel();
+    });
+    io.run();
+    progress.clear();
+    out.end();
+    if (failed) std::rethrow_exception(failed);
+
+    const auto& s = scanner.summary();
+    if (interrupted && !args.quiet)
+        std::cerr << "epmdump: interrupted: " << s.finished << " done, " << s.cancelled << " stopped in flight\n";
+    if (interrupted || s.failed > 0 || source.bad_entries() > 0) return exit_some_failed;
+    return exit_ok;
+}
+
+} // namespace
+
+// "-iL FILE" is nmap's spelling; CLI11 only has one-letter short options, so it is renamed
+// before parsing.
+void rewrite_nmap_style_options(int argc, char** argv)
+{
+    static char input_list[] = "--input-list";
+    for (int i = 1; i < argc; ++i)
+    {
+        if (std::strcmp(argv[i], "--") == 0) break;
+        if (std::strcmp(argv[i], "-iL") == 0) argv[i] = input_list;
+    }
+}
+
+void add_scan_command(CLI::App& app, int& exit_status)
+{
+    auto args = std::make_shared<scan_args>();
+    app.add_option("targets", args->targets,
+                   "Hosts to enumerate: NAME, IPv4, IPv6, HOST:PORT, [IPv6]:PORT, CIDR (10.0.0.0/24), range (10.0.0.1-20)");
+    app.add_option("--input-list", args->lists, "Read targets from FILE, one or more per line, '#' comments ('-' = stdin); also -iL");
+    add_client_options(app, args->client);
+    app.add_option("-c,--concurrency", args->concurrency, "Hosts in flight at once")->capture_default_str()->check(CLI::Range(1, 4096));
+    app.add_option("--rate", args->rate, "At most this many new hosts per second (0: no limit)")->check(CLI::NonNegativeNumber);
+    app.add_option("--max-ents", args->max_ents, "Entries asked for per ept_lookup call")->capture_default_str()->check(CLI::Range(1, 500));
+    app.add_flag("--ping,--verify", args->ping, "Connect to every ncacn_ip_tcp endpoint and bind its interfaces");
+    app.add_option("-f,--format", args->format, "rpcdump, impacket, json (JSON Lines) or csv")->capture_default_str();
+    app.add_option("--uuid", args->uuids, "Only entries of this interface UUID (repeatable)");
+    app.add_option("--protseq", args->protseqs, "Only entries of this protocol sequence, e.g. ncacn_ip_tcp (repeatable)");
+    app.add_flag("--towers", args->towers, "json: add each entry's raw tower as hex");
+    app.add_flag("-q,--quiet", args->quiet, "No progress line and no interruption summary on stderr");
+    app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error.\n"
+               "With no arguments at all, epmdump replays its bundled capture.");
+    app.callback([args, &app, &exit_status] {
+        // The scan is the top-level command: it runs only when no subcommand did.
+        if (!app.get_subcommands().empty()) return;
+        exit_status = run_scan(*args);
+    });
+}
+
+} // namespace epmdump::app

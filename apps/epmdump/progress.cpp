@@ -1,0 +1,61 @@
+#include "progress.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+#ifdef _WIN32
+#include <io.h>
+#else
+#include <unistd.h>
+#endif
+
+namespace epmdump::app {
+
+std::string render_progress(const progress_counts& c)
+{
+    std::string line = std::to_string(c.done) + "/" + std::to_string(c.total) + (c.total_known ? "" : "+") + " done, " +
+                       std::to_string(c.answered) + " answered, " + std::to_string(c.failed) + " failed";
+    const double rate = c.elapsed_seconds > 0 ? static_cast<double>(c.done) / c.elapsed_seconds : 0;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, ", %.1f hosts/s", rate);
+    line += buf;
+    if (c.total_known && rate > 0 && c.total >= c.done)
+    {
+        const auto left = static_cast<std::uint64_t>(std::ceil(static_cast<double>(c.total - c.done) / rate));
+        std::snprintf(buf, sizeof buf, ", ETA %llu:%02llu", static_cast<unsigned long long>(left / 60),
+                      static_cast<unsigned long long>(left % 60));
+        line += buf;
+    }
+    return line;
+}
+
+bool stderr_is_terminal() noexcept
+{
+#ifdef _WIN32
+    return _isatty(_fileno(stderr)) != 0;
+#else
+    return isatty(STDERR_FILENO) != 0;
+#endif
+}
+
+void progress_line::draw(const progress_counts& c)
+{
+    if (!enabled_) return;
+    const std::string line = "epmdump: " + render_progress(c);
+    // Spaces over the rest of a longer previous line: no terminal escapes needed.
+    out_ << '\r' << line;
+    if (line.size() < drawn_) out_ << std::string(drawn_ - line.size(), ' ') << '\r' << line;
+    out_.flush();
+    drawn_ = line.size();
+}
+
+void progress_line::clear()
+{
+    if (!enabled_ || drawn_ == 0) return;
+    out_ << '\r' << std::string(drawn_, ' ') << '\r';
+    out_.flush();
+    drawn_ = 0;
+}
+
+} // namespace epmdump::app
