@@ -12,6 +12,9 @@ inline constexpr int exit_usage = 2;
 // epmdump replay FILE... [--format F]: offline replay of captures (cmd_replay.cpp).
 CLI::App* add_replay_command(CLI::App& app, int& exit_status);
 
+// epmdump exchange [TARGET] [--dump F] [--pcap F] [--registry F.reg] ...: KB 926210 check (cmd_exchange.cpp).
+CLI::App* add_exchange_command(CLI::App& app, int& exit_status);
+
 // epmdump TARGET... : the live scan, on the top-level app itself (cmd_scan.cpp).
 void add_scan_command(CLI::App& app, int& exit_status);
 // Renames nmap's "-iL FILE" to "--input-list FILE" before parsing (cmd_scan.cpp).

@@ -12,6 +12,7 @@ int main(int argc, char** argv)
     epmdump::app::add_replay_command(app, exit_status);
     epmdump::app::add_scan_command(app, exit_status);
     epmdump::app::add_map_command(app, exit_status);
+    epmdump::app::add_exchange_command(app, exit_status);
     // No arguments at all: show what the tool does by replaying the bundled capture.
     const char* demo_argv[] = {argv[0], "replay", EPMDUMP_DEFAULT_CAPTURE, nullptr};
     if (argc == 1) argc = 3, argv = const_cast<char**>(demo_argv);

@@ -174,28 +174,28 @@ void choose_profile(const diagnosis_input& input, const observed& seen, report& 
     if (mta)
     {
         out.profile = exchange_version::e2000;
-        out.profile_reason = "the MTA interfaces are registered (Exchange 2007 dropped the MTA)";
+        out.profile_reason = "the MTA interfaces are registered; Exchange 2007 dropped the MTA";
     }
     else if (configured("rpc") || configured("ab"))
     {
         out.profile = exchange_version::e2010;
-        out.profile_reason = "static ports are configured for MSExchangeRPC / MSExchangeAB (2010 services)";
+        out.profile_reason = "static ports are configured for MSExchangeRPC / MSExchangeAB, 2010 services";
     }
     else if (configured("mta"))
     {
         out.profile = exchange_version::e2000;
-        out.profile_reason = "a static port is configured for the MTA (2000/2003 only)";
+        out.profile_reason = "a static port is configured for the MTA, which only 2000/2003 have";
     }
     else if (uuid_seen(seen, "rpc", "AsyncEMSMDB"))
     {
         out.profile = exchange_version::e2010;
-        out.profile_reason = "AsyncEMSMDB is registered without an MTA (2010; a 2007 server with it needs "
-                             "--version-profile 2007)";
+        out.profile_reason = "AsyncEMSMDB is registered without an MTA; for a 2007 server that has it, give "
+                             "--version-profile 2007";
     }
     else if (emsmdb_ports(seen) > 1)
     {
         out.profile = exchange_version::e2010;
-        out.profile_reason = "EMSMDB is registered on two ports (2010: RPC Client Access and the store both register it)";
+        out.profile_reason = "EMSMDB is registered on two ports; on 2010 RPC Client Access and the store both register it";
     }
     else if (sa && rfr)
     {
@@ -205,12 +205,12 @@ void choose_profile(const diagnosis_input& input, const observed& seen, report& 
     else if (sa)
     {
         out.profile = exchange_version::e2010;
-        out.profile_reason = "System Attendant is registered without DSProxy or an MTA (a 2010 Mailbox server)";
+        out.profile_reason = "System Attendant is registered without DSProxy or an MTA, as on a 2010 Mailbox server";
     }
     else if (client_access)
     {
         out.profile = exchange_version::e2010;
-        out.profile_reason = "EMSMDB/RFR are registered without a System Attendant (2010 Client Access services)";
+        out.profile_reason = "EMSMDB/RFR are registered without a System Attendant, as by 2010 Client Access services";
     }
     else
     {
@@ -550,15 +550,19 @@ void check_required(context& ctx)
 
         // Concrete KB 926210 steps: name the values this service reads.
         std::vector<std::string> configured, candidates;
+        std::vector<std::pair<std::string, std::vector<std::string>>> by_key; // "A" and "B" under KEY
         for (const auto* s : ctx.settings_of(svc))
         {
-            candidates.push_back(quoted(s->value) + " under " + full_key(*s));
+            auto it = std::find_if(by_key.begin(), by_key.end(), [&](const auto& k) { return k.first == full_key(*s); });
+            if (it == by_key.end()) it = by_key.insert(by_key.end(), {full_key(*s), {}});
+            it->second.push_back(quoted(s->value));
             if (const auto* c = ctx.configured(*s); c && c->port)
             {
                 configured.push_back(value_name(*c) + " = " + std::to_string(*c->port));
                 if (std::find(f.ports.begin(), f.ports.end(), *c->port) == f.ports.end()) f.ports.push_back(*c->port);
             }
         }
+        for (const auto& [key, values] : by_key) candidates.push_back(join(values, " and ") + " under " + key);
         const std::string replacement = std::to_string(ctx.unused_port());
         const std::string who = std::string(svc.windows_service) + " (" + std::string(svc.process) + ")";
         if (!configured.empty())

@@ -61,12 +61,14 @@ std::string label_of(const uuid& id)
     return {};
 }
 
+constexpr std::size_t field_width = 12; // "Interfaces: "
+
 void field(std::string& out, std::string_view name, std::string_view value)
 {
     if (value.empty()) return;
     out += "    ";
     out += name;
-    out.append(name.size() < 10 ? 10 - name.size() : 1, ' ');
+    out.append(name.size() < field_width ? field_width - name.size() : 1, ' ');
     out += value;
     out += '\n';
 }
@@ -108,8 +110,9 @@ std::string render_text(const report& r, const text_options& options)
         out += ")";
     }
     out += "\n";
-    out += "Profile: Exchange " + std::string(to_string(r.profile)) + (r.profile_detected ? " (detected: " : " (") +
-           r.profile_reason + ")\n";
+    if (r.outcome == verdict::healthy || r.outcome == verdict::problems)
+        out += "Profile: Exchange " + std::string(to_string(r.profile)) + (r.profile_detected ? " (detected: " : " (") +
+               r.profile_reason + ")\n";
 
     for (const auto& f : r.findings)
     {
@@ -117,7 +120,7 @@ std::string render_text(const report& r, const text_options& options)
         std::string ids;
         for (const auto& id : f.interfaces)
         {
-            if (!ids.empty()) ids += "\n              ";
+            if (!ids.empty()) ids += "\n" + std::string(4 + field_width, ' ');
             ids += epmdump::to_string(id);
             if (auto label = label_of(id); !label.empty()) ids += "  " + label;
         }

@@ -1,0 +1,225 @@
+// epmdump exchange [TARGET] [--dump F] [--pcap F] [--registry F.reg] [--static-port S=P] [--netstat F]:
+// KB 926210 in one command. Reads the inputs, hands them to the Exchange library, prints its report.
+#include "client_args.hpp"
+#include "commands.hpp"
+#include "targets.hpp"
+
+#include <epmdump/capture/replay.hpp>
+#include <epmdump/client/client.hpp>
+#include <epmdump/exchange/diagnose.hpp>
+#include <epmdump/exchange/netstat.hpp>
+#include <epmdump/exchange/registry.hpp>
+#include <epmdump/exchange/report_format.hpp>
+#include <epmdump/exchange/static_ports.hpp>
+#include <epmdump/exchange/text_encoding.hpp>
+#include <epmdump/output/reader.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#ifdef _WIN32
+#include <io.h>
+#else
+#include <unistd.h>
+#endif
+
+namespace epmdump::app {
+
+namespace {
+
+struct exchange_args
+{
+    std::string target;
+    std::vector<std::string> dumps;
+    std::vector<std::string> pcaps;
+    std::vector<std::string> registries;
+    std::vector<std::string> static_ports;
+    std::string netstat;
+    std::string profile = "auto";
+    std::string format = "text";
+    bool no_verify = false;
+    client_args client;
+};
+
+// An input the user named that we cannot use: say which and why, and stop (exit status 2).
+struct input_failure
+{
+    std::string message;
+};
+
+std::vector<std::byte> read_bytes(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw input_failure{path + ": cannot open"};
+    std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw input_failure{path + ": read error"};
+    std::vector<std::byte> out(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) out[i] = static_cast<std::byte>(raw[i]);
+    return out;
+}
+
+std::string base_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+bool stdout_is_terminal()
+{
+#ifdef _WIN32
+    return _isatty(_fileno(stdout)) != 0;
+#else
+    return isatty(STDOUT_FILENO) != 0;
+#endif
+}
+
+std::vector<epm::enumeration> read_dump_file(const std::string& path)
+{
+    // rpcdump /S server > file from Windows PowerShell 5 is UTF-16LE; the readers want UTF-8.
+    const auto text = exchange::decode_text(read_bytes(path));
+    auto d = output::read_dump(text);
+    if (!d) throw input_failure{path + ": " + d.error().message()};
+    for (auto& e : d->enumerations)
+        if (e.target.empty()) e.target = base_name(path);
+    if (d->enumerations.empty()) throw input_failure{path + ": no endpoint-mapper listing in it"};
+    return std::move(d->enumerations);
+}
+
+std::vector<epm::enumeration> read_capture(const std::string& path)
+{
+    auto r = capture::replay_file(path);
+    std::vector<epm::enumeration> out;
+    for (auto& c : r.conversations) out.push_back(std::move(c.enumeration));
+    if (r.error && out.empty()) throw input_failure{r.error->to_string()};
+    if (r.error) std::cerr << "epmdump exchange: " << r.error->to_string() << " (using the conversations before it)\n";
+    if (out.empty())
+    {
+        // Readable, but nothing to check: the report says "unknown", as for an unreachable host.
+        epm::enumeration none;
+        none.target = base_name(path);
+        none.status = epm::enumeration_status::error;
+        none.error = epm::enumeration_error{"no_conversation", "no endpoint-mapper conversation in the capture"};
+        out.push_back(std::move(none));
+    }
+    return out;
+}
+
+std::optional<epm::enumeration> enumerate_live(const exchange_args& args)
+{
+    std::string error;
+    const auto pattern = parse_target(args.target, error);
+    if (!pattern) throw input_failure{"target '" + args.target + "': " + error};
+    if (pattern->count != 1) throw input_failure{"target '" + args.target + "': give one host, not a block"};
+    auto options = to_client_options(args.client, pattern->port);
+    if (!options) return std::nullopt;
+    options->verify = !args.no_verify; // "registered but not answering" needs the ping
+    const auto t = pattern->at(0, args.client.port != 0 ? args.client.port : client::default_port(options->transport));
+    return client::enumerate(t, *options).enumeration;
+}
+
+int run_exchange(const exchange_args& args)
+{
+    if (args.target.empty() && args.dumps.empty() && args.pcaps.empty())
+    {
+        std::cerr << "epmdump exchange: give a TARGET, --dump FILE or --pcap FILE\n";
+        return exit_usage;
+    }
+    exchange::diagnosis_input in;
+    if (args.profile != "auto")
+        in.profile = exchange::parse_version(args.profile);
+    try
+    {
+        for (const auto& path : args.registries)
+        {
+            auto reg = exchange::parse_registry(read_bytes(path));
+            if (!reg) throw input_failure{path + ": " + reg.error().message};
+            for (const auto& skipped : reg->skipped)
+                std::cerr << "epmdump exchange: " << path << " line " << skipped.line << ": " << skipped.message
+                          << " (line ignored)\n";
+            auto found = exchange::find_static_ports(*reg, base_name(path));
+            in.static_ports.insert(in.static_ports.end(), found.begin(), found.end());
+        }
+        // After the registry files: for the same value, a flag wins (diagnose keeps the last one).
+        for (const auto& text : args.static_ports)
+        {
+            auto c = exchange::parse_static_port_option(text);
+            if (!c)
+            {
+                std::cerr << "epmdump exchange: --static-port " << text << ": " << c.error().message << '\n';
+                return exit_usage;
+            }
+            in.static_ports.push_back(std::move(*c));
+        }
+        if (!args.netstat.empty())
+        {
+            auto snap = exchange::parse_netstat(exchange::decode_text(read_bytes(args.netstat)));
+            if (!snap) throw input_failure{args.netstat + ": " + snap.error().message};
+            in.netstat = std::move(*snap);
+        }
+        for (const auto& path : args.dumps)
+            for (auto& e : read_dump_file(path)) in.enumerations.push_back(std::move(e));
+        for (const auto& path : args.pcaps)
+            for (auto& e : read_capture(path)) in.enumerations.push_back(std::move(e));
+        if (!args.target.empty())
+        {
+            auto live = enumerate_live(args);
+            if (!live) return exit_usage;
+            in.enumerations.push_back(std::move(*live));
+        }
+    }
+    catch (const input_failure& f)
+    {
+        std::cerr << "epmdump exchange: " << f.message << '\n';
+        return exit_usage; // 2: could not check
+    }
+
+    const auto report = exchange::diagnose(in);
+    if (args.format == "json")
+        std::cout << exchange::render_json(report);
+    else
+        std::cout << exchange::render_text(report, {.colour = stdout_is_terminal() && !std::getenv("NO_COLOR")});
+    std::cout.flush();
+
+    switch (report.outcome)
+    {
+    case exchange::verdict::healthy: return exit_ok;
+    case exchange::verdict::problems:
+    case exchange::verdict::not_exchange: return exit_some_failed;
+    case exchange::verdict::unknown: return exit_usage;
+    }
+    return exit_usage;
+}
+
+} // namespace
+
+CLI::App* add_exchange_command(CLI::App& app, int& exit_status)
+{
+    auto args = std::make_shared<exchange_args>();
+    CLI::App* cmd = app.add_subcommand(
+        "exchange", "Diagnose Exchange RPC registrations and static ports (KB 926210): live, capture or saved dump");
+    cmd->add_option("target", args->target, "Exchange server to ask (HOST or HOST:PORT); endpoints are verified");
+    cmd->add_option("--dump", args->dumps, "Saved listing: rpcdump.exe text, impacket rpcdump text or our JSON Lines")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--pcap", args->pcaps, "Capture (pcap/pcapng) of an endpoint-mapper conversation")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--registry", args->registries, "regedit export (.reg) with the Exchange service keys")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--static-port", args->static_ports,
+                    "Configured static port, SERVICE=PORT (store, nspi, rfr, ds, mta, rpc, ab)");
+    cmd->add_option("--netstat", args->netstat, "netstat -an / -ano output from the server (or ss -ltn / netstat -ltn)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--version-profile", args->profile, "Exchange version: 2000, 2003, 2007, 2010 or auto")
+        ->check(CLI::IsMember({"2000", "2003", "2007", "2010", "auto"}))
+        ->capture_default_str();
+    cmd->add_option("--format,-f", args->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    cmd->add_flag("--no-verify", args->no_verify, "Live: do not connect to each registered endpoint");
+    add_client_options(*cmd, args->client);
+    cmd->callback([args, &exit_status] { exit_status = run_exchange(*args); });
+    return cmd;
+}
+
+} // namespace epmdump::app

@@ -1,0 +1,89 @@
+// "epmdump exchange" end to end: the real binary, its output and its exit status.
+#include "exchange_fixtures.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <sys/wait.h>
+
+using namespace epmdump::test;
+
+namespace {
+
+struct run_result
+{
+    int status = -1;
+    std::string out;
+};
+
+run_result run(const std::string& args)
+{
+    const std::string command = std::string(EPMDUMP_BINARY_DIR) + "/apps/epmdump exchange " + args + " 2>/dev/null";
+    run_result r;
+    FILE* p = popen(command.c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, p)) > 0) r.out.append(buffer, n);
+    const int raw = pclose(p);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+}
+
+std::string fixture(const std::string& name) { return exchange_fixture(name).string(); }
+
+} // namespace
+
+TEST_CASE("epmdump exchange --dump on KB 926210's samples exits 1 for the broken one and 0 for the healthy one")
+{
+    const auto broken = run("--dump " + fixture("kb926210-broken.txt"));
+    CHECK(broken.status == 1);
+    CHECK(broken.out.rfind("Verdict: PROBLEMS (2 errors)", 0) == 0);
+    const auto healthy = run("--dump " + fixture("kb926210-healthy.txt"));
+    CHECK(healthy.status == 0);
+    CHECK(healthy.out.find("\x1b[") == std::string::npos); // not a terminal: no colour
+}
+
+TEST_CASE("epmdump exchange --format json prints one object with verdict and findings")
+{
+    const auto r = run("--format json --dump " + fixture("kb926210-broken.txt") + " --registry " +
+                       fixture("exchange2003-static-ports.reg") + " --netstat " + fixture("netstat-ano-windows.txt"));
+    CHECK(r.status == 1);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["verdict"] == "problems");
+    CHECK(doc["findings"].size() == 4);
+    CHECK(doc["findings"][1]["title"].get<std::string>().find("PID 2964") != std::string::npos);
+}
+
+TEST_CASE("epmdump exchange exits 2 when it cannot check: no input, unreadable dump, unreachable target")
+{
+    CHECK(run("").status == 2);
+    CHECK(run("--dump " + fixture("netstat-an-windows.txt")).status == 2); // not a dump
+    CHECK(run("--dump " + fixture("kb926210-healthy.txt") + " --static-port smtp=25").status == 2);
+    // Port 9 on loopback: nothing listens there, so the connection is refused at once.
+    const auto r = run("127.0.0.1:9 --connect-timeout 2 --host-timeout 5 --format json");
+    CHECK(r.status == 2);
+    CHECK(nlohmann::json::parse(r.out)["verdict"] == "unknown");
+}
+
+TEST_CASE("epmdump exchange against the Samba endpoint mapper says no Exchange interfaces and exits 1")
+{
+    const char* address = std::getenv("EPMDUMP_SAMBA_ADDRESS");
+    if (!address || !*address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS not set (scripts/start-peers.sh starts Samba)");
+    const auto r = run(address);
+    CHECK(r.status == 1);
+    CHECK(r.out.find("No Exchange interfaces registered") != std::string::npos);
+}
+
+TEST_CASE("epmdump exchange --pcap on a Samba capture says no Exchange interfaces")
+{
+    const auto path = project_pcap("samba-standalone-rpcdump.pcap");
+    if (!std::filesystem::exists(path)) EPMDUMP_SKIP("pcaps/samba-standalone-rpcdump.pcap is absent");
+    const auto r = run("--format json --pcap " + path.string());
+    CHECK(r.status == 1);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["verdict"] == "not_exchange");
+    CHECK(doc["entries"] == 38);
+}
