@@ -4,6 +4,7 @@
 #include <epmdump/client/verify.hpp>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include <algorithm>
@@ -101,6 +102,17 @@ asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, st
             [&](std::exception_ptr) { workers.done(); });
     }
     co_await workers.wait();
+}
+
+void verify_endpoints(std::vector<epm::endpoint_entry>& entries, const std::string& address,
+                      const client_options& options)
+{
+    asio::io_context io;
+    std::exception_ptr failed;
+    asio::co_spawn(io, async_verify(entries, address, options, steady_clock::now() + options.timeouts.host),
+                   [&](std::exception_ptr e) { failed = e; });
+    io.run();
+    if (failed) std::rethrow_exception(failed);
 }
 
 } // namespace epmdump::client

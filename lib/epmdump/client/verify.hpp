@@ -22,4 +22,8 @@ asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, st
                                    client_options options, steady_clock::time_point host_deadline,
                                    std::shared_ptr<abort_group> group = {});
 
+// Blocking form with its own io_context; the host deadline is options.timeouts.host from now.
+void verify_endpoints(std::vector<epm::endpoint_entry>& entries, const std::string& address,
+                      const client_options& options);
+
 } // namespace epmdump::client

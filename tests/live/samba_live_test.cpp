@@ -1,0 +1,283 @@
+// Against real endpoint mappers nobody on this team wrote: Samba's AD DC (source4 epmapper) and
+// samba-dcerpcd (source3), started by ../shared/peers/samba-epm in network namespaces (CI:
+// scripts/start-peers.sh exports EPMDUMP_SAMBA_ADDRESS / EPMDUMP_SAMBA_SA_ADDRESS). Without
+// them every case here reports itself skipped, with the reason.
+#include "support/test_files.hpp"
+
+#include <epmdump/client/client.hpp>
+#include <epmdump/client/verify.hpp>
+#include <epmdump/epm/ept_status.hpp>
+#include <epmdump/output/reader.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace epmdump;
+using namespace epmdump::client;
+
+namespace {
+
+std::optional<std::string> env(const char* name)
+{
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+}
+
+client_options live_options()
+{
+    client_options o;
+    o.timeouts.connect = std::chrono::seconds(5);
+    o.timeouts.host = std::chrono::seconds(60);
+    return o;
+}
+
+// "UUID vMAJ.MIN BINDING" for each entry: what impacket prints per binding line, as registered
+// (0.0.0.0 stays 0.0.0.0). Sorted, duplicates kept.
+std::vector<std::string> triples(const std::vector<epm::endpoint_entry>& entries)
+{
+    std::vector<std::string> out;
+    for (const auto& e : entries)
+        out.push_back(to_string(e.interface.id) + " v" + std::to_string(e.interface.major) + "." +
+                      std::to_string(e.interface.minor) + " " + to_string(e.where));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::optional<std::string> run_and_capture(const std::string& command)
+{
+    std::string out;
+    FILE* p = popen(command.c_str(), "r");
+    if (p == nullptr) return std::nullopt;
+    std::array<char, 4096> buf;
+    while (auto n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    if (pclose(p) != 0) return std::nullopt;
+    return out;
+}
+
+// impacket's view of the server: run rpcdump-compat.py when impacket is installed, else the
+// saved output of the same script (whose address is replaced by the live one).
+struct impacket_view
+{
+    std::vector<std::string> triples;
+    std::string source;
+};
+
+std::optional<impacket_view> impacket_for(const std::string& address, const std::string& saved_name)
+{
+    std::optional<std::string> text;
+    std::string source;
+    const auto script = test::shared_file("peers/samba-epm/rpcdump-compat.py");
+    if (script && std::filesystem::exists("/usr/bin/python3") &&
+        run_and_capture("/usr/bin/python3 -c 'import impacket' 2>/dev/null"))
+    {
+        text = run_and_capture("timeout 120 /usr/bin/python3 " + script->string() + " " + address + " 2>/dev/null");
+        source = "impacket run now";
+    }
+    if (!text)
+    {
+        const auto saved = test::shared_file("peers/samba-epm/" + saved_name);
+        if (!saved) return std::nullopt;
+        text = test::read_text(*saved);
+        source = "saved " + saved_name;
+    }
+    auto dump = output::read_impacket_text(*text);
+    if (!dump || dump->enumerations.size() != 1) return std::nullopt;
+    auto entries = dump->enumerations.front().entries;
+    for (auto& e : entries) // the saved file names the address it ran against
+        if (e.where.host == "10.200.0.2" || e.where.host == "10.200.1.2") e.where.host = address;
+    return impacket_view{triples(entries), source};
+}
+
+void check_against_impacket(const std::string& address, const std::string& saved_name, std::size_t expected_entries)
+{
+    auto r = enumerate(target{address, 0, {}}, live_options());
+    REQUIRE_MESSAGE(!r.error, r.error->message());
+    CHECK(r.enumeration.status == epm::enumeration_status::ok);
+    CHECK(r.enumeration.entries.size() == expected_entries);
+    auto reference = impacket_for(address, saved_name);
+    REQUIRE_MESSAGE(reference, "no impacket output to compare with");
+    MESSAGE("compared with " << reference->source);
+    const auto ours = triples(r.enumeration.entries);
+    CHECK(ours.size() == reference->triples.size());
+    std::vector<std::string> missing, extra;
+    std::set_difference(reference->triples.begin(), reference->triples.end(), ours.begin(), ours.end(), std::back_inserter(missing));
+    std::set_difference(ours.begin(), ours.end(), reference->triples.begin(), reference->triples.end(), std::back_inserter(extra));
+    for (const auto& m : missing) MESSAGE("impacket only: " << m);
+    for (const auto& m : extra) MESSAGE("epmdump only: " << m);
+    CHECK(missing.empty());
+    CHECK(extra.empty());
+}
+
+#define REQUIRE_PEER(var, name)                                                                                   \
+    const auto var = env(name);                                                                                   \
+    if (!var) EPMDUMP_SKIP(std::string(name) + " is not set: the Samba peer was not started (needs root and network namespaces; scripts/start-peers.sh)")
+
+} // namespace
+
+TEST_CASE("Samba AD DC: the (interface, version, binding) set equals impacket rpcdump's")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    check_against_impacket(*address, "impacket-rpcdump.txt", 53);
+}
+
+TEST_CASE("samba-dcerpcd: the (interface, version, binding) set equals impacket rpcdump's")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_SA_ADDRESS");
+    check_against_impacket(*address, "impacket-rpcdump-standalone.txt", 38);
+}
+
+TEST_CASE("Samba AD DC: two pages, entries with a handle, then an empty page with ept_s_not_registered")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    auto r = enumerate(target{*address, 0, {}}, live_options());
+    REQUIRE_MESSAGE(!r.error, r.error->message());
+    CHECK(r.pages == std::vector<lookup_page>{{53, 0, false}, {0, epm::ept_s_not_registered, true}});
+    // Samba answers our 5840 with 5840: the 6.7 KB first page takes 2 fragments, the end 1.
+    CHECK(r.stats.max_xmit_frag == 5840);
+    CHECK(r.stats.response_fragments == 3);
+}
+
+TEST_CASE("samba-dcerpcd: one response carries all entries and the end status")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_SA_ADDRESS");
+    auto r = enumerate(target{*address, 0, {}}, live_options());
+    REQUIRE_MESSAGE(!r.error, r.error->message());
+    CHECK(r.pages == std::vector<lookup_page>{{38, epm::ept_s_not_registered, true}});
+}
+
+TEST_CASE("Samba AD DC: paging with max_ents 10 gives the same entries as one big page")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    auto whole = enumerate(target{*address, 0, {}}, live_options());
+    auto o = live_options();
+    o.limits.max_ents = 10;
+    auto paged = enumerate(target{*address, 0, {}}, o);
+    REQUIRE_MESSAGE(!paged.error, paged.error->message());
+    CHECK(paged.enumeration.entries == whole.enumeration.entries);
+    std::vector<std::uint32_t> sizes;
+    for (const auto& p : paged.pages) sizes.push_back(p.entries);
+    CHECK(sizes == std::vector<std::uint32_t>{10, 10, 10, 10, 10, 3, 0});
+}
+
+TEST_CASE("samba-dcerpcd: paging with max_ents 10 keeps the 8 entries of the last page")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_SA_ADDRESS");
+    auto o = live_options();
+    o.limits.max_ents = 10;
+    auto r = enumerate(target{*address, 0, {}}, o);
+    REQUIRE_MESSAGE(!r.error, r.error->message());
+    CHECK(r.enumeration.entries.size() == 38);
+    CHECK(r.pages.back() == lookup_page{8, epm::ept_s_not_registered, true});
+}
+
+TEST_CASE("ept_map finds a TCP port ept_lookup lists for each interface registered on TCP")
+{
+    std::vector<std::string> peers;
+    for (const char* name : {"EPMDUMP_SAMBA_ADDRESS", "EPMDUMP_SAMBA_SA_ADDRESS"})
+        if (auto a = env(name)) peers.push_back(*a);
+    if (peers.empty()) EPMDUMP_SKIP("neither Samba peer was started (needs root and network namespaces; scripts/start-peers.sh)");
+    for (const auto& address : peers)
+    {
+        auto listing = enumerate(target{address, 0, {}}, live_options());
+        REQUIRE_MESSAGE(!listing.error, listing.error->message());
+        // Interface -> the TCP ports the lookup lists for it (mgmt sits on several).
+        std::map<epm::syntax_id, std::set<std::string>> lookup_ports;
+        for (const auto& e : listing.enumeration.entries)
+            if (e.where.protseq == "ncacn_ip_tcp") lookup_ports[e.interface].insert(e.where.endpoint);
+        CHECK(lookup_ports.size() >= 5);
+        for (const auto& [interface, ports] : lookup_ports)
+        {
+            auto m = map(target{address, 0, {}}, interface, "ncacn_ip_tcp", live_options());
+            REQUIRE_MESSAGE(!m.error, m.error->message());
+            REQUIRE_MESSAGE(m.registered(), to_string(interface.id));
+            for (const auto& t : m.towers)
+                CHECK_MESSAGE(ports.count(t.where.endpoint) == 1, to_string(interface.id) << " mapped to " << t.where.endpoint);
+        }
+    }
+}
+
+TEST_CASE("ept_map of an interface nobody registered is not registered")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    const epm::syntax_id nobody{*parse_uuid("a4f1db00-ca47-1067-b31f-00dd010662da"), 0, 81}; // Exchange EMSMDB
+    auto m = map(target{*address, 0, {}}, nobody, "ncacn_ip_tcp", live_options());
+    REQUIRE_MESSAGE(!m.error, m.error->message());
+    CHECK_FALSE(m.registered());
+    CHECK(m.status == epm::ept_s_not_registered);
+}
+
+TEST_CASE("verification pings every real ncacn_ip_tcp endpoint and finds nothing listening on the advertised 593")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    auto r = enumerate(target{*address, 0, {}}, live_options());
+    REQUIRE_MESSAGE(!r.error, r.error->message());
+    auto entries = r.enumeration.entries;
+    // The AD DC registers ncacn_http on 593 where nothing listens: probe that port as TCP too.
+    std::size_t http = 0;
+    for (const auto& e : r.enumeration.entries)
+        if (e.where.protseq == "ncacn_http")
+        {
+            auto probe = e;
+            probe.where.protseq = "ncacn_ip_tcp";
+            entries.push_back(probe);
+            ++http;
+        }
+    REQUIRE(http > 0);
+    verify_endpoints(entries, r.enumeration.address, live_options());
+    std::size_t pinged = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+    {
+        const auto& e = entries[i];
+        if (e.where.protseq != "ncacn_ip_tcp")
+        {
+            CHECK(e.ping == epm::ping_status::not_pinged);
+            continue;
+        }
+        if (i >= r.enumeration.entries.size())
+            CHECK_MESSAGE(e.ping == epm::ping_status::not_listening, to_string(e.where));
+        else
+        {
+            CHECK_MESSAGE(e.ping == epm::ping_status::pinged, to_string(e.interface.id) << " " << to_string(e.where));
+            ++pinged;
+        }
+    }
+    CHECK(pinged >= 10);
+}
+
+TEST_CASE("samba-dcerpcd: verification pings every ncacn_ip_tcp endpoint")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_SA_ADDRESS");
+    auto o = live_options();
+    o.verify = true;
+    auto r = enumerate(target{*address, 0, {}}, o);
+    REQUIRE_MESSAGE(!r.error, r.error->message());
+    std::size_t tcp = 0;
+    for (const auto& e : r.enumeration.entries)
+        if (e.where.protseq == "ncacn_ip_tcp")
+        {
+            ++tcp;
+            CHECK_MESSAGE(e.ping == epm::ping_status::pinged, to_string(e.interface.id) << " " << to_string(e.where));
+        }
+    CHECK(tcp > 0);
+}
+
+TEST_CASE("the ncacn_http endpoint the AD DC advertises on 593 refuses connections: a typed refusal")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    auto o = live_options();
+    o.transport = transport::ncacn_http;
+    auto r = enumerate(target{*address, 593, {}}, o);
+    REQUIRE(r.error);
+    CHECK(r.error->code == client_errc::refused);
+    CHECK(r.enumeration.error->kind == "refused");
+}
