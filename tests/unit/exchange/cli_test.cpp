@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <cstdlib>
 #include <sys/wait.h>
 
@@ -86,4 +87,23 @@ TEST_CASE("epmdump exchange --pcap on a Samba capture says no Exchange interface
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["verdict"] == "not_exchange");
     CHECK(doc["entries"] == 38);
+}
+
+TEST_CASE("epmdump exchange reads a dump saved as UTF-16LE by Windows PowerShell")
+{
+    const auto text = read_text(exchange_fixture("kb926210-broken.txt"));
+    const auto path = std::filesystem::path(EPMDUMP_BINARY_DIR) / "exchange-kb926210-broken-utf16.txt";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out.put('\xFF').put('\xFE');
+        for (char c : text)
+        {
+            if (c == '\n') out.put('\r').put('\0');
+            out.put(c).put('\0');
+        }
+    }
+    const auto r = run("--format json --dump " + path.string());
+    std::filesystem::remove(path);
+    CHECK(r.status == 1);
+    CHECK(nlohmann::json::parse(r.out)["findings"].size() == 2);
 }

@@ -6,6 +6,7 @@
 #include <epmdump/client/client.hpp>
 #include <epmdump/exchange/diagnose.hpp>
 #include <epmdump/output/rpcdump.hpp>
+#include <epmdump/output/writer.hpp>
 
 #include <doctest/doctest.h>
 
@@ -112,4 +113,62 @@ TEST_CASE("live check against the Samba endpoint mapper reports no Exchange inte
     REQUIRE(r.findings.size() == 1);
     CHECK(r.findings[0].kind == exchange::finding_kind::not_exchange);
     CHECK(r.entries > 0);
+}
+
+TEST_CASE("every saved-dump format the command auto-detects gives the same diagnosis")
+{
+    auto broken = read_dump_fixture("kb926210-broken.txt").at(0);
+    // RFR registered as v2.0: only formats that carry the version can tell it from v1.0.
+    auto versioned = enumeration_of(healthy_2010());
+    std::erase_if(versioned.entries, [](const epm::endpoint_entry& e) {
+        return epmdump::to_string(e.interface.id) == "1544f5e0-613c-11d1-93df-00c04fd7bd09";
+    });
+    versioned.entries.push_back(tcp_entry("10.0.100.40", 59533, "1544f5e0-613c-11d1-93df-00c04fd7bd09", 2));
+    {
+        exchange::diagnosis_input direct;
+        direct.enumerations = {versioned};
+        CHECK(titles(exchange::diagnose(direct)) == std::vector<std::string>{"Address Book (RFR) not registered"});
+    }
+    for (const epm::enumeration* p : {&broken, &versioned})
+    {
+        const auto& original = *p;
+        exchange::diagnosis_input direct;
+        direct.enumerations = {original};
+        const auto expected = exchange::diagnose(direct);
+        for (auto f : {output::format::rpcdump, output::format::impacket, output::format::json})
+        {
+            CAPTURE(static_cast<int>(f));
+            std::ostringstream text;
+            output::write_all(text, f, std::span<const epm::enumeration>(&original, 1));
+            auto back = output::read_dump(text.str());
+            REQUIRE(back.has_value());
+            CHECK(back->detected == f);
+            exchange::diagnosis_input in;
+            in.enumerations = back->enumerations;
+            const auto r = exchange::diagnose(in);
+            if (f == output::format::rpcdump && &original == &versioned)
+            {
+                // rpcdump.exe text has no interface version: matched by UUID alone, v2.0 passes.
+                CHECK(r.outcome == exchange::verdict::healthy);
+                continue;
+            }
+            CHECK(r.outcome == expected.outcome);
+            CHECK(r.profile == expected.profile);
+            CHECK(titles(r) == titles(expected));
+        }
+    }
+}
+
+TEST_CASE("impacket rpcdump.py output of the Samba AD DC is read and is not Exchange")
+{
+    const auto path = shared_file("peers/samba-epm/impacket-rpcdump.txt");
+    if (!path) EPMDUMP_SKIP("../shared/peers/samba-epm/impacket-rpcdump.txt is absent");
+    auto d = output::read_dump(read_text(*path));
+    REQUIRE(d.has_value());
+    CHECK(d->detected == output::format::impacket);
+    exchange::diagnosis_input in;
+    in.enumerations = d->enumerations;
+    const auto r = exchange::diagnose(in);
+    CHECK(r.entries == 53);
+    CHECK(r.outcome == exchange::verdict::not_exchange);
 }
