@@ -41,6 +41,9 @@ int run_replay(const replay_args& args)
             std::cerr << "epmdump replay: " << r.error->to_string() << '\n';
             status = exit_some_failed;
         }
+        if (r.stats.reassembly.unsupported_link > 0)
+            std::cerr << "epmdump replay: " << file << ": " << r.stats.reassembly.unsupported_link
+                      << " frame(s) of a link type replay does not decode (Ethernet, SLL, SLL2, raw IP, loopback)\n";
         if (r.stats.smb_conversations > 0)
             std::cerr << "epmdump replay: " << file << ": " << r.stats.smb_conversations
                       << " SMB conversation(s) on TCP 139/445 not decoded (ncacn_np is out of scope for TCP replay)\n";

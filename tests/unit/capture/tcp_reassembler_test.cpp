@@ -413,3 +413,58 @@ TEST_CASE("random segment order, duplication and overlap never change the delive
         CHECK(out.only().info.complete());
     }
 }
+
+TEST_CASE("a retransmitted SYN and data carried on the SYN do not disturb the stream")
+{
+    auto s = script();
+    tcp_packet_spec syn = s.handshake_syn();
+    tcp_packet_spec syn_data = syn;
+    syn_data.payload = to_bytes("early");
+    std::vector<tcp_packet_spec> p{syn, syn, s.handshake_syn_ack()};
+    // Data on the SYN takes the sequence numbers right after it (TCP Fast Open).
+    p[1] = syn_data;
+    tcp_packet_spec next = s.client_data(to_bytes("-late"));
+    next.seq += 5;
+    p.push_back(next);
+    stream_collector out;
+    run(out, p);
+    CHECK(client_text(out.only()) == "early-late");
+    CHECK(out.only().info.complete());
+}
+
+TEST_CASE("a capture that starts at the SYN-ACK still knows which side is the server")
+{
+    auto s = script(1, 2, 50030);
+    s.handshake_syn(); // not captured
+    std::vector<tcp_packet_spec> p{s.handshake_syn_ack(), s.handshake_ack(), s.client_data(to_bytes(request_text)),
+                                   s.server_data(to_bytes(response_text))};
+    stream_collector out;
+    run(out, p);
+    const auto& c = out.only();
+    CHECK(c.info.client_port == 50030);
+    CHECK(client_text(c) == request_text);
+    CHECK(server_text(c) == response_text);
+}
+
+TEST_CASE("frames that are not TCP are counted by kind and never reach a handler")
+{
+    stream_collector out;
+    capture::tcp_reassembler r(out);
+    auto s = script();
+    bytes ip = build_ip_tcp(s.client_data(to_bytes("x")));
+    bytes udp = ip;
+    udp[9] = std::byte{17};
+    bytes frag = ip;
+    frag[6] = std::byte{0x20};
+    CHECK(r.feed(1, wrap(link_wrap::ethernet, udp), 1s) == capture::packet_kind::not_tcp);
+    CHECK(r.feed(1, wrap(link_wrap::ethernet, frag), 2s) == capture::packet_kind::ip_fragment);
+    CHECK(r.feed(105, ip, 3s) == capture::packet_kind::unsupported_link); // 802.11
+    CHECK(r.feed(1, bytes(10), 4s) == capture::packet_kind::malformed);
+    r.finish();
+    CHECK(out.connections.empty());
+    CHECK(r.stats().packets == 4);
+    CHECK(r.stats().not_tcp == 1);
+    CHECK(r.stats().ip_fragments == 1);
+    CHECK(r.stats().unsupported_link == 1);
+    CHECK(r.stats().malformed == 1);
+}
