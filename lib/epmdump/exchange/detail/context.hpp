@@ -1,0 +1,153 @@
+#pragma once
+// What the checks of diagnose() share: the inputs, the index of registrations, the effective
+// static ports, and the report findings go into. Internal to the library.
+#include <epmdump/exchange/detail/observed.hpp>
+#include <epmdump/exchange/diagnose.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace epmdump::exchange::detail {
+
+inline constexpr std::uint32_t suggestion_low = 59531; // ExBPA gg191713's recommended static range
+inline constexpr std::uint32_t suggestion_high = 60554;
+
+template <class T>
+std::string join(const std::vector<T>& items, std::string_view sep)
+{
+    std::string out;
+    for (const auto& item : items)
+    {
+        if (!out.empty()) out += sep;
+        if constexpr (std::is_arithmetic_v<T>)
+            out += std::to_string(item);
+        else
+            out += item;
+    }
+    return out;
+}
+
+inline std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+inline std::string version_text(const interface_info& row)
+{
+    return "v" + std::to_string(row.major) + "." + std::to_string(row.minor);
+}
+
+// Everything the checks share.
+struct context
+{
+    const diagnosis_input& input;
+    const observed& seen;
+    exchange_version profile;
+    std::vector<configured_port> ports; // one per setting, the effective one
+    report& out;
+
+    std::vector<const interface_info*> rows_of_service(std::string_view service) const
+    {
+        std::vector<const interface_info*> rows;
+        for (const auto& row : all_interfaces())
+            if (row.service == service && row.in(profile)) rows.push_back(&row);
+        return rows;
+    }
+
+    std::vector<const interface_info*> rows_of_group(std::string_view group) const
+    {
+        std::vector<const interface_info*> rows;
+        for (const auto& row : all_interfaces())
+            if (row.endpoint_group == group && row.in(profile)) rows.push_back(&row);
+        return rows;
+    }
+
+    // A UUID that two groups of the profile register (EMSMDB on 2010: store and RPC Client
+    // Access) cannot say which process holds which port.
+    bool shared_with_other_group(const interface_info& row) const
+    {
+        for (const auto& other : all_interfaces())
+            if (other.id == row.id && other.in(profile) && other.endpoint_group != row.endpoint_group) return true;
+        return false;
+    }
+
+    // Values under the service's own key (MSExchangeSA\... for the SA and DSProxy alike).
+    std::vector<const port_setting*> settings_of(const service_info& svc) const
+    {
+        std::vector<const port_setting*> out;
+        for (const auto& s : all_port_settings())
+        {
+            const std::string prefix = std::string(svc.windows_service) + "\\";
+            if (s.in(profile) && s.key.substr(0, prefix.size()) == prefix) out.push_back(&s);
+        }
+        return out;
+    }
+
+    const configured_port* configured(const port_setting& s) const
+    {
+        for (const auto& c : ports)
+            if (c.setting == &s) return &c;
+        return nullptr;
+    }
+
+    std::vector<const socket_entry*> listeners(std::uint32_t port) const
+    {
+        if (!input.netstat) return {};
+        return input.netstat->tcp_listeners(port);
+    }
+
+    // A port nothing uses: not registered, not listening, not configured for anything else.
+    std::uint32_t unused_port() const
+    {
+        for (std::uint32_t p = suggestion_low; p <= suggestion_high; ++p)
+        {
+            if (seen.port_registered(p) || !listeners(p).empty()) continue;
+            if (std::any_of(ports.begin(), ports.end(), [p](const configured_port& c) { return c.port == p; }))
+                continue;
+            return p;
+        }
+        return suggestion_low;
+    }
+
+    void add(finding f) { out.findings.push_back(std::move(f)); }
+};
+
+inline std::string restart_advice(const service_info& svc)
+{
+    return "then restart the Exchange services (" + std::string(svc.windows_service) +
+           " first; KB 926210: restart all Exchange-related services)";
+}
+
+inline std::string holder_from_netstat(const socket_entry& s, bool has_pids)
+{
+    std::string who = "a process";
+    if (s.pid) who = "PID " + std::to_string(*s.pid);
+    if (!s.process.empty()) who += " (" + s.process + ")";
+    std::string text = who + " listening on " + s.local_address + ":" + std::to_string(s.local_port) +
+                       " (netstat line " + std::to_string(s.line) + ")";
+    if (!has_pids) text += "; run netstat -ano to see its PID";
+    return text;
+}
+
+inline std::string value_name(const configured_port& c)
+{
+    return quoted(c.setting->value) + " under " + c.key_path;
+}
+
+// profile.cpp
+void choose_profile(const diagnosis_input& input, const observed& seen, report& out);
+
+// port_checks.cpp: the values alone, then against the endpoint mapper and netstat.
+std::vector<configured_port> effective_ports(const diagnosis_input& input, report& out);
+bool check_value(context& ctx, const configured_port& c); // false: unusable for the checks below
+void check_duplicates(context& ctx, const std::vector<const configured_port*>& usable);
+void check_static_port(context& ctx, const configured_port& c);
+
+// interface_checks.cpp
+bool exchange_present(const observed& seen);
+void check_required(context& ctx);
+void check_split(context& ctx);
+void check_answering(context& ctx);
+
+} // namespace epmdump::exchange::detail

@@ -1,0 +1,266 @@
+// Interfaces of the profile: which required ones are missing from ncacn_ip_tcp (grouped by
+// service), which groups are split across ports, which registered endpoints do not answer.
+#include <epmdump/exchange/detail/context.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace epmdump::exchange::detail {
+
+namespace {
+
+std::string summary_of(const service_info& svc, const std::vector<const interface_info*>& rows)
+{
+    std::vector<std::pair<std::string_view, int>> labels; // in catalog order
+    for (const auto* row : rows)
+    {
+        auto it = std::find_if(labels.begin(), labels.end(), [&](const auto& l) { return l.first == row->label; });
+        if (it == labels.end())
+            labels.emplace_back(row->label, 1);
+        else
+            ++it->second;
+    }
+    std::vector<std::string> parts;
+    for (const auto& [label, n] : labels)
+    {
+        // "Information Store x3" reads as three interfaces, not as the service itself.
+        std::string part(label);
+        if (label == svc.display_name && n > 1) part += " x" + std::to_string(n);
+        parts.push_back(part);
+    }
+    return join(parts, svc.label_separator);
+}
+
+bool role_present(const context& ctx, std::string_view role)
+{
+    for (const auto& row : all_interfaces())
+    {
+        const auto* svc = find_service(row.service);
+        if (svc && svc->role == role && row.in(ctx.profile) && row.evidence_of_exchange &&
+            !ctx.shared_with_other_group(row) && ctx.seen.registered_anywhere(row))
+            return true;
+    }
+    for (const auto& c : ctx.ports)
+        if (const auto* owner = owner_of(*c.setting); owner && owner->role == role) return true;
+    return false;
+}
+
+} // namespace
+
+void check_required(context& ctx)
+{
+    std::map<std::string_view, std::vector<const service_info*>> absent_roles;
+    for (const auto& svc : all_services())
+    {
+        std::vector<const interface_info*> required, missing, present;
+        for (const auto* row : ctx.rows_of_service(svc.id))
+        {
+            if (!row->required(ctx.profile)) continue;
+            required.push_back(row);
+            (ctx.seen.tcp_ports(*row).empty() ? missing : present).push_back(row);
+        }
+        if (missing.empty()) continue;
+        // 2010 splits services across server roles; a role with nothing at all is not installed.
+        // An interface another role registers too (EMSMDB) proves nothing about this service.
+        const bool own_present = std::any_of(present.begin(), present.end(),
+                                             [&](const interface_info* row) { return !ctx.shared_with_other_group(*row); });
+        if (ctx.profile == exchange_version::e2010 && !own_present && !role_present(ctx, svc.role))
+        {
+            absent_roles[svc.role].push_back(&svc);
+            continue;
+        }
+
+        finding f;
+        f.level = severity::error;
+        f.kind = finding_kind::interfaces_missing;
+        f.service = std::string(svc.display_name);
+        f.title = f.service + " (" + summary_of(svc, missing) + ") not registered";
+        for (const auto* row : missing)
+            if (std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
+                f.interfaces.push_back(row->id);
+
+        std::vector<std::string> notes;
+        if (present.empty())
+            notes.push_back("none of the " + std::to_string(required.size()) + " " + f.service +
+                            " interfaces is registered on ncacn_ip_tcp");
+        else
+        {
+            std::vector<std::string> there;
+            for (const auto* row : present)
+            {
+                there.push_back(std::string(row->label) + " on " + join(ctx.seen.tcp_ports(*row), "/"));
+                for (auto port : ctx.seen.tcp_ports(*row))
+                    if (std::find(f.ports.begin(), f.ports.end(), port) == f.ports.end()) f.ports.push_back(port);
+            }
+            notes.push_back(std::to_string(missing.size()) + " of " + std::to_string(required.size()) +
+                            " interfaces missing; present: " + join(there, ", "));
+        }
+        for (const auto* row : missing)
+        {
+            if (auto other = ctx.seen.other_protseqs(*row); !other.empty())
+                notes.push_back(std::string(row->label) + " is registered on " + join(other, ", ") + " only");
+            if (auto versions = ctx.seen.other_versions(*row); !versions.empty())
+                notes.push_back(std::string(row->label) + " is registered as " + join(versions, ", ") + ", expected " +
+                                version_text(*row));
+        }
+        notes.push_back(std::to_string(ctx.seen.tcp_entries()) + " ncacn_ip_tcp entries read");
+        f.evidence = join(notes, "; ");
+
+        // Concrete KB 926210 steps: name the values this service reads.
+        std::vector<std::string> configured, candidates;
+        std::vector<std::pair<std::string, std::vector<std::string>>> by_key; // "A" and "B" under KEY
+        for (const auto* s : ctx.settings_of(svc))
+        {
+            auto it = std::find_if(by_key.begin(), by_key.end(), [&](const auto& k) { return k.first == full_key(*s); });
+            if (it == by_key.end()) it = by_key.insert(by_key.end(), {full_key(*s), {}});
+            it->second.push_back(quoted(s->value));
+            if (const auto* c = ctx.configured(*s); c && c->port)
+            {
+                configured.push_back(value_name(*c) + " = " + std::to_string(*c->port));
+                if (std::find(f.ports.begin(), f.ports.end(), *c->port) == f.ports.end()) f.ports.push_back(*c->port);
+            }
+        }
+        for (const auto& [key, values] : by_key) candidates.push_back(join(values, " and ") + " under " + key);
+        const std::string replacement = std::to_string(ctx.unused_port());
+        const std::string who = std::string(svc.windows_service) + " (" + std::string(svc.process) + ")";
+        if (!configured.empty())
+        {
+            f.cause = who + " is configured with static port(s) " + join(configured, ", ") +
+                      " and could not bind them, or is stopped; Exchange services do not fall back to another port "
+                      "(KB 926210)";
+            f.remedy = "remove the static port value(s) " + join(configured, ", ") +
+                       ", or choose an unused port such as " + replacement + "; " + restart_advice(svc);
+        }
+        else if (!candidates.empty())
+        {
+            f.cause = who + " is stopped, or it is configured with a static TCP port that another program took "
+                      "before it started, and it does not fall back to another port (KB 926210)";
+            f.remedy = "look for " + join(candidates, " and ") + " (or rerun with --registry export.reg); if set, remove it "
+                       "or choose an unused port such as " + replacement + " (netstat -ano shows ports in use); " +
+                       restart_advice(svc) + ". If no static port is set, start " + std::string(svc.windows_service) +
+                       " and read the Application log";
+        }
+        else
+        {
+            f.cause = who + " is stopped or failed to register its RPC interfaces";
+            f.remedy = "start " + std::string(svc.windows_service) + " and read the Application log; " + restart_advice(svc);
+        }
+        std::sort(f.ports.begin(), f.ports.end());
+        ctx.add(std::move(f));
+    }
+
+    for (const auto& [role, services] : absent_roles)
+    {
+        finding f;
+        f.level = severity::info;
+        f.kind = finding_kind::role_not_detected;
+        std::vector<std::string> names;
+        for (const auto* svc : services)
+        {
+            names.emplace_back(svc->display_name);
+            for (const auto* row : ctx.rows_of_service(svc->id))
+                if (row->required(ctx.profile) && std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
+                    f.interfaces.push_back(row->id);
+        }
+        const std::string role_name = role == "client_access" ? "Client Access" : role == "mailbox" ? "Mailbox" : std::string(role);
+        f.title = "No " + role_name + " role services registered (" + join(names, ", ") + ")";
+        f.service = join(names, ", ");
+        f.evidence = "no interface of " + join(names, " or ") + " is registered, and no static port is configured for them";
+        f.cause = "this Exchange 2010 server probably does not hold the " + role_name + " role";
+        f.remedy = "none if the role is not installed here; otherwise start " + join(names, " and ") +
+                   " and check their static ports";
+        ctx.add(std::move(f));
+    }
+}
+
+// ---- ports a group shares --------------------------------------------------------------------
+
+void check_split(context& ctx)
+{
+    std::vector<std::string_view> groups;
+    for (const auto& row : all_interfaces())
+        if (row.in(ctx.profile) && std::find(groups.begin(), groups.end(), row.endpoint_group) == groups.end())
+            groups.push_back(row.endpoint_group);
+    for (auto group : groups)
+    {
+        std::map<std::uint32_t, std::vector<std::string>> by_port;
+        std::vector<uuid> ids;
+        const service_info* svc = nullptr;
+        for (const auto* row : ctx.rows_of_group(group))
+        {
+            if (ctx.shared_with_other_group(*row)) continue;
+            svc = find_service(row->service);
+            for (auto port : ctx.seen.tcp_ports(*row))
+            {
+                auto& labels = by_port[port];
+                if (std::find(labels.begin(), labels.end(), row->label) == labels.end()) labels.emplace_back(row->label);
+                if (std::find(ids.begin(), ids.end(), row->id) == ids.end()) ids.push_back(row->id);
+            }
+        }
+        if (by_port.size() < 2 || !svc) continue;
+        finding f;
+        f.level = severity::warning;
+        f.kind = finding_kind::ports_split;
+        f.service = std::string(svc->display_name);
+        f.interfaces = ids;
+        std::vector<std::string> parts;
+        for (const auto& [port, labels] : by_port)
+        {
+            f.ports.push_back(port);
+            parts.push_back("port " + std::to_string(port) + ": " + join(labels, ", "));
+        }
+        f.title = f.service + " interfaces are split across ports " + join(f.ports, ", ");
+        f.evidence = join(parts, "; ");
+        f.cause = "one process registers these interfaces on one endpoint; several ports mean stale registrations "
+                  "from an earlier start, or a second instance";
+        f.remedy = "restart " + std::string(svc->windows_service) + " so that it registers afresh; if the old port stays "
+                   "registered, find its owner with netstat -ano";
+        ctx.add(std::move(f));
+    }
+}
+
+// ---- live verification -----------------------------------------------------------------------
+
+void check_answering(context& ctx)
+{
+    for (const auto& svc : all_services())
+    {
+        finding f;
+        std::vector<std::string> labels;
+        for (const auto* row : ctx.rows_of_service(svc.id))
+        {
+            for (const auto& r : ctx.seen.matching(*row))
+            {
+                if (!r.port || r.entry->ping != epm::ping_status::not_listening) continue;
+                if (std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
+                {
+                    f.interfaces.push_back(row->id);
+                    labels.emplace_back(row->label);
+                }
+                if (std::find(f.ports.begin(), f.ports.end(), *r.port) == f.ports.end()) f.ports.push_back(*r.port);
+            }
+        }
+        if (f.interfaces.empty()) continue;
+        std::sort(f.ports.begin(), f.ports.end());
+        f.level = severity::error;
+        f.kind = finding_kind::not_answering;
+        f.service = std::string(svc.display_name);
+        f.title = f.service + " (" + join(labels, std::string(svc.label_separator)) + ") registered but not answering on port " +
+                  join(f.ports, ", ");
+        f.evidence = "the endpoint mapper lists them, but a connection to port(s) " + join(f.ports, ", ") + " was not answered";
+        f.cause = std::string(svc.windows_service) + " stopped or crashed without removing its registrations, or a firewall "
+                  "blocks the port";
+        f.remedy = "restart " + std::string(svc.windows_service) + "; if it is running, allow TCP " + join(f.ports, ", ") +
+                   " through the firewall between clients and the server";
+        ctx.add(std::move(f));
+    }
+}
+
+bool exchange_present(const observed& seen)
+{
+    for (const auto& row : all_interfaces())
+        if (row.evidence_of_exchange && seen.registered_anywhere(row)) return true;
+    return false;
+}
+
+} // namespace epmdump::exchange::detail

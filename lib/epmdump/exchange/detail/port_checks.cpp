@@ -1,0 +1,234 @@
+// Static port values: on their own (number, range, version, duplicates), then against what the
+// endpoint mapper and netstat show (KB 926210: a configured port the service could not bind).
+#include <epmdump/exchange/detail/context.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace epmdump::exchange::detail {
+
+std::vector<configured_port> effective_ports(const diagnosis_input& input, report& out)
+{
+    std::vector<configured_port> ports;
+    for (const auto& c : input.static_ports)
+    {
+        if (!c.setting) continue;
+        auto same = std::find_if(ports.begin(), ports.end(), [&](const configured_port& p) { return p.setting == c.setting; });
+        if (same == ports.end())
+        {
+            ports.push_back(c);
+            continue;
+        }
+        finding f;
+        f.level = severity::info;
+        f.kind = finding_kind::setting_overridden;
+        f.title = quoted(c.setting->value) + " under " + std::string(c.setting->key) + " given twice; using " + c.raw;
+        if (const auto* owner = owner_of(*c.setting)) f.service = std::string(owner->display_name);
+        f.evidence = same->source + " says " + same->raw + "; " + c.source + " says " + c.raw;
+        f.cause = "the same value came from two inputs";
+        f.remedy = "none needed; the later input (" + c.source + ") is the one checked";
+        if (same->port) f.ports.push_back(*same->port);
+        if (c.port) f.ports.push_back(*c.port);
+        out.findings.push_back(std::move(f));
+        *same = c;
+    }
+    return ports;
+}
+
+// Checks that need only the value: number, range, version. Returns false when the value is
+// unusable for the endpoint checks.
+bool check_value(context& ctx, const configured_port& c)
+{
+    const auto& s = *c.setting;
+    const service_info* owner = owner_of(s);
+    finding f;
+    f.service = owner ? std::string(owner->display_name) : "";
+    if (!c.port)
+    {
+        f.level = severity::error;
+        f.kind = finding_kind::value_not_a_number;
+        f.title = value_name(c) + " is not a port number";
+        f.evidence = c.source + ": " + c.raw;
+        f.cause = "the service cannot read a port from this value";
+        f.remedy = "remove the value " + value_name(c) + ", or write a decimal port such as " +
+                   std::to_string(ctx.unused_port()) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
+        ctx.add(std::move(f));
+        return false;
+    }
+    const std::uint32_t p = *c.port;
+    f.ports = {p};
+    if (p == 0 && s.zero_means_dynamic)
+    {
+        f.level = severity::info;
+        f.kind = finding_kind::port_dynamic;
+        f.title = value_name(c) + " is 0: the service picks a dynamic port";
+        f.evidence = c.source + ": " + c.raw;
+        f.cause = "0 means no static port";
+        f.remedy = "none needed";
+        ctx.add(std::move(f));
+        return false;
+    }
+    if (p < 1024 || p > 65535)
+    {
+        f.level = severity::error;
+        f.kind = finding_kind::port_out_of_range;
+        f.title = value_name(c) + " = " + std::to_string(p) + " is outside 1024-65535";
+        f.evidence = c.source + ": " + c.raw;
+        f.cause = p > 65535 ? "no TCP port has that number" : "ports below 1024 are reserved for well-known services";
+        f.remedy = "remove the value " + value_name(c) + ", or set it to an unused port such as " +
+                   std::to_string(ctx.unused_port()) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
+        ctx.add(std::move(f));
+        return false;
+    }
+    if (!s.in(ctx.profile))
+    {
+        f.level = severity::info;
+        f.kind = finding_kind::setting_not_used;
+        f.title = value_name(c) + " is not used by Exchange " + std::string(to_string(ctx.profile));
+        f.evidence = c.source + ": " + c.raw;
+        f.cause = "a value of another Exchange version, probably left over from an upgrade";
+        f.remedy = "none needed; remove it to avoid confusion";
+        ctx.add(std::move(f));
+        return false;
+    }
+    if (s.recommended_low && (p < s.recommended_low || p > s.recommended_high))
+    {
+        f.level = severity::info;
+        f.kind = finding_kind::port_outside_recommended;
+        f.title = value_name(c) + " = " + std::to_string(p) + " is outside the recommended range " +
+                  std::to_string(s.recommended_low) + "-" + std::to_string(s.recommended_high);
+        f.evidence = c.source + ": " + c.raw;
+        f.cause = "Exchange 2010 moves the Windows dynamic RPC range to 6005-59530, so static ports below 59531 "
+                  "can be taken by any RPC server";
+        f.remedy = "choose a port in " + std::to_string(s.recommended_low) + "-" + std::to_string(s.recommended_high) +
+                   " such as " + std::to_string(ctx.unused_port()) + "; " +
+                   (owner ? restart_advice(*owner) : "then restart the Exchange services");
+        ctx.add(std::move(f));
+    }
+    return true;
+}
+
+void check_duplicates(context& ctx, const std::vector<const configured_port*>& usable)
+{
+    std::map<std::uint32_t, std::vector<const configured_port*>> by_port;
+    for (const auto* c : usable) by_port[*c->port].push_back(c);
+    for (const auto& [port, list] : by_port)
+    {
+        if (list.size() < 2) continue;
+        finding f;
+        f.level = severity::error;
+        f.kind = finding_kind::duplicate_static_port;
+        std::vector<std::string> names, evidence, services;
+        for (const auto* c : list)
+        {
+            names.push_back(value_name(*c));
+            evidence.push_back(c->source + ": " + c->raw);
+            if (const auto* owner = owner_of(*c->setting))
+                if (std::find(services.begin(), services.end(), owner->display_name) == services.end())
+                    services.emplace_back(owner->display_name);
+        }
+        f.title = "Port " + std::to_string(port) + " is configured for " + join(services, " and ");
+        f.service = join(services, ", ");
+        f.ports = {port};
+        f.evidence = join(evidence, "; ");
+        f.cause = "only the service that starts first can bind the port; the others do not register their "
+                  "interfaces (KB 926210)";
+        f.remedy = "keep " + names.front() + " and remove " + join(std::vector<std::string>(names.begin() + 1, names.end()), ", ") +
+                   ", or give each value its own unused port (e.g. " + std::to_string(ctx.unused_port()) +
+                   "); then restart the Exchange services";
+        ctx.add(std::move(f));
+    }
+}
+
+// ---- static port values against the endpoint mapper --------------------------------------------
+
+void check_static_port(context& ctx, const configured_port& c)
+{
+    const auto& s = *c.setting;
+    const service_info* owner = owner_of(s);
+    const std::string service = owner ? std::string(owner->display_name) : std::string(s.id);
+    const std::uint32_t p = *c.port;
+    const auto pinned = ctx.rows_of_group(s.endpoint_group);
+    if (pinned.empty()) return;
+
+    bool on_p = false;
+    std::vector<std::uint32_t> elsewhere;
+    std::vector<uuid> ids;
+    for (const auto* row : pinned)
+    {
+        if (std::find(ids.begin(), ids.end(), row->id) == ids.end()) ids.push_back(row->id);
+        for (auto port : ctx.seen.tcp_ports(*row))
+        {
+            if (port == p)
+                on_p = true;
+            else if (!ctx.shared_with_other_group(*row) &&
+                     std::find(elsewhere.begin(), elsewhere.end(), port) == elsewhere.end())
+                elsewhere.push_back(port);
+        }
+    }
+    if (on_p) return; // in effect; a partial registration is the missing-interfaces check's business
+    std::sort(elsewhere.begin(), elsewhere.end());
+
+    std::vector<std::string> holders;
+    for (const auto* e : ctx.seen.on_port(p))
+    {
+        const auto text = detail::describe(*e);
+        if (std::find(holders.begin(), holders.end(), text) == holders.end()) holders.push_back(text);
+    }
+    const auto listening = ctx.listeners(p);
+    const bool has_pids = ctx.input.netstat && ctx.input.netstat->has_pids;
+    std::vector<std::string> netstat_holders;
+    for (const auto* l : listening) netstat_holders.push_back(holder_from_netstat(*l, has_pids));
+
+    finding f;
+    f.service = service;
+    f.interfaces = ids;
+    f.ports = {p};
+    for (auto q : elsewhere) f.ports.push_back(q);
+    const std::string setting = value_name(c) + " = " + std::to_string(p) + " (" + c.source + ")";
+    const std::string replacement = std::to_string(ctx.unused_port());
+    const std::string restart = owner ? restart_advice(*owner) : "then restart the Exchange services";
+    if (!holders.empty() || !netstat_holders.empty())
+    {
+        std::vector<std::string> who = holders;
+        who.insert(who.end(), netstat_holders.begin(), netstat_holders.end());
+        f.level = severity::error;
+        f.kind = finding_kind::static_port_conflict;
+        f.title = "Port conflict: " + service + " is configured for port " + std::to_string(p) + ", which is held by " +
+                  (holders.empty() ? netstat_holders.front() : holders.front());
+        f.evidence = setting + "; port " + std::to_string(p) + " is used by " + join(who, "; ") +
+                     (elsewhere.empty() ? "; " + service + " is registered on no TCP port"
+                                        : "; " + service + " is registered on port(s) " + join(elsewhere, ", "));
+        f.cause = "another program bound port " + std::to_string(p) + " before " + service +
+                  " started, and Exchange services do not fall back to another port (KB 926210)";
+        f.remedy = "remove the value " + value_name(c) + " (the service then uses a dynamic port), or set it to an "
+                   "unused port such as " + replacement + "; " + restart;
+    }
+    else if (!elsewhere.empty())
+    {
+        f.level = severity::warning;
+        f.kind = finding_kind::static_port_not_in_effect;
+        f.title = service + " is configured for port " + std::to_string(p) + " but registered on " + join(elsewhere, ", ");
+        f.evidence = setting + "; the endpoint mapper has " + service + " on port(s) " + join(elsewhere, ", ");
+        f.cause = "the value was set or changed after the service started, so a restart is pending";
+        f.remedy = "check that port " + std::to_string(p) + " is free (netstat -ano | findstr :" + std::to_string(p) +
+                   "), then restart " + std::string(owner ? owner->windows_service : "the service") +
+                   "; or remove the value if the static port is not wanted";
+    }
+    else
+    {
+        f.level = severity::error;
+        f.kind = finding_kind::static_port_unbound;
+        f.title = service + " is configured for port " + std::to_string(p) + " but registered on no TCP port";
+        f.evidence = setting + "; no interface of " + service + " is registered on ncacn_ip_tcp";
+        if (ctx.input.netstat) f.evidence += "; netstat shows nothing listening on " + std::to_string(p) + " now";
+        f.cause = "another program probably held port " + std::to_string(p) + " when " + service +
+                  " started (KB 926210), or the service is stopped";
+        f.remedy = (ctx.input.netstat ? std::string{}
+                                      : "find the program on the port with netstat -ano | findstr :" + std::to_string(p) + "; ") +
+                   "remove the value " + value_name(c) + ", or set it to an unused port such as " + replacement + "; " + restart;
+    }
+    ctx.add(std::move(f));
+}
+
+} // namespace epmdump::exchange::detail

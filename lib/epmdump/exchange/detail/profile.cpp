@@ -1,0 +1,99 @@
+// Which Exchange version the registrations (or the configured values) point to, and why.
+#include <epmdump/exchange/detail/context.hpp>
+
+#include <algorithm>
+
+namespace epmdump::exchange::detail {
+
+namespace {
+
+bool service_seen(const observed& seen, std::string_view service)
+{
+    for (const auto& row : all_interfaces())
+        if (row.service == service && seen.registered_anywhere(row)) return true;
+    return false;
+}
+
+bool uuid_seen(const observed& seen, std::string_view service, std::string_view label)
+{
+    for (const auto& row : all_interfaces())
+        if (row.service == service && row.label == label && seen.registered_anywhere(row)) return true;
+    return false;
+}
+
+std::size_t emsmdb_ports(const observed& seen)
+{
+    for (const auto& row : all_interfaces())
+        if (row.label == "EMSMDB") return seen.tcp_ports(row).size();
+    return 0;
+}
+
+} // namespace
+
+void choose_profile(const diagnosis_input& input, const observed& seen, report& out)
+{
+    if (input.profile)
+    {
+        out.profile = *input.profile;
+        out.profile_reason = "given with --version-profile";
+        return;
+    }
+    out.profile_detected = true;
+    const bool mta = service_seen(seen, "mta");
+    const bool sa = service_seen(seen, "sa");
+    const bool rfr = uuid_seen(seen, "dsproxy", "RFR");
+    const bool client_access =
+        uuid_seen(seen, "rpc", "EMSMDB") || uuid_seen(seen, "rpc", "AsyncEMSMDB") || rfr;
+    const auto configured = [&](std::string_view id) {
+        return std::any_of(input.static_ports.begin(), input.static_ports.end(),
+                           [id](const configured_port& c) { return c.setting && c.setting->id == id; });
+    };
+    if (mta)
+    {
+        out.profile = exchange_version::e2000;
+        out.profile_reason = "the MTA interfaces are registered; Exchange 2007 dropped the MTA";
+    }
+    else if (configured("rpc") || configured("ab"))
+    {
+        out.profile = exchange_version::e2010;
+        out.profile_reason = "static ports are configured for MSExchangeRPC / MSExchangeAB, 2010 services";
+    }
+    else if (configured("mta"))
+    {
+        out.profile = exchange_version::e2000;
+        out.profile_reason = "a static port is configured for the MTA, which only 2000/2003 have";
+    }
+    else if (uuid_seen(seen, "rpc", "AsyncEMSMDB"))
+    {
+        out.profile = exchange_version::e2010;
+        out.profile_reason = "AsyncEMSMDB is registered without an MTA; for a 2007 server that has it, give "
+                             "--version-profile 2007";
+    }
+    else if (emsmdb_ports(seen) > 1)
+    {
+        out.profile = exchange_version::e2010;
+        out.profile_reason = "EMSMDB is registered on two ports; on 2010 RPC Client Access and the store both register it";
+    }
+    else if (sa && rfr)
+    {
+        out.profile = exchange_version::e2007;
+        out.profile_reason = "System Attendant and DSProxy are registered without an MTA";
+    }
+    else if (sa)
+    {
+        out.profile = exchange_version::e2010;
+        out.profile_reason = "System Attendant is registered without DSProxy or an MTA, as on a 2010 Mailbox server";
+    }
+    else if (client_access)
+    {
+        out.profile = exchange_version::e2010;
+        out.profile_reason = "EMSMDB/RFR are registered without a System Attendant, as by 2010 Client Access services";
+    }
+    else
+    {
+        out.profile = exchange_version::e2000;
+        out.profile_reason = "nothing registered tells the versions apart; assuming 2000/2003 as KB 926210 does";
+    }
+}
+
+} // namespace epmdump::exchange::detail
