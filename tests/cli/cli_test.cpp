@@ -1,0 +1,371 @@
+// The epmdump executable against scripted endpoint mappers on loopback: every output format on
+// a fixed result, exit statuses, target forms, streaming, Ctrl-C, and a 256-target scan.
+#include "run_process.hpp"
+#include "support/scripted_server.hpp"
+#include "support/test_files.hpp"
+
+#include <epmdump/output/reader.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace epmdump;
+using epmdump::test::process_result;
+using epmdump::test::scripted_server;
+using epmdump::test::server_script;
+
+#ifdef _WIN32
+#define NEEDS_POSIX() EPMDUMP_SKIP("the CLI tests drive the executable with fork/exec")
+#else
+#define NEEDS_POSIX() (void)0
+#endif
+
+namespace {
+
+constexpr const char* lsarpc = "12345778-1234-abcd-ef00-0123456789ab";
+constexpr const char* samr = "12345778-1234-abcd-ef00-0123456789ac";
+
+process_result epmdump_run(const std::vector<std::string>& args, const std::string& stdin_text = {},
+                           std::optional<std::chrono::milliseconds> sigint_after = std::nullopt)
+{
+#ifndef _WIN32
+    return test::run_process(EPMDUMP_EXE, args, stdin_text, sigint_after);
+#else
+    return {};
+#endif
+}
+
+// The fixed result every format is checked on.
+server_script fixed_server()
+{
+    server_script s;
+    s.entries = {
+        test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", "49153", "lsarpc"),
+        test::make_entry(lsarpc, 0, 0, "ncacn_np", "", "\\pipe\\lsass", "lsarpc"),
+        test::make_entry(samr, 1, 0, "ncacn_ip_tcp", "0.0.0.0", "49154", "samr"),
+        test::make_entry("e1af8308-5d1f-11c9-91a4-08002b14a0fa", 3, 0, "ncalrpc", "", "EPMAPPER", "epmapper"),
+    };
+    return s;
+}
+
+std::string at(const scripted_server& s) { return "127.0.0.1:" + std::to_string(s.port()); }
+
+std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+std::vector<std::string> json_targets(const std::string& text)
+{
+    std::vector<std::string> out;
+    auto d = output::read_json_lines(text);
+    if (!d) return out;
+    for (const auto& e : d->enumerations) out.push_back(e.target);
+    return out;
+}
+
+std::vector<std::string> loopback_block(int third_octet, int count)
+{
+    std::vector<std::string> out;
+    for (int i = 0; i < count; ++i) out.push_back("127.0." + std::to_string(third_octet) + "." + std::to_string(i));
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("json output carries every field of the fixed result and reads back to the server's entries")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    auto r = epmdump_run({at(server), "--format", "json", "--towers"});
+    CHECK(r.exit_code == 0);
+    CHECK(count_lines(r.out) == 1);
+    auto d = output::read_json_lines(r.out);
+    REQUIRE_MESSAGE(d.has_value(), r.out);
+    REQUIRE(d->enumerations.size() == 1);
+    const auto& e = d->enumerations.front();
+    CHECK(e.target == "127.0.0.1");
+    CHECK(e.address == "127.0.0.1");
+    CHECK(e.port == server.port());
+    CHECK(e.status == epm::enumeration_status::ok);
+    CHECK(e.entries == s.entries);
+}
+
+TEST_CASE("rpcdump output lists each entry under its protocol sequence section")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    auto r = epmdump_run({at(server)}); // rpcdump is the default
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("ncacn_ip_tcp(Connection-oriented TCP/IP)") != std::string::npos);
+    CHECK(r.out.find("0.0.0.0[49153] [12345778-1234-abcd-ef00-0123456789ab] lsarpc :NOT_PINGED") != std::string::npos);
+    CHECK(r.out.find("0.0.0.0[49154] [12345778-1234-abcd-ef00-0123456789ac] samr :NOT_PINGED") != std::string::npos);
+    auto d = output::read_rpcdump_text(r.out);
+    REQUIRE(d.has_value());
+    REQUIRE(d->enumerations.size() == 1);
+    std::vector<std::string> read_back, sent;
+    for (const auto& e : d->enumerations.front().entries) read_back.push_back(to_string(e.interface.id) + " " + to_string(e.where) + " " + e.annotation);
+    for (const auto& e : s.entries) sent.push_back(to_string(e.interface.id) + " " + to_string(e.where) + " " + e.annotation);
+    std::sort(read_back.begin(), read_back.end());
+    std::sort(sent.begin(), sent.end());
+    CHECK(read_back == sent);
+}
+
+TEST_CASE("impacket output groups bindings by interface and reads back to the same entries")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    auto r = epmdump_run({at(server), "-f", "impacket"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("UUID    : 12345778-1234-ABCD-EF00-0123456789AB v0.0 lsarpc") != std::string::npos);
+    CHECK(r.out.find("          ncacn_ip_tcp:0.0.0.0[49153]") != std::string::npos);
+    CHECK(r.out.find("[*] Received 4 endpoints.") != std::string::npos);
+    auto d = output::read_impacket_text(r.out);
+    REQUIRE(d.has_value());
+    REQUIRE(d->enumerations.size() == 1);
+    std::vector<std::string> read_back, sent;
+    for (const auto& e : d->enumerations.front().entries)
+        read_back.push_back(to_string(e.interface.id) + " v" + std::to_string(e.interface.major) + " " + to_string(e.where));
+    for (const auto& e : s.entries)
+        sent.push_back(to_string(e.interface.id) + " v" + std::to_string(e.interface.major) + " " + to_string(e.where));
+    std::sort(read_back.begin(), read_back.end());
+    std::sort(sent.begin(), sent.end());
+    CHECK(read_back == sent);
+}
+
+TEST_CASE("csv output has a header and one row per entry")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    auto r = epmdump_run({at(server), "-f", "csv"});
+    CHECK(r.exit_code == 0);
+    CHECK(count_lines(r.out) == 1 + s.entries.size());
+    CHECK(r.out.rfind("target,address,port,status,error,object,interface,version,name,annotation,protseq,host,endpoint,binding,ping", 0) == 0);
+    CHECK(r.out.find("ncacn_np:[\\pipe\\lsass]") != std::string::npos);
+    CHECK(r.out.find("ncalrpc:[EPMAPPER]") != std::string::npos);
+}
+
+TEST_CASE("exit status 1 when one target fails; the others are still printed")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    auto r = epmdump_run({at(server), "127.0.0.1:" + std::to_string(test::closed_port()), "-f", "json", "-c", "1"});
+    CHECK(r.exit_code == 1);
+    auto d = output::read_json_lines(r.out);
+    REQUIRE(d.has_value());
+    REQUIRE(d->enumerations.size() == 2);
+    CHECK(d->enumerations[0].status == epm::enumeration_status::ok);
+    CHECK(d->enumerations[1].status == epm::enumeration_status::error);
+    CHECK(d->enumerations[1].error->kind == "refused");
+}
+
+TEST_CASE("exit status 2 for usage errors: bad target, bad format, unknown option, no target")
+{
+    NEEDS_POSIX();
+    CHECK(epmdump_run({"10.0.0.0/33"}).exit_code == 2);
+    CHECK(epmdump_run({"10.0.0.1", "--format", "xml"}).exit_code == 2);
+    CHECK(epmdump_run({"10.0.0.1", "--no-such-option"}).exit_code == 2);
+    CHECK(epmdump_run({"-q"}).exit_code == 2);
+    CHECK(epmdump_run({"10.0.0.1", "--max-ents", "501"}).exit_code == 2);
+    CHECK(epmdump_run({"map", "127.0.0.1", "not-a-uuid"}).exit_code == 2);
+    auto r = epmdump_run({"10.0.0.1-300"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("10.0.0.1-300") != std::string::npos);
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("a CIDR block and an address range of loopback servers are scanned address by address")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    const auto hosts = loopback_block(40, 8);
+    scripted_server server(s, hosts);
+    const auto port = std::to_string(server.port());
+    auto r = epmdump_run({"127.0.40.0/30:" + port, "127.0.40.4-7:" + port, "-f", "json"});
+    CHECK(r.exit_code == 0);
+    auto targets = json_targets(r.out);
+    std::sort(targets.begin(), targets.end());
+    CHECK(targets == hosts);
+}
+
+TEST_CASE("targets from a list file with comments, and from stdin with -iL -")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    const auto hosts = loopback_block(41, 3);
+    scripted_server server(s, hosts);
+    const auto port = std::to_string(server.port());
+    const auto list = std::filesystem::temp_directory_path() / "epmdump-cli-list.txt";
+    {
+        std::ofstream f(list);
+        f << "# lab\n127.0.41.0 -p\n\n127.0.41.1  # the second\n";
+    }
+    // "-p" in the file is not a target: a warning, the scan goes on, and the status says so.
+    auto r = epmdump_run({"-iL", list.string(), "--port", port, "-f", "json"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find(":2:") != std::string::npos);
+    auto targets = json_targets(r.out);
+    std::sort(targets.begin(), targets.end());
+    CHECK(targets == std::vector<std::string>{"127.0.41.0", "127.0.41.1"});
+
+    auto piped = epmdump_run({"-iL", "-", "-f", "json"}, "127.0.41.2:" + port + "\n");
+    CHECK(piped.exit_code == 0);
+    CHECK(json_targets(piped.out) == std::vector<std::string>{"127.0.41.2"});
+    std::filesystem::remove(list);
+}
+
+TEST_CASE("an IPv6 target in brackets with its port")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    std::unique_ptr<scripted_server> server;
+    try
+    {
+        server = std::make_unique<scripted_server>(s, std::vector<std::string>{"::1"});
+    }
+    catch (const std::exception& e)
+    {
+        EPMDUMP_SKIP(std::string("no IPv6 loopback here: ") + e.what());
+    }
+    auto r = epmdump_run({"[::1]:" + std::to_string(server->port()), "-f", "json"});
+    CHECK(r.exit_code == 0);
+    auto d = output::read_json_lines(r.out);
+    REQUIRE(d.has_value());
+    CHECK(d->enumerations.at(0).address == "::1");
+    CHECK(d->enumerations.at(0).entries.size() == s.entries.size());
+}
+
+TEST_CASE("--uuid and --protseq choose the entries printed")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    auto r = epmdump_run({at(server), "-f", "json", "--towers", "--uuid", lsarpc, "--protseq", "tcp"});
+    CHECK(r.exit_code == 0);
+    auto d = output::read_json_lines(r.out);
+    REQUIRE(d.has_value());
+    REQUIRE(d->enumerations.at(0).entries.size() == 1);
+    CHECK(d->enumerations.at(0).entries[0] == s.entries[0]);
+}
+
+TEST_CASE("--ping reports each TCP endpoint's state in the output")
+{
+    NEEDS_POSIX();
+    server_script service;
+    service.accept_any_interface = true;
+    scripted_server service_server(service);
+    server_script mapper;
+    mapper.entries = {test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(service_server.port()), "lsarpc"),
+                      test::make_entry(samr, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(test::closed_port()), "samr")};
+    scripted_server mapper_server(mapper);
+    auto r = epmdump_run({at(mapper_server), "--ping"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("lsarpc :PINGED") != std::string::npos);
+    CHECK(r.out.find("samr :NOT_LISTENING") != std::string::npos);
+}
+
+TEST_CASE("--transport ncacn_http reads the banner first")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    s.http_banner = true;
+    scripted_server server(s);
+    auto plain = epmdump_run({at(server), "-f", "json", "--timeout", "1"});
+    CHECK(plain.exit_code == 1); // the banner is not a DCE/RPC header
+    auto http = epmdump_run({at(server), "-f", "json", "--towers", "--transport", "ncacn_http"});
+    CHECK(http.exit_code == 0);
+    auto d = output::read_json_lines(http.out);
+    REQUIRE(d.has_value());
+    CHECK(d->enumerations.at(0).entries == s.entries);
+}
+
+TEST_CASE("results stream out as each host finishes: a slow host does not hold back the fast ones")
+{
+    NEEDS_POSIX();
+    server_script slow;
+    slow.silent = true;
+    scripted_server slow_server(slow);
+    auto s = fixed_server();
+    const auto hosts = loopback_block(43, 3);
+    scripted_server fast_server(s, hosts);
+    const auto p = std::to_string(fast_server.port());
+    auto r = epmdump_run({at(slow_server), "127.0.43.0:" + p, "127.0.43.1:" + p, "127.0.43.2:" + p, "-f", "json", "-c", "2",
+                          "--timeout", "1"});
+    CHECK(r.exit_code == 1);
+    const auto targets = json_targets(r.out);
+    REQUIRE(targets.size() == 4);
+    CHECK(targets.back() == "127.0.0.1"); // the silent one, first in line, is written last
+}
+
+TEST_CASE("Ctrl-C stops the scan, still prints what finished, and exits 1")
+{
+    NEEDS_POSIX();
+    server_script slow;
+    slow.silent = true;
+    const auto slow_hosts = loopback_block(44, 4);
+    scripted_server slow_server(slow, slow_hosts);
+    auto s = fixed_server();
+    scripted_server fast_server(s);
+    auto r = epmdump_run({at(fast_server), "127.0.44.0-3:" + std::to_string(slow_server.port()), "-f", "json", "-c", "3",
+                          "--timeout", "30", "--host-timeout", "60"},
+                         {}, std::chrono::milliseconds(800));
+    CHECK(r.exit_code == 1);
+    CHECK(r.seconds < 10);
+    CHECK(json_targets(r.out) == std::vector<std::string>{"127.0.0.1"});
+    CHECK(r.err.find("interrupted") != std::string::npos);
+}
+
+TEST_CASE("no progress line when stderr is not a terminal")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    auto r = epmdump_run({at(server), "-f", "json"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+}
+
+TEST_CASE("a 256-target scan of loopback servers streams every result with bounded memory")
+{
+    NEEDS_POSIX();
+    server_script s;
+    s.entries = test::sample_entries(53);
+    const auto hosts = loopback_block(45, 256);
+    scripted_server server(s, hosts);
+    const auto p = std::to_string(server.port());
+    auto small = epmdump_run({"127.0.45.0/28:" + p, "-f", "json", "-c", "32"});
+    auto big = epmdump_run({"127.0.45.0/24:" + p, "-f", "json", "-c", "32"});
+    CHECK(small.exit_code == 0);
+    CHECK(big.exit_code == 0);
+    CHECK(count_lines(small.out) == 16);
+    CHECK(count_lines(big.out) == 256);
+    auto d = output::read_json_lines(big.out);
+    REQUIRE(d.has_value());
+    for (const auto& e : d->enumerations) CHECK(e.entries.size() == 53);
+    MESSAGE("16 targets: " << small.max_rss_kb << " kB peak, " << small.seconds << " s; 256 targets: " << big.max_rss_kb
+                           << " kB peak, " << big.seconds << " s");
+    // Sixteen times the targets, the same concurrency: memory must not follow the target count.
+    CHECK(big.max_rss_kb < small.max_rss_kb + 4096);
+}
+
+TEST_CASE("epmdump map prints the mapped tower and exits 0; an unregistered interface exits 1")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    auto found = epmdump_run({"map", at(server), std::string(samr) + ":1.0", "-f", "json"});
+    CHECK(found.exit_code == 0);
+    auto d = output::read_json_lines(found.out);
+    REQUIRE(d.has_value());
+    REQUIRE(d->enumerations.at(0).entries.size() == 1);
+    CHECK(d->enumerations.at(0).entries[0].where.endpoint == "49154");
+    auto missing = epmdump_run({"map", at(server), samr, "--protseq", "ncalrpc"});
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.err.find("not registered") != std::string::npos);
+}
