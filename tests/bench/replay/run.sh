@@ -8,6 +8,7 @@ build=${1:?usage: run.sh BUILD_DIR [MIN_MEGABYTES]}
 mb=${2:-200}
 big="$build/bench-replay-${mb}MB.pcap"
 gen="$build/tests/replay/bench/make_big_capture"
+[ -x "$gen" ] || gen="$build/tests/bench/replay/make_big_capture" # built by the bench tree instead
 epmdump="$build/apps/epmdump"
 [ -f "$big" ] || "$gen" "$big" "$mb" pcaps/*.pcap
 bytes=$(stat -c %s "$big")
