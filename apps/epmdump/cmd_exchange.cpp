@@ -6,6 +6,7 @@
 
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/client/client.hpp>
+#include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/exchange/diagnose.hpp>
 #include <epmdump/exchange/netstat.hpp>
 #include <epmdump/exchange/registry.hpp>
@@ -14,6 +15,7 @@
 #include <epmdump/exchange/text_encoding.hpp>
 #include <epmdump/output/reader.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -93,7 +95,20 @@ std::vector<epm::enumeration> read_capture(const std::string& path)
 {
     auto r = capture::replay_file(path);
     std::vector<epm::enumeration> out;
-    for (auto& c : r.conversations) out.push_back(std::move(c.enumeration));
+    for (auto& c : r.conversations)
+    {
+        // Outlook's own traffic holds ept_map answers (one interface each), not a listing:
+        // what it does not name is not thereby missing.
+        const bool listed = std::any_of(c.calls.begin(), c.calls.end(),
+                                        [](const capture::epm_call& call) { return call.opnum == epm::opnum_ept_lookup; });
+        if (!listed && c.enumeration.status == epm::enumeration_status::ok)
+        {
+            c.enumeration.status = epm::enumeration_status::incomplete;
+            c.enumeration.error = epm::enumeration_error{
+                "ept_map_only", "the conversation has ept_map answers only (one interface each), no ept_lookup listing"};
+        }
+        out.push_back(std::move(c.enumeration));
+    }
     if (r.error && out.empty()) throw input_failure{r.error->to_string()};
     if (r.error) std::cerr << "epmdump exchange: " << r.error->to_string() << " (using the conversations before it)\n";
     if (out.empty())

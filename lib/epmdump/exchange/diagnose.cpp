@@ -33,10 +33,14 @@ report diagnose(const diagnosis_input& input)
     out.entries = seen.entries();
     out.tcp_entries = seen.tcp_entries();
     out.addresses = seen.addresses();
-    for (const auto& en : input.enumerations) out.targets.push_back(en.target);
+    for (const auto& en : input.enumerations)
+        if (std::find(out.targets.begin(), out.targets.end(), en.target) == out.targets.end())
+            out.targets.push_back(en.target);
     choose_profile(input, seen, out);
 
     context ctx{input, seen, out.profile, effective_ports(input, out), out};
+    ctx.complete_listing = std::any_of(input.enumerations.begin(), input.enumerations.end(),
+                                       [](const epm::enumeration& e) { return e.status == epm::enumeration_status::ok; });
     std::vector<const configured_port*> usable;
     for (const auto& c : ctx.ports)
         if (check_value(ctx, c)) usable.push_back(&c);
@@ -74,7 +78,11 @@ report diagnose(const diagnosis_input& input)
             f.evidence = en.error ? en.error->kind + ": " + en.error->message : "enumeration stopped early";
             f.cause = "the enumeration stopped before the server said it was done";
             f.remedy = "interfaces reported missing may only be unlisted; run the check again";
-            ctx.add(std::move(f));
+            // Several conversations of one capture stop the same way: say it once.
+            const bool said = std::any_of(out.findings.begin(), out.findings.end(), [&](const finding& g) {
+                return g.kind == f.kind && g.title == f.title && g.evidence == f.evidence;
+            });
+            if (!said) ctx.add(std::move(f));
         }
         if (!exchange_present(seen))
         {

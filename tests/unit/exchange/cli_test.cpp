@@ -107,3 +107,21 @@ TEST_CASE("epmdump exchange reads a dump saved as UTF-16LE by Windows PowerShell
     CHECK(r.status == 1);
     CHECK(nlohmann::json::parse(r.out)["findings"].size() == 2);
 }
+
+TEST_CASE("epmdump exchange --pcap of Outlook's ept_map traffic marks those answers as no listing")
+{
+    const auto path = project_pcap("exchange-mapi-nspi-lookup-ncacn_http-tower.pcap");
+    if (!std::filesystem::exists(path)) EPMDUMP_SKIP("pcaps/exchange-mapi-nspi-lookup-ncacn_http-tower.pcap is absent");
+    const auto r = run("--format json --pcap " + path.string());
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["targets"].size() == 1); // three conversations of one file
+    CHECK(doc["entries"] == 3);
+    int incomplete = 0;
+    for (const auto& f : doc["findings"])
+    {
+        if (f["kind"] == "enumeration_incomplete") ++incomplete;
+        // EMSMDB came from an ept_map answer only: the RPC Client Access set is not judged missing.
+        CHECK(f["title"].get<std::string>().find("RPC Client Access (") == std::string::npos);
+    }
+    CHECK(incomplete == 1); // two ept_map-only conversations, said once
+}

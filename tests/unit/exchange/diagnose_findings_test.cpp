@@ -200,3 +200,23 @@ TEST_CASE("2010: a role with nothing registered is noted, a role that is partly 
     CAPTURE(render_text(broken));
     CHECK(titles(broken, severity::error) == std::vector<std::string>{"RPC Client Access (AsyncEMSMDB) not registered"});
 }
+
+TEST_CASE("absences in listings that never completed are warnings, not errors")
+{
+    diagnosis_input in;
+    in.enumerations.push_back(enumeration_of(read_dump_fixture("kb926210-broken.txt").at(0).entries));
+    in.enumerations[0].status = epm::enumeration_status::incomplete;
+    in.enumerations[0].error = epm::enumeration_error{"ept_map_only", "ept_map answers only"};
+    auto r = diagnose(in);
+    CHECK(r.count(severity::error) == 0);
+    CHECK(r.outcome == verdict::healthy);
+    const auto* f = first_of(r, finding_kind::interfaces_missing);
+    REQUIRE(f);
+    CHECK(f->level == severity::warning);
+    CHECK(f->evidence.find("may only be unlisted") != std::string::npos);
+    // One complete listing among them makes the absence evidence again.
+    in.enumerations.push_back(enumeration_of(read_dump_fixture("kb926210-broken.txt").at(0).entries, "second"));
+    r = diagnose(in);
+    CHECK(r.count(severity::error) == 2);
+    CHECK(r.targets == std::vector<std::string>{"test", "second"});
+}

@@ -46,6 +46,7 @@ struct context
     exchange_version profile;
     std::vector<configured_port> ports; // one per setting, the effective one
     report& out;
+    bool complete_listing = true;       // some enumeration ended normally: an absence is evidence
 
     std::vector<const interface_info*> rows_of_service(std::string_view service) const
     {

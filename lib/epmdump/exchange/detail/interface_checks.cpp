@@ -71,7 +71,8 @@ void check_required(context& ctx)
         }
 
         finding f;
-        f.level = severity::error;
+        // An absence from a listing that did not end normally is only a suspicion.
+        f.level = ctx.complete_listing ? severity::error : severity::warning;
         f.kind = finding_kind::interfaces_missing;
         f.service = std::string(svc.display_name);
         f.title = f.service + " (" + summary_of(svc, missing) + ") not registered";
@@ -104,6 +105,7 @@ void check_required(context& ctx)
                                 version_text(*row));
         }
         notes.push_back(std::to_string(ctx.seen.tcp_entries()) + " ncacn_ip_tcp entries read");
+        if (!ctx.complete_listing) notes.push_back("no listing was complete, so they may only be unlisted");
         f.evidence = join(notes, "; ");
 
         // Concrete KB 926210 steps: name the values this service reads.

@@ -217,7 +217,7 @@ void check_static_port(context& ctx, const configured_port& c)
     }
     else
     {
-        f.level = severity::error;
+        f.level = ctx.complete_listing ? severity::error : severity::warning;
         f.kind = finding_kind::static_port_unbound;
         f.title = service + " is configured for port " + std::to_string(p) + " but registered on no TCP port";
         f.evidence = setting + "; no interface of " + service + " is registered on ncacn_ip_tcp";
