@@ -105,8 +105,11 @@ std::string render_text(const report& r, const text_options& options)
            ", " + std::to_string(r.tcp_entries) + " on ncacn_ip_tcp";
     if (!r.addresses.empty())
     {
+        // A dump of a whole subnet would make this line unreadable; JSON keeps them all.
+        constexpr std::size_t shown = 5;
         out += " (";
-        for (std::size_t i = 0; i < r.addresses.size(); ++i) out += (i ? ", " : "") + r.addresses[i];
+        for (std::size_t i = 0; i < r.addresses.size() && i < shown; ++i) out += (i ? ", " : "") + r.addresses[i];
+        if (r.addresses.size() > shown) out += " and " + std::to_string(r.addresses.size() - shown) + " more";
         out += ")";
     }
     out += "\n";

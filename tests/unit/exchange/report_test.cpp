@@ -82,3 +82,15 @@ TEST_CASE("JSON verdict words cover not_exchange and unknown")
     CHECK(doc["verdict"] == "not_exchange");
     CHECK(doc["findings"][0]["kind"] == "not_exchange");
 }
+
+TEST_CASE("text report names at most five addresses, JSON all of them")
+{
+    std::vector<epm::endpoint_entry> entries;
+    for (int i = 1; i <= 8; ++i)
+        for (auto& e : healthy_2003("10.0.100." + std::to_string(i))) entries.push_back(e);
+    diagnosis_input in;
+    in.enumerations.push_back(enumeration_of(entries));
+    const auto r = diagnose(in);
+    CHECK(render_text(r).find("(10.0.100.1, 10.0.100.2, 10.0.100.3, 10.0.100.4, 10.0.100.5 and 3 more)") != std::string::npos);
+    CHECK(nlohmann::json::parse(render_json(r))["addresses"].size() == 8);
+}

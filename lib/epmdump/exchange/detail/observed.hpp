@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace epmdump::exchange::detail {
@@ -43,7 +44,8 @@ public:
 private:
     std::unordered_map<uuid, std::vector<registration>, uuid_hash> by_uuid_;
     std::map<std::uint32_t, std::vector<const epm::endpoint_entry*>> by_port_;
-    std::vector<std::string> addresses_;
+    std::vector<std::string> addresses_;             // in order of appearance
+    std::unordered_set<std::string> address_set_;    // the same, for O(1) de-duplication
     std::size_t entries_ = 0;
     std::size_t tcp_entries_ = 0;
 };
