@@ -454,3 +454,20 @@ TEST_CASE("seeded damage to a capture never crashes replay")
         for (const auto& c : r.conversations) CHECK(c.enumeration.origin.has_value());
     }
 }
+
+TEST_CASE("a DCE/RPC session bound to another interface on another port is not followed")
+{
+    // The bundled exchange with its bind rewritten to offer only DRSUAPI: no endpoint table.
+    auto s = samba_script(40015, 49667);
+    auto p = build(s);
+    REQUIRE(p[3].src_port == 40015);
+    auto bind = dcerpc::decode_bind(*dcerpc::decode_common_header(p[3].payload), p[3].payload);
+    REQUIRE(bind.has_value());
+    for (auto& c : bind->params.contexts) c.abstract_syntax = {*parse_uuid("e3514235-4b06-11d1-ab04-00c04fc2dcd2"), 4, 0};
+    const auto rewritten = dcerpc::encode_bind(bind->header.call_id, bind->params);
+    REQUIRE(rewritten.size() == p[3].payload.size()); // same length: sequence numbers still hold
+    p[3].payload = rewritten;
+    const auto r = replay_packets(p);
+    CHECK(r.conversations.empty());
+    CHECK(r.stats.rpc_conversations == 1);
+}

@@ -41,8 +41,12 @@ stream_interest replay_session::on_data(const tcp_connection& c, const stream_ch
     auto it = conversations_.find(c.id);
     if (it == conversations_.end()) return stream_interest::drop;
     if (it->second.on_data(c, chunk) == stream_interest::keep) return stream_interest::keep;
-    conversations_.erase(it); // not DCE/RPC: free its state now
-    if (is_smb_port(c.server_port) || is_smb_port(c.client_port)) ++stats_.smb_conversations;
+    // Not DCE/RPC, or DCE/RPC with nothing for us: free its state now.
+    if (it->second.is_rpc())
+        ++stats_.rpc_conversations;
+    else if (is_smb_port(c.server_port) || is_smb_port(c.client_port))
+        ++stats_.smb_conversations;
+    conversations_.erase(it);
     return stream_interest::drop;
 }
 

@@ -89,6 +89,12 @@ stream_interest rpc_conversation::on_data(const tcp_connection& c, const stream_
     const bool any_not_rpc = dirs_[0].state == stream_state::not_rpc || dirs_[1].state == stream_state::not_rpc;
     // Not DCE/RPC from the start: nothing in it can concern us.
     if (any_not_rpc && !epm_seen_) return stream_interest::drop;
+    // Bound to other interfaces only, away from the mapper's ports: a session such as DRSUAPI
+    // replication can be long, and nothing in it is an endpoint table. (An alter_context
+    // adding the mapper to such an association would be missed; no client does that.)
+    const std::uint16_t server_port = ports_[swapped_ ? 0 : 1];
+    if (bound_ && !epm_seen_ && offered_.empty() && server_port != 135 && server_port != 593)
+        return stream_interest::drop;
     return stream_interest::keep;
 }
 
@@ -259,6 +265,7 @@ void rpc_conversation::on_bind_ack(const dcerpc::message& m)
 void rpc_conversation::apply_bind_ack(const std::vector<dcerpc::presentation_context>& offered,
                                       const std::vector<dcerpc::context_result>& results)
 {
+    bound_ = true;
     // p_result_list answers the offered contexts positionally (C706 §12.6.4.4).
     for (std::size_t i = 0; i < offered.size() && i < results.size(); ++i)
     {

@@ -126,6 +126,7 @@ private:
     std::uint16_t ports_[2] = {0, 0};      // the reassembler's client and server ports
     std::uint64_t rpc_pdus_ = 0;
     bool epm_seen_ = false;                 // an EPM context was offered, or an EPM call made
+    bool bound_ = false;                    // a bind_ack / alter_context_resp was matched to its offer
     std::map<std::uint32_t, std::vector<dcerpc::presentation_context>> offered_; // bind call_id -> contexts
     std::map<std::uint32_t, std::vector<dcerpc::context_result>> early_acks_;    // ack seen before its bind
     std::map<std::uint16_t, context_state> contexts_;
