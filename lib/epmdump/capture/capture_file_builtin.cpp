@@ -1,0 +1,67 @@
+// capture_file over pcap_reader, for builds without libpcap (the Windows build): CMake
+// compiles this file instead of capture_file.cpp when libpcap is not found.
+#include <epmdump/capture/capture_file.hpp>
+#include <epmdump/capture/pcap_reader.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <ostream>
+#include <stdexcept>
+
+namespace epmdump::capture {
+
+std::string capture_error::to_string() const
+{
+    return file + ": at byte offset " + std::to_string(offset) + ": " + message;
+}
+
+std::ostream& operator<<(std::ostream& os, const capture_error& e) { return os << e.to_string(); }
+
+void throw_exception_from_error(const capture_error& e, const boost::source_location&)
+{
+    throw std::runtime_error(e.to_string());
+}
+
+struct capture_file::handle
+{
+    pcap_reader reader;
+};
+
+capture_file::capture_file(std::unique_ptr<handle> h, std::string name, int link, std::uint32_t snap)
+    : handle_(std::move(h)), name_(std::move(name)), link_type_(link), snap_length_(snap)
+{
+}
+
+capture_file::capture_file(capture_file&&) noexcept = default;
+capture_file& capture_file::operator=(capture_file&&) noexcept = default;
+capture_file::~capture_file() = default;
+
+capture_result<capture_file> capture_file::open(const std::filesystem::path& path)
+{
+#ifdef _WIN32
+    // Windows paths are UTF-16: the narrow fopen() would mangle non-ANSI names.
+    std::FILE* f = _wfopen(path.c_str(), L"rb");
+#else
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+#endif
+    if (f == nullptr) return capture_error{path.string(), 0, std::strerror(errno)};
+    return open(f, path.string());
+}
+
+capture_result<capture_file> capture_file::open(std::FILE* file, std::string name)
+{
+    auto r = pcap_reader::open(file, name);
+    if (!r) return r.error();
+    const int link = r->link_type();
+    const std::uint32_t snap = r->snap_length();
+    return capture_file(std::make_unique<handle>(handle{std::move(*r)}), std::move(name), link, snap);
+}
+
+capture_result<std::optional<capture_record>> capture_file::next()
+{
+    auto r = handle_->reader.next();
+    if (r && *r) frames_ = (*r)->frame_number;
+    return r;
+}
+
+} // namespace epmdump::capture
