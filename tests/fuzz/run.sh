@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Builds every libFuzzer target (clang-14, ASan + UBSan, build-fuzz/), seeds the corpora from
+# the captures, the KB text and the fixtures, runs each target for SECONDS (two at a time),
+# and prints per target: executions, corpus size, crashes. Exits 1 when any target crashed,
+# leaked, timed out or ran out of memory (the input is kept under $WORK/artifacts/TARGET/).
+#
+#   bash tests/fuzz/run.sh SECONDS [TARGET...]
+#
+# Environment:
+#   EPMDUMP_FUZZ_RUNS=N    also stop a target after N executions (the long run uses 10000000)
+#   EPMDUMP_FUZZ_NICE=N    run the fuzzers under nice -n N (default 0)
+#   EPMDUMP_FUZZ_JOBS=N    targets at once, 1 or 2 (default 2)
+#   EPMDUMP_FUZZ_BUILD=DIR build directory (default build-fuzz); corpora live in DIR/fuzz-work
+#   EPMDUMP_FUZZ_RSS_MB=N  -rss_limit_mb (default 2048)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+
+seconds=${1:-}
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
+  echo "usage: bash tests/fuzz/run.sh SECONDS [TARGET...]" >&2
+  exit 2
+fi
+shift
+runs=${EPMDUMP_FUZZ_RUNS:-0}
+niceness=${EPMDUMP_FUZZ_NICE:-0}
+jobs=${EPMDUMP_FUZZ_JOBS:-2}
+[ "$jobs" -ge 1 ] && [ "$jobs" -le 2 ] || jobs=2 # a 2-core machine shared with others
+build=${EPMDUMP_FUZZ_BUILD:-build-fuzz}
+rss_mb=${EPMDUMP_FUZZ_RSS_MB:-2048}
+work=$build/fuzz-work
+
+# --- packages: the project's, then clang-14 with compiler-rt (libFuzzer, ASan, UBSan) -------
+bash scripts/install-deps.sh
+fuzz_pkgs=(clang-14 libclang-rt-14-dev llvm-14)
+missing=()
+for p in "${fuzz_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[fuzz] installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- build ------------------------------------------------------------------------------------
+mkdir -p "$build"
+cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DEPMDUMP_FUZZ=ON -DEPMDUMP_BUILD_TESTS=OFF >"$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log" >&2; exit 1; }
+cmake --build "$build" -j2 --target epmdump_fuzzers
+bindir=$build/tests/fuzz
+
+all_targets=(pdu_stream bind bind_ack bind_nak call_pdu tower ept_lookup_response ept_map_response
+  ept_requests packet tcp_reassembler rpc_conversation capture_file rpcdump_text impacket_text
+  json_lines registry netstat)
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
+
+dict_of() {
+  case $1 in
+    pdu_stream|bind|bind_ack|bind_nak|call_pdu) echo dcerpc ;;
+    tower|ept_lookup_response|ept_map_response|ept_requests) echo epm ;;
+    packet|tcp_reassembler) echo capture ;;
+    rpc_conversation) echo "dcerpc epm" ;;
+    capture_file) echo "capture dcerpc epm" ;;
+    rpcdump_text) echo rpcdump ;;
+    impacket_text) echo impacket ;;
+    json_lines) echo json ;;
+    registry) echo registry ;;
+    netstat) echo netstat ;;
+  esac
+}
+
+# --- seeds: extracted afresh each run; corpora (what the fuzzers found) are kept --------------
+seeds=$work/seeds
+rm -rf "$seeds"
+mkdir -p "$seeds" "$work/corpus" "$work/dict" "$work/logs" "$work/artifacts"
+captures=()
+for f in pcaps/*.pcap pcaps/*.pcapng ../shared/pcaps/*.pcap ../shared/pcaps/*.pcapng; do
+  [ -f "$f" ] && captures+=("$f")
+done
+"$bindir/extract_seeds" "$seeds" "${captures[@]}" >"$work/logs/extract_seeds.log"
+copy_seeds() { # TARGET FILE...
+  local t=$1; shift
+  mkdir -p "$seeds/$t"
+  for f in "$@"; do [ -f "$f" ] && cp "$f" "$seeds/$t/$(basename "$f")"; done
+  return 0
+}
+copy_seeds rpcdump_text ../shared/kb/KB926210.txt tests/fixtures/exchange/kb926210-*.txt
+copy_seeds impacket_text ../shared/peers/samba-epm/impacket-rpcdump*.txt
+copy_seeds registry tests/fixtures/exchange/*.reg
+copy_seeds netstat tests/fixtures/exchange/netstat-*.txt tests/fixtures/exchange/ss-*.txt
+# Every reader also gets the other formats, so detection and rejection paths have seeds.
+for t in rpcdump_text impacket_text json_lines; do
+  for o in rpcdump_text impacket_text json_lines; do
+    [ "$t" = "$o" ] || cp "$seeds/$o"/* "$seeds/$t/" 2>/dev/null || true
+  done
+done
+# Crash inputs already fixed stay in the corpora, so a regression shows up at once.
+for t in "${all_targets[@]}"; do
+  if [ -d "tests/unit/regressions/inputs/$t" ]; then cp tests/unit/regressions/inputs/$t/* "$seeds/$t/" 2>/dev/null || true; fi
+done
+
+# --- run --------------------------------------------------------------------------------------
+run_target() {
+  local t=$1
+  local corpus=$work/corpus/$t artifacts=$work/artifacts/$t log=$work/logs/$t.log dict=$work/dict/$t.dict
+  mkdir -p "$corpus" "$seeds/$t"
+  rm -rf "$artifacts"; mkdir -p "$artifacts"
+  : >"$dict"
+  for d in $(dict_of "$t"); do cat "tests/fuzz/dict/$d.dict" >>"$dict"; done
+  local args=(-max_total_time="$seconds" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" -timeout=10
+    -max_len=65536 -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1)
+  [ "$runs" -gt 0 ] && args+=(-runs="$runs")
+  local status=0
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    nice -n "$niceness" "$bindir/fuzz_$t" "${args[@]}" "$corpus" "$seeds/$t" >"$log" 2>&1 || status=$?
+  echo "$status" >"$work/logs/$t.status"
+}
+
+echo "[fuzz] ${#targets[@]} targets, ${seconds}s each$([ "$runs" -gt 0 ] && echo " or $runs executions"), $jobs at a time; logs in $work/logs" >&2
+running=0
+for t in "${targets[@]}"; do
+  if [ ! -x "$bindir/fuzz_$t" ]; then echo "no such target: $t" >&2; exit 2; fi
+  run_target "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait
+
+# --- report -----------------------------------------------------------------------------------
+failed=0
+printf '%-20s %14s %10s %8s %8s  %s\n' target executions exec/s corpus crashes status
+for t in "${targets[@]}"; do
+  log=$work/logs/$t.log
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  # libFuzzer's last status line: "#N DONE cov: C ft: F corp: UNITS/SIZE ..."
+  corp=$(grep -oE 'corp: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
+  crashes=$(find "$work/artifacts/$t" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+  status=$(cat "$work/logs/$t.status" 2>/dev/null || echo "?")
+  verdict=ok
+  if [ "$crashes" -gt 0 ] || [ "$status" != 0 ]; then
+    verdict="FAILED (exit $status, see $log)"
+    failed=1
+    [ "$crashes" -eq 0 ] && crashes=1
+  fi
+  printf '%-20s %14s %10s %8s %8s  %s\n' "$t" "${execs:-0}" "${rate:-0}" "${corp:-0}" "$crashes" "$verdict"
+done
+if [ "$failed" -ne 0 ]; then
+  echo "[fuzz] crash inputs are in $work/artifacts/; reproduce with: $bindir/fuzz_TARGET FILE" >&2
+fi
+exit "$failed"

@@ -1,0 +1,34 @@
+// The whole offline path from file bytes: libpcap's offline reader (pcap and pcapng, through
+// fmemopen), link/IP/TCP decoding, TCP reassembly, DCE/RPC conversations, EPM answers.
+// Input: a capture file.
+// Properties: check_conversation for every conversation (calls index the entries, every
+// writer accepts them, JSON Lines reads back); conversations come in connection order.
+#include <epmdump/capture/replay.hpp>
+
+#include "conversation_digest.hpp"
+#include "fuzz_support.hpp"
+
+#include <cstdio>
+
+using namespace epmdump;
+using namespace epmdump::capture;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    if (size == 0) return 0; // fmemopen refuses an empty buffer
+    // fmemopen never writes through a "rb" stream.
+    std::FILE* f = fmemopen(const_cast<std::uint8_t*>(data), size, "rb");
+    if (f == nullptr) return 0;
+    replay_options options;
+    options.reassembly.max_connections = 16; // reach eviction with small inputs
+    const auto replayed = replay_file(f, "fuzz.pcap", options);
+    std::uint64_t last = 0;
+    for (const auto& c : replayed.conversations)
+    {
+        EPMDUMP_FUZZ_CHECK(c.connection_id > last);
+        last = c.connection_id;
+        fuzz::check_conversation(c);
+    }
+    if (replayed.error) (void)replayed.error->to_string();
+    return 0;
+}

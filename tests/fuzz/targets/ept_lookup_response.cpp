@@ -1,0 +1,45 @@
+// ept_lookup response stubs (decode_ept_lookup_response): entries, annotations, towers.
+// Input: one option byte (fuzz::stub_options: byte order, NDR64, EBCDIC, lenient towers, tiny
+// limits), then the stub.
+// Property: decode -> encode (same drep and syntax) -> decode gives the same response.
+#include <epmdump/epm/ept_lookup.hpp>
+
+#include "fuzz_support.hpp"
+
+using namespace epmdump;
+using namespace epmdump::epm;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    fuzz::input_reader in(fuzz::as_bytes(data, size));
+    const auto o = in.u8();
+    const auto stub = in.rest();
+    const auto rep = fuzz::stub_options::drep_of(o);
+    const auto syntax = fuzz::stub_options::syntax_of(o);
+    decode_limits limits;
+    limits.strict_towers = (o & fuzz::stub_options::lenient_towers) == 0;
+    if (o & fuzz::stub_options::small_limits)
+    {
+        limits.max_entries = 3;
+        limits.max_annotation = 8;
+        limits.max_tower_length = 64;
+    }
+
+    auto decoded = decode_ept_lookup_response(stub, rep, syntax, limits);
+    if (!decoded) return 0;
+    EPMDUMP_FUZZ_CHECK(decoded->entries.size() == decoded->num_ents);
+    EPMDUMP_FUZZ_CHECK(decoded->entries.size() <= limits.max_entries);
+    for (const auto& e : decoded->entries)
+    {
+        EPMDUMP_FUZZ_CHECK(e.annotation.size() < limits.max_annotation || e.annotation.empty());
+        EPMDUMP_FUZZ_CHECK(e.tower.size() <= limits.max_tower_length);
+        (void)to_string(e.where);
+    }
+
+    ndr::writer w(rep, syntax);
+    encode_ept_lookup_response(*decoded, w);
+    auto again = decode_ept_lookup_response(w.buffer(), rep, syntax, limits);
+    EPMDUMP_FUZZ_CHECK(again.has_value());
+    EPMDUMP_FUZZ_CHECK(*again == *decoded);
+    return 0;
+}
