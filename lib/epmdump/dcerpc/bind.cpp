@@ -42,8 +42,9 @@ result<bind_pdu> decode_bind(const common_header& h, std::span<const std::byte> 
     auto n = r.u8();
     if (!n) return n.error();
     if (auto s = r.skip(3); !s) return s.error();
-    // Each element is at least 44 bytes: never reserve more than the body can hold.
-    if (std::size_t{*n} * 44 > r.remaining()) return r.error(codec_errc::truncated, "p_cont_elem_t list");
+    // Each element is at least 24 bytes (n_transfer_syn may be 0): never reserve more than the
+    // body can hold, and never refuse a list that does fit.
+    if (std::size_t{*n} * 24 > r.remaining()) return r.error(codec_errc::truncated, "p_cont_elem_t list");
     p.contexts.reserve(*n);
     for (std::size_t i = 0; i < *n; ++i)
     {

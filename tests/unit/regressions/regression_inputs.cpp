@@ -1,0 +1,24 @@
+#include "regression_inputs.hpp"
+
+#include "support/test_files.hpp"
+
+namespace epmdump::test {
+
+namespace {
+std::filesystem::path input_path(const std::string& target, const std::string& name)
+{
+    return source_dir() / "tests" / "unit" / "regressions" / "inputs" / target / name;
+}
+} // namespace
+
+std::vector<std::byte> regression_input(const std::string& target, const std::string& name)
+{
+    return read_file(input_path(target, name));
+}
+
+std::string regression_text(const std::string& target, const std::string& name)
+{
+    return read_text(input_path(target, name));
+}
+
+} // namespace epmdump::test

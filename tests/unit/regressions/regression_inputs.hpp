@@ -1,0 +1,12 @@
+#pragma once
+// The fuzzer-found inputs in tests/unit/regressions/inputs/TARGET/NAME.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace epmdump::test {
+
+std::vector<std::byte> regression_input(const std::string& target, const std::string& name);
+std::string regression_text(const std::string& target, const std::string& name);
+
+} // namespace epmdump::test
