@@ -53,7 +53,7 @@ cmake --build "$build" -j2 --target epmdump_fuzzers
 bindir=$build/tests/fuzz
 
 all_targets=(pdu_stream bind bind_ack bind_nak call_pdu tower ept_lookup_response ept_map_response
-  ept_requests packet tcp_reassembler rpc_conversation capture_file rpcdump_text impacket_text
+  ept_requests packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
   json_lines registry netstat)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
@@ -65,6 +65,7 @@ dict_of() {
     packet|tcp_reassembler) echo capture ;;
     rpc_conversation) echo "dcerpc epm" ;;
     capture_file) echo "capture dcerpc epm" ;;
+    pcap_reader) echo capture ;;
     rpcdump_text) echo rpcdump ;;
     impacket_text) echo impacket ;;
     json_lines) echo json ;;
@@ -92,6 +93,7 @@ copy_seeds rpcdump_text ../shared/kb/KB926210.txt tests/fixtures/exchange/kb9262
 copy_seeds impacket_text ../shared/peers/samba-epm/impacket-rpcdump*.txt
 copy_seeds registry tests/fixtures/exchange/*.reg
 copy_seeds netstat tests/fixtures/exchange/netstat-*.txt tests/fixtures/exchange/ss-*.txt
+mkdir -p "$seeds/pcap_reader" && cp "$seeds/capture_file"/* "$seeds/pcap_reader/"
 # Every reader also gets the other formats, so detection and rejection paths have seeds.
 for t in rpcdump_text impacket_text json_lines; do
   for o in rpcdump_text impacket_text json_lines; do
