@@ -132,10 +132,13 @@ int run_scan(const scan_args& args)
         if (t && !transport_given && t->port == 593) t->via = client::transport::ncacn_http;
         return t;
     };
+    // Results and the progress line share the screen only when stdout is the terminal too:
+    // then the line is lifted off before each result and put back after it.
+    const bool shared_screen = progress.enabled() && stdout_is_terminal();
     auto emit = [&](client::host_result&& r) {
-        progress.clear();
+        if (shared_screen) progress.clear();
         out.write(r.enumeration);
-        if (progress.enabled()) progress.draw(counts());
+        if (shared_screen) progress.draw(counts());
     };
     std::exception_ptr failed;
     asio::co_spawn(io, scanner.run(pull, emit), [&](std::exception_ptr e, client::scan_summary) {

@@ -39,6 +39,15 @@ bool stderr_is_terminal() noexcept
 #endif
 }
 
+bool stdout_is_terminal() noexcept
+{
+#ifdef _WIN32
+    return _isatty(_fileno(stdout)) != 0;
+#else
+    return isatty(STDOUT_FILENO) != 0;
+#endif
+}
+
 void progress_line::draw(const progress_counts& c)
 {
     if (!enabled_) return;

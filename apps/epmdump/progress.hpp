@@ -21,6 +21,7 @@ struct progress_counts
 std::string render_progress(const progress_counts& c);
 
 bool stderr_is_terminal() noexcept;
+bool stdout_is_terminal() noexcept;
 
 class progress_line
 {
