@@ -178,15 +178,17 @@ void add_scan_command(CLI::App& app, int& exit_status)
     auto args = std::make_shared<scan_args>();
     app.add_option("targets", args->targets,
                    "Hosts to enumerate: NAME, IPv4, IPv6, HOST:PORT, [IPv6]:PORT, CIDR (10.0.0.0/24), range (10.0.0.1-20)");
-    app.add_option("--input-list", args->lists, "Read targets from FILE, one or more per line, '#' comments ('-' = stdin); also -iL");
+    app.add_option("--input-list", args->lists, "Read targets from FILE, one or more per line, '#' comments ('-' = stdin); also -iL")
+        ->allow_extra_args(false);
     add_client_options(app, args->client);
     app.add_option("-c,--concurrency", args->concurrency, "Hosts in flight at once")->capture_default_str()->check(CLI::Range(1, 4096));
     app.add_option("--rate", args->rate, "At most this many new hosts per second (0: no limit)")->check(CLI::NonNegativeNumber);
     app.add_option("--max-ents", args->max_ents, "Entries asked for per ept_lookup call")->capture_default_str()->check(CLI::Range(1, 500));
     app.add_flag("--ping,--verify", args->ping, "Connect to every ncacn_ip_tcp endpoint and bind its interfaces");
     app.add_option("-f,--format", args->format, "rpcdump, impacket, json (JSON Lines) or csv")->capture_default_str();
-    app.add_option("--uuid", args->uuids, "Only entries of this interface UUID (repeatable)");
-    app.add_option("--protseq", args->protseqs, "Only entries of this protocol sequence, e.g. ncacn_ip_tcp (repeatable)");
+    app.add_option("--uuid", args->uuids, "Only entries of this interface UUID (repeatable)")->allow_extra_args(false);
+    app.add_option("--protseq", args->protseqs, "Only entries of this protocol sequence, e.g. ncacn_ip_tcp (repeatable)")
+        ->allow_extra_args(false);
     app.add_flag("--towers", args->towers, "json: add each entry's raw tower as hex");
     app.add_flag("-q,--quiet", args->quiet, "No progress line and no interruption summary on stderr");
     app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error.\n"

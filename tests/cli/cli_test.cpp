@@ -369,3 +369,17 @@ TEST_CASE("epmdump map prints the mapped tower and exits 0; an unregistered inte
     CHECK(missing.exit_code == 1);
     CHECK(missing.err.find("not registered") != std::string::npos);
 }
+
+TEST_CASE("repeatable options take one value each and leave the targets after them alone")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    auto r = epmdump_run({"--uuid", lsarpc, "--protseq", "ncacn_np", at(server), "-f", "json", "--towers"});
+    CHECK(r.exit_code == 0);
+    auto d = output::read_json_lines(r.out);
+    REQUIRE(d.has_value());
+    REQUIRE(d->enumerations.size() == 1);
+    REQUIRE(d->enumerations[0].entries.size() == 1);
+    CHECK(d->enumerations[0].entries[0] == s.entries[1]);
+}
