@@ -20,6 +20,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -180,6 +181,8 @@ struct scripted_server::impl
         r.num_ents = static_cast<std::uint32_t>(r.entries.size());
         if (script.never_ends)
             r.entry_handle = handle_at(0);
+        else if (r.entries.empty() && script.ending == list_end::empty_page)
+            r.entry_handle = handle_at(pos);
         else if (r.entries.empty())
             r.status = epm::ept_s_not_registered; // past the end: every implementation agrees
         else if (!last)
@@ -188,7 +191,8 @@ struct scripted_server::impl
             switch (script.ending)
             {
             case list_end::windows: break;
-            case list_end::samba_ad: r.entry_handle = handle_at(end); break;
+            case list_end::samba_ad:
+            case list_end::empty_page: r.entry_handle = handle_at(end); break;
             case list_end::samba_standalone: r.status = epm::ept_s_not_registered; break;
             }
         if (script.lookup_status) r.status = *script.lookup_status;
@@ -255,6 +259,41 @@ struct scripted_server::impl
         }
     }
 
+    // Carries out a hostile plan. Returns false when the connection is over (closed, reset, or
+    // the client went away); sets `hung` on a hang step.
+    static asio::awaitable<bool> perform(tcp::socket& socket, const wire_plan& plan, bool& hung)
+    {
+        boost::system::error_code ec;
+        for (const auto& step : plan)
+        {
+            switch (step.what)
+            {
+            case wire_step::kind::write:
+                co_await asio::async_write(socket, asio::buffer(step.bytes), asio::redirect_error(asio::use_awaitable, ec));
+                if (ec) co_return false;
+                break;
+            case wire_step::kind::pause:
+            {
+                asio::steady_timer timer(socket.get_executor(), step.delay);
+                co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                if (ec) co_return false;
+                break;
+            }
+            case wire_step::kind::close:
+                socket.shutdown(tcp::socket::shutdown_both, ec);
+                socket.close(ec);
+                co_return false;
+            case wire_step::kind::reset:
+                // Linger on with a zero timeout: close() sends RST instead of FIN.
+                socket.set_option(asio::socket_base::linger(true, 0), ec);
+                socket.close(ec);
+                co_return false;
+            case wire_step::kind::hang: hung = true; break;
+            }
+        }
+        co_return true;
+    }
+
     asio::awaitable<void> serve(tcp::socket socket)
     {
         {
@@ -263,6 +302,8 @@ struct scripted_server::impl
         }
         boost::system::error_code ec;
         if (script.close_on_accept) co_return;
+        bool hung = false;
+        if (!script.on_accept.empty() && !co_await perform(socket, script.on_accept, hung)) co_return;
         if (!script.greeting.empty())
             co_await asio::async_write(socket, asio::buffer(script.greeting), asio::redirect_error(asio::use_awaitable, ec));
         if (script.http_banner)
@@ -271,6 +312,7 @@ struct scripted_server::impl
         dcerpc::message_assembler assembler;
         std::uint16_t client_recv = dcerpc::default_max_frag;
         std::array<std::byte, 8192> buffer;
+        int index = 0;
         while (!ec)
         {
             const auto n = co_await socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
@@ -286,8 +328,14 @@ struct scripted_server::impl
                 }
                 auto message = assembler.add(**frame);
                 if (!message || !*message) continue;
-                if (script.silent) continue;
+                if (script.silent || hung) continue;
                 auto out = answer(**message, client_recv);
+                if (script.tamper)
+                {
+                    const auto plan = script.tamper(**message, std::move(out), index++);
+                    if (!co_await perform(socket, plan, hung)) co_return;
+                    continue;
+                }
                 if (!out.empty()) co_await asio::async_write(socket, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
             }
             if (framer.failed()) break;

@@ -7,14 +7,20 @@
 #include <epmdump/ndr/drep.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace epmdump::dcerpc {
+struct message;
+}
 
 namespace epmdump::test {
 
@@ -24,7 +30,29 @@ enum class list_end : std::uint8_t
     windows,          // the last page: status 0 and a null handle
     samba_ad,         // entries pages with a handle, then 0 entries + ept_s_not_registered
     samba_standalone, // the last page carries its entries + ept_s_not_registered + null handle
+    empty_page,       // after the entries: 0 entries, status 0, and still a handle (nmap stops there)
 };
+
+// One thing a misbehaving server does on its connection (tests/hostile): write bytes, wait,
+// close (FIN), reset (SO_LINGER 0, then close: an RST), or go quiet (keep reading, answer nothing).
+struct wire_step
+{
+    enum class kind : std::uint8_t { write, pause, close, reset, hang };
+    kind what = kind::write;
+    std::vector<std::byte> bytes;        // write
+    std::chrono::milliseconds delay{0};  // pause
+
+    static wire_step write(std::vector<std::byte> b) { return {kind::write, std::move(b), {}}; }
+    static wire_step pause(std::chrono::milliseconds d) { return {kind::pause, {}, d}; }
+    static wire_step close() { return {kind::close, {}, {}}; }
+    static wire_step reset() { return {kind::reset, {}, {}}; }
+    static wire_step hang() { return {kind::hang, {}, {}}; }
+};
+using wire_plan = std::vector<wire_step>;
+
+// Given the n-th whole message the client sent on this connection (0: the bind) and the answer
+// the script would give, says what to do instead. Runs on the server's thread.
+using tamper_fn = std::function<wire_plan(const dcerpc::message& request, std::vector<std::byte> answer, int index)>;
 
 struct server_script
 {
@@ -47,6 +75,8 @@ struct server_script
     bool accept_any_interface = false;          // bind: accept every abstract syntax
     std::vector<epm::syntax_id> accepted;       // bind: accept these (the EPM always)
     bool first_context_only = false;            // bind: refuse every context after the first (Samba)
+    wire_plan on_accept;                        // done first on every connection (before the banner)
+    tamper_fn tamper;                           // rewrites every answer (empty: send it as is)
 };
 
 // What the server saw (read after the client finished).

@@ -75,6 +75,20 @@ TEST_CASE("a Windows-style end: the last page has status 0 and a null handle")
     CHECK(r.pages == std::vector<lookup_page>{{4, 0, false}, {4, 0, true}});
 }
 
+TEST_CASE("a page with zero entries ends the list even with a handle, and that handle is freed")
+{
+    server_script s;
+    s.entries = test::sample_entries(4);
+    s.ending = list_end::empty_page;
+    scripted_server server(s);
+    auto r = enumerate(target{"127.0.0.1", server.port(), {}}, fast_options());
+    CHECK_MESSAGE(!r.error, describe(r));
+    CHECK(r.enumeration.status == epm::enumeration_status::ok);
+    CHECK(r.enumeration.entries == s.entries);
+    CHECK(r.pages == std::vector<lookup_page>{{4, 0, false}, {0, 0, false}});
+    CHECK(server.log().frees == 1);
+}
+
 TEST_CASE("an empty endpoint map is a successful enumeration with no entries")
 {
     server_script s;
