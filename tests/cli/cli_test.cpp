@@ -351,7 +351,12 @@ TEST_CASE("a 256-target scan of loopback servers streams every result with bound
     MESSAGE("16 targets: " << small.max_rss_kb << " kB peak, " << small.seconds << " s; 256 targets: " << big.max_rss_kb
                            << " kB peak, " << big.seconds << " s");
     // Sixteen times the targets, the same concurrency: memory must not follow the target count.
+    // (AddressSanitizer's quarantine keeps freed memory, so RSS says nothing there.)
+#if defined(__SANITIZE_ADDRESS__)
+    MESSAGE("AddressSanitizer build: peak RSS not compared");
+#else
     CHECK(big.max_rss_kb < small.max_rss_kb + 4096);
+#endif
 }
 
 TEST_CASE("epmdump map prints the mapped tower and exits 0; an unregistered interface exits 1")
