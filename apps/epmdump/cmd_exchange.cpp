@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "targets.hpp"
 
+#include <epmdump/epm/ept_lookup.hpp>
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/client/client.hpp>
 #include <epmdump/epm/ept_interface.hpp>
@@ -97,15 +98,16 @@ std::vector<epm::enumeration> read_capture(const std::string& path)
     std::vector<epm::enumeration> out;
     for (auto& c : r.conversations)
     {
-        // Outlook's own traffic holds ept_map answers (one interface each), not a listing:
-        // what it does not name is not thereby missing.
-        const bool listed = std::any_of(c.calls.begin(), c.calls.end(),
-                                        [](const capture::epm_call& call) { return call.opnum == epm::opnum_ept_lookup; });
+        // Outlook's own traffic holds ept_map answers and interface-filtered lookups (one
+        // interface each), not a listing: what it does not name is not thereby missing.
+        const bool listed = std::any_of(c.calls.begin(), c.calls.end(), [](const capture::epm_call& call) {
+            return call.opnum == epm::opnum_ept_lookup && call.inquiry_type.value_or(epm::rpc_c_ep_all_elts) == epm::rpc_c_ep_all_elts;
+        });
         if (!listed && c.enumeration.status == epm::enumeration_status::ok)
         {
             c.enumeration.status = epm::enumeration_status::incomplete;
             c.enumeration.error = epm::enumeration_error{
-                "ept_map_only", "the conversation has ept_map answers only (one interface each), no ept_lookup listing"};
+                "no_full_listing", "the conversation has only ept_map answers or interface-filtered lookups, no full ept_lookup listing"};
         }
         out.push_back(std::move(c.enumeration));
     }

@@ -2,6 +2,7 @@
 // tshark's dissection says: same calls, frames, statuses, handles and entries, in order.
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/epm/context_handle.hpp>
+#include <epmdump/epm/ept_lookup.hpp>
 
 #include "support/test_files.hpp"
 
@@ -225,6 +226,7 @@ TEST_CASE("samba standalone capture keeps the entries that arrive with ept_s_not
     REQUIRE(run->replay.conversations.size() == 1);
     const auto& c = run->replay.conversations[0];
     CHECK(c.calls.at(0).status == 0x16c9a0d6u);
+    CHECK(c.calls.at(0).inquiry_type == std::optional<std::uint32_t>{epm::rpc_c_ep_all_elts});
     CHECK(c.enumeration.entries.size() == 38);
     CHECK(c.enumeration.status == epm::enumeration_status::ok);
 }
@@ -254,6 +256,16 @@ TEST_CASE("Exchange MAPI capture: ept_map towers and an ncacn_http ept_lookup en
                 CHECK(e.where.endpoint == "5000");
             }
     CHECK(http);
+    // Outlook asked for one interface (match by interface), so this lookup is no full listing.
+    int lookups = 0;
+    for (const auto& c : run->replay.conversations)
+        for (const auto& call : c.calls)
+            if (call.opnum == epm::opnum_ept_lookup)
+            {
+                ++lookups;
+                CHECK(call.inquiry_type == std::optional<std::uint32_t>{epm::rpc_c_ep_match_by_if});
+            }
+    CHECK(lookups == 1);
 }
 
 TEST_CASE("suricata EPM capture: both opnum 42 calls end in nca_op_rng_error faults")

@@ -299,6 +299,12 @@ void rpc_conversation::on_request(const dcerpc::message& m, const stream_chunk& 
     call.encrypted = dir.auth_level == auth_level_privacy;
     call.request_frame = chunk.frame;
     call.request_fragments = m.fragments;
+    if (call.opnum == epm::opnum_ept_lookup && !call.encrypted)
+    {
+        // Whether the client asked for everything or one interface decides if this is a listing.
+        const auto syntax = call.ndr64 ? ndr::transfer_syntax::ndr64 : ndr::transfer_syntax::ndr20;
+        if (auto req = epm::decode_ept_lookup_request(m.stub, m.first.drep, syntax)) call.inquiry_type = req->inquiry_type;
+    }
     pending_[m.call_id] = pending_call{calls_.size()};
     calls_.push_back(std::move(call));
 }

@@ -44,6 +44,7 @@ struct epm_call
     std::uint64_t response_frame = 0;       // 0: no response (or fault) seen
     std::size_t request_fragments = 0;
     std::size_t response_fragments = 0;
+    std::optional<std::uint32_t> inquiry_type; // ept_lookup request's inquiry_type, when it decoded
     std::optional<std::uint32_t> status;    // ept status of a decoded response
     std::optional<std::uint32_t> fault;     // fault PDU status
     std::optional<epm::context_handle> entry_handle; // as the response returned it
