@@ -57,7 +57,9 @@ capture_result<capture_file> capture_file::open(std::FILE* file, std::string nam
         std::fclose(file);
         return capture_error{std::move(name), 0, "empty file (0 bytes), not a capture"};
     }
-    std::ungetc(first, file);
+    // Step back with a seek where the file allows it: glibc's ftell() then answers from the
+    // stream's cached position, instead of one lseek() per record in next().
+    if (std::fseek(file, -1, SEEK_CUR) != 0) std::ungetc(first, file);
 
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     // Nanosecond precision: libpcap scales µs files up, so one clock serves every file.
