@@ -4,8 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
+#include <string_view>
 
 namespace epmdump::output {
 
@@ -13,99 +15,177 @@ namespace {
 
 using ordered = nlohmann::ordered_json;
 
-std::string version_text(const epm::syntax_id& s)
+// The line is written directly, key by key, rather than built as an nlohmann DOM and dumped:
+// the DOM cost one allocation per key and value and deep copies as objects grew (half the CPU
+// of `epmdump replay --format json`). Output is byte for byte what dump() wrote.
+
+// A string as dump(ensure_ascii, replace) writes it. Printable ASCII without '"' or '\\' (the
+// usual case) is copied; anything else goes through nlohmann, which escapes control and
+// non-ASCII characters and replaces invalid UTF-8 with U+FFFD.
+void append_string(std::string& out, std::string_view s)
 {
-    return std::to_string(s.major) + '.' + std::to_string(s.minor);
+    const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+    });
+    if (!plain)
+    {
+        out += ordered(std::string(s)).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+        return;
+    }
+    out += '"';
+    out += s;
+    out += '"';
 }
 
-ordered syntax_json(const epm::syntax_id& s)
+// "key": (keys are ours, plain ASCII)
+void append_key(std::string& out, std::string_view key, bool first = false)
 {
-    ordered j;
-    j["uuid"] = epmdump::to_string(s.id);
-    j["version"] = version_text(s);
-    return j;
+    if (!first) out += ',';
+    out += '"';
+    out += key;
+    out += "\":";
 }
 
-std::string hex(const std::vector<std::byte>& bytes)
+// nlohmann's own number format (shortest round trip, "0.0" for zero).
+void append_double(std::string& out, double v) { out += ordered(v).dump(); }
+
+void append_syntax(std::string& out, const epm::syntax_id& s)
+{
+    out += '{';
+    append_key(out, "uuid", true);
+    append_string(out, epmdump::to_string(s.id));
+    append_key(out, "version");
+    out += '"';
+    out += std::to_string(s.major);
+    out += '.';
+    out += std::to_string(s.minor);
+    out += "\"}";
+}
+
+void append_hex(std::string& out, const std::vector<std::byte>& bytes)
 {
     static constexpr char digit[] = "0123456789abcdef";
-    std::string text;
-    text.reserve(bytes.size() * 2);
+    out += '"';
     for (auto b : bytes)
     {
-        text += digit[std::to_integer<unsigned>(b) >> 4];
-        text += digit[std::to_integer<unsigned>(b) & 0x0f];
+        out += digit[std::to_integer<unsigned>(b) >> 4];
+        out += digit[std::to_integer<unsigned>(b) & 0x0f];
     }
-    return text;
+    out += '"';
 }
 
 // Milliseconds to the microsecond: enough for a timing, short to read.
 double rounded_ms(double ms) { return std::isfinite(ms) ? std::round(ms * 1000.0) / 1000.0 : 0.0; }
 
-ordered entry_json(const epm::endpoint_entry& entry, const format_options& options)
+void append_entry(std::string& out, const epm::endpoint_entry& entry, const format_options& options)
 {
-    ordered j;
-    j["object"] = epmdump::to_string(entry.object);
-    j["interface"] = syntax_json(entry.interface);
+    out += '{';
+    append_key(out, "object", true);
+    append_string(out, epmdump::to_string(entry.object));
+    append_key(out, "interface");
+    append_syntax(out, entry.interface);
+    append_key(out, "name");
     const names::interface_info* info = names::find_interface(entry.interface.id, entry.interface.major);
-    j["name"] = info ? ordered(std::string(info->name)) : ordered(nullptr);
-    j["annotation"] = entry.annotation;
-    j["protseq"] = entry.where.protseq;
-    j["host"] = entry.where.host;
-    j["endpoint"] = entry.where.endpoint;
-    j["binding"] = epm::to_string(entry.where);
+    if (info) append_string(out, info->name);
+    else out += "null";
+    append_key(out, "annotation");
+    append_string(out, entry.annotation);
+    append_key(out, "protseq");
+    append_string(out, entry.where.protseq);
+    append_key(out, "host");
+    append_string(out, entry.where.host);
+    append_key(out, "endpoint");
+    append_string(out, entry.where.endpoint);
+    append_key(out, "binding");
+    append_string(out, epm::to_string(entry.where));
+    append_key(out, "ping");
     switch (entry.ping)
     {
-    case epm::ping_status::not_pinged: j["ping"] = nullptr; break;
-    case epm::ping_status::pinged: j["ping"] = "pinged"; break;
-    case epm::ping_status::not_listening: j["ping"] = "not_listening"; break;
+    case epm::ping_status::not_pinged: out += "null"; break;
+    case epm::ping_status::pinged: out += "\"pinged\""; break;
+    case epm::ping_status::not_listening: out += "\"not_listening\""; break;
     }
-    j["transfer_syntax"] = entry.transfer_syntax ? syntax_json(*entry.transfer_syntax) : ordered(nullptr);
-    if (options.json_towers) j["tower"] = hex(entry.tower);
-    return j;
+    append_key(out, "transfer_syntax");
+    if (entry.transfer_syntax) append_syntax(out, *entry.transfer_syntax);
+    else out += "null";
+    if (options.json_towers)
+    {
+        append_key(out, "tower");
+        append_hex(out, entry.tower);
+    }
+    out += '}';
 }
 
 } // namespace
 
 std::string to_json_line(const epm::enumeration& e, const format_options& options)
 {
-    ordered j;
-    j["schema"] = json_schema_version;
-    j["target"] = e.target;
-    j["address"] = e.address;
-    j["port"] = e.port;
-    j["status"] = std::string(epm::to_string(e.status));
+    std::string out;
+    out.reserve(256 + e.entries.size() * 400);
+    out += '{';
+    append_key(out, "schema", true);
+    out += std::to_string(json_schema_version);
+    append_key(out, "target");
+    append_string(out, e.target);
+    append_key(out, "address");
+    append_string(out, e.address);
+    append_key(out, "port");
+    out += std::to_string(e.port);
+    append_key(out, "status");
+    append_string(out, epm::to_string(e.status));
     if (e.error)
     {
-        ordered error;
-        error["kind"] = e.error->kind;
-        error["message"] = e.error->message;
-        j["error"] = std::move(error);
+        append_key(out, "error");
+        out += '{';
+        append_key(out, "kind", true);
+        append_string(out, e.error->kind);
+        append_key(out, "message");
+        append_string(out, e.error->message);
+        out += '}';
     }
-    j["elapsed_ms"] = rounded_ms(e.elapsed_ms);
-    ordered entries = ordered::array();
+    append_key(out, "elapsed_ms");
+    append_double(out, rounded_ms(e.elapsed_ms));
+    append_key(out, "entries");
+    out += '[';
+    bool first = true;
     for (const auto& entry : e.entries)
-        if (options.filter.matches(entry)) entries.push_back(entry_json(entry, options));
-    j["entries"] = std::move(entries);
+    {
+        if (!options.filter.matches(entry)) continue;
+        if (!first) out += ',';
+        first = false;
+        append_entry(out, entry, options);
+    }
+    out += ']';
     if (e.origin)
     {
         const auto& o = *e.origin;
-        ordered capture;
-        capture["file"] = o.file;
-        capture["client"] = o.client;
-        capture["client_port"] = o.client_port;
-        capture["server"] = o.server;
-        capture["server_port"] = o.server_port;
-        capture["first_timestamp"] = std::isfinite(o.first_timestamp) ? o.first_timestamp : 0.0;
-        capture["last_timestamp"] = std::isfinite(o.last_timestamp) ? o.last_timestamp : 0.0;
-        capture["frames"] = o.frames;
-        capture["complete"] = o.complete;
-        capture["encrypted"] = o.encrypted;
-        j["capture"] = std::move(capture);
+        append_key(out, "capture");
+        out += '{';
+        append_key(out, "file", true);
+        append_string(out, o.file);
+        append_key(out, "client");
+        append_string(out, o.client);
+        append_key(out, "client_port");
+        out += std::to_string(o.client_port);
+        append_key(out, "server");
+        append_string(out, o.server);
+        append_key(out, "server_port");
+        out += std::to_string(o.server_port);
+        append_key(out, "first_timestamp");
+        append_double(out, std::isfinite(o.first_timestamp) ? o.first_timestamp : 0.0);
+        append_key(out, "last_timestamp");
+        append_double(out, std::isfinite(o.last_timestamp) ? o.last_timestamp : 0.0);
+        append_key(out, "frames");
+        out += std::to_string(o.frames);
+        append_key(out, "complete");
+        out += o.complete ? "true" : "false";
+        append_key(out, "encrypted");
+        out += o.encrypted ? "true" : "false";
+        out += '}';
     }
-    // ensure_ascii: the line is pure printable ASCII whatever the server sent (no raw ESC, DEL or
-    // C1 byte reaches a terminal); replace: invalid UTF-8 becomes U+FFFD instead of an exception.
-    return j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+    out += '}';
+    return out;
 }
 
 void write_json_line(std::ostream& out, const epm::enumeration& e, const format_options& options)
