@@ -12,6 +12,7 @@
 // response fragments, repeated in new TCP conversations) for run.sh to hand to tshark and to
 // `epmdump replay`: the same bytes, dissected by each.
 #include "../support/captured_conversation.hpp"
+#include "../support/captured_lookup.hpp"
 #include "../support/pcap_writer.hpp"
 
 #include <epmdump/dcerpc/message_assembler.hpp>
@@ -25,7 +26,6 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -60,53 +60,19 @@ std::string base_name(const std::string& path)
     return s.substr(0, s.find('.'));
 }
 
-// The conversation's largest ept_lookup response, with the PDUs that lead to it.
 lookup_case real_case(const std::string& path)
 {
-    const auto conv = bench::read_conversation(path);
-    std::map<std::uint32_t, const bench::captured_pdu*> lookups; // call_id -> request PDU
-    const bench::captured_pdu* bind = nullptr;
-    const bench::captured_pdu* bind_ack = nullptr;
-    dcerpc::message_assembler assembler;
-    std::optional<lookup_case> best;
-    std::vector<const bench::captured_pdu*> fragments;
-    for (const auto& p : conv.pdus)
-    {
-        if (!p.from_server)
-        {
-            if (p.header.type == dcerpc::pdu_type::bind && !bind) bind = &p;
-            if (p.header.type != dcerpc::pdu_type::request) continue;
-            auto rq = dcerpc::decode_request(p.header, p.bytes);
-            if (rq && rq->opnum == 2) lookups[p.header.call_id] = &p;
-            continue;
-        }
-        if (p.header.type == dcerpc::pdu_type::bind_ack && !bind_ack) bind_ack = &p;
-        if (p.header.type != dcerpc::pdu_type::response) continue;
-        if (p.header.first_frag()) fragments.clear();
-        fragments.push_back(&p);
-        auto m = assembler.add(p.header, p.bytes);
-        if (!m) throw std::runtime_error(path + ": " + m.error().message());
-        if (!*m || !lookups.count((*m)->call_id)) continue;
-        auto r = epm::decode_ept_lookup_response((*m)->stub, (*m)->first.drep);
-        if (!r) throw std::runtime_error(path + ": " + r.error().message());
-        if (best && r->entries.size() <= best->entries) continue;
-        lookup_case c;
-        c.name = base_name(path);
-        c.stub = (*m)->stub;
-        c.rep = (*m)->first.drep;
-        c.entries = r->entries.size();
-        for (const auto* f : fragments)
-        {
-            c.wire.insert(c.wire.end(), f->bytes.begin(), f->bytes.end());
-            c.server_pdus.push_back(f->bytes);
-        }
-        c.client_pdus.push_back(lookups[(*m)->call_id]->bytes);
-        best = std::move(c);
-    }
-    if (!best || !bind || !bind_ack) throw std::runtime_error(path + ": no bound ept_lookup response");
-    best->client_pdus.insert(best->client_pdus.begin(), bind->bytes);
-    best->server_pdus.insert(best->server_pdus.begin(), bind_ack->bytes);
-    return std::move(*best);
+    auto l = bench::largest_lookup(bench::read_conversation(path), path);
+    lookup_case c;
+    c.name = base_name(path);
+    c.stub = std::move(l.stub);
+    c.rep = l.rep;
+    c.entries = l.response.entries.size();
+    for (const auto& f : l.fragments) c.wire.insert(c.wire.end(), f.begin(), f.end());
+    c.client_pdus = {std::move(l.bind), std::move(l.request)};
+    c.server_pdus = {std::move(l.bind_ack)};
+    for (auto& f : l.fragments) c.server_pdus.push_back(std::move(f));
+    return c;
 }
 
 // A full page: `count` entries cycled from a real response, each with its own object UUID

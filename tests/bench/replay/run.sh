@@ -7,7 +7,9 @@ set -eu
 build=${1:?usage: run.sh BUILD_DIR [MIN_MEGABYTES]}
 mb=${2:-200}
 big="$build/bench-replay-${mb}MB.pcap"
-gen="$build/tests/replay/bench/make_big_capture"
+# Built by tests/bench (EPMDUMP_BENCH) or with the replay tests.
+gen="$build/tests/bench/replay/make_big_capture"
+[ -x "$gen" ] || gen="$build/tests/replay/bench/make_big_capture"
 [ -x "$gen" ] || gen="$build/tests/bench/replay/make_big_capture" # built by the bench tree instead
 epmdump="$build/apps/epmdump"
 [ -f "$big" ] || "$gen" "$big" "$mb" pcaps/*.pcap
