@@ -22,4 +22,9 @@ void rewrite_nmap_style_options(int argc, char** argv);
 // epmdump map HOST UUID[:MAJOR.MINOR] [--protseq P]: ept_map for one interface (cmd_map.cpp).
 CLI::App* add_map_command(CLI::App& app, int& exit_status);
 
+// Windows: stdout in binary mode, so every platform writes the same bytes (platform.cpp).
+void use_binary_stdout() noexcept;
+// The capture a bare `epmdump` replays: the checkout's, else PREFIX/share/epmdump's (platform.cpp).
+const char* default_capture(const char* argv0);
+
 } // namespace epmdump::app

@@ -5,6 +5,7 @@
 
 int main(int argc, char** argv)
 {
+    epmdump::app::use_binary_stdout();
     CLI::App app{"epmdump - DCE/RPC endpoint-mapper client"};
     app.set_version_flag("--version", std::string("epmdump ") + EPMDUMP_VERSION);
     int exit_status = epmdump::app::exit_ok;
@@ -14,7 +15,7 @@ int main(int argc, char** argv)
     epmdump::app::add_map_command(app, exit_status);
     epmdump::app::add_exchange_command(app, exit_status);
     // No arguments at all: show what the tool does by replaying the bundled capture.
-    const char* demo_argv[] = {argv[0], "replay", EPMDUMP_DEFAULT_CAPTURE, nullptr};
+    const char* demo_argv[] = {argv[0], "replay", epmdump::app::default_capture(argv[0]), nullptr};
     if (argc == 1) argc = 3, argv = const_cast<char**>(demo_argv);
     epmdump::app::rewrite_nmap_style_options(argc, argv);
     try

@@ -1,0 +1,61 @@
+// What differs between the platforms the CLI runs on, in one place.
+#include "commands.hpp"
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#ifdef _WIN32
+#include <windows.h>
+
+#include <cstdio>
+#include <fcntl.h>
+#include <io.h>
+#endif
+
+namespace epmdump::app {
+
+void use_binary_stdout() noexcept
+{
+#ifdef _WIN32
+    // Text mode would turn every "\n" into "\r\n": CSV's "\r\n" would become "\r\r\n", and the
+    // same command would write other bytes on Windows than on Linux.
+    std::fflush(stdout);
+    _setmode(_fileno(stdout), _O_BINARY);
+#endif
+}
+
+namespace {
+
+std::filesystem::path executable_path(const char* argv0)
+{
+    std::error_code ec;
+#ifdef _WIN32
+    std::wstring buffer(32768, L'\0');
+    const DWORD n = GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
+    if (n > 0 && n < buffer.size()) return std::filesystem::path(buffer.substr(0, n));
+#else
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) return self;
+#endif
+    return std::filesystem::absolute(argv0 != nullptr ? argv0 : "", ec);
+}
+
+} // namespace
+
+const char* default_capture(const char* argv0)
+{
+    // The checkout's copy while developing; the installed one (PREFIX/share/epmdump, found
+    // from the executable's own place, so a relocated or packaged install finds it too).
+    static std::string chosen = [argv0] {
+        std::error_code ec;
+        const std::filesystem::path source = EPMDUMP_DEFAULT_CAPTURE;
+        if (std::filesystem::exists(source, ec)) return source.string();
+        const auto installed = executable_path(argv0).parent_path().parent_path() / "share" / "epmdump" /
+                               source.filename();
+        return std::filesystem::exists(installed, ec) ? installed.string() : source.string();
+    }();
+    return chosen.c_str();
+}
+
+} // namespace epmdump::app

@@ -1,0 +1,134 @@
+// The epmdump executable where Windows differs: it runs (under Wine in CI) against a loopback
+// endpoint mapper, Winsock's error codes come out as the same failure kinds as on Linux, and
+// it writes the same bytes on both (no text-mode "\r\n" doubling).
+#include "support/scripted_server.hpp"
+#include "support/test_files.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+using namespace epmdump;
+
+namespace {
+
+struct run_result
+{
+    int status = -1;
+    std::string out; // stdout only, byte for byte
+};
+
+// Runs epmdump through the shell; stdout is read in binary mode so that nothing is translated.
+run_result run(const std::string& args)
+{
+#ifdef _WIN32
+    // cmd.exe takes "/work/..." for a switch: hand it a backslashed path, quoted.
+    const std::string exe = std::filesystem::path(EPMDUMP_EXE).make_preferred().string();
+    const std::string cmd = "\"\"" + exe + "\" " + args + " 2>NUL\"";
+    std::FILE* p = _popen(cmd.c_str(), "rb");
+#else
+    const std::string cmd = "'" + std::string(EPMDUMP_EXE) + "' " + args + " 2>/dev/null";
+    std::FILE* p = popen(cmd.c_str(), "r");
+#endif
+    REQUIRE(p != nullptr);
+    run_result r;
+    std::array<char, 4096> buf{};
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
+#ifdef _WIN32
+    r.status = _pclose(p); // the command's exit code itself
+#else
+    const int raw = pclose(p);
+    r.status = raw >= 0 && (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : -1; // WIFEXITED / WEXITSTATUS
+#endif
+    return r;
+}
+
+std::string pcap(const std::string& name) { return test::project_pcap(name).make_preferred().string(); }
+
+std::size_t count(const std::string& text, const std::string& needle)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
+// A loopback port nobody listens on: bound, then closed again.
+std::uint16_t closed_port()
+{
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    return a.local_endpoint().port();
+}
+
+nlohmann::json only_line(const std::string& out)
+{
+    REQUIRE(count(out, "\n") == 1);
+    return nlohmann::json::parse(out);
+}
+
+} // namespace
+
+TEST_CASE("epmdump enumerates a loopback endpoint mapper: every entry, exit status 0")
+{
+    test::server_script script;
+    script.entries = test::sample_entries(53);
+    test::scripted_server server(script);
+    const auto r = run("--format json -q 127.0.0.1:" + std::to_string(server.port()));
+    CHECK(r.status == 0);
+    const auto j = only_line(r.out);
+    CHECK(j["status"] == "ok");
+    REQUIRE(j["entries"].is_array());
+    CHECK(j["entries"].size() == 53);
+    CHECK(server.log().lookups >= 1);
+}
+
+TEST_CASE("a closed loopback port is reported as refused, as on every platform")
+{
+    const auto r = run("--format json -q 127.0.0.1:" + std::to_string(closed_port()));
+    CHECK(r.status == 1);
+    const auto j = only_line(r.out);
+    CHECK(j["error"]["kind"] == "refused");
+}
+
+TEST_CASE("a server that resets the connection is reported as reset, as on every platform")
+{
+    test::server_script script;
+    script.entries = test::sample_entries(3);
+    script.on_accept = {test::wire_step::reset()};
+    test::scripted_server server(script);
+    const auto r = run("--format json -q 127.0.0.1:" + std::to_string(server.port()));
+    CHECK(r.status == 1);
+    const auto j = only_line(r.out);
+    CHECK(j["error"]["kind"] == "reset");
+}
+
+TEST_CASE("epmdump writes the same bytes on every platform: CSV rows end in one CR LF, the rest in LF")
+{
+    const auto csv = run("replay --format csv " + pcap("samba-ad-dc-rpcdump.pcap"));
+    CHECK(csv.status == 0);
+    CHECK(count(csv.out, "\r\n") == 54); // the header and 53 entries
+    CHECK(count(csv.out, "\r\r") == 0);
+    CHECK(count(csv.out, "\n") == 54);
+    for (const char* format : {"rpcdump", "impacket", "json"})
+    {
+        CAPTURE(format);
+        const auto r = run(std::string("replay --format ") + format + " " + pcap("samba-ad-dc-rpcdump.pcap"));
+        CHECK(r.status == 0);
+        CHECK(count(r.out, "\n") > 0);
+        CHECK(count(r.out, "\r") == 0);
+    }
+}
+
+TEST_CASE("epmdump --version prints the project's version")
+{
+    const auto r = run("--version");
+    CHECK(r.status == 0);
+    CHECK(r.out == std::string("epmdump ") + EPMDUMP_PROJECT_VERSION + "\n");
+}
