@@ -6,8 +6,36 @@
 #include <epmdump/epm/ept_status.hpp>
 
 #include <algorithm>
+#include <cstddef>
+#include <span>
 
 namespace epmdump::client {
+
+namespace {
+
+// FNV-1a over what makes entries differ (object, tower octets, annotation), lengths included.
+std::uint64_t page_digest(const std::vector<epm::endpoint_entry>& entries)
+{
+    std::uint64_t h = 0xcbf29ce484222325u;
+    const auto mix = [&h](std::span<const std::byte> bytes) {
+        for (auto b : bytes) h = (h ^ std::to_integer<std::uint64_t>(b)) * 0x100000001b3u;
+    };
+    const auto mix_size = [&](std::size_t n) {
+        const std::uint64_t v = n;
+        mix(std::as_bytes(std::span(&v, 1)));
+    };
+    for (const auto& e : entries)
+    {
+        mix(std::as_bytes(std::span(e.object.data)));
+        mix_size(e.tower.size());
+        mix(e.tower);
+        mix_size(e.annotation.size());
+        mix(std::as_bytes(std::span(e.annotation.data(), e.annotation.size())));
+    }
+    return h;
+}
+
+} // namespace
 
 lookup_session::lookup_session(const client_options& options, bool expect_banner) : rpc_session(options, expect_banner)
 {
@@ -78,19 +106,19 @@ rpc_session::step lookup_session::on_response(std::span<const std::byte> stub, n
     handle_ = page->entry_handle;
     pages_.push_back(lookup_page{static_cast<std::uint32_t>(page->entries.size()), page->status, handle_.is_null()});
 
-    // The same page again with the same handle: a server that does not advance.
-    if (!page->entries.empty() && !handle_.is_null() && page->entries == previous_page_)
+    // A page we already have while the list goes on: the same one again, or a cycle through
+    // several (whatever the handles say). Its entries are not taken twice.
+    if (!page->entries.empty() && !handle_.is_null() && !seen_pages_.insert(page_digest(page->entries)).second)
     {
         if (++repeats_ >= limits.max_repeated_pages)
             return stop_early(failure{client_errc::incomplete, phase::lookup, {}, {},
-                                      "the server sent the same page " + std::to_string(repeats_ + 1) +
-                                          " times with the same handle"});
+                                      "the server repeated pages it had sent before " + std::to_string(repeats_) +
+                                          " times in a row"});
         return lookup_call();
     }
     repeats_ = 0;
     const std::size_t room = limits.max_entries > entries_.size() ? limits.max_entries - entries_.size() : 0;
     const bool capped = page->entries.size() > room;
-    previous_page_ = page->entries;
     const auto take = std::min(room, page->entries.size());
     entries_.insert(entries_.end(), std::make_move_iterator(page->entries.begin()),
                     std::make_move_iterator(page->entries.begin() + static_cast<std::ptrdiff_t>(take)));

@@ -3,7 +3,7 @@
 // handle with max_ents until one of the ends real servers use: a null handle (Windows),
 // ept_s_not_registered with or without entries (Samba AD DC / samba-dcerpcd) or zero entries
 // (nmap's rule). Entries of every page count, whatever its status. A server that never ends
-// (the same page again and again, too many pages, too many entries) is cut off; the entries
+// (pages it sent before, again or in a cycle; too many pages, too many entries) is cut off; the entries
 // gathered so far are kept and the handle is freed (opnum 4) whenever we stop early.
 #include <epmdump/client/rpc_session.hpp>
 #include <epmdump/epm/context_handle.hpp>
@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <unordered_set>
 #include <vector>
 
 namespace epmdump::client {
@@ -48,7 +49,7 @@ private:
     step end_of_list();
 
     std::vector<epm::endpoint_entry> entries_;
-    std::vector<epm::endpoint_entry> previous_page_;
+    std::unordered_set<std::uint64_t> seen_pages_; // digests of the pages taken so far
     epm::context_handle handle_{};
     std::vector<lookup_page> pages_;
     std::uint32_t repeats_ = 0;

@@ -39,7 +39,7 @@ struct lookup_limits
     std::uint32_t max_ents = 500;         // per ept_lookup call; MS-RPCE gives range(0,500)
     std::uint32_t max_pages = 10000;      // ept_lookup calls per host
     std::uint32_t max_entries = 100000;   // entries kept per host
-    std::uint32_t max_repeated_pages = 2; // identical consecutive pages with the same handle
+    std::uint32_t max_repeated_pages = 2; // consecutive pages that repeat earlier ones (a cycle)
     std::uint32_t max_response = 4u << 20; // bytes of one reassembled response stub
 };
 
