@@ -54,11 +54,14 @@ result<std::vector<std::span<const std::byte>>> read_towers(ndr::reader& in, std
                                                              const decode_limits& limits)
 {
     std::vector<std::span<const std::byte>> towers(referents.size());
+    std::uint64_t highest = 0; // servers number referents upwards: a higher one is new, no search
     for (std::size_t i = 0; i < referents.size(); ++i)
     {
         if (referents[i] == 0) continue;
         // [ptr] is a full pointer: an id seen before points at the tower already sent.
-        const auto* first = std::find(referents.data(), referents.data() + i, referents[i]);
+        const auto* first = referents[i] > highest ? referents.data() + i
+                                                   : std::find(referents.data(), referents.data() + i, referents[i]);
+        highest = std::max(highest, referents[i]);
         if (first != referents.data() + i)
         {
             towers[i] = towers[static_cast<std::size_t>(first - referents.data())];
