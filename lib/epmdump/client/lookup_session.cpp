@@ -107,16 +107,26 @@ rpc_session::step lookup_session::on_response(std::span<const std::byte> stub, n
     pages_.push_back(lookup_page{static_cast<std::uint32_t>(page->entries.size()), page->status, handle_.is_null()});
 
     // A page we already have while the list goes on: the same one again, or a cycle through
-    // several (whatever the handles say). Its entries are not taken twice.
+    // several (whatever the handles say). Its entries are held back: if the next page is new
+    // they were real (an entry registered twice, paged one at a time) and are kept; if the
+    // repeats go on, it is a loop and they are dropped, so nothing is taken twice.
     if (!page->entries.empty() && !handle_.is_null() && !seen_pages_.insert(page_digest(page->entries)).second)
     {
         if (++repeats_ >= limits.max_repeated_pages)
             return stop_early(failure{client_errc::incomplete, phase::lookup, {}, {},
                                       "the server repeated pages it had sent before " + std::to_string(repeats_) +
                                           " times in a row"});
+        held_back_.insert(held_back_.end(), std::make_move_iterator(page->entries.begin()),
+                          std::make_move_iterator(page->entries.end()));
         return lookup_call();
     }
     repeats_ = 0;
+    if (!held_back_.empty())
+    {
+        page->entries.insert(page->entries.begin(), std::make_move_iterator(held_back_.begin()),
+                             std::make_move_iterator(held_back_.end()));
+        held_back_.clear();
+    }
     const std::size_t room = limits.max_entries > entries_.size() ? limits.max_entries - entries_.size() : 0;
     const bool capped = page->entries.size() > room;
     const auto take = std::min(room, page->entries.size());

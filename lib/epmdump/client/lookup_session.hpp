@@ -50,6 +50,7 @@ private:
 
     std::vector<epm::endpoint_entry> entries_;
     std::unordered_set<std::uint64_t> seen_pages_; // digests of the pages taken so far
+    std::vector<epm::endpoint_entry> held_back_;   // a repeated page, kept if the next one is new
     epm::context_handle handle_{};
     std::vector<lookup_page> pages_;
     std::uint32_t repeats_ = 0;

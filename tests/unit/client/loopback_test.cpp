@@ -61,6 +61,23 @@ TEST_CASE("paging with max_ents 3 over a samba-dcerpcd-style server keeps the en
     CHECK(r.pages == std::vector<lookup_page>{{3, 0, false}, {3, 0, false}, {1, epm::ept_s_not_registered, true}});
 }
 
+TEST_CASE("an entry registered twice is kept twice, even paged one entry at a time")
+{
+    // KB 926210's sample dump lists some Exchange registrations twice; a page that repeats an
+    // earlier one is not a loop when the list then moves on.
+    server_script s;
+    const auto a = test::make_entry("99e64010-b032-11d0-97a4-00c04fd6551d", 3, 0, "ncacn_ip_tcp", "0.0.0.0", "1025", "Exchange Server STORE ADMIN Interface");
+    const auto b = test::make_entry("a4f1db00-ca47-1067-b31f-00dd010662da", 0, 81, "ncacn_ip_tcp", "0.0.0.0", "1025", "Exchange Server STORE EMSMDB Interface");
+    s.entries = {a, b, a, test::sample_entries(1).front()};
+    s.ending = list_end::windows;
+    scripted_server server(s);
+    auto o = fast_options();
+    o.limits.max_ents = 1;
+    auto r = enumerate(target{"127.0.0.1", server.port(), {}}, o);
+    CHECK_MESSAGE(!r.error, describe(r));
+    CHECK(r.enumeration.entries == s.entries);
+}
+
 TEST_CASE("a Windows-style end: the last page has status 0 and a null handle")
 {
     server_script s;
