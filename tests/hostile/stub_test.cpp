@@ -64,7 +64,7 @@ void one_entry_then_twr(ndr::writer& w, std::uint32_t twr_max_count, std::uint32
 
 } // namespace
 
-TEST_CASE("a page with more entries than max_ents is a protocol violation; earlier pages kept, handle freed")
+TEST_CASE("a page with more entries than max_ents is a protocol violation that keeps earlier pages and frees the handle")
 {
     server_script s;
     s.entries = sample_entries(9);
