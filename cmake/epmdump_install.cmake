@@ -47,6 +47,16 @@ install(TARGETS ${epmdump_export_targets} EXPORT epmdump_targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+# `cmake --install --strip` and cpack: CMake strips executables but not static libraries;
+# their debug sections are most of their size, so drop those (the symbols stay).
+if(CMAKE_STRIP AND NOT BUILD_SHARED_LIBS)
+  foreach(part ${epmdump_parts})
+    install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+  execute_process(COMMAND \"${CMAKE_STRIP}\" --strip-debug
+    \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/$<TARGET_FILE_NAME:epmdump_${part}>\")
+endif()" COMPONENT development)
+  endforeach()
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/lib/epmdump DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   COMPONENT development
   FILES_MATCHING PATTERN "*.hpp" PATTERN "*.inc")

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Install and embed, from an existing build (default build/, as scripts/build.sh leaves it):
+#  1. cmake --install into a temporary prefix, and check what landed there;
+#  2. build tests/platform/consumer against that prefix (find_package(epmdump CONFIG)) and run it;
+#  3. cpack -G DEB, check the packages' metadata and that every shared library epmdump loads
+#     comes from a package the .deb depends on (what makes it run on a clean Debian 12);
+#  4. install the .deb with dpkg in a throwaway root and run `epmdump --help`, a replay of the
+#     installed capture and a bare `epmdump`, then remove it. The root is a clean Debian 12
+#     (debootstrap) when EPMDUMP_DEB_ROOT=clean, else a copy-on-write overlay of this system
+#     that is thrown away (needs root: unshare + mount); without root, step 4 is skipped.
+#   bash tests/platform/install-test.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+src=$PWD
+build=$(realpath "${1:-${EPMDUMP_BUILD_DIR:-build}}")
+log() { echo "[install-test] $*" >&2; }
+fail() { echo "[install-test] FAIL: $*" >&2; exit 1; }
+[ -f "$build/CMakeCache.txt" ] || fail "no build in $build (run scripts/build.sh first)"
+version=$(sed -n 's/^project(epmdump VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+tmp=$(mktemp -d /tmp/epmdump-install.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+started=$SECONDS
+
+# 1. cmake --install
+cmake --build "$build" --target epmdump epmdump_man >/dev/null
+prefix=$tmp/prefix
+cmake --install "$build" --prefix "$prefix" >"$tmp/install.log"
+for f in bin/epmdump share/man/man1/epmdump.1.gz share/bash-completion/completions/epmdump \
+    share/epmdump/samba-ad-dc-rpcdump.pcap share/doc/epmdump/SCHEMA.md \
+    lib/cmake/epmdump/epmdumpConfig.cmake lib/cmake/epmdump/epmdumpConfigVersion.cmake \
+    lib/cmake/epmdump/epmdumpTargets.cmake include/epmdump/dcerpc/bind.hpp include/epmdump/epm/endpoint.hpp \
+    include/epmdump/names/interface_names.inc lib/libepmdump_codec.a lib/libepmdump_capture.a \
+    lib/libepmdump_client.a lib/libepmdump_output.a lib/libepmdump_exchange.a; do
+    [ -e "$prefix/$f" ] || fail "cmake --install did not install $f"
+done
+got=$("$prefix/bin/epmdump" --version)
+[ "$got" = "epmdump $version" ] || fail "installed epmdump --version says '$got', CMake says $version"
+log "installed $(find "$prefix" -type f | wc -l) files into $prefix; epmdump --version: $got"
+
+# 2. A project outside the tree, against the installed package only.
+log "building tests/platform/consumer against $prefix"
+cmake -S tests/platform/consumer -B "$tmp/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_BUILD_TYPE=Release | grep -E "epmdump|Build files" >&2
+cmake --build "$tmp/consumer" 2>&1 | tail -1 >&2
+"$tmp/consumer/consumer" pcaps/samba-ad-dc-rpcdump.pcap >"$tmp/consumer.out"
+head -2 "$tmp/consumer.out" >&2
+grep -qx "replay: 1 conversations, 53 entries" "$tmp/consumer.out" || fail "consumer output: $(head -3 "$tmp/consumer.out")"
+[ "$(grep -c '^{"schema"' "$tmp/consumer.out")" = 1 ] || fail "consumer did not write one JSON line"
+# The README's example, against a closed loopback port: a typed failure in one JSON line.
+"$tmp/consumer/readme_example" 127.0.0.1 1 >"$tmp/readme.out" 2>/dev/null && fail "readme_example: port 1 answered"
+grep -q '"kind":"refused"' "$tmp/readme.out" || fail "readme_example printed: $(cat "$tmp/readme.out")"
+# The headers must be the installed ones, not the checkout's.
+grep -q -- "-I$src/lib\|-isystem $src/lib" "$tmp/consumer/compile_commands.json" 2>/dev/null &&
+    fail "the consumer compiled against the source tree"
+
+# 3. cpack -G DEB
+log "cpack -G DEB"
+rm -rf "$build/packages"
+(cd "$build" && cpack -G DEB >"$tmp/cpack.log") || { cat "$tmp/cpack.log" >&2; fail "cpack -G DEB"; }
+deb=$(ls "$build"/packages/epmdump_"$version"_*.deb)
+dev=$(ls "$build"/packages/libepmdump-dev_"$version"_*.deb)
+ls -l "$deb" "$dev" >&2
+depends=$(dpkg-deb -f "$deb" Depends)
+log "epmdump Depends: $depends"
+dpkg-deb -c "$deb" >"$tmp/deb.list"
+dpkg-deb -c "$dev" >"$tmp/dev.list"
+grep -q '\./usr/bin/epmdump$' "$tmp/deb.list" || fail "the .deb has no /usr/bin/epmdump"
+grep -q '\./usr/share/man/man1/epmdump.1.gz$' "$tmp/deb.list" || fail "the .deb has no man page"
+grep -q '\./usr/lib/cmake/epmdump/epmdumpConfig.cmake$' "$tmp/dev.list" || fail "libepmdump-dev has no CMake package"
+# Every library the binary needs is in a package the .deb depends on.
+mkdir "$tmp/deb" && dpkg-deb -x "$deb" "$tmp/deb"
+for lib in $(readelf -d "$tmp/deb/usr/bin/epmdump" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
+    [ -n "$path" ] || fail "$lib (needed by epmdump) is not on this system"
+    pkg=$( (dpkg -S "$(realpath "$path")" || dpkg -S "$path") 2>/dev/null | head -1 | cut -d: -f1)
+    [ -n "$pkg" ] || fail "no package owns $path ($lib)"
+    [[ ", $depends" == *", $pkg "* || ", $depends" == *", $pkg," || ", $depends" == *", $pkg" ]] ||
+        fail "$lib comes from $pkg, which the .deb does not depend on ($depends)"
+    log "  $lib <- $pkg (declared)"
+done
+
+# 4. dpkg -i in a throwaway root. The check runs inside it, from /tmp/debs.
+mkdir -p "$tmp/debs"
+cp "$deb" "$tmp/debs/epmdump.deb"
+cat >"$tmp/debs/check.sh" <<'CHECK'
+set -e
+dpkg -i /tmp/debs/epmdump.deb >/dev/null
+command -v epmdump
+epmdump --help | head -3
+epmdump replay --format json /usr/share/epmdump/samba-ad-dc-rpcdump.pcap >/tmp/replay.jsonl
+echo "replay-entries=$(grep -o '"protseq"' /tmp/replay.jsonl | wc -l)"
+echo "bare-entries=$(epmdump | grep -c ':NOT_PINGED')"
+test -f /usr/share/bash-completion/completions/epmdump
+dpkg -r epmdump >/dev/null
+test ! -e /usr/bin/epmdump
+echo DEB-OK
+CHECK
+if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
+    log "SKIPPED dpkg -i: needs root (mount namespace and chroot)"
+elif [ "${EPMDUMP_DEB_ROOT:-overlay}" = clean ]; then
+    root=${EPMDUMP_CLEAN_ROOT:-$tmp/debian12}
+    if [ ! -x "$root/usr/bin/dpkg" ]; then
+        command -v debootstrap >/dev/null || apt-get install -y -q --no-install-recommends debootstrap >/dev/null
+        log "debootstrap --variant=minbase bookworm $root"
+        debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >"$tmp/debootstrap.log"
+    fi
+    log "dpkg -i in a clean Debian 12 root ($root), dependencies from the Debian archive"
+    rm -rf "$root/tmp/debs" && cp -r "$tmp/debs" "$root/tmp/debs"
+    cp /etc/resolv.conf "$root/etc/resolv.conf"
+    unshare -m --propagation private sh -c '
+        mount -t proc proc "$1/proc" && mount --rbind /dev "$1/dev"
+        chroot "$1" sh -c "apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends /tmp/debs/epmdump.deb >/dev/null"
+        chroot "$1" sh /tmp/debs/check.sh' sh "$root" | tee "$tmp/deb.out" >&2 ||
+        fail "the .deb did not install or run in the clean root"
+else
+    # This system, copy-on-write: every change lands in a tmpfs and vanishes with the namespace.
+    # The checkout is hidden, so a bare `epmdump` must find the installed capture.
+    log "dpkg -i in a throwaway overlay of this system"
+    mkdir -p "$tmp/root"
+    unshare -m --propagation private sh -c '
+        set -e
+        mount -t tmpfs tmpfs "$1" && mkdir "$1/upper" "$1/work" "$1/merged"
+        mount -t overlay overlay -o "lowerdir=/,upperdir=$1/upper,workdir=$1/work" "$1/merged"
+        m=$1/merged
+        mount -t proc proc "$m/proc" && mount --rbind /dev "$m/dev" && mount -t tmpfs tmpfs "$m/tmp"
+        mount -t tmpfs tmpfs "$m$3"
+        cp -r "$2" "$m/tmp/debs"
+        chroot "$m" sh /tmp/debs/check.sh' sh "$tmp/root" "$tmp/debs" "$(dirname "$src")" | tee "$tmp/deb.out" >&2 ||
+        fail "the .deb did not install or run in the overlay root"
+fi
+if [ -f "$tmp/deb.out" ]; then
+    grep -qx DEB-OK "$tmp/deb.out" || fail "the .deb did not install and run"
+    grep -qx "replay-entries=53" "$tmp/deb.out" || fail "replay of the installed capture did not print 53 entries"
+    grep -qx "bare-entries=53" "$tmp/deb.out" || fail "a bare epmdump did not replay the installed capture"
+fi
+log "all passed in $((SECONDS - started)) s"
