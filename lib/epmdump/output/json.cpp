@@ -19,22 +19,32 @@ using ordered = nlohmann::ordered_json;
 // the DOM cost one allocation per key and value and deep copies as objects grew (half the CPU
 // of `epmdump replay --format json`). Output is byte for byte what dump() wrote.
 
-// A string as dump(ensure_ascii, replace) writes it. Printable ASCII without '"' or '\\' (the
-// usual case) is copied; anything else goes through nlohmann, which escapes control and
-// non-ASCII characters and replaces invalid UTF-8 with U+FFFD.
+// A string as dump(ensure_ascii, replace) writes it. Printable ASCII (the usual case, pipe
+// names' backslashes included) is copied with '"' and '\\' escaped as nlohmann escapes them;
+// a string with control or non-ASCII bytes goes through nlohmann, which escapes those and
+// replaces invalid UTF-8 with U+FFFD.
 void append_string(std::string& out, std::string_view s)
 {
-    const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    bool printable = true, escapes = false;
+    for (const char c : s)
+    {
         const auto u = static_cast<unsigned char>(c);
-        return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
-    });
-    if (!plain)
+        printable = printable && u >= 0x20 && u < 0x7f;
+        escapes = escapes || c == '"' || c == '\\';
+    }
+    if (!printable)
     {
         out += ordered(std::string(s)).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
         return;
     }
     out += '"';
-    out += s;
+    if (!escapes) out += s;
+    else
+        for (const char c : s)
+        {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
     out += '"';
 }
 
