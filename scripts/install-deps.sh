@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages epmdump builds and tests with, only those missing.
 set -euo pipefail
 pkgs=(cmake g++ ninja-build pkg-config libboost1.81-dev doctest-dev libcli11-dev nlohmann-json3-dev libpcap-dev libfmt-dev)
-[ "${1:-}" = "--test" ] && pkgs+=(tshark iproute2 python3)
+[ "${1:-}" = "--test" ] && pkgs+=(tshark iproute2 python3 python3-impacket)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
