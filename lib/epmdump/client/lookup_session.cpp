@@ -7,18 +7,27 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <span>
 
 namespace epmdump::client {
 
 namespace {
 
-// FNV-1a over what makes entries differ (object, tower octets, annotation), lengths included.
+// FNV-1a style over what makes entries differ (object, tower octets, annotation), lengths included.
 std::uint64_t page_digest(const std::vector<epm::endpoint_entry>& entries)
 {
     std::uint64_t h = 0xcbf29ce484222325u;
+    // Eight bytes per step: byte at a time, a 53-entry page cost ~10 us of multiplies per host.
     const auto mix = [&h](std::span<const std::byte> bytes) {
-        for (auto b : bytes) h = (h ^ std::to_integer<std::uint64_t>(b)) * 0x100000001b3u;
+        std::size_t i = 0;
+        for (; i + 8 <= bytes.size(); i += 8)
+        {
+            std::uint64_t word = 0;
+            std::memcpy(&word, bytes.data() + i, 8);
+            h = (h ^ word) * 0x100000001b3u;
+        }
+        for (; i < bytes.size(); ++i) h = (h ^ std::to_integer<std::uint64_t>(bytes[i])) * 0x100000001b3u;
     };
     const auto mix_size = [&](std::size_t n) {
         const std::uint64_t v = n;
