@@ -18,7 +18,7 @@ namespace {
 std::uint64_t page_digest(const std::vector<epm::endpoint_entry>& entries)
 {
     std::uint64_t h = 0xcbf29ce484222325u;
-    // Eight bytes per step: byte at a time, a 53-entry page cost ~10 us of multiplies per host.
+    // Eight bytes per step: byte at a time, a 53-entry page cost ~3.5 us of dependent multiplies.
     const auto mix = [&h](std::span<const std::byte> bytes) {
         std::size_t i = 0;
         for (; i + 8 <= bytes.size(); i += 8)
