@@ -15,10 +15,21 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 namespace epmdump::capture {
 
 namespace {
+
+// A conversation's first page becomes its entry list; later pages are moved onto its end in
+// one step (one entry at a time grew the vector, moving every entry, several times per page).
+void append_entries(std::vector<epm::endpoint_entry>& to, std::vector<epm::endpoint_entry>&& page)
+{
+    if (to.empty())
+        to = std::move(page);
+    else
+        to.insert(to.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
+}
 
 // RPC over HTTP v1: the server greets with this before the first PDU ([MS-RPCH] 2.1.2.1.1 / port 593).
 constexpr std::string_view ncacn_http_banner = "ncacn_http/1.0";
@@ -341,7 +352,7 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::message& m)
         call.status = r->status;
         call.entry_handle = r->entry_handle;
         call.entry_count = r->entries.size();
-        for (auto& e : r->entries) entries_.push_back(std::move(e));
+        append_entries(entries_, std::move(r->entries));
     }
     else if (call.opnum == epm::opnum_ept_map)
     {
@@ -354,7 +365,7 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::message& m)
         call.status = r->status;
         call.entry_handle = r->entry_handle;
         call.entry_count = r->towers.size();
-        for (auto& e : r->towers) entries_.push_back(std::move(e));
+        append_entries(entries_, std::move(r->towers));
     }
 }
 
