@@ -20,6 +20,15 @@ namespace epmdump::fuzz {
     std::abort();
 }
 
+// For checking code (models, digests) in a target: keep libFuzzer's coverage feedback about
+// the code under test, not about the checker's own maps and comparisons.
+// (The regression tests compile the targets with GCC, which has no such sanitizer.)
+#if defined(__clang__)
+#define EPMDUMP_FUZZ_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#else
+#define EPMDUMP_FUZZ_NO_COVERAGE
+#endif
+
 // Like assert, but never compiled out: a fuzz target exists to check these.
 #define EPMDUMP_FUZZ_CHECK(cond)                                                                           \
     do                                                                                                     \
@@ -177,5 +186,24 @@ inline std::optional<std::string> with_crlf(std::string_view text)
     }
     return out;
 }
+
+} // namespace epmdump::fuzz
+
+#include <epmdump/epm/endpoint.hpp>
+
+namespace epmdump::fuzz {
+
+// Heap bytes decoded entries hold (towers, strings). A decoder may not turn a small stub into
+// a large heap: without sharing, a tower is copied once and rendered into strings at most
+// twice its size in hex, so 8 bytes per stub byte is generous (see max_amplification).
+inline std::size_t footprint(const std::vector<epm::endpoint_entry>& entries)
+{
+    std::size_t n = 0;
+    for (const auto& e : entries)
+        n += e.tower.size() + e.annotation.size() + e.where.protseq.size() + e.where.host.size() +
+             e.where.endpoint.size();
+    return n;
+}
+inline constexpr std::size_t max_amplification = 8;
 
 } // namespace epmdump::fuzz

@@ -74,6 +74,17 @@ dict_of() {
   esac
 }
 
+# Longest input per target: enough for every structure the target parses (a PDU stream of a few
+# fragments, a capture of one short conversation, a dump of a few dozen lines), short enough to
+# keep executions fast. Longer seeds are cut to it as libFuzzer loads them.
+max_len_of() {
+  case $1 in
+    packet) echo 2048 ;;
+    pdu_stream|rpc_conversation|capture_file|pcap_reader) echo 16384 ;;
+    *) echo 8192 ;;
+  esac
+}
+
 # --- seeds: extracted afresh each run; corpora (what the fuzzers found) are kept --------------
 seeds=$work/seeds
 rm -rf "$seeds"
@@ -114,7 +125,7 @@ run_target() {
   : >"$dict"
   for d in $(dict_of "$t"); do cat "tests/fuzz/dict/$d.dict" >>"$dict"; done
   local args=(-max_total_time="$seconds" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" -timeout=10
-    -max_len=65536 -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1)
+    -max_len="$(max_len_of "$t")" -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1)
   [ "$runs" -gt 0 ] && args+=(-runs="$runs")
   local status=0
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -2,7 +2,8 @@
 // fmemopen), link/IP/TCP decoding, TCP reassembly, DCE/RPC conversations, EPM answers.
 // Input: a capture file.
 // Properties: check_conversation for every conversation (calls index the entries, every
-// writer accepts them, JSON Lines reads back); conversations come in connection order.
+// writer accepts them, JSON Lines reads back); conversations come in connection order; the
+// entries hold at most fuzz::max_amplification heap bytes per file byte.
 #include <epmdump/capture/replay.hpp>
 
 #include "conversation_digest.hpp"
@@ -23,12 +24,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.reassembly.max_connections = 16; // reach eviction with small inputs
     const auto replayed = replay_file(f, "fuzz.pcap", options);
     std::uint64_t last = 0;
+    std::size_t held = 0;
     for (const auto& c : replayed.conversations)
     {
+        held += fuzz::footprint(c.enumeration.entries);
         EPMDUMP_FUZZ_CHECK(c.connection_id > last);
         last = c.connection_id;
         fuzz::check_conversation(c);
     }
+    EPMDUMP_FUZZ_CHECK(held <= fuzz::max_amplification * size);
     if (replayed.error) (void)replayed.error->to_string();
     return 0;
 }

@@ -1,7 +1,9 @@
 // ept_map response stubs (decode_ept_map_response): tower pointers and towers.
 // Input: one option byte (fuzz::stub_options: byte order, NDR64, EBCDIC, lenient towers, tiny
 // limits), then the stub.
-// Property: decode -> encode (same drep and syntax) -> decode gives the same response.
+// Properties: decode -> encode (same drep and syntax) -> decode gives the same response; the
+// decoded entries hold at most fuzz::max_amplification heap bytes per stub byte (a tower
+// pointer repeated by many entries may not multiply the tower).
 #include <epmdump/epm/ept_map.hpp>
 
 #include "fuzz_support.hpp"
@@ -35,6 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         EPMDUMP_FUZZ_CHECK(e.tower.size() <= limits.max_tower_length);
         (void)to_string(e.where);
     }
+
+    EPMDUMP_FUZZ_CHECK(fuzz::footprint(decoded->towers) <= fuzz::max_amplification * stub.size());
 
     ndr::writer w(rep, syntax);
     encode_ept_map_response(*decoded, w);

@@ -9,7 +9,8 @@
 //    gives the same conversation, field for field: PDU handling may not depend on how TCP
 //    segmented the stream;
 //  - check_conversation: calls index the entries, every writer accepts the result, and the
-//    JSON Lines writer's line reads back with the same number of entries.
+//    JSON Lines writer's line reads back with the same number of entries;
+//  - the entries hold at most fuzz::max_amplification heap bytes per input byte.
 #include <epmdump/capture/rpc_conversation.hpp>
 
 #include "conversation_digest.hpp"
@@ -29,7 +30,7 @@ struct record
     std::span<const std::byte> bytes;
 };
 
-std::string replay(const std::vector<record>& records, const tcp_connection& c, bool split)
+std::string replay(const std::vector<record>& records, const tcp_connection& c, bool split, std::size_t input_size)
 {
     rpc_conversation conversation("fuzz");
     std::uint64_t offsets[2] = {0, 0};
@@ -63,6 +64,7 @@ std::string replay(const std::vector<record>& records, const tcp_connection& c, 
     auto result = conversation.finish(c);
     if (!result) return "none";
     fuzz::check_conversation(*result);
+    EPMDUMP_FUZZ_CHECK(fuzz::footprint(result->enumeration.entries) <= fuzz::max_amplification * input_size);
     return fuzz::digest(*result);
 }
 
@@ -93,8 +95,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     c.frames = records.size();
     c.last_seen = std::chrono::nanoseconds(static_cast<std::int64_t>(records.size()) * 1000);
 
-    const auto whole = replay(records, c, false);
-    const auto split = replay(records, c, true);
+    const auto whole = replay(records, c, false, size);
+    const auto split = replay(records, c, true, size);
     EPMDUMP_FUZZ_CHECK(whole == split);
     return 0;
 }

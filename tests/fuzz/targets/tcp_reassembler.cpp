@@ -22,8 +22,11 @@
 
 #include "fuzz_support.hpp"
 
+#include <array>
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 using namespace epmdump;
 using namespace epmdump::capture;
@@ -37,13 +40,51 @@ struct endpoint
     friend auto operator<=>(const endpoint&, const endpoint&) = default;
 };
 
+// The first copy of every sequence number seen, in 256-byte pages.
+class first_copies
+{
+public:
+    EPMDUMP_FUZZ_NO_COVERAGE void learn(std::uint32_t seq, std::byte b)
+    {
+        auto& p = page_of(seq);
+        const auto i = seq & 0xFF;
+        if (p.known[i]) return;
+        p.known[i] = true;
+        p.data[i] = b;
+    }
+    EPMDUMP_FUZZ_NO_COVERAGE std::optional<std::byte> at(std::uint32_t seq)
+    {
+        auto& p = page_of(seq);
+        const auto i = seq & 0xFF;
+        if (!p.known[i]) return std::nullopt;
+        return p.data[i];
+    }
+
+private:
+    struct page
+    {
+        std::array<std::byte, 256> data{};
+        std::array<bool, 256> known{};
+    };
+    EPMDUMP_FUZZ_NO_COVERAGE page& page_of(std::uint32_t seq)
+    {
+        if (last_ != nullptr && last_key_ == (seq >> 8)) return *last_;
+        last_key_ = seq >> 8;
+        last_ = &pages_[last_key_];
+        return *last_;
+    }
+    std::unordered_map<std::uint32_t, page> pages_; // node-based: page addresses are stable
+    page* last_ = nullptr;
+    std::uint32_t last_key_ = 0;
+};
+
 // What the model knows about one sender in the current incarnation of a connection.
 struct sender_model
 {
     bool seen = false;
     bool valid = true;          // false once a second SYN may have moved the stream start
     std::uint32_t start = 0;    // sequence number of stream offset 0
-    std::map<std::uint32_t, std::byte> first_copy;
+    first_copies bytes;
 };
 
 struct flow_model
@@ -102,10 +143,8 @@ public:
             EPMDUMP_FUZZ_CHECK(m.seen);
             for (std::size_t i = 0; i < chunk.bytes.size(); ++i)
             {
-                const auto seq = static_cast<std::uint32_t>(m.start + chunk.offset + i);
-                auto b = m.first_copy.find(seq);
-                EPMDUMP_FUZZ_CHECK(b != m.first_copy.end());
-                EPMDUMP_FUZZ_CHECK(b->second == chunk.bytes[i]);
+                const auto b = m.bytes.at(static_cast<std::uint32_t>(m.start + chunk.offset + i));
+                EPMDUMP_FUZZ_CHECK(b == chunk.bytes[i]);
             }
         }
         o.delivered[d] += chunk.bytes.size();
@@ -144,7 +183,7 @@ public:
 private:
     static std::pair<endpoint, endpoint> key(const endpoint& a, const endpoint& b) { return std::minmax(a, b); }
 
-    void learn(const tcp_segment& s)
+    EPMDUMP_FUZZ_NO_COVERAGE void learn(const tcp_segment& s)
     {
         const endpoint src{s.src, s.src_port}, dst{s.dst, s.dst_port};
         auto& m = flows_[key(src, dst)].senders[src];
@@ -159,8 +198,7 @@ private:
         {
             m.valid = false; // a later SYN with another ISN may restart the stream
         }
-        for (std::size_t i = 0; i < s.payload.size(); ++i)
-            m.first_copy.emplace(static_cast<std::uint32_t>(first + i), s.payload[i]);
+        for (std::size_t i = 0; i < s.payload.size(); ++i) m.bytes.learn(static_cast<std::uint32_t>(first + i), s.payload[i]);
     }
 
     std::uint64_t drop_after_;
