@@ -240,15 +240,17 @@ void tcp_reassembler::accept_payload(connection& c, flow_direction dir, std::uin
             const std::size_t head = static_cast<std::size_t>(it->first - offset);
             const auto tail = data.subspan(head);
             const auto& block = it->second;
+            const std::uint64_t block_end = it->first + block.size();
             const std::size_t n = std::min(tail.size(), block.size());
             st.retransmitted += n;
             if (std::memcmp(tail.data(), block.data(), n) != 0)
                 for (std::size_t i = 0; i < n; ++i) st.overlap_conflicts += tail[i] != block[i];
+            // The handler may answer `drop` to this delivery, which frees `block`: not used after.
             deliver(c, dir, data.first(head), ts);
-            if (tail.size() > block.size() && !c.dropped)
+            if (!c.dropped && tail.size() > n)
             {
                 // The new copy reaches beyond the buffered block: keep its far part in order.
-                store_pending(c, dir, it->first + block.size(), tail.subspan(block.size()));
+                store_pending(c, dir, block_end, tail.subspan(n));
             }
             drain(c, dir, ts);
             return;

@@ -1,0 +1,54 @@
+// Captures and TCP streams the fuzzers found (tests/fuzz/targets/{tcp_reassembler,...}.cpp).
+#include <epmdump/capture/tcp_reassembler.hpp>
+
+#include "stream_collector.hpp"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <string_view>
+
+using namespace epmdump;
+using namespace epmdump::capture;
+
+namespace {
+
+tcp_segment client_segment(std::uint32_t seq, std::string_view payload)
+{
+    static constexpr std::array<std::byte, 4> client{std::byte{10}, std::byte{0}, std::byte{0}, std::byte{1}};
+    static constexpr std::array<std::byte, 4> server{std::byte{10}, std::byte{0}, std::byte{0}, std::byte{2}};
+    tcp_segment s;
+    s.src = ip_address::from_v4(client);
+    s.dst = ip_address::from_v4(server);
+    s.src_port = 49152;
+    s.dst_port = 135;
+    s.seq = seq;
+    s.flags = tcp_flags::ack;
+    s.payload = std::as_bytes(std::span(payload));
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("a handler that drops the connection on the bytes before a buffered block is not handed freed memory")
+{
+    // fuzz_tcp_reassembler (inputs/tcp_reassembler/drop-while-filling-hole): a segment fills the
+    // hole before a buffered block and reaches past it; delivering its head made the handler
+    // answer `drop`, which released the buffered blocks, and the reassembler then read the freed
+    // block's size (heap-use-after-free under ASan) to decide whether to buffer the far part.
+    test::stream_collector handler;
+    handler.drop_after_bytes = 1;
+    tcp_reassembler reassembler(handler);
+    const std::uint32_t isn = 1000;
+    reassembler.feed(client_segment(isn, ""), std::chrono::nanoseconds(1));         // starts the stream
+    reassembler.feed(client_segment(isn + 10, "KLMNO"), std::chrono::nanoseconds(2)); // buffered after a hole
+    reassembler.feed(client_segment(isn, "abcdefghijKLMNOpqrst"), std::chrono::nanoseconds(3));
+    reassembler.feed(client_segment(isn + 20, "uvw"), std::chrono::nanoseconds(4)); // after the drop: ignored
+    reassembler.finish();
+
+    const auto& c = handler.only();
+    CHECK(c.closed);
+    CHECK(test::client_text(c) == "abcdefghij"); // the head only: the handler dropped the rest
+    CHECK(c.info.stats(flow_direction::client_to_server).delivered == 10);
+    CHECK(reassembler.stats().pending_bytes == 0);
+}
