@@ -1,15 +1,48 @@
 #!/usr/bin/env bash
-# README command 2: install what is missing, build, run the whole test suite
-# (unit, capture replay, and live tests against real Samba endpoint mappers).
-set -euo pipefail
+# README command 2: install what is missing, build, run the whole test suite:
+#  1. the normal build (-Werror under CI) and every CTest test: unit, capture replay, CLI,
+#     hostile servers, and live tests against real Samba endpoint mappers (started here);
+#  2. the same suite built with ASan + UBSan (no recovery);
+#  3. clang-tidy on lib/;
+#  4. every libFuzzer target for EPMDUMP_FUZZ_SECONDS (default 60) each;
+#  5. the Windows build (mingw-w64) and its tests under Wine;
+#  6. install, a consumer project against the CMake package, and the .deb.
+# EPMDUMP_STAGES="build sanitize tidy fuzz windows install" picks stages (default: all).
+# Every stage runs; the script fails if any did, and says which.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh --test
-bash scripts/build.sh
-started_peers=0
+stages=${EPMDUMP_STAGES:-build sanitize tidy fuzz windows install}
+bash scripts/install-deps.sh --test || { echo "[epmdump] installing packages failed" >&2; exit 1; }
+
 if [ -z "${EPMDUMP_SAMBA_ADDRESS:-}${EPMDUMP_SAMBA_SA_ADDRESS:-}" ]; then
   eval "$(bash scripts/start-peers.sh)"
-  started_peers=1
+  [ "${EPMDUMP_KEEP_PEERS:-0}" = 1 ] || trap 'bash scripts/stop-peers.sh' EXIT
 fi
-[ "$started_peers" = 1 ] && [ "${EPMDUMP_KEEP_PEERS:-0}" != 1 ] && trap 'bash scripts/stop-peers.sh' EXIT
-cd build
-ctest --output-on-failure -j"$(nproc)" --no-tests=error
+export EPMDUMP_SAMBA_ADDRESS=${EPMDUMP_SAMBA_ADDRESS:-} EPMDUMP_SAMBA_SA_ADDRESS=${EPMDUMP_SAMBA_SA_ADDRESS:-}
+
+failed=()
+summary=()
+stage() {  # stage NAME COMMAND...: runs it, times it, remembers a failure
+  local name=$1; shift
+  case " $stages " in *" $name "*) ;; *) return 0 ;; esac
+  echo "=== [epmdump] stage $name: $*"
+  local t0=$SECONDS
+  if "$@"; then summary+=("$name: ok in $((SECONDS - t0)) s")
+  else failed+=("$name"); summary+=("$name: FAILED after $((SECONDS - t0)) s"); fi
+}
+build_and_test() {
+  bash scripts/build.sh && (cd build && ctest --output-on-failure -j"$(nproc)" --no-tests=error)
+}
+stage build build_and_test
+stage sanitize bash scripts/sanitize-test.sh
+stage tidy bash scripts/static-analysis.sh
+stage fuzz bash tests/fuzz/run.sh "${EPMDUMP_FUZZ_SECONDS:-60}"
+stage windows bash scripts/windows-test.sh
+stage install bash tests/platform/install-test.sh build
+
+echo "=== [epmdump] summary"
+printf '  %s\n' "${summary[@]}"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "[epmdump] failed stages: ${failed[*]}" >&2
+  exit 1
+fi
