@@ -6,7 +6,7 @@
 // entries hold at most fuzz::max_amplification heap bytes per file byte.
 #include <epmdump/capture/replay.hpp>
 
-#include "conversation_digest.hpp"
+#include "conversation_checks.hpp"
 #include "fuzz_support.hpp"
 
 #include <cstdio>
