@@ -186,6 +186,9 @@ capture_result<pcap_reader> pcap_reader::open(std::FILE* file, std::string name)
     // The top bits of the link type field carry FCS information, not the link type.
     r.link_type_ = dlt_of_linktype(r.u32(h.data() + 20) & 0x03ffffffu);
     r.snap_length_ = adjusted_snap_length(r.link_type_, r.u32(h.data() + 16));
+    // libpcap's rule for Kuznetzov files of Ethernet: the capture may have been cooked, with a
+    // 14-byte fake Ethernet header added after the snap length was applied.
+    if (r.modified_header_ && r.link_type_ == 1) r.snap_length_ += 14;
     return r;
 }
 

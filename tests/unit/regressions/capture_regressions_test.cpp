@@ -1,11 +1,14 @@
 // Captures and TCP streams the fuzzers found (tests/fuzz/targets/{tcp_reassembler,...}.cpp).
+#include <epmdump/capture/pcap_reader.hpp>
 #include <epmdump/capture/tcp_reassembler.hpp>
 
+#include "regression_inputs.hpp"
 #include "stream_collector.hpp"
 
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cstdio>
 #include <string_view>
 
 using namespace epmdump;
@@ -51,4 +54,25 @@ TEST_CASE("a handler that drops the connection on the bytes before a buffered bl
     CHECK(test::client_text(c) == "abcdefghij"); // the head only: the handler dropped the rest
     CHECK(c.info.stats(flow_direction::client_to_server).delivered == 10);
     CHECK(reassembler.stats().pending_bytes == 0);
+}
+
+TEST_CASE("a modified (Kuznetzov) pcap of Ethernet frames has libpcap's snap length, 14 above its header's")
+{
+    // fuzz_pcap_reader (inputs/pcap_reader/modified-pcap-ethernet-snap-length): magic a1b2cd34,
+    // link type 1, snap length 262144 in the header. libpcap reports 262158 (it adds the fake
+    // Ethernet header a cooked capture got after the snap length was applied) and cuts records
+    // there; pcap_reader reported 262144 and would have cut 14 bytes earlier.
+    const auto input = test::regression_input("pcap_reader", "modified-pcap-ethernet-snap-length");
+    std::FILE* f = fmemopen(const_cast<std::byte*>(input.data()), input.size(), "rb");
+    REQUIRE(f != nullptr);
+    auto reader = pcap_reader::open(f, "modified.pcap");
+    REQUIRE(reader.has_value());
+    CHECK(reader->link_type() == link_type::ethernet);
+    CHECK(reader->snap_length() == 262144 + 14);
+    auto first = reader->next();
+    REQUIRE(first.has_value());
+    REQUIRE(first->has_value());
+    CHECK((*first)->data.size() == 62);
+    auto second = reader->next(); // claims 3628532480 captured bytes
+    CHECK_FALSE(second.has_value());
 }
