@@ -225,9 +225,10 @@ capture_result<std::optional<capture_record>> pcap_reader::next_classic(std::uin
         return error_at(start, which + "truncated record header: " + std::to_string(got) + " of " +
                                    std::to_string(header_size) + " bytes");
     }
-    // The time fields are signed 32-bit in libpcap's record header.
-    const auto seconds = static_cast<std::int32_t>(u32(h.data()));
-    const auto fraction = static_cast<std::int32_t>(u32(h.data() + 4));
+    // libpcap 1.10 reads both time fields as unsigned 32-bit (a capture made after 2038 stays
+    // after 2038) and does not carry an oversized fraction into the seconds.
+    const std::int64_t seconds = u32(h.data());
+    const std::int64_t fraction = u32(h.data() + 4);
     std::uint32_t caplen = u32(h.data() + 8), len = u32(h.data() + 12);
     if (swapped_lengths_ == length_order::swapped || (swapped_lengths_ == length_order::maybe_swapped && caplen > len))
         std::swap(caplen, len);
@@ -240,7 +241,7 @@ capture_result<std::optional<capture_record>> pcap_reader::next_classic(std::uin
     if (!read_exact(block_.data(), caplen, got))
         return error_at(start, which + "truncated record: " + std::to_string(got) + " of " + std::to_string(caplen) +
                                    " captured bytes");
-    const std::int64_t ns = nanosecond_ ? std::int64_t{fraction} : std::int64_t{fraction} * 1000;
+    const std::int64_t ns = nanosecond_ ? fraction : fraction * 1000;
     return std::optional<capture_record>(
         record_of(std::span<const std::byte>(block_.data(), kept), len, seconds, ns, start));
 }

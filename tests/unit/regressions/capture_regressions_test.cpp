@@ -76,3 +76,22 @@ TEST_CASE("a modified (Kuznetzov) pcap of Ethernet frames has libpcap's snap len
     auto second = reader->next(); // claims 3628532480 captured bytes
     CHECK_FALSE(second.has_value());
 }
+
+TEST_CASE("a classic pcap record stamped after 2038 reads as after 2038, as libpcap reads it")
+{
+    // fuzz_pcap_reader (inputs/pcap_reader/time-fields-unsigned): a big-endian classic pcap whose
+    // second record has ts_sec 0xf1b60500 (2098) and ts_usec 0xe0600000. libpcap 1.10 reads
+    // both fields as unsigned; pcap_reader read them as signed and put the record in 1962.
+    using namespace std::chrono;
+    const auto input = test::regression_input("pcap_reader", "time-fields-unsigned");
+    std::FILE* f = fmemopen(const_cast<std::byte*>(input.data()), input.size(), "rb");
+    REQUIRE(f != nullptr);
+    auto reader = pcap_reader::open(f, "stamps.pcap");
+    REQUIRE(reader.has_value());
+    REQUIRE(reader->next().has_value());
+    auto second = reader->next();
+    REQUIRE(second.has_value());
+    REQUIRE(second->has_value());
+    CHECK((*second)->timestamp == seconds(0xf1b60500) + microseconds(0xe0600000));
+    CHECK((*second)->timestamp > seconds(0)); // not before the epoch
+}
