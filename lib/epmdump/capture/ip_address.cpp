@@ -35,7 +35,7 @@ std::string to_string(const ip_address& a)
     if (!a.v6) return dotted(a.bytes.data());
 
     std::uint16_t words[8];
-    for (int i = 0; i < 8; ++i) words[i] = static_cast<std::uint16_t>(a.bytes[2 * i] << 8 | a.bytes[2 * i + 1]);
+    for (std::size_t i = 0; i < 8; ++i) words[i] = static_cast<std::uint16_t>(a.bytes[2 * i] << 8 | a.bytes[2 * i + 1]);
 
     // RFC 5952 §5: IPv4-mapped addresses keep the dotted tail.
     const bool mapped = words[0] == 0 && words[1] == 0 && words[2] == 0 && words[3] == 0 && words[4] == 0 &&

@@ -32,7 +32,7 @@ T run_blocking(asio::awaitable<T> op)
     asio::io_context io;
     std::optional<T> out;
     std::exception_ptr failed;
-    asio::co_spawn(io, std::move(op), [&](std::exception_ptr e, T value) {
+    asio::co_spawn(io, std::move(op), [&](const std::exception_ptr& e, T value) {
         if (e) failed = e;
         else out = std::move(value);
     });

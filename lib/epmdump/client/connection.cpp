@@ -6,6 +6,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <algorithm>
 
@@ -16,7 +17,7 @@ namespace detail {
 // Shared with the watchdog's completion handler, which may run after the connection is gone.
 struct connection_core final : abortable, std::enable_shared_from_this<connection_core>
 {
-    connection_core(asio::any_io_executor ex, const client::timeouts& t, steady_clock::time_point deadline)
+    connection_core(const asio::any_io_executor& ex, const client::timeouts& t, steady_clock::time_point deadline)
         : socket(ex), resolver(ex), timer(ex), timeouts(t), host_deadline(deadline)
     {
     }
@@ -65,10 +66,18 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
         });
     }
 
-    void disarm()
+    void disarm() noexcept
     {
         ++generation;
-        timer.cancel();
+        // cancel() reports a failure only by throwing; a timer left running fires into a stale
+        // generation and does nothing, so the destructor and close() can stay noexcept.
+        try
+        {
+            timer.cancel();
+        }
+        catch (const boost::system::system_error&)
+        {
+        }
     }
 
     void shut() noexcept
@@ -154,9 +163,9 @@ failure classify(const boost::system::error_code& ec, phase p, bool eof_is_reset
     return f;
 }
 
-connection::connection(asio::any_io_executor ex, const client::timeouts& t, steady_clock::time_point host_deadline,
-                       std::shared_ptr<abort_group> group)
-    : core_(std::make_shared<detail::connection_core>(std::move(ex), t, host_deadline))
+connection::connection(const asio::any_io_executor& ex, const client::timeouts& t, steady_clock::time_point host_deadline,
+                       const std::shared_ptr<abort_group>& group)
+    : core_(std::make_shared<detail::connection_core>(ex, t, host_deadline))
 {
     if (group) group->join(core_);
 }

@@ -64,8 +64,8 @@ struct io_outcome
 class connection
 {
 public:
-    connection(asio::any_io_executor ex, const client::timeouts& t, steady_clock::time_point host_deadline,
-               std::shared_ptr<abort_group> group = {});
+    connection(const asio::any_io_executor& ex, const client::timeouts& t, steady_clock::time_point host_deadline,
+               const std::shared_ptr<abort_group>& group = {});
     ~connection();
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;

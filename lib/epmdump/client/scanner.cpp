@@ -10,7 +10,7 @@
 namespace epmdump::client {
 
 scanner::scanner(asio::any_io_executor ex, scan_options options)
-    : ex_(std::move(ex)), options_(std::move(options)), group_(std::make_shared<abort_group>())
+    : ex_(std::move(ex)), options_(options), group_(std::make_shared<abort_group>())
 {
     options_.concurrency = std::max<std::size_t>(1, options_.concurrency);
 }
@@ -72,7 +72,7 @@ asio::awaitable<scan_summary> scanner::run(source_fn source, result_fn on_result
     for (std::size_t i = 0; i < options_.concurrency; ++i)
     {
         workers.add();
-        asio::co_spawn(ex_, worker(i, source, on_result), [&](std::exception_ptr e) {
+        asio::co_spawn(ex_, worker(i, source, on_result), [&](const std::exception_ptr& e) {
             // A throwing result handler (a full disk under the output) ends the scan.
             if (e && !first_error)
             {

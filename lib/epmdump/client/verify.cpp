@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 namespace epmdump::client {
 
@@ -83,6 +84,7 @@ asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, st
         probe.entries_of[static_cast<std::size_t>(it - probe.interfaces.begin())].push_back(i);
     }
     std::vector<port_probe*> queue;
+    queue.reserve(by_port.size());
     for (auto& [port, probe] : by_port) queue.push_back(&probe);
     std::size_t next = 0;
     detail::wait_group workers(ex);
@@ -99,7 +101,7 @@ asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, st
                     co_await probe_port(*probe, entries, address, options, host_deadline, group);
                 }
             },
-            [&](std::exception_ptr) { workers.done(); });
+            [&](const std::exception_ptr&) { workers.done(); });
     }
     co_await workers.wait();
 }
@@ -110,7 +112,7 @@ void verify_endpoints(std::vector<epm::endpoint_entry>& entries, const std::stri
     asio::io_context io;
     std::exception_ptr failed;
     asio::co_spawn(io, async_verify(entries, address, options, steady_clock::now() + options.timeouts.host),
-                   [&](std::exception_ptr e) { failed = e; });
+                   [&](std::exception_ptr e) { failed = std::move(e); });
     io.run();
     if (failed) std::rethrow_exception(failed);
 }

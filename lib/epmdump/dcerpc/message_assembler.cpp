@@ -8,7 +8,7 @@ namespace epmdump::dcerpc {
 
 namespace {
 // Reserve no more than this up front from an attacker-chosen alloc_hint.
-constexpr std::size_t max_reserve = 256 * 1024;
+constexpr std::size_t max_reserve = std::size_t{256} * 1024;
 
 codec_error sequence_error(const pdu_frame& f, std::string_view detail) noexcept
 {
@@ -57,7 +57,7 @@ result<std::optional<message>> message_assembler::add(const pdu_frame& f)
         m.call_id = h.call_id;
         m.fragments = 1;
         m.stream_offset = f.stream_offset;
-        m.pdu.assign(f.bytes.begin(), f.bytes.begin() + std::min<std::size_t>(f.bytes.size(), h.frag_length));
+        m.pdu.assign(f.bytes.begin(), f.bytes.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(f.bytes.size(), h.frag_length)));
         return std::optional<message>{std::move(m)};
     }
 

@@ -16,7 +16,7 @@
 namespace epmdump::dcerpc {
 
 // [MS-RPCE] 3.3.3.5.4 suggests 4 MB as the stub limit for one call.
-inline constexpr std::size_t default_max_message = 4 * 1024 * 1024;
+inline constexpr std::size_t default_max_message = std::size_t{4} * 1024 * 1024;
 
 struct message
 {

@@ -19,7 +19,7 @@ struct framer_limits
     // frag_length) until then.
     std::size_t max_frag_length = 65535;
     // Hard cap on bytes held (received but not yet returned by next()).
-    std::size_t max_buffered = 256 * 1024;
+    std::size_t max_buffered = std::size_t{256} * 1024;
 };
 
 // One whole PDU. bytes is a view into the framer's buffer (or the caller's input for

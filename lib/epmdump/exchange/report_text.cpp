@@ -153,7 +153,7 @@ std::string render_text(const report& r, const text_options& options)
             else
                 where = "not registered";
             if (!st.row->required(r.profile)) where += " (optional)";
-            out += "  " + name + "  " + epmdump::to_string(st.row->id) + "  " + where + "\n";
+            out.append("  ").append(name).append("  ").append(epmdump::to_string(st.row->id)).append("  ").append(where).append("\n");
         }
     }
     return out;

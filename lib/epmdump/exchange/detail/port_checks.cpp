@@ -178,6 +178,7 @@ void check_static_port(context& ctx, const configured_port& c)
     const auto listening = ctx.listeners(p);
     const bool has_pids = ctx.input.netstat && ctx.input.netstat->has_pids;
     std::vector<std::string> netstat_holders;
+    netstat_holders.reserve(listening.size());
     for (const auto* l : listening) netstat_holders.push_back(holder_from_netstat(*l, has_pids));
 
     finding f;
