@@ -346,7 +346,9 @@ TEST_CASE("a segment cut by the snap length leaves a gap where its bytes were")
     p.push_back(s.client_data(to_bytes("0123456789")));
     p.push_back(s.client_data(to_bytes("abcdef")));
     auto frames = frames_of(p);
-    frames[3].data.resize(frames[3].data.size() - 4); // "012345" kept
+    // erase, not resize(size() - 4): GCC 12 under -fsanitize sees a possible wrap in the resize
+    // and fails -Werror with -Wstringop-overflow (a false positive).
+    frames[3].data.erase(frames[3].data.end() - 4, frames[3].data.end()); // "012345" kept
     stream_collector out;
     capture::tcp_reassembler r(out);
     for (const auto& f : frames) r.feed(1, f.data, f.timestamp);
