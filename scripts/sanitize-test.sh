@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The sanitizer run: builds everything with ASan + UBSan (-fno-sanitize-recover=all, see
+# cmake/epmdump_warnings.cmake) into ${EPMDUMP_ASAN_BUILD_DIR:-build-asan} and runs the whole
+# CTest suite there. The live tests run when EPMDUMP_SAMBA_ADDRESS / EPMDUMP_SAMBA_SA_ADDRESS are
+# exported (scripts/start-peers.sh), as in scripts/test.sh; otherwise they report themselves
+# skipped. Extra arguments go to ctest (e.g. -R hostile, -LE slow).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${EPMDUMP_ASAN_BUILD_DIR:-build-asan}
+jobs=${EPMDUMP_JOBS:-$(nproc)}
+extra=()
+[ "${CI:-}" = true ] && extra+=(-DEPMDUMP_WERROR=ON)
+cmake -S . -B "$dir" -G Ninja -DEPMDUMP_SANITIZE=ON "${extra[@]}" >/dev/null
+cmake --build "$dir" -j"$jobs"
+# Any finding ends the test with a failure (no recovery); leaks count too.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:check_initialization_order=1:strict_init_order=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+cd "$dir"
+ctest --output-on-failure -j"$jobs" --no-tests=error "$@"
