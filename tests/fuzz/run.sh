@@ -80,7 +80,8 @@ dict_of() {
 max_len_of() {
   case $1 in
     packet) echo 2048 ;;
-    pdu_stream|rpc_conversation|capture_file|pcap_reader) echo 16384 ;;
+    rpcdump_text|impacket_text|json_lines|registry|netstat) echo 4096 ;;
+    pdu_stream|rpc_conversation) echo 16384 ;;
     *) echo 8192 ;;
   esac
 }
@@ -164,6 +165,9 @@ for t in "${targets[@]}"; do
     [ "$crashes" -eq 0 ] && crashes=1
   fi
   printf '%-20s %14s %10s %8s %8s  %s\n' "$t" "${execs:-0}" "${rate:-0}" "${corp:-0}" "$crashes" "$verdict"
+  # Every run is appended to totals.tsv, so executions can be summed over runs.
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-0}" "${corp:-0}" "$crashes" \
+    "$(git rev-parse --short HEAD 2>/dev/null || echo -)" >>"$work/totals.tsv"
 done
 if [ "$failed" -ne 0 ]; then
   echo "[fuzz] crash inputs are in $work/artifacts/; reproduce with: $bindir/fuzz_TARGET FILE" >&2
