@@ -8,6 +8,7 @@ int main(int argc, char** argv)
     epmdump::app::use_binary_stdout();
     CLI::App app{"epmdump - DCE/RPC endpoint-mapper client"};
     app.set_version_flag("--version", std::string("epmdump ") + EPMDUMP_VERSION);
+    app.allow_windows_style_options(false); // CLI11's Windows default: "/dir/a.pcap" would be an option
     int exit_status = epmdump::app::exit_ok;
     // Subcommands register here, one line each.
     epmdump::app::add_replay_command(app, exit_status);

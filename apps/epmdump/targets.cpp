@@ -37,12 +37,37 @@ struct address
     bool scoped = false; // fe80::1%eth0 keeps its text (a zone cannot be part of a block)
 };
 
+// Four decimal octets 0-255 without leading zeros, as inet_pton reads IPv4 on Linux. On Windows
+// Asio parses with WSAStringToAddress, which also takes inet_addr's forms ("3" is 0.0.0.3,
+// "10.1" is 10.0.0.1, "010" is octal): "10.0.0.1-3" must read the same everywhere.
+bool is_dotted_quad(std::string_view text) noexcept
+{
+    int dots = 0, digits = 0, octet = 0;
+    for (char c : text)
+    {
+        if (c == '.')
+        {
+            if (digits == 0) return false;
+            ++dots, digits = 0, octet = 0;
+        }
+        else if (c >= '0' && c <= '9' && !(digits == 1 && octet == 0))
+        {
+            octet = octet * 10 + (c - '0');
+            if (++digits > 3 || octet > 255) return false;
+        }
+        else
+            return false;
+    }
+    return dots == 3 && digits != 0;
+}
+
 std::optional<address> parse_address(std::string_view text)
 {
     boost::system::error_code ec;
     const std::string s(text);
     if (text.find(':') == std::string_view::npos)
     {
+        if (!is_dotted_quad(text)) return std::nullopt;
         auto v4 = ip::make_address_v4(s, ec);
         if (ec) return std::nullopt;
         address a;
