@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 using namespace epmdump;
@@ -102,6 +103,22 @@ TEST_CASE("epmdump enumerates a loopback endpoint mapper: every entry, exit stat
     REQUIRE(j["entries"].is_array());
     CHECK(j["entries"].size() == 53);
     CHECK(server.log().lookups >= 1);
+}
+
+TEST_CASE("a target list saved on Windows (CR LF lines) reads as on Linux")
+{
+    test::server_script script;
+    script.entries = test::sample_entries(5);
+    test::scripted_server server(script);
+    auto list = std::filesystem::path(EPMDUMP_BINARY_DIR) / "platform-tests" / "targets-crlf.txt";
+    std::filesystem::create_directories(list.parent_path());
+    {
+        std::ofstream out(list, std::ios::binary);
+        out << "# loopback only\r\n127.0.0.1:" << server.port() << "\r\n\r\n";
+    }
+    const auto r = run("--format json -q -iL " + list.make_preferred().string());
+    CHECK(r.status == 0);
+    CHECK(only_line(r.out)["entries"].size() == 5);
 }
 
 TEST_CASE("a closed loopback port is reported as refused, as on every platform")
