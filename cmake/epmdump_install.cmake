@@ -42,6 +42,13 @@ endforeach()
 # Our warning flags are linked PRIVATE, which a static library still lists (as LINK_ONLY);
 # exported under an internal name it carries no flags to consumers.
 set_target_properties(epmdump_warnings PROPERTIES EXPORT_NAME detail_warnings)
+# Its flags (-Werror in CI) stay in this build tree.
+get_target_property(epmdump_warning_flags epmdump_warnings INTERFACE_COMPILE_OPTIONS)
+set(epmdump_build_only_flags)
+foreach(flag ${epmdump_warning_flags})
+  list(APPEND epmdump_build_only_flags "$<BUILD_INTERFACE:${flag}>")
+endforeach()
+set_target_properties(epmdump_warnings PROPERTIES INTERFACE_COMPILE_OPTIONS "${epmdump_build_only_flags}")
 
 install(TARGETS ${epmdump_export_targets} EXPORT epmdump_targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
