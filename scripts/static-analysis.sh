@@ -34,7 +34,7 @@ printf '%s\n' "${files[@]}" |
   xargs -P "$jobs" -n 1 "$tidy" -p "$dir" --quiet --config-file="$root/scripts/static-analysis.clang-tidy" \
     >"$log" 2>&1 || compiled=$?
 # One line per finding (headers are reported once per file that includes them).
-findings=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error): .*\[[a-z0-9.,-]+\]$' "$log" | sort -u || true)
+findings=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error): .*\[[A-Za-z0-9.,-]+\]$' "$log" | sort -u || true)
 # The one accepted exception: clang 14's analyzer does not model C++20 coroutines and follows
 # paths from our co_await into Boost.Asio's awaitable frames, where it sees a "pointer" that the
 # coroutine machinery always sets (attached_thread_). Findings located in Boost.Asio from
