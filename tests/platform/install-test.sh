@@ -102,7 +102,12 @@ elif [ "${EPMDUMP_DEB_ROOT:-overlay}" = clean ]; then
     if [ ! -x "$root/usr/bin/dpkg" ]; then
         command -v debootstrap >/dev/null || apt-get install -y -q --no-install-recommends debootstrap >/dev/null
         log "debootstrap --variant=minbase bookworm $root"
-        debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >"$tmp/debootstrap.log"
+        # The archive this machine's apt already uses (sources.list or deb822 .sources).
+        mirror=$(grep -hoE '^(deb[[:space:]]+|URIs:[[:space:]]*)https?://[^[:space:]]+' \
+                   /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+                 grep -oE 'https?://[^[:space:]]+' | grep -v security | head -n 1)
+        [ -n "$mirror" ] || { log "no Debian archive in the apt sources"; exit 1; }
+        debootstrap --variant=minbase bookworm "$root" "$mirror" >"$tmp/debootstrap.log"
     fi
     log "dpkg -i in a clean Debian 12 root ($root), dependencies from the Debian archive"
     rm -rf "$root/tmp/debs" && cp -r "$tmp/debs" "$root/tmp/debs"
