@@ -6,7 +6,7 @@
 #  3. clang-tidy on lib/;
 #  4. every libFuzzer target for EPMDUMP_FUZZ_SECONDS (default 60) each;
 #  5. the Windows build (mingw-w64) and its tests under Wine;
-#  6. install, a consumer project against the CMake package, and the .deb.
+#  6. install, a consumer project against the CMake package, and the .deb in a clean Debian 12 root.
 # EPMDUMP_STAGES="build sanitize tidy fuzz windows install" picks stages (default: all).
 # Every stage runs; the script fails if any did, and says which.
 set -uo pipefail
@@ -38,7 +38,7 @@ stage sanitize bash scripts/sanitize-test.sh
 stage tidy bash scripts/static-analysis.sh
 stage fuzz bash tests/fuzz/run.sh "${EPMDUMP_FUZZ_SECONDS:-60}"
 stage windows bash scripts/windows-test.sh
-stage install bash tests/platform/install-test.sh build
+stage install env EPMDUMP_DEB_ROOT=clean bash tests/platform/install-test.sh build
 
 echo "=== [epmdump] summary"
 printf '  %s\n' "${summary[@]}"
