@@ -55,6 +55,11 @@ result<std::vector<std::span<const std::byte>>> read_towers(ndr::reader& in, std
 {
     std::vector<std::span<const std::byte>> towers(referents.size());
     std::uint64_t highest = 0; // servers number referents upwards: a higher one is new, no search
+    // Each entry gets its own copy of its tower: a repeated id costs its tower's size again.
+    // Repeats may add no more than the stub's own size, or 1024 entries naming one 4 KB tower
+    // turn a 37 KB stub into 12 MB of heap.
+    const std::size_t shared_budget = in.position() + in.remaining();
+    std::size_t shared = 0;
     for (std::size_t i = 0; i < referents.size(); ++i)
     {
         if (referents[i] == 0) continue;
@@ -65,6 +70,9 @@ result<std::vector<std::span<const std::byte>>> read_towers(ndr::reader& in, std
         if (first != referents.data() + i)
         {
             towers[i] = towers[static_cast<std::size_t>(first - referents.data())];
+            shared += towers[i].size();
+            if (shared > shared_budget)
+                return codec_error{codec_errc::limit_exceeded, in.offset(), "towers repeated beyond the stub's size"};
             continue;
         }
         auto tower = read_twr(in, limits);

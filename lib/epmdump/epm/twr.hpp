@@ -30,6 +30,7 @@ void write_twr(ndr::writer& out, std::span<const std::byte> tower_octets);
 
 // Reads the deferred towers for `referents` (one per element, 0 = NULL) in order; a repeated
 // referent id (full pointer) reuses the tower already read. Result index = element index.
+// limit_exceeded when repeats would copy more tower bytes than the stub holds.
 result<std::vector<std::span<const std::byte>>> read_towers(ndr::reader& in, std::span<const std::uint64_t> referents,
                                                              const decode_limits& limits);
 
