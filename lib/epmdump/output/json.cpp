@@ -105,8 +105,14 @@ void append_hex(std::string& out, const std::vector<std::byte>& bytes)
     out += '"';
 }
 
-// Milliseconds to the microsecond: enough for a timing, short to read.
-double rounded_ms(double ms) { return std::isfinite(ms) ? std::round(ms * 1000.0) / 1000.0 : 0.0; }
+// Milliseconds to the microsecond: enough for a timing, short to read. Above ~1.8e305 ms the
+// scaling overflows to inf (written as null, which no reader takes): keep such a value as is.
+double rounded_ms(double ms)
+{
+    if (!std::isfinite(ms)) return 0.0;
+    const double r = std::round(ms * 1000.0) / 1000.0;
+    return std::isfinite(r) ? r : ms;
+}
 
 void append_entry(std::string& out, const epm::endpoint_entry& entry, const format_options& options)
 {
