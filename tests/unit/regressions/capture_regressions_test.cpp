@@ -62,8 +62,7 @@ TEST_CASE("a modified (Kuznetzov) pcap of Ethernet frames has libpcap's snap len
     // link type 1, snap length 262144 in the header. libpcap reports 262158 (it adds the fake
     // Ethernet header a cooked capture got after the snap length was applied) and cuts records
     // there; pcap_reader reported 262144 and would have cut 14 bytes earlier.
-    const auto input = test::regression_input("pcap_reader", "modified-pcap-ethernet-snap-length");
-    std::FILE* f = fmemopen(const_cast<std::byte*>(input.data()), input.size(), "rb");
+    std::FILE* f = test::open_regression_input("pcap_reader", "modified-pcap-ethernet-snap-length");
     REQUIRE(f != nullptr);
     auto reader = pcap_reader::open(f, "modified.pcap");
     REQUIRE(reader.has_value());
@@ -83,8 +82,7 @@ TEST_CASE("a classic pcap record stamped after 2038 reads as after 2038, as libp
     // second record has ts_sec 0xf1b60500 (2098) and ts_usec 0xe0600000. libpcap 1.10 reads
     // both fields as unsigned; pcap_reader read them as signed and put the record in 1962.
     using namespace std::chrono;
-    const auto input = test::regression_input("pcap_reader", "time-fields-unsigned");
-    std::FILE* f = fmemopen(const_cast<std::byte*>(input.data()), input.size(), "rb");
+    std::FILE* f = test::open_regression_input("pcap_reader", "time-fields-unsigned");
     REQUIRE(f != nullptr);
     auto reader = pcap_reader::open(f, "stamps.pcap");
     REQUIRE(reader.has_value());
