@@ -4,15 +4,19 @@
 // Property (differential): the same records (bytes, time stamps, lengths, frame numbers; file
 // offsets for classic pcap) and the same ending, clean or error; the same link type and snap
 // length when both opened the file. Refusing at open and failing at the first record are the
-// same ending (no records, an error): libpcap skips a second section header met while looking
-// for the first interface, pcap_reader checks it at once. Known, deliberate differences are skipped: pcapng files
-// whose interfaces have different link types (libpcap refuses them, we read them) and
-// if_tsresol finer than 2^-30 s (libpcap's 64-bit scaling overflows; ours does not).
+// same ending (no records, an error). Known, deliberate differences are skipped: pcapng files
+// whose interfaces have different link types (libpcap refuses them, we read them),
+// if_tsresol finer than 2^-30 s (libpcap's 64-bit scaling overflows; ours does not), and a
+// second section header with a damaged byte-order magic before the first interface. Time
+// stamps may differ only as libpcap's signed reading of host-order fields makes them, and are
+// not compared once either reader had to clamp them.
 #include <epmdump/capture/capture_file.hpp>
 #include <epmdump/capture/pcap_reader.hpp>
 
 #include "fuzz_support.hpp"
+#include "support/libpcap_stamp.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -79,6 +83,14 @@ bool has_extreme_tsresol(const std::uint8_t* data, std::size_t size)
     return false;
 }
 
+// Both readers clamp a stamp to +-9e9 s (what int64 nanoseconds hold); libpcap's pcapng seconds
+// wrap negative past 2^63 where ours stay positive, so clamped stamps are not compared.
+bool beyond_int64_nanoseconds(std::chrono::nanoseconds t)
+{
+    constexpr auto limit = std::chrono::seconds(9'000'000'000 - 1);
+    return t >= limit || t <= -limit;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -92,6 +104,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (libpcap.error && libpcap.error->message.find("different from the type of the first interface") != std::string::npos)
         return 0;
     if (has_extreme_tsresol(data, size)) return 0;
+    // A later section header with a damaged byte-order magic: pcap_reader stops there (it cannot
+    // know how to read that section); libpcap skips it while looking for the first interface.
+    if (!ours.opened && ours.error && ours.error->message.find("no byte-order magic") != std::string::npos) return 0;
     const bool pcapng = size >= 4 && data[0] == 0x0a && data[1] == 0x0d && data[2] == 0x0d && data[3] == 0x0a;
 
     EPMDUMP_FUZZ_CHECK(ours.error.has_value() == libpcap.error.has_value());
@@ -100,7 +115,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t i = 0; i < ours.records.size(); ++i)
     {
         EPMDUMP_FUZZ_CHECK(ours.data[i] == libpcap.data[i]);
-        EPMDUMP_FUZZ_CHECK(ours.records[i].timestamp == libpcap.records[i].timestamp);
+        if (!beyond_int64_nanoseconds(ours.records[i].timestamp) && !beyond_int64_nanoseconds(libpcap.records[i].timestamp))
+            EPMDUMP_FUZZ_CHECK(test::same_libpcap_stamp(ours.records[i].timestamp, libpcap.records[i].timestamp));
         EPMDUMP_FUZZ_CHECK(ours.records[i].original_length == libpcap.records[i].original_length);
         EPMDUMP_FUZZ_CHECK(ours.records[i].frame_number == libpcap.records[i].frame_number);
         if (!pcapng) EPMDUMP_FUZZ_CHECK(ours.records[i].offset == libpcap.records[i].offset);

@@ -7,6 +7,7 @@
 #include <epmdump/capture/pcap_reader.hpp>
 
 #include "capture_builder.hpp"
+#include "support/libpcap_stamp.hpp"
 #include "support/test_files.hpp"
 
 #include <doctest/doctest.h>
@@ -15,6 +16,11 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <string>
+
+#ifdef _WIN32
+#include <process.h> // _getpid
+#endif
 
 using namespace epmdump;
 using namespace epmdump::test;
@@ -23,13 +29,15 @@ using namespace std::chrono_literals;
 namespace {
 
 // The bytes as an open FILE*: fmemopen is not on Windows, and tmpfile() there wants to
-// write to the root of the drive, so Windows gets a file in the build tree.
+// write to the root of the drive, so Windows gets a file in the build tree, named by process
+// and call: ctest -j runs test cases as parallel processes, which must not share one file.
 std::FILE* open_bytes(const bytes& data, const std::string& tag)
 {
 #ifdef _WIN32
+    static int calls = 0; // this test process's own count; one thread
     const auto dir = std::filesystem::path(EPMDUMP_BINARY_DIR) / "platform-tests";
     std::filesystem::create_directories(dir);
-    const auto path = dir / (tag + ".bin");
+    const auto path = dir / (tag + "-" + std::to_string(_getpid()) + "-" + std::to_string(++calls) + ".bin");
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
@@ -93,20 +101,6 @@ read_back read_capture_file(const bytes& file, const std::string& tag = "libpcap
     return drain(capture::capture_file::open(open_bytes(file, tag), "mem.pcap"));
 }
 
-// libpcap 1.10 reads a classic record's time fields as signed 32-bit when the file is in the
-// host's byte order and as unsigned when it is swapped; pcap_reader reads both as unsigned, as
-// the format says. So a stamp may differ by 2^32 seconds, 2^32 µs or 2^32 ns (the fraction
-// of a µs or ns file), or the sum of the seconds and one fraction term, and by nothing else.
-bool same_stamp(std::chrono::nanoseconds ours, std::chrono::nanoseconds libpcap)
-{
-    constexpr std::int64_t wrap = std::int64_t{1} << 32;
-    const std::int64_t diff = (ours - libpcap).count();
-    for (std::int64_t s : {0, 1})
-        for (std::int64_t f : {std::int64_t{0}, wrap * 1000, wrap})
-            if (diff == s * wrap * 1'000'000'000 + f) return true;
-    return false;
-}
-
 // Same link type, snap length, records (bytes, stamps, lengths, numbers) and the same ending.
 // Offsets are compared for classic pcap only: for pcapng libpcap reports where its read
 // started, pcap_reader the block that was bad.
@@ -124,7 +118,7 @@ void check_same(const read_back& ours, const read_back& libpcap, bool compare_er
     {
         CAPTURE(i);
         CHECK(ours.data[i] == libpcap.data[i]);
-        CHECK(same_stamp(ours.records[i].timestamp, libpcap.records[i].timestamp));
+        CHECK(same_libpcap_stamp(ours.records[i].timestamp, libpcap.records[i].timestamp));
         CHECK(ours.records[i].original_length == libpcap.records[i].original_length);
         CHECK(ours.records[i].offset == libpcap.records[i].offset);
         CHECK(ours.records[i].frame_number == libpcap.records[i].frame_number);
