@@ -149,7 +149,7 @@ capture_result<pcap_reader> pcap_reader::open(std::FILE* file, std::string name)
         std::copy_n(h.data(), 4, r.pending_type_.data());
         std::optional<capture_error> error;
         if (r.read_block(error, 4) == block_read::error) return std::move(*error);
-        if (auto e = r.on_section_header()) return std::move(*e);
+        if (auto e = r.on_section_header(true)) return std::move(*e);
         // libpcap learns the link type from the first interface, before any packet.
         while (!r.have_interface_)
         {
@@ -159,10 +159,9 @@ capture_result<pcap_reader> pcap_reader::open(std::FILE* file, std::string name)
                 return r.error_at(r.block_start_, "the capture has no interface description block");
             if (r.block_type_ == block_epb || r.block_type_ == block_spb || r.block_type_ == block_opb)
                 return r.error_at(r.block_start_, "a packet block comes before any interface description block");
-            std::optional<capture_error> e;
-            if (r.block_type_ == block_shb) e = r.on_section_header();
-            if (r.block_type_ == block_idb) e = r.on_interface();
-            if (e) return std::move(*e);
+            // Another section header before any interface is skipped, version and all, as libpcap does.
+            if (r.block_type_ != block_idb) continue;
+            if (auto e = r.on_interface()) return std::move(*e);
         }
         return r;
     }
@@ -311,12 +310,12 @@ pcap_reader::block_read pcap_reader::read_block(std::optional<capture_error>& er
     return block_read::ok;
 }
 
-std::optional<capture_error> pcap_reader::on_section_header()
+std::optional<capture_error> pcap_reader::on_section_header(bool first_section)
 {
     // Body: byte-order magic, major, minor, section length (64 bits), options.
     if (block_.size() < 16) return error_at(block_start_, "section header block is too short");
     const std::uint16_t major = u16(block_.data() + 4), minor = u16(block_.data() + 6);
-    if (major != 1 || (minor != 0 && minor != 2))
+    if (major != 1 || (first_section && minor != 0 && minor != 2))
         return error_at(block_start_, "unsupported pcapng version " + std::to_string(major) + "." + std::to_string(minor));
     interfaces_.clear(); // interface ids count from 0 again in each section
     return std::nullopt;
@@ -390,7 +389,7 @@ capture_result<std::optional<capture_record>> pcap_reader::next_pcapng(std::uint
         if (b == block_read::error) return error_at(error->offset, which + error->message);
         if (block_type_ == block_shb || block_type_ == block_idb)
         {
-            auto e = block_type_ == block_shb ? on_section_header() : on_interface();
+            auto e = block_type_ == block_shb ? on_section_header(false) : on_interface();
             if (e) return error_at(e->offset, which + e->message);
             continue;
         }

@@ -71,7 +71,8 @@ private:
     // Reads one whole pcapng block into block_ (its body only) and sets block_type_ and
     // block_start_; the first `type_read` bytes of it were read already (into pending_type_).
     block_read read_block(std::optional<capture_error>& error, std::size_t type_read);
-    std::optional<capture_error> on_section_header(); // block_ holds an SHB body
+    // block_ holds an SHB body; libpcap holds later sections to the major version only.
+    std::optional<capture_error> on_section_header(bool first_section);
     std::optional<capture_error> on_interface();      // block_ holds an IDB body
     capture_record record_of(std::span<const std::byte> data, std::uint32_t original_length,
                              std::int64_t seconds, std::int64_t nanoseconds, std::uint64_t offset);

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 
 using namespace epmdump;
@@ -92,4 +93,49 @@ TEST_CASE("a classic pcap record stamped after 2038 reads as after 2038, as libp
     REQUIRE(second->has_value());
     CHECK((*second)->timestamp == seconds(0xf1b60500) + microseconds(0xe0600000));
     CHECK((*second)->timestamp > seconds(0)); // not before the epoch
+}
+
+namespace {
+
+// Records pcap_reader reads from a kept input before it ends (cleanly or not).
+std::size_t records_read(const char* target, const char* name, std::optional<capture_error>& ending)
+{
+    std::FILE* f = test::open_regression_input(target, name);
+    REQUIRE(f != nullptr);
+    auto reader = pcap_reader::open(f, name);
+    if (!reader)
+    {
+        ending = reader.error();
+        return 0;
+    }
+    std::size_t n = 0;
+    for (;;)
+    {
+        auto r = reader->next();
+        if (!r) ending = r.error();
+        if (!r || !*r) return n;
+        ++n;
+    }
+}
+
+} // namespace
+
+TEST_CASE("a later pcapng section with an unknown minor version is read on, as libpcap reads it")
+{
+    // fuzz_pcap_reader (inputs/pcap_reader/later-section-minor-version): the second section says
+    // version 1.65280. libpcap checks only the major version of sections after the first; the
+    // built-in reader stopped with "unsupported pcapng version" and lost the five packets after it.
+    std::optional<capture_error> ending;
+    CHECK(records_read("pcap_reader", "later-section-minor-version", ending) == 5);
+    REQUIRE(ending);
+    CHECK(ending->message.find("version") == std::string::npos);
+}
+
+TEST_CASE("a second pcapng section header before any interface is skipped, as libpcap skips it")
+{
+    // fuzz_pcap_reader (inputs/pcap_reader/second-section-before-any-interface): the first section
+    // has no interface; the next section header says version 80.0. libpcap ignores section
+    // headers while it looks for the first interface; the built-in reader refused the file.
+    std::optional<capture_error> ending;
+    CHECK(records_read("pcap_reader", "second-section-before-any-interface", ending) == 5);
 }
