@@ -101,17 +101,20 @@ elif [ "${EPMDUMP_DEB_ROOT:-overlay}" = clean ]; then
     root=${EPMDUMP_CLEAN_ROOT:-$tmp/debian12}
     if [ ! -x "$root/usr/bin/dpkg" ]; then
         command -v debootstrap >/dev/null || apt-get install -y -q --no-install-recommends debootstrap >/dev/null
-        log "debootstrap --variant=minbase bookworm $root"
-        # The archive this machine's apt already uses (sources.list or deb822 .sources).
-        mirror=$(grep -hoE '^(deb[[:space:]]+|URIs:[[:space:]]*)https?://[^[:space:]]+' \
-                   /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-                 grep -oE 'https?://[^[:space:]]+' | grep -v security | head -n 1)
-        [ -n "$mirror" ] || { log "no Debian archive in the apt sources"; exit 1; }
-        debootstrap --variant=minbase bookworm "$root" "$mirror" >"$tmp/debootstrap.log"
+                # The archive this machine's apt already fetches bookworm's main from (not a third-party
+        # repository listed beside it, nor the security or updates suites).
+        mirror=$(apt-get indextargets --format '$(RELEASE) $(COMPONENT) $(IDENTIFIER) $(REPO_URI)' 2>/dev/null |
+                 awk '$1 == "bookworm" && $2 == "main" && $3 == "Packages" { print $4; exit }')
+        [ -n "$mirror" ] || fail "apt knows no archive serving bookworm main (run apt-get update)"
+        log "debootstrap --variant=minbase bookworm $root $mirror"
+        debootstrap --variant=minbase bookworm "$root" "$mirror" >"$tmp/debootstrap.log" 2>&1 ||
+            { tail -n 20 "$tmp/debootstrap.log" >&2; fail "debootstrap from $mirror"; }
     fi
     log "dpkg -i in a clean Debian 12 root ($root), dependencies from the Debian archive"
     rm -rf "$root/tmp/debs" && cp -r "$tmp/debs" "$root/tmp/debs"
     cp /etc/resolv.conf "$root/etc/resolv.conf"
+    # The same date checks as this machine's apt, which may read an archive snapshot.
+    apt-config dump | grep -E '^Acquire::Check-(Valid-Until|Date) ' >"$root/etc/apt/apt.conf.d/99host-acquire" || true
     unshare -m --propagation private sh -c '
         mount -t proc proc "$1/proc" && mount --rbind /dev "$1/dev"
         chroot "$1" sh -c "apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends /tmp/debs/epmdump.deb >/dev/null"
