@@ -10,7 +10,8 @@ dir=${EPMDUMP_ASAN_BUILD_DIR:-build-asan}
 jobs=${EPMDUMP_JOBS:-$(nproc)}
 extra=()
 [ "${CI:-}" = true ] && extra+=(-DEPMDUMP_WERROR=ON)
-cmake -S . -B "$dir" -G Ninja -DEPMDUMP_SANITIZE=ON "${extra[@]}" >/dev/null
+# -O1, as the sanitizers' documentation suggests: quicker to build on CI's two cores, asserts kept.
+cmake -S . -B "$dir" -G Ninja -DEPMDUMP_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELEASE=-O1 "${extra[@]}" >/dev/null
 cmake --build "$dir" -j"$jobs"
 # Any finding ends the test with a failure (no recovery); leaks count too.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:check_initialization_order=1:strict_init_order=1}
