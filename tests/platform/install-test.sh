@@ -70,9 +70,10 @@ grep -q '\./usr/lib/cmake/epmdump/epmdumpConfig.cmake$' "$tmp/dev.list" || fail 
 # Every library the binary needs is in a package the .deb depends on.
 mkdir "$tmp/deb" && dpkg-deb -x "$deb" "$tmp/deb"
 for lib in $(readelf -d "$tmp/deb/usr/bin/epmdump" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
+    # awk and sed read to the end: exiting early would SIGPIPE the writer, fatal under pipefail.
+    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ && p == "" { p = $NF } END { print p }')
     [ -n "$path" ] || fail "$lib (needed by epmdump) is not on this system"
-    pkg=$( (dpkg -S "$(realpath "$path")" || dpkg -S "$path") 2>/dev/null | head -1 | cut -d: -f1)
+    pkg=$( (dpkg -S "$(realpath "$path")" || dpkg -S "$path") 2>/dev/null | sed -n '1s/:.*//p')
     [ -n "$pkg" ] || fail "no package owns $path ($lib)"
     [[ ", $depends" == *", $pkg "* || ", $depends" == *", $pkg," || ", $depends" == *", $pkg" ]] ||
         fail "$lib comes from $pkg, which the .deb does not depend on ($depends)"
@@ -104,7 +105,7 @@ elif [ "${EPMDUMP_DEB_ROOT:-overlay}" = clean ]; then
                 # The archive this machine's apt already fetches bookworm's main from (not a third-party
         # repository listed beside it, nor the security or updates suites).
         mirror=$(apt-get indextargets --format '$(RELEASE) $(COMPONENT) $(IDENTIFIER) $(REPO_URI)' 2>/dev/null |
-                 awk '$1 == "bookworm" && $2 == "main" && $3 == "Packages" { print $4; exit }')
+                 awk '$1 == "bookworm" && $2 == "main" && $3 == "Packages" && m == "" { m = $4 } END { print m }')
         [ -n "$mirror" ] || fail "apt knows no archive serving bookworm main (run apt-get update)"
         log "debootstrap --variant=minbase bookworm $root $mirror"
         debootstrap --variant=minbase bookworm "$root" "$mirror" >"$tmp/debootstrap.log" 2>&1 ||
