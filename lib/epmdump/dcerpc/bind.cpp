@@ -28,15 +28,11 @@ result<bind_pdu> decode_bind(const common_header& h, std::span<const std::byte> 
     out.auth = parts->auth;
     auto& p = out.params;
     p.flags = h.flags;
-    auto xmit = r.u16();
-    if (!xmit) return xmit.error();
-    p.max_xmit_frag = *xmit;
-    auto recv = r.u16();
-    if (!recv) return recv.error();
-    p.max_recv_frag = *recv;
-    auto group = r.u32();
-    if (!group) return group.error();
-    p.assoc_group_id = *group;
+    auto association = detail::read_association_fields(r);
+    if (!association) return association.error();
+    p.max_xmit_frag = association->max_xmit_frag;
+    p.max_recv_frag = association->max_recv_frag;
+    p.assoc_group_id = association->assoc_group_id;
 
     // p_cont_list_t: n_context_elem(1), reserved(1), reserved2(2), then the elements.
     auto n = r.u8();

@@ -7,8 +7,9 @@ result<bind_nak_pdu> decode_bind_nak(const common_header& h, std::span<const std
 {
     if (h.type != pdu_type::bind_nak) return detail::wrong_type("PTYPE not bind_nak");
     // bind_nak carries no verifier; auth_length is ignored as Windows and Samba send 0.
-    if (pdu.size() < h.frag_length) return codec_error{codec_errc::truncated, pdu.size(), "frag_length beyond input"};
-    auto r = detail::body_reader(pdu, h, common_header_size, h.frag_length);
+    auto reader = detail::fragment_reader(pdu, h);
+    if (!reader) return reader.error();
+    auto& r = *reader;
 
     bind_nak_pdu out;
     out.header = h;

@@ -6,16 +6,15 @@ namespace epmdump::dcerpc {
 result<fault_pdu> decode_fault(const common_header& h, std::span<const std::byte> pdu) noexcept
 {
     if (h.type != pdu_type::fault) return detail::wrong_type("PTYPE not fault");
-    if (pdu.size() < h.frag_length) return codec_error{codec_errc::truncated, pdu.size(), "frag_length beyond input"};
-    auto r = detail::body_reader(pdu, h, common_header_size, h.frag_length);
+    auto reader = detail::fragment_reader(pdu, h);
+    if (!reader) return reader.error();
+    auto& r = *reader;
     fault_pdu out;
     out.header = h;
-    auto hint = r.u32();
-    if (!hint) return hint.error();
-    out.alloc_hint = *hint;
-    auto ctx = r.u16();
-    if (!ctx) return ctx.error();
-    out.context_id = *ctx;
+    auto start = detail::read_call_body_start(r);
+    if (!start) return start.error();
+    out.alloc_hint = start->alloc_hint;
+    out.context_id = start->context_id;
     auto cancels = r.u8();
     if (!cancels) return cancels.error();
     out.cancel_count = *cancels;

@@ -7,6 +7,7 @@
 #include <epmdump/ndr/writer.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 namespace epmdump::dcerpc::detail {
@@ -35,6 +36,49 @@ inline ndr::reader body_reader(std::span<const std::byte> pdu, const common_head
     ndr::reader r(pdu.first(end), h.drep);
     (void)r.skip(body_offset);
     return r;
+}
+
+// A reader over one whole fragment, at its body; truncated when the input ends before frag_length.
+inline result<ndr::reader> fragment_reader(std::span<const std::byte> pdu, const common_header& h) noexcept
+{
+    if (pdu.size() < h.frag_length) return codec_error{codec_errc::truncated, pdu.size(), "frag_length beyond input"};
+    return body_reader(pdu, h, common_header_size, h.frag_length);
+}
+
+// alloc_hint and p_cont_id open every request, response and fault body (C706 §12.6.4.7-10).
+struct call_body_start
+{
+    std::uint32_t alloc_hint = 0;
+    std::uint16_t context_id = 0;
+};
+
+inline result<call_body_start> read_call_body_start(ndr::reader& r) noexcept
+{
+    auto hint = r.u32();
+    if (!hint) return hint.error();
+    auto ctx = r.u16();
+    if (!ctx) return ctx.error();
+    return call_body_start{*hint, *ctx};
+}
+
+// max_xmit_frag, max_recv_frag and assoc_group_id open every bind, bind_ack, alter_context and
+// alter_context_resp body (C706 §12.6.4.3-4).
+struct association_fields
+{
+    std::uint16_t max_xmit_frag = 0;
+    std::uint16_t max_recv_frag = 0;
+    std::uint32_t assoc_group_id = 0;
+};
+
+inline result<association_fields> read_association_fields(ndr::reader& r) noexcept
+{
+    auto xmit = r.u16();
+    if (!xmit) return xmit.error();
+    auto recv = r.u16();
+    if (!recv) return recv.error();
+    auto group = r.u32();
+    if (!group) return group.error();
+    return association_fields{*xmit, *recv, *group};
 }
 
 inline codec_error wrong_type(const char* expected) noexcept
