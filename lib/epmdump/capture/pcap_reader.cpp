@@ -28,7 +28,6 @@ constexpr std::uint16_t opt_if_tsresol = 9;
 constexpr std::uint16_t opt_if_tsoffset = 14;
 
 constexpr std::size_t classic_file_header = 24;
-constexpr std::size_t block_overhead = 12; // type, total length, trailing total length
 
 // pcap_datalink() reports DLT_ values; files hold LINKTYPE_ values. They differ only where
 // DLT_ values were never the same across systems (these are the Linux/Windows ones).
