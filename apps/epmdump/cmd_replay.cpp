@@ -18,6 +18,7 @@ struct replay_args
     std::vector<std::string> files;
     std::string format = "rpcdump";
     bool summary = false;
+    capture::replay_options limits; // memory caps, each settable on the command line
 };
 
 int run_replay(const replay_args& args)
@@ -34,7 +35,7 @@ int run_replay(const replay_args& args)
     for (const auto& file : args.files)
     {
         // Each file on its own: a bad one is reported and the others still run.
-        const capture::file_replay r = capture::replay_file(file);
+        const capture::file_replay r = capture::replay_file(file, args.limits);
         for (const auto& c : r.conversations) out.write(c.enumeration);
         if (r.error)
         {
@@ -54,7 +55,9 @@ int run_replay(const replay_args& args)
             std::cerr << file << ": " << r.stats.reassembly.packets << " packets, "
                       << r.stats.reassembly.connections << " TCP connections, " << r.stats.rpc_conversations
                       << " DCE/RPC, " << r.conversations.size() << " endpoint-mapper conversation(s), " << entries
-                      << " entries\n";
+                      << " entries; " << r.stats.reassembly.gaps << " gap(s), " << r.stats.reassembly.evicted
+                      << " connection(s) closed by --max-connections, peak " << r.stats.reassembly.peak_pending_bytes
+                      << " bytes buffered\n";
         }
     }
     out.end();
@@ -70,6 +73,34 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
     cmd->add_option("files", args->files, "Capture files (pcap or pcapng)")->required();
     cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
+    // Memory caps (sizes take units: 64KiB, 8MiB, 1G). Past a cap the affected direction is
+    // marked incomplete from there on; other conversations are unaffected.
+    auto& limits = args->limits;
+    cmd->add_option("--max-buffered", limits.reassembly.max_pending_per_direction,
+                    "Out-of-order TCP bytes held per direction before it is cut as a gap")
+        ->transform(CLI::AsSizeValue(false))
+        ->capture_default_str()
+        ->group("Limits");
+    cmd->add_option("--max-buffered-total", limits.reassembly.max_pending_total,
+                    "Out-of-order TCP bytes held over all connections")
+        ->transform(CLI::AsSizeValue(false))
+        ->capture_default_str()
+        ->group("Limits");
+    cmd->add_option("--max-connections", limits.reassembly.max_connections,
+                    "TCP connections tracked at once (the least recently seen is closed)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str()
+        ->group("Limits");
+    cmd->add_option("--max-message", limits.conversation.max_message,
+                    "Bytes of one call's joined fragments (a larger call is not decoded)")
+        ->transform(CLI::AsSizeValue(false))
+        ->capture_default_str()
+        ->group("Limits");
+    cmd->add_option("--max-pending-calls", limits.conversation.max_pending_calls,
+                    "Requests per conversation waiting for their response")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str()
+        ->group("Limits");
     cmd->callback([args, &exit_status] { exit_status = run_replay(*args); });
     return cmd;
 }

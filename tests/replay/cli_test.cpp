@@ -76,3 +76,24 @@ TEST_CASE("epmdump with no arguments replays the bundled Samba capture")
     CHECK(r.out.find("[12345678-1234-abcd-ef00-01234567cffb] netlogon") != std::string::npos);
     CHECK(count_lines_with(r.out, ":NOT_PINGED") == 53);
 }
+
+TEST_CASE("epmdump replay --max-message below a lookup's size reports the call as a decode error, not an empty table")
+{
+    const auto whole = run("replay --format json " + pcap("samba-ad-dc-rpcdump.pcap"));
+    REQUIRE(whole.status == 0);
+    CHECK(count_lines_with(whole.out, "\"protseq\"") == 53);
+
+    const auto capped = run("replay --format json --max-message 1KiB " + pcap("samba-ad-dc-rpcdump.pcap"));
+    CHECK(capped.status == 0); // the file was read; the conversation carries the error
+    CHECK(capped.out.find("\"status\":\"error\"") != std::string::npos);
+    CHECK(capped.out.find("limit exceeded (message size)") != std::string::npos);
+    CHECK(count_lines_with(capped.out, "\"protseq\"") < 53);
+}
+
+TEST_CASE("epmdump replay limits take sizes with units and refuse nonsense with exit 2")
+{
+    CHECK(run("replay --max-buffered 64KiB --max-buffered-total 1MiB --max-message 4MiB --max-connections 16 "
+              "--max-pending-calls 4 " + pcap("samba-standalone-rpcdump.pcap")).status == 0);
+    CHECK(run("replay --max-connections 0 " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
+    CHECK(run("replay --max-buffered lots " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
+}
