@@ -14,6 +14,7 @@
 #include <epmdump/epm/ept_status.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iterator>
 
@@ -420,7 +421,10 @@ std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connecti
     e.target = file_;
     e.address = origin.server;
     e.port = origin.server_port;
-    e.elapsed_ms = std::chrono::duration<double, std::milli>(c.last_seen - c.first_seen).count();
+    // In double before subtracting: a damaged capture's stamps may sit at the int64 limits. Stamps
+    // out of file order (merged or damaged captures) give 0, not a negative duration.
+    using milliseconds = std::chrono::duration<double, std::milli>;
+    e.elapsed_ms = std::max(0.0, milliseconds(c.last_seen).count() - milliseconds(c.first_seen).count());
     e.entries = std::move(entries_);
 
     // The first thing that went wrong explains the status; later ones follow from it.

@@ -1,5 +1,6 @@
 // Captures and TCP streams the fuzzers found (tests/fuzz/targets/{tcp_reassembler,...}.cpp).
 #include <epmdump/capture/pcap_reader.hpp>
+#include <epmdump/capture/replay.hpp>
 #include <epmdump/capture/tcp_reassembler.hpp>
 
 #include "regression_inputs.hpp"
@@ -8,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string_view>
@@ -138,4 +140,20 @@ TEST_CASE("a second pcapng section header before any interface is skipped, as li
     // headers while it looks for the first interface; the built-in reader refused the file.
     std::optional<capture_error> ending;
     CHECK(records_read("pcap_reader", "second-section-before-any-interface", ending) == 5);
+}
+
+TEST_CASE("a conversation stamped at both ends of what int64 nanoseconds hold gets a finite, non-negative elapsed time")
+{
+    // fuzz_capture_file (inputs/capture_file/stamps-at-both-int64-limits): one connection's first
+    // frame is clamped to +9e9 s and its last to -9e9 s; last_seen - first_seen overflowed int64
+    // (UBSan) before the elapsed time was taken in double, and would be negative.
+    std::FILE* f = test::open_regression_input("capture_file", "stamps-at-both-int64-limits");
+    REQUIRE(f != nullptr);
+    const file_replay r = replay_file(f, "stamps.pcap");
+    REQUIRE_FALSE(r.conversations.empty());
+    for (const auto& c : r.conversations)
+    {
+        CHECK(std::isfinite(c.enumeration.elapsed_ms));
+        CHECK(c.enumeration.elapsed_ms >= 0.0);
+    }
 }
