@@ -123,6 +123,7 @@ run_target() {
   local corpus=$work/corpus/$t artifacts=$work/artifacts/$t log=$work/logs/$t.log dict=$work/dict/$t.dict
   mkdir -p "$corpus" "$seeds/$t"
   rm -rf "$artifacts"; mkdir -p "$artifacts"
+  rm -f "$work/logs/$t.status" # a run stopped before its target ends must not report an older status
   : >"$dict"
   for d in $(dict_of "$t"); do cat "tests/fuzz/dict/$d.dict" >>"$dict"; done
   local args=(-max_total_time="$seconds" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" -timeout=10
