@@ -152,13 +152,14 @@ capture_result<pcap_reader> pcap_reader::open(std::FILE* file, std::string name)
         // libpcap learns the link type from the first interface, before any packet.
         while (!r.have_interface_)
         {
-            const block_read b = r.read_block(error, 0);
+            const block_read b = r.read_block(error, 0, false);
             if (b == block_read::error) return std::move(*error);
             if (b == block_read::end_of_file)
                 return r.error_at(r.block_start_, "the capture has no interface description block");
             if (r.block_type_ == block_epb || r.block_type_ == block_spb || r.block_type_ == block_opb)
                 return r.error_at(r.block_start_, "a packet block comes before any interface description block");
-            // Another section header before any interface is skipped, version and all, as libpcap does.
+            // Another section header before any interface is skipped, read in the current byte
+            // order, its magic and version unread, as libpcap does.
             if (r.block_type_ != block_idb) continue;
             if (auto e = r.on_interface()) return std::move(*e);
         }
@@ -244,7 +245,8 @@ capture_result<std::optional<capture_record>> pcap_reader::next_classic(std::uin
         record_of(std::span<const std::byte>(block_.data(), kept), len, seconds, ns, start));
 }
 
-pcap_reader::block_read pcap_reader::read_block(std::optional<capture_error>& error, std::size_t type_read)
+pcap_reader::block_read pcap_reader::read_block(std::optional<capture_error>& error, std::size_t type_read,
+                                                bool section_order)
 {
     // `type_read` bytes of the block type were consumed already (open() read the magic).
     block_start_ = position_ - type_read;
@@ -259,7 +261,7 @@ pcap_reader::block_read pcap_reader::read_block(std::optional<capture_error>& er
     }
     block_type_ = u32(h.data());
     std::size_t head = 8;
-    if (block_type_ == block_shb) // the value reads the same in both byte orders
+    if (block_type_ == block_shb && section_order) // the value reads the same in both byte orders
     {
         // A section may change byte order: its byte-order magic says how to read its own length.
         if (!read_exact(h.data() + 8, 4, got))

@@ -70,7 +70,9 @@ private:
     capture_result<std::optional<capture_record>> next_pcapng(std::uint64_t start);
     // Reads one whole pcapng block into block_ (its body only) and sets block_type_ and
     // block_start_; the first `type_read` bytes of it were read already (into pending_type_).
-    block_read read_block(std::optional<capture_error>& error, std::size_t type_read);
+    // section_order: a section header's byte-order magic sets the order its block is read in;
+    // false reads it as any block, in the current order (libpcap before the first interface).
+    block_read read_block(std::optional<capture_error>& error, std::size_t type_read, bool section_order = true);
     // block_ holds an SHB body; libpcap holds later sections to the major version only.
     std::optional<capture_error> on_section_header(bool first_section);
     std::optional<capture_error> on_interface();      // block_ holds an IDB body

@@ -140,6 +140,11 @@ TEST_CASE("a second pcapng section header before any interface is skipped, as li
     // headers while it looks for the first interface; the built-in reader refused the file.
     std::optional<capture_error> ending;
     CHECK(records_read("pcap_reader", "second-section-before-any-interface", ending) == 5);
+
+    // inputs/pcap_reader/second-section-other-byte-order-before-any-interface: that section header
+    // says big-endian; libpcap reads it as any block, in the first section's order, and goes on.
+    std::optional<capture_error> other_order;
+    CHECK(records_read("pcap_reader", "second-section-other-byte-order-before-any-interface", other_order) == 2);
 }
 
 TEST_CASE("a conversation stamped at both ends of what int64 nanoseconds hold gets a finite, non-negative elapsed time")
