@@ -23,7 +23,7 @@ void add_client_options(CLI::App& cmd, client_args& args)
     cmd.add_option("--connect-timeout", args.connect_timeout, "Seconds to connect, per resolved address")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    cmd.add_option("--timeout", args.timeout, "Seconds for the banner, the bind and each call")
+    cmd.add_option("--timeout", args.timeout, "Seconds to resolve a name, and for the banner, the bind and each call")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     cmd.add_option("--host-timeout", args.host_timeout, "Seconds for everything done with one host")

@@ -1,4 +1,5 @@
 #include <epmdump/client/connection.hpp>
+#include <epmdump/client/detail/name_lookup.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/error.hpp>
@@ -9,6 +10,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 namespace epmdump::client {
 
@@ -18,12 +20,12 @@ namespace detail {
 struct connection_core final : abortable, std::enable_shared_from_this<connection_core>
 {
     connection_core(const asio::any_io_executor& ex, const client::timeouts& t, steady_clock::time_point deadline)
-        : socket(ex), resolver(ex), timer(ex), timeouts(t), host_deadline(deadline)
+        : socket(ex), lookup_wait(ex), timer(ex), timeouts(t), host_deadline(deadline)
     {
     }
 
     asio::ip::tcp::socket socket;
-    asio::ip::tcp::resolver resolver;
+    asio::steady_timer lookup_wait; // paces the polls of a name lookup; shut() wakes it
     asio::steady_timer timer;
     client::timeouts timeouts;
     steady_clock::time_point host_deadline;
@@ -66,18 +68,23 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
         });
     }
 
-    void disarm() noexcept
+    // cancel() reports a failure only by throwing; a timer left running fires into a stale
+    // generation (or a poll that checks again) and does nothing, so callers can stay noexcept.
+    static void cancel_quietly(asio::steady_timer& t) noexcept
     {
-        ++generation;
-        // cancel() reports a failure only by throwing; a timer left running fires into a stale
-        // generation and does nothing, so the destructor and close() can stay noexcept.
         try
         {
-            timer.cancel();
+            t.cancel();
         }
         catch (const boost::system::system_error&)
         {
         }
+    }
+
+    void disarm() noexcept
+    {
+        ++generation;
+        cancel_quietly(timer);
     }
 
     void shut() noexcept
@@ -85,7 +92,7 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
         boost::system::error_code ignored;
         socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
         socket.close(ignored);
-        resolver.cancel();
+        cancel_quietly(lookup_wait);
     }
 
     void abort(client_errc reason) override
@@ -210,18 +217,26 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
     else
     {
         core->arm(phase::resolve);
-        auto results = co_await core->resolver.async_resolve(host, std::to_string(port),
-                                                             asio::ip::tcp::resolver::numeric_service,
-                                                             asio::redirect_error(asio::use_awaitable, ec));
-        core->disarm();
-        if (core->aborted || core->expired) co_return core->explain(ec);
-        if (ec)
+        // Polled, from 1 ms up to every 32 ms: a quick answer costs little waiting, and at the
+        // deadline or an abort we leave the lookup to end on its own thread.
+        const auto lookup = detail::name_lookup::start(host, port);
+        std::optional<detail::lookup_answer> answer;
+        auto pause = std::chrono::milliseconds(1);
+        while (!(answer = lookup->answer()) && !core->aborted && !core->expired)
         {
-            auto f = classify(ec, phase::resolve);
+            core->lookup_wait.expires_after(pause);
+            co_await core->lookup_wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            pause = std::min(pause * 2, std::chrono::milliseconds(32));
+        }
+        core->disarm();
+        if (!answer || core->aborted || core->expired) co_return core->explain(ec);
+        if (answer->error)
+        {
+            auto f = classify(answer->error, phase::resolve);
             if (f.code == client_errc::io_error) f.code = client_errc::resolve_failed;
             co_return f;
         }
-        for (const auto& r : results) candidates.push_back(r.endpoint());
+        candidates = std::move(answer->endpoints);
         if (candidates.empty()) co_return failure{client_errc::resolve_failed, phase::resolve, {}, {}, "no address"};
     }
 
