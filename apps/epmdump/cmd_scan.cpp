@@ -154,7 +154,7 @@ int run_scan(const scan_args& args)
 
     const auto& s = scanner.summary();
     if (interrupted && !args.quiet)
-        std::cerr << "epmdump: interrupted: " << s.finished << " done, " << s.cancelled << " stopped in flight\n";
+        std::cerr << "epmdump: interrupted: " << s.finished << " done, " << s.cancelled << " stopped in flight (written with error kind cancelled)\n";
     if (interrupted || s.failed > 0 || source.bad_entries() > 0) return exit_some_failed;
     return exit_ok;
 }

@@ -56,6 +56,13 @@ std::string at(const scripted_server& s) { return "127.0.0.1:" + std::to_string(
 
 std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
 
+std::size_t count_of(const std::string& text, const std::string& needle)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
 std::vector<std::string> json_targets(const std::string& text)
 {
     std::vector<std::string> out;
@@ -303,7 +310,7 @@ TEST_CASE("results stream out as each host finishes: a slow host does not hold b
     CHECK(targets.back() == "127.0.0.1"); // the silent one, first in line, is written last
 }
 
-TEST_CASE("Ctrl-C stops the scan, still prints what finished, and exits 1")
+TEST_CASE("Ctrl-C stops the scan, prints what finished and each host in flight as cancelled, and exits 1")
 {
     NEEDS_POSIX();
     server_script slow;
@@ -317,8 +324,12 @@ TEST_CASE("Ctrl-C stops the scan, still prints what finished, and exits 1")
                          {}, std::chrono::milliseconds(800));
     CHECK(r.exit_code == 1);
     CHECK(r.seconds < 10);
-    CHECK(json_targets(r.out) == std::vector<std::string>{"127.0.0.1"});
-    CHECK(r.err.find("interrupted") != std::string::npos);
+    const auto targets = json_targets(r.out);
+    REQUIRE_FALSE(targets.empty());
+    CHECK(targets.front() == "127.0.0.1");
+    CHECK(targets.size() == 4); // -c 3: the three silent hosts in flight at the interrupt
+    CHECK(count_of(r.out, "\"kind\":\"cancelled\"") == 3);
+    CHECK(r.err.find("interrupted: 1 done, 3 stopped in flight") != std::string::npos);
 }
 
 TEST_CASE("no progress line when stderr is not a terminal")

@@ -50,15 +50,15 @@ asio::awaitable<void> scanner::worker(std::size_t index, source_fn& source, resu
         ++summary_.started;
         auto r = co_await async_enumerate(std::move(*t), options_.client, group_);
         if (r.error && r.error->code == client_errc::cancelled)
-        {
-            ++summary_.cancelled;
-            continue;
-        }
-        ++summary_.finished;
-        if (r.enumeration.status == epm::enumeration_status::ok)
-            ++summary_.answered;
+            ++summary_.cancelled; // still reported: the output accounts for every host started
         else
-            ++summary_.failed;
+        {
+            ++summary_.finished;
+            if (r.enumeration.status == epm::enumeration_status::ok)
+                ++summary_.answered;
+            else
+                ++summary_.failed;
+        }
         if (on_result) on_result(std::move(r));
     }
 }

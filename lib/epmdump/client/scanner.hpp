@@ -30,10 +30,10 @@ struct scan_options
 struct scan_summary
 {
     std::uint64_t started = 0;
-    std::uint64_t finished = 0;  // reported through the result handler
+    std::uint64_t finished = 0;  // ran to their end (answered or failed)
     std::uint64_t answered = 0;  // status ok
     std::uint64_t failed = 0;    // status incomplete or error
-    std::uint64_t cancelled = 0; // in flight when stop() came; not reported
+    std::uint64_t cancelled = 0; // in flight when stop() came: reported as cancelled, with what they had
     bool stopped = false;
 };
 
@@ -45,7 +45,8 @@ public:
 
     scanner(asio::any_io_executor ex, scan_options options);
 
-    // Pulls targets until the source is empty (or stop()), reporting each finished host.
+    // Pulls targets until the source is empty (or stop()), reporting every host it started:
+    // each finished one, and at stop() each one in flight (error cancelled, entries so far).
     asio::awaitable<scan_summary> run(source_fn source, result_fn on_result);
 
     // Takes no more targets and aborts the conversations in flight (call on the executor).

@@ -126,7 +126,7 @@ TEST_CASE("the rate limit spaces the starts of new hosts")
     CHECK(r.seconds >= 0.24);
 }
 
-TEST_CASE("stop() ends a scan at once: hosts in flight are cancelled and not reported")
+TEST_CASE("stop() ends a scan at once: hosts in flight are reported as cancelled")
 {
     server_script s;
     s.silent = true;
@@ -144,7 +144,13 @@ TEST_CASE("stop() ends a scan at once: hosts in flight are cancelled and not rep
     CHECK(r.summary.stopped);
     CHECK(r.summary.cancelled == 3);
     CHECK(r.summary.finished == 0);
-    CHECK(r.results.empty());
+    REQUIRE(r.results.size() == 3);
+    for (const auto& h : r.results)
+    {
+        REQUIRE(h.error.has_value());
+        CHECK(h.error->code == client_errc::cancelled);
+        CHECK(h.enumeration.status != epm::enumeration_status::ok);
+    }
     CHECK(r.pulled == 3);
     CHECK(r.seconds < 5);
 }
