@@ -241,8 +241,14 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
     }
 
     std::optional<failure> last;
+    std::string earlier; // "127.0.0.1 refused, ...": what the addresses before the last one did
     for (std::size_t i = 0; i < candidates.size(); ++i)
     {
+        if (last && candidates.size() > 1)
+        {
+            if (!earlier.empty()) earlier += ", ";
+            earlier += candidates[i - 1].address().to_string() + " " + std::string(to_string(last->code));
+        }
         const auto& ep = candidates[i];
         core->expired = false;
         core->socket.close(ec);
@@ -269,6 +275,7 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
         if (core->aborted || (core->expired && core->expired_by_host)) break;
     }
     core->shut();
+    if (last && !earlier.empty()) last->detail += "; before it: " + earlier;
     co_return last;
 }
 
