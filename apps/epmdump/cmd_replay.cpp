@@ -34,9 +34,15 @@ int run_replay(const replay_args& args)
     int status = exit_ok;
     for (const auto& file : args.files)
     {
-        // Each file on its own: a bad one is reported and the others still run.
-        const capture::file_replay r = capture::replay_file(file, args.limits);
-        for (const auto& c : r.conversations) out.write(c.enumeration);
+        // Each file on its own: a bad one is reported and the others still run. Conversations are
+        // written as they end, so memory holds only the open ones, whatever the capture's size.
+        std::size_t conversations = 0, entries = 0;
+        const capture::file_replay r =
+            capture::replay_file(file, args.limits, [&](capture::replayed_conversation&& c) {
+                ++conversations;
+                entries += c.enumeration.entries.size();
+                out.write(c.enumeration);
+            });
         if (r.error)
         {
             std::cerr << "epmdump replay: " << r.error->to_string() << '\n';
@@ -50,11 +56,9 @@ int run_replay(const replay_args& args)
                       << " SMB conversation(s) on TCP 139/445 not decoded (ncacn_np is out of scope for TCP replay)\n";
         if (args.summary)
         {
-            std::size_t entries = 0;
-            for (const auto& c : r.conversations) entries += c.enumeration.entries.size();
             std::cerr << file << ": " << r.stats.reassembly.packets << " packets, "
                       << r.stats.reassembly.connections << " TCP connections, " << r.stats.rpc_conversations
-                      << " DCE/RPC, " << r.conversations.size() << " endpoint-mapper conversation(s), " << entries
+                      << " DCE/RPC, " << conversations << " endpoint-mapper conversation(s), " << entries
                       << " entries; " << r.stats.reassembly.gaps << " gap(s), " << r.stats.reassembly.evicted
                       << " connection(s) closed by --max-connections, peak " << r.stats.reassembly.peak_pending_bytes
                       << " bytes buffered\n";

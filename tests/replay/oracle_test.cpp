@@ -1,5 +1,6 @@
 // Every capture in ../shared/pcaps (and the copies in pcaps/) replays to exactly what
 // tshark's dissection says: same calls, frames, statuses, handles and entries, in order.
+#include <epmdump/capture/capture_file.hpp>
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/epm/context_handle.hpp>
 #include <epmdump/epm/ept_lookup.hpp>
@@ -325,4 +326,45 @@ TEST_CASE("SMB2 capture: the sealed named-pipe ept_map is skipped, the TCP 135 e
     CHECK_FALSE(c.calls.at(0).entry_handle->is_null());
     CHECK(c.enumeration.entries.size() == 1);
     CHECK(epm::to_string(c.enumeration.entries[0].where) == "ncacn_ip_tcp:192.168.1.195[49231]");
+}
+
+TEST_CASE("with a sink, each conversation is handed over when its connection closes, the same as without one")
+{
+    for (const char* name : {"samba-ad-dc-rpcdump.pcap", "epm-fault-nca-op-rng-error-opnum42.pcap"})
+    {
+        CAPTURE(std::string(name));
+        const auto path = test::project_pcap(name);
+        const auto whole = capture::replay_file(path);
+        REQUIRE_FALSE(whole.error);
+        REQUIRE_FALSE(whole.conversations.empty());
+
+        // Frame by frame: the sink sees each closed conversation before the capture ends.
+        auto file = capture::capture_file::open(path);
+        REQUIRE(file.has_value());
+        std::vector<capture::replayed_conversation> streamed;
+        // These captures last under a second: a finished connection is closed at its last packet.
+        capture::replay_options options;
+        options.reassembly.linger = std::chrono::nanoseconds(0);
+        capture::replay_session session(path.string(), options, [&](capture::replayed_conversation&& c) {
+            streamed.push_back(std::move(c));
+        });
+        for (;;)
+        {
+            auto r = file->next();
+            REQUIRE(r.has_value());
+            if (!*r) break;
+            session.feed(file->link_type(), (*r)->data, (*r)->timestamp);
+        }
+        const auto before_end = streamed.size();
+        CHECK(session.finish().empty());
+        CHECK(before_end == whole.conversations.size()); // every connection in these captures closes
+
+        REQUIRE(streamed.size() == whole.conversations.size());
+        for (std::size_t i = 0; i < streamed.size(); ++i)
+        {
+            CHECK(streamed[i].connection_id == whole.conversations[i].connection_id);
+            CHECK(streamed[i].enumeration.entries == whole.conversations[i].enumeration.entries);
+            CHECK(streamed[i].enumeration.status == whole.conversations[i].enumeration.status);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 #include <epmdump/capture/replay.hpp>
 
 #include <algorithm>
+#include <iterator>
 
 namespace epmdump::capture {
 
@@ -10,8 +11,8 @@ bool is_smb_port(std::uint16_t port) noexcept { return port == 445 || port == 13
 
 } // namespace
 
-replay_session::replay_session(std::string file, replay_options options)
-    : file_(std::move(file)), options_(options), reassembler_(*this, options.reassembly)
+replay_session::replay_session(std::string file, replay_options options, conversation_sink sink)
+    : file_(std::move(file)), options_(options), reassembler_(*this, options.reassembly), sink_(std::move(sink))
 {
 }
 
@@ -24,11 +25,20 @@ packet_kind replay_session::feed(int link_type, std::span<const std::byte> frame
 
 std::vector<replayed_conversation> replay_session::finish()
 {
-    reassembler_.finish();
+    // Without a sink every conversation waits here; with one, only those the capture's end closes.
+    std::vector<replayed_conversation> waiting;
+    std::swap(waiting, results_);
+    auto sink = std::move(sink_);
+    sink_ = {};
+    reassembler_.finish(); // on_close for each connection still open, into results_
     stats_.reassembly = reassembler_.stats();
-    std::sort(results_.begin(), results_.end(),
+    std::move(results_.begin(), results_.end(), std::back_inserter(waiting));
+    results_.clear();
+    std::sort(waiting.begin(), waiting.end(),
               [](const auto& a, const auto& b) { return a.connection_id < b.connection_id; });
-    return std::move(results_);
+    if (!sink) return waiting;
+    for (auto& c : waiting) sink(std::move(c));
+    return {};
 }
 
 void replay_session::on_open(const tcp_connection& c)
@@ -61,13 +71,20 @@ void replay_session::on_close(const tcp_connection& c)
     auto it = conversations_.find(c.id);
     if (it == conversations_.end()) return;
     if (it->second.is_rpc()) ++stats_.rpc_conversations;
-    if (auto r = it->second.finish(c)) results_.push_back(std::move(*r));
+    if (auto r = it->second.finish(c))
+    {
+        if (sink_)
+            sink_(std::move(*r));
+        else
+            results_.push_back(std::move(*r));
+    }
     conversations_.erase(it);
 }
 
 namespace {
 
-file_replay replay_opened(capture_result<capture_file> opened, const std::string& name, const replay_options& options)
+file_replay replay_opened(capture_result<capture_file> opened, const std::string& name, const replay_options& options,
+                          const conversation_sink& sink)
 {
     file_replay out{name, {}, std::nullopt, {}};
     if (!opened)
@@ -75,7 +92,7 @@ file_replay replay_opened(capture_result<capture_file> opened, const std::string
         out.error = opened.error();
         return out;
     }
-    replay_session session(name, options);
+    replay_session session(name, options, sink);
     for (;;)
     {
         auto r = opened->next();
@@ -94,14 +111,15 @@ file_replay replay_opened(capture_result<capture_file> opened, const std::string
 
 } // namespace
 
-file_replay replay_file(const std::filesystem::path& path, const replay_options& options)
+file_replay replay_file(const std::filesystem::path& path, const replay_options& options, const conversation_sink& sink)
 {
-    return replay_opened(capture_file::open(path), path.string(), options);
+    return replay_opened(capture_file::open(path), path.string(), options, sink);
 }
 
-file_replay replay_file(std::FILE* file, const std::string& name, const replay_options& options)
+file_replay replay_file(std::FILE* file, const std::string& name, const replay_options& options,
+                        const conversation_sink& sink)
 {
-    return replay_opened(capture_file::open(file, name), name, options);
+    return replay_opened(capture_file::open(file, name), name, options, sink);
 }
 
 } // namespace epmdump::capture

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -33,15 +34,21 @@ struct replay_stats
     std::uint64_t smb_conversations = 0; // TCP 139/445 with data: ncacn_np, not decoded
 };
 
+// Takes each endpoint-mapper conversation as soon as it ends (its connection closed, or the
+// capture ended), so memory holds only the conversations still open.
+using conversation_sink = std::function<void(replayed_conversation&&)>;
+
 // Sans-I/O core: feed frames from anywhere (a file, a fuzzer), then finish().
 class replay_session final : private stream_handler
 {
 public:
-    explicit replay_session(std::string file, replay_options options = {});
+    // With a sink, conversations go to it as they end; finish() then returns none.
+    explicit replay_session(std::string file, replay_options options = {}, conversation_sink sink = {});
     ~replay_session();
 
     packet_kind feed(int link_type, std::span<const std::byte> frame, std::chrono::nanoseconds timestamp);
-    // Ends the capture and returns the endpoint-mapper conversations in order of first packet.
+    // Ends the capture and returns the endpoint-mapper conversations in order of first packet
+    // (without a sink), or hands those still open to the sink in that order.
     std::vector<replayed_conversation> finish();
     const replay_stats& stats() const noexcept { return stats_; }
 
@@ -57,6 +64,7 @@ private:
     tcp_reassembler reassembler_;
     std::unordered_map<std::uint64_t, rpc_conversation> conversations_;
     std::vector<replayed_conversation> results_;
+    conversation_sink sink_;
 };
 
 struct file_replay
@@ -67,9 +75,12 @@ struct file_replay
     replay_stats stats;
 };
 
-// Reads one capture file to its end (or its first bad record).
-file_replay replay_file(const std::filesystem::path& path, const replay_options& options = {});
+// Reads one capture file to its end (or its first bad record). With a sink, conversations go
+// to it as they end and file_replay::conversations stays empty (memory bounded by what is open).
+file_replay replay_file(const std::filesystem::path& path, const replay_options& options = {},
+                        const conversation_sink& sink = {});
 // Same over an open FILE* (fmemopen in tests and fuzzers); takes ownership.
-file_replay replay_file(std::FILE* file, const std::string& name, const replay_options& options = {});
+file_replay replay_file(std::FILE* file, const std::string& name, const replay_options& options = {},
+                        const conversation_sink& sink = {});
 
 } // namespace epmdump::capture

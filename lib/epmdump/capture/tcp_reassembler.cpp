@@ -83,6 +83,27 @@ void tcp_reassembler::feed(const tcp_segment& segment, std::chrono::nanoseconds 
     flow_direction dir{};
     connection& c = find_or_open(segment, dir, timestamp);
     on_segment(c, dir, segment, timestamp);
+    close_lingering(timestamp);
+}
+
+void tcp_reassembler::close_lingering(std::chrono::nanoseconds now)
+{
+    // The least recently seen connections sit at the back of lru_. A few steps per segment keep
+    // this O(1): idle connections that have not finished are stepped over, not closed.
+    constexpr int max_steps = 8;
+    flow_key finished[max_steps];
+    int n = 0;
+    auto it = lru_.end();
+    for (int step = 0; step < max_steps && it != lru_.begin(); ++step)
+    {
+        --it;
+        const connection& c = connections_.find(*it)->second;
+        // In unsigned arithmetic: stamps from a damaged capture may lie at opposite int64 limits.
+        const auto idle = static_cast<std::uint64_t>(now.count()) - static_cast<std::uint64_t>(c.info.last_seen.count());
+        if (c.info.last_seen > now || idle < static_cast<std::uint64_t>(limits_.linger.count())) break;
+        if (c.done) finished[n++] = *it;
+    }
+    for (int i = 0; i < n; ++i) close(connections_.find(finished[i]));
 }
 
 tcp_reassembler::connection& tcp_reassembler::find_or_open(const tcp_segment& s, flow_direction& dir,

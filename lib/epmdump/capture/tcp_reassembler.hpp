@@ -50,6 +50,10 @@ struct reassembly_limits
     std::size_t max_pending_per_direction = std::size_t{8} << 20; // out-of-order bytes held
     std::size_t max_pending_total = std::size_t{256} << 20;
     std::size_t max_connections = std::size_t{1} << 20; // open at once; the least recently seen is closed
+    // A finished connection (both FINs, or an RST) is closed once the capture has moved this far
+    // past its last packet (late ACKs and retransmitted FINs come well within it), so its
+    // handler hears on_close while the capture goes on.
+    std::chrono::nanoseconds linger = std::chrono::seconds(5);
 };
 
 struct direction_stats
@@ -187,6 +191,7 @@ private:
     void declare_gap(connection& c, flow_direction dir);
     void release_pending(connection& c, flow_direction dir);
     void close(std::unordered_map<flow_key, connection, flow_key_hash>::iterator it);
+    void close_lingering(std::chrono::nanoseconds now);
     void enforce_total_limit();
 
     stream_handler& handler_;
