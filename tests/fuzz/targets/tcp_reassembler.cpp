@@ -10,6 +10,8 @@
 //   len   u16  then len payload bytes (fewer at the end of the input)
 // Option bit 0: tiny limits (pending caps and 2 connections), to reach gaps and eviction.
 // Option bits 2-3: the handler answers `drop` once a connection delivered 0/16/64/256 bytes.
+// Option bit 4: a finished connection lingers 2 ns (each segment is 1 ns on), so it is closed
+// while segments still come, and a later one on its 4-tuple opens a new connection.
 //
 // Properties, checked as the handler is called:
 //  - on_open/on_close pair up, once per connection, and every connection is closed by finish();
@@ -221,6 +223,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         limits.max_pending_total = 512;
         limits.max_connections = 2;
     }
+    if (options & 0x10) limits.linger = std::chrono::nanoseconds(2);
     const std::uint32_t base = (options & 0x02) ? 0xFFFFFF00u : 0x10000000u;
     static constexpr std::uint64_t drop_after[] = {~std::uint64_t{0}, 16, 64, 256};
     checker handler(drop_after[(options >> 2) & 3]);
