@@ -1,10 +1,15 @@
 #include "targets.hpp"
 
+#include <epmdump/exchange/text_encoding.hpp>
+
 #include <boost/asio/ip/address.hpp>
 
+#include <array>
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <span>
 #include <sstream>
 
 namespace epmdump::app {
@@ -286,6 +291,31 @@ std::optional<target_pattern> parse_target(std::string_view word, std::string& e
     return p;
 }
 
+std::unique_ptr<std::istream> open_target_list(const std::string& path)
+{
+    auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*file) return nullptr;
+    // Windows PowerShell 5's "> hosts.txt" writes UTF-16LE with a BOM, Notepad may add a UTF-8
+    // BOM: such a file is decoded whole to UTF-8 (up to a bound); anything else is streamed.
+    std::array<char, 2> head{};
+    file->read(head.data(), head.size());
+    const auto got = static_cast<std::size_t>(file->gcount());
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
+    const bool utf16 = got == 2 && ((byte(0) == 0xFF && byte(1) == 0xFE) || (byte(0) == 0xFE && byte(1) == 0xFF) ||
+                                    byte(0) == 0 || byte(1) == 0);
+    const bool utf8_bom = got == 2 && byte(0) == 0xEF && byte(1) == 0xBB;
+    file->clear();
+    file->seekg(0);
+    if (!utf16 && !utf8_bom) return file;
+    constexpr std::size_t max_decoded_list = std::size_t{256} << 20;
+    std::string raw;
+    std::array<char, 65536> chunk{};
+    while (raw.size() <= max_decoded_list && file->read(chunk.data(), chunk.size()).gcount() > 0)
+        raw.append(chunk.data(), static_cast<std::size_t>(file->gcount()));
+    if (raw.size() > max_decoded_list) return nullptr;
+    return std::make_unique<std::istringstream>(exchange::decode_text(std::as_bytes(std::span(raw))));
+}
+
 void for_each_list_word(std::istream& in, const std::function<bool(std::string_view, std::size_t)>& on_word)
 {
     std::string line;
@@ -317,10 +347,10 @@ target_source::target_source(std::vector<target_pattern> words, std::vector<std:
             total_known_ = false;
             continue;
         }
-        std::ifstream in(f);
+        const auto in = open_target_list(f);
         if (!in) continue; // reported when we get to it
         std::string ignored;
-        for_each_list_word(in, [&](std::string_view w, std::size_t) {
+        for_each_list_word(*in, [&](std::string_view w, std::size_t) {
             if (auto p = parse_target(w, ignored)) total_ += p->count;
             return true;
         });
@@ -342,8 +372,8 @@ bool target_source::open_next_file()
             in_ = stdin_ != nullptr ? stdin_ : &std::cin;
             return true;
         }
-        auto f = std::make_unique<std::ifstream>(current_file_);
-        if (!*f)
+        auto f = open_target_list(current_file_);
+        if (!f)
         {
             ++bad_entries_;
             if (on_warning_) on_warning_("cannot read target list " + current_file_);

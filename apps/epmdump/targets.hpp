@@ -37,6 +37,9 @@ std::optional<target_pattern> parse_target(std::string_view word, std::string& e
 
 // Reads a target list: whitespace-separated words, '#' starts a comment.
 // Calls `on_word` for each word with its 1-based line number.
+// A target list file as text: UTF-16 (PowerShell 5's "> file") and UTF-8 with BOM decoded to
+// UTF-8, anything else read as it is. Null when it cannot be opened (or decodes past 256 MiB).
+std::unique_ptr<std::istream> open_target_list(const std::string& path);
 void for_each_list_word(std::istream& in, const std::function<bool(std::string_view, std::size_t)>& on_word);
 
 // Pulls targets one at a time: command-line words first, then each list file ("-" = stdin).

@@ -142,6 +142,41 @@ TEST_CASE("a target list skips comments and blank lines and reports bad lines")
     std::filesystem::remove(path);
 }
 
+TEST_CASE("a target list saved by Windows PowerShell 5 (UTF-16LE, BOM, CR LF) or with a UTF-8 BOM reads as plain text")
+{
+    const std::string text = "# from Get-ADComputer\r\n10.9.0.1\r\n10.9.0.2:593  # the RPC proxy\r\n10.9.1.0/31\r\n";
+    std::string utf16le = "\xFF\xFE";
+    for (char c : text)
+    {
+        utf16le += c;
+        utf16le += '\0';
+    }
+    std::string utf16be = "\xFE\xFF";
+    for (char c : text)
+    {
+        utf16be += '\0';
+        utf16be += c;
+    }
+    const std::string utf8_bom = "\xEF\xBB\xBF" + text;
+    for (const auto& [name, bytes] : {std::pair<std::string, std::string>{"utf16le", utf16le},
+                                      {"utf16be", utf16be}, {"utf8-bom", utf8_bom}})
+    {
+        CAPTURE(name);
+        const auto path = std::filesystem::temp_directory_path() / ("epmdump-targets-" + name + ".txt");
+        {
+            std::ofstream f(path, std::ios::binary);
+            f << bytes;
+        }
+        std::vector<std::string> warnings;
+        target_source source({}, {path.string()}, 135, [&](const std::string& w) { warnings.push_back(w); });
+        CHECK(source.total() == 4);
+        CHECK(drain(source) == std::vector<std::string>{"10.9.0.1:135", "10.9.0.2:593", "10.9.1.0:135", "10.9.1.1:135"});
+        CHECK(warnings.empty());
+        CHECK(source.bad_entries() == 0);
+        std::filesystem::remove(path);
+    }
+}
+
 TEST_CASE("targets come from arguments first, then stdin, whose total is learnt while reading")
 {
     std::string error;
