@@ -1,5 +1,6 @@
 // `epmdump replay` as a script sees it: output on stdout, errors on stderr, exit status 0/1/2.
 #include "capture_builder.hpp"
+#include "support/run_command.hpp"
 #include "support/test_files.hpp"
 
 #include <doctest/doctest.h>
@@ -7,7 +8,6 @@
 #include <array>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 using namespace epmdump::test;
 
@@ -21,15 +21,9 @@ struct run_result
 
 run_result run(const std::string& args)
 {
-    const std::string cmd = std::string(EPMDUMP_EXE) + " " + args + " 2>&1";
-    run_result r;
-    std::FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-    const int raw = pclose(p);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
+    const auto c = run_epmdump(EPMDUMP_EXE, args, "2>&1");
+    REQUIRE(c.status != -1);
+    return {c.status, c.out};
 }
 
 std::string pcap(const std::string& name) { return project_pcap(name).string(); }

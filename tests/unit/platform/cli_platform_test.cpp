@@ -2,6 +2,7 @@
 // endpoint mapper, Winsock's error codes come out as the same failure kinds as on Linux, and
 // it writes the same bytes on both (no text-mode "\r\n" doubling).
 #include "support/scripted_server.hpp"
+#include "support/run_command.hpp"
 #include "support/test_files.hpp"
 
 #include <doctest/doctest.h>
@@ -34,25 +35,11 @@ struct run_result
 run_result run(const std::string& args)
 {
 #ifdef _WIN32
-    // cmd.exe takes "/work/..." for a switch: hand it a backslashed path, quoted.
-    const std::string exe = std::filesystem::path(EPMDUMP_EXE).make_preferred().string();
-    const std::string cmd = "\"\"" + exe + "\" " + args + " 2>NUL\"";
-    std::FILE* p = _popen(cmd.c_str(), "rb");
+    const auto c = test::run_epmdump(EPMDUMP_EXE, args, "2>NUL");
 #else
-    const std::string cmd = "'" + std::string(EPMDUMP_EXE) + "' " + args + " 2>/dev/null";
-    std::FILE* p = popen(cmd.c_str(), "r");
+    const auto c = test::run_epmdump(EPMDUMP_EXE, args, "2>/dev/null");
 #endif
-    REQUIRE(p != nullptr);
-    run_result r;
-    std::array<char, 4096> buf{};
-    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-#ifdef _WIN32
-    r.status = _pclose(p); // the command's exit code itself
-#else
-    const int raw = pclose(p);
-    r.status = raw >= 0 && (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : -1; // WIFEXITED / WEXITSTATUS
-#endif
-    return r;
+    return {c.status, c.out};
 }
 
 std::string pcap(const std::string& name) { return test::project_pcap(name).make_preferred().string(); }
