@@ -280,7 +280,10 @@ pcap_reader::block_read pcap_reader::read_block(std::optional<capture_error>& er
         head = 12;
     }
     const std::uint32_t total = u32(h.data() + 4);
-    if (total < head + 4 || total % 4 != 0)
+    // libpcap does not hold the file's first section header to a multiple of 4 (its reader of
+    // later blocks does), and neither do we: the blocks after it start where its length says.
+    const bool first_block = type_read != 0;
+    if (total < head + 4 || (total % 4 != 0 && !first_block))
     {
         error = error_at(block_start_, "block length " + std::to_string(total) + " is too small or not a multiple of 4");
         return block_read::error;
