@@ -1,7 +1,7 @@
 #include <epmdump/capture/replay.hpp>
 
 #include <algorithm>
-#include <iterator>
+#include <utility>
 
 namespace epmdump::capture {
 
@@ -25,19 +25,16 @@ packet_kind replay_session::feed(int link_type, std::span<const std::byte> frame
 
 std::vector<replayed_conversation> replay_session::finish()
 {
-    // Without a sink every conversation waits here; with one, only those the capture's end closes.
-    std::vector<replayed_conversation> waiting;
-    std::swap(waiting, results_);
-    auto sink = std::move(sink_);
-    sink_ = {};
-    reassembler_.finish(); // on_close for each connection still open, into results_
+    // The connections the capture's end closes land in results_ (the sink is set aside), beside
+    // those that ended earlier when there is no sink; in first-packet order either way.
+    auto sink = std::exchange(sink_, {});
+    reassembler_.finish();
     stats_.reassembly = reassembler_.stats();
-    std::move(results_.begin(), results_.end(), std::back_inserter(waiting));
-    results_.clear();
-    std::sort(waiting.begin(), waiting.end(),
+    std::sort(results_.begin(), results_.end(),
               [](const auto& a, const auto& b) { return a.connection_id < b.connection_id; });
-    if (!sink) return waiting;
-    for (auto& c : waiting) sink(std::move(c));
+    if (!sink) return std::move(results_);
+    for (auto& c : results_) sink(std::move(c));
+    results_.clear();
     return {};
 }
 
