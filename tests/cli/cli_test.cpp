@@ -2,6 +2,7 @@
 // a fixed result, exit statuses, target forms, streaming, Ctrl-C, and a 256-target scan.
 #include "run_process.hpp"
 #include "support/scripted_server.hpp"
+#include "support/run_command.hpp"
 #include "support/test_files.hpp"
 
 #include <epmdump/output/reader.hpp>
@@ -55,13 +56,6 @@ server_script fixed_server()
 std::string at(const scripted_server& s) { return "127.0.0.1:" + std::to_string(s.port()); }
 
 std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
-
-std::size_t count_of(const std::string& text, const std::string& needle)
-{
-    std::size_t n = 0;
-    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-    return n;
-}
 
 std::vector<std::string> json_targets(const std::string& text)
 {
@@ -328,7 +322,7 @@ TEST_CASE("Ctrl-C stops the scan, prints what finished and each host in flight a
     REQUIRE_FALSE(targets.empty());
     CHECK(targets.front() == "127.0.0.1");
     CHECK(targets.size() == 4); // -c 3: the three silent hosts in flight at the interrupt
-    CHECK(count_of(r.out, "\"kind\":\"cancelled\"") == 3);
+    CHECK(test::count_of(r.out, "\"kind\":\"cancelled\"") == 3);
     CHECK(r.err.find("interrupted: 1 done, 3 stopped in flight") != std::string::npos);
 }
 

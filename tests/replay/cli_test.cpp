@@ -28,13 +28,6 @@ run_result run(const std::string& args)
 
 std::string pcap(const std::string& name) { return project_pcap(name).string(); }
 
-std::size_t count_lines_with(const std::string& text, const std::string& needle)
-{
-    std::size_t n = 0;
-    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-    return n;
-}
-
 } // namespace
 
 TEST_CASE("epmdump replay prints one JSON line per conversation and exits 0")
@@ -42,8 +35,8 @@ TEST_CASE("epmdump replay prints one JSON line per conversation and exits 0")
     const auto r = run("replay --format json " + pcap("samba-ad-dc-rpcdump.pcap") + " " +
                        pcap("epm-fault-nca-op-rng-error-opnum42.pcap"));
     CHECK(r.status == 0);
-    CHECK(count_lines_with(r.out, "{\"schema\"") == 3);
-    CHECK(count_lines_with(r.out, "\"kind\":\"fault\"") == 2);
+    CHECK(count_of(r.out, "{\"schema\"") == 3);
+    CHECK(count_of(r.out, "\"kind\":\"fault\"") == 2);
     CHECK(r.out.find("\"server_port\":135") != std::string::npos);
 }
 
@@ -68,20 +61,20 @@ TEST_CASE("epmdump with no arguments replays the bundled Samba capture")
     const auto r = run("");
     CHECK(r.status == 0);
     CHECK(r.out.find("[12345678-1234-abcd-ef00-01234567cffb] netlogon") != std::string::npos);
-    CHECK(count_lines_with(r.out, ":NOT_PINGED") == 53);
+    CHECK(count_of(r.out, ":NOT_PINGED") == 53);
 }
 
 TEST_CASE("epmdump replay --max-message below a lookup's size reports the call as a decode error, not an empty table")
 {
     const auto whole = run("replay --format json " + pcap("samba-ad-dc-rpcdump.pcap"));
     REQUIRE(whole.status == 0);
-    CHECK(count_lines_with(whole.out, "\"protseq\"") == 53);
+    CHECK(count_of(whole.out, "\"protseq\"") == 53);
 
     const auto capped = run("replay --format json --max-message 1KiB " + pcap("samba-ad-dc-rpcdump.pcap"));
     CHECK(capped.status == 0); // the file was read; the conversation carries the error
     CHECK(capped.out.find("\"status\":\"error\"") != std::string::npos);
     CHECK(capped.out.find("limit exceeded (message size)") != std::string::npos);
-    CHECK(count_lines_with(capped.out, "\"protseq\"") < 53);
+    CHECK(count_of(capped.out, "\"protseq\"") < 53);
 }
 
 TEST_CASE("epmdump replay limits take sizes with units and refuse nonsense with exit 2")

@@ -46,4 +46,12 @@ inline command_result run_epmdump(const std::string& exe_path, const std::string
     return r;
 }
 
+// How many times `needle` occurs in a command's output (overlaps counted).
+inline std::size_t count_of(const std::string& text, const std::string& needle)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
 } // namespace epmdump::test
