@@ -32,17 +32,20 @@ int run_replay(const replay_args& args)
     output::writer out(std::cout, *fmt);
     out.begin();
     int status = exit_ok;
+    std::size_t not_ok = 0; // conversations whose table is incomplete or missing, as a live scan's failed hosts
     for (const auto& file : args.files)
     {
         // Each file on its own: a bad one is reported and the others still run. Conversations are
         // written as they end, so memory holds only the open ones, whatever the capture's size.
-        std::size_t conversations = 0, entries = 0;
+        std::size_t conversations = 0, entries = 0, file_not_ok = 0;
         const capture::file_replay r =
             capture::replay_file(file, args.limits, [&](capture::replayed_conversation&& c) {
                 ++conversations;
                 entries += c.enumeration.entries.size();
+                if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
                 out.write(c.enumeration);
             });
+        not_ok += file_not_ok;
         if (r.error)
         {
             std::cerr << "epmdump replay: " << r.error->to_string() << '\n';
@@ -58,13 +61,17 @@ int run_replay(const replay_args& args)
         {
             std::cerr << file << ": " << r.stats.reassembly.packets << " packets, "
                       << r.stats.reassembly.connections << " TCP connections, " << r.stats.rpc_conversations
-                      << " DCE/RPC, " << conversations << " endpoint-mapper conversation(s), " << entries
+                      << " DCE/RPC, " << conversations << " endpoint-mapper conversation(s) (" << file_not_ok
+                      << " not ok), " << entries
                       << " entries; " << r.stats.reassembly.gaps << " gap(s), " << r.stats.reassembly.evicted
                       << " connection(s) closed by --max-connections, peak " << r.stats.reassembly.peak_pending_bytes
                       << " bytes buffered\n";
         }
     }
     out.end();
+    // Same rule as a live scan: exit 0 only when every table is whole, so a script notices a
+    // fault, a cut capture or a cap that stopped a decode without reading the output.
+    if (not_ok > 0) status = exit_some_failed;
     return status;
 }
 
@@ -76,6 +83,8 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
     CLI::App* cmd = app.add_subcommand("replay", "Endpoint tables from pcap/pcapng captures (TCP, any port)");
     cmd->add_option("files", args->files, "Capture files (pcap or pcapng)")->required();
     cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
+    cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap) or a\n"
+                "file could not be read to its end, 2 usage error.");
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
     // Memory caps (sizes take units: 64KiB, 8MiB, 1G). Past a cap the affected direction is
     // marked incomplete from there on; other conversations are unaffected.

@@ -30,14 +30,25 @@ std::string pcap(const std::string& name) { return project_pcap(name).string(); 
 
 } // namespace
 
-TEST_CASE("epmdump replay prints one JSON line per conversation and exits 0")
+TEST_CASE("epmdump replay prints one JSON line per conversation and exits 0 when every table is complete")
 {
     const auto r = run("replay --format json " + pcap("samba-ad-dc-rpcdump.pcap") + " " +
-                       pcap("epm-fault-nca-op-rng-error-opnum42.pcap"));
+                       pcap("samba-standalone-rpcdump.pcap"));
     CHECK(r.status == 0);
-    CHECK(count_of(r.out, "{\"schema\"") == 3);
-    CHECK(count_of(r.out, "\"kind\":\"fault\"") == 2);
+    CHECK(count_of(r.out, "{\"schema\"") == 2);
+    CHECK(count_of(r.out, "\"status\":\"ok\"") == 2);
     CHECK(r.out.find("\"server_port\":135") != std::string::npos);
+}
+
+TEST_CASE("epmdump replay exits 1 when a recorded conversation ended in a fault, as a live scan of that server would")
+{
+    const auto r = run("replay --format json --summary " + pcap("samba-ad-dc-rpcdump.pcap") + " " +
+                       pcap("epm-fault-nca-op-rng-error-opnum42.pcap"));
+    CHECK(r.status == 1);
+    CHECK(count_of(r.out, "{\"schema\"") == 3); // every conversation still written
+    CHECK(count_of(r.out, "\"kind\":\"fault\"") == 2);
+    CHECK(r.out.find("1 endpoint-mapper conversation(s) (0 not ok)") != std::string::npos);
+    CHECK(r.out.find("2 endpoint-mapper conversation(s) (2 not ok)") != std::string::npos);
 }
 
 TEST_CASE("epmdump replay goes on past a bad file and exits 1")
@@ -64,14 +75,14 @@ TEST_CASE("epmdump with no arguments replays the bundled Samba capture")
     CHECK(count_of(r.out, ":NOT_PINGED") == 53);
 }
 
-TEST_CASE("epmdump replay --max-message below a lookup's size reports the call as a decode error, not an empty table")
+TEST_CASE("epmdump replay --max-message below a lookup's size reports the call as a decode error and exits 1, not an empty table")
 {
     const auto whole = run("replay --format json " + pcap("samba-ad-dc-rpcdump.pcap"));
     REQUIRE(whole.status == 0);
     CHECK(count_of(whole.out, "\"protseq\"") == 53);
 
     const auto capped = run("replay --format json --max-message 1KiB " + pcap("samba-ad-dc-rpcdump.pcap"));
-    CHECK(capped.status == 0); // the file was read; the conversation carries the error
+    CHECK(capped.status == 1); // the file was read, but the conversation's table is not whole
     CHECK(capped.out.find("\"status\":\"error\"") != std::string::npos);
     CHECK(capped.out.find("limit exceeded (message size)") != std::string::npos);
     CHECK(count_of(capped.out, "\"protseq\"") < 53);

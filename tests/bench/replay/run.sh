@@ -19,16 +19,22 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Wall seconds, CPU seconds (user + sys) and peak RSS (KiB) of one command; stdout in $tmp/out.
 # The CPU figure is the fair one on a shared machine, where wall time includes waiting.
+# Exit 1 is expected: the capture holds the fault conversations of pcaps/epm-fault-*.pcap.
 measure() {
-    /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$@" > "$tmp/out"
-    awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$tmp/time"
+    status=0
+    /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$@" > "$tmp/out" || status=$?
+    [ "$status" -le 1 ] || { echo "$1 exited $status" >&2; exit 1; }
+    # time(1) puts "Command exited with non-zero status N" before its figures: read the last line.
+    awk 'END { printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$tmp/time"
 }
 
 set -- $(measure "$epmdump" replay --format json "$big")
+[ $# -eq 3 ] || exit 1 # measure failed and said why
 e_sec=$1 e_cpu=$2 e_rss=$3
 convs=$(wc -l < "$tmp/out")
 entries=$(grep -o '"binding":' "$tmp/out" | wc -l)
 set -- $(measure tshark -r "$big" -Y epm)
+[ $# -eq 3 ] || exit 1
 t_sec=$1 t_cpu=$2 t_rss=$3
 t_lines=$(wc -l < "$tmp/out")
 
