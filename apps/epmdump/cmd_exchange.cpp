@@ -13,7 +13,7 @@
 #include <epmdump/exchange/registry.hpp>
 #include <epmdump/exchange/report_format.hpp>
 #include <epmdump/exchange/static_ports.hpp>
-#include <epmdump/exchange/text_encoding.hpp>
+#include <epmdump/core/text_encoding.hpp>
 #include <epmdump/output/reader.hpp>
 
 #include <algorithm>
@@ -83,7 +83,7 @@ bool stdout_is_terminal()
 std::vector<epm::enumeration> read_dump_file(const std::string& path)
 {
     // rpcdump /S server > file from Windows PowerShell 5 is UTF-16LE; the readers want UTF-8.
-    const auto text = exchange::decode_text(read_bytes(path));
+    const auto text = decode_text(read_bytes(path));
     auto d = output::read_dump(text);
     if (!d) throw input_failure{path + ": " + d.error().message()};
     for (auto& e : d->enumerations)
@@ -173,7 +173,7 @@ int run_exchange(const exchange_args& args)
         }
         if (!args.netstat.empty())
         {
-            auto snap = exchange::parse_netstat(exchange::decode_text(read_bytes(args.netstat)));
+            auto snap = exchange::parse_netstat(decode_text(read_bytes(args.netstat)));
             if (!snap) throw input_failure{args.netstat + ": " + snap.error().message};
             in.netstat = std::move(*snap);
         }

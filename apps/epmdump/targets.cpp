@@ -1,6 +1,6 @@
 #include "targets.hpp"
 
-#include <epmdump/exchange/text_encoding.hpp>
+#include <epmdump/core/text_encoding.hpp>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -313,7 +313,7 @@ std::unique_ptr<std::istream> open_target_list(const std::string& path)
     while (raw.size() <= max_decoded_list && file->read(chunk.data(), chunk.size()).gcount() > 0)
         raw.append(chunk.data(), static_cast<std::size_t>(file->gcount()));
     if (raw.size() > max_decoded_list) return nullptr;
-    return std::make_unique<std::istringstream>(exchange::decode_text(std::as_bytes(std::span(raw))));
+    return std::make_unique<std::istringstream>(decode_text(std::as_bytes(std::span(raw))));
 }
 
 void for_each_list_word(std::istream& in, const std::function<bool(std::string_view, std::size_t)>& on_word)

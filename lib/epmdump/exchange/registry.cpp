@@ -1,6 +1,6 @@
 #include <epmdump/exchange/registry.hpp>
 #include <epmdump/exchange/detail/text.hpp>
-#include <epmdump/exchange/text_encoding.hpp>
+#include <epmdump/core/text_encoding.hpp>
 
 namespace epmdump::exchange {
 

@@ -6,7 +6,7 @@
 //  - the same text saved as regedit saves it (UTF-16LE with a BOM), or with CRLF line ends,
 //    reads the same (checked when the input is valid UTF-8, so the conversion is lossless).
 #include <epmdump/exchange/registry.hpp>
-#include <epmdump/exchange/text_encoding.hpp>
+#include <epmdump/core/text_encoding.hpp>
 
 #include "fuzz_support.hpp"
 

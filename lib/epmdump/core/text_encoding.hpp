@@ -5,10 +5,10 @@
 #include <span>
 #include <string>
 
-namespace epmdump::exchange {
+namespace epmdump {
 
 // UTF-16LE/BE (with BOM, or LE recognised by its zero high bytes) and UTF-8 (BOM stripped) to
 // UTF-8. Unpaired surrogates become U+FFFD; other bytes pass through unchanged.
 std::string decode_text(std::span<const std::byte> bytes);
 
-} // namespace epmdump::exchange
+} // namespace epmdump

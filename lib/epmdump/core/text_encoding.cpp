@@ -1,8 +1,8 @@
-#include <epmdump/exchange/text_encoding.hpp>
+#include <epmdump/core/text_encoding.hpp>
 
 #include <cstdint>
 
-namespace epmdump::exchange {
+namespace epmdump {
 
 namespace {
 
@@ -81,4 +81,4 @@ std::string decode_text(std::span<const std::byte> bytes)
     return out;
 }
 
-} // namespace epmdump::exchange
+} // namespace epmdump
