@@ -9,8 +9,11 @@
 
 #include "fuzz_support.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace epmdump::fuzz {
 
@@ -64,19 +67,27 @@ EPMDUMP_FUZZ_NO_COVERAGE inline bool has_unusual_bytes(const epm::enumeration& e
     return false;
 }
 
-// Calls index the enumeration's entries. With `writers`, every writer accepts whatever the
+// Calls partition the enumeration's entries. With `writers`, every writer accepts whatever the
 // capture held, and our JSON Lines reader reads back what our JSON writer wrote (hostile wire
 // bytes are the one source of invalid UTF-8 the JSON writer must repair).
 inline void check_conversation(const capture::replayed_conversation& c, bool writers)
 {
     const auto& e = c.enumeration;
     EPMDUMP_FUZZ_CHECK(e.origin.has_value());
-    std::size_t counted = 0;
+    // Calls are in request order, entries in response order: overlapping calls answered out of
+    // order give ranges out of call order, but every entry still belongs to exactly one call.
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
     for (const auto& call : c.calls)
     {
         EPMDUMP_FUZZ_CHECK(call.first_entry + call.entry_count <= e.entries.size());
-        if (call.entry_count != 0) EPMDUMP_FUZZ_CHECK(call.first_entry == counted);
-        counted += call.entry_count;
+        if (call.entry_count != 0) ranges.emplace_back(call.first_entry, call.entry_count);
+    }
+    std::sort(ranges.begin(), ranges.end());
+    std::size_t counted = 0;
+    for (const auto& [first, count] : ranges)
+    {
+        EPMDUMP_FUZZ_CHECK(first == counted);
+        counted += count;
     }
     EPMDUMP_FUZZ_CHECK(counted == e.entries.size());
     if (!writers) return;

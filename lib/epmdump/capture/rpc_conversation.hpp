@@ -55,8 +55,10 @@ struct epm_call
 
 struct replayed_conversation
 {
-    epm::enumeration enumeration;           // origin always set
-    std::vector<epm_call> calls;            // endpoint-mapper calls in request order
+    epm::enumeration enumeration;           // origin always set; entries in the order responses arrived
+    // Endpoint-mapper calls in request order. Calls may overlap and be answered out of order,
+    // so their entry ranges partition the entries but need not follow this order.
+    std::vector<epm_call> calls;
     std::uint64_t connection_id = 0;        // tcp_connection::id
 };
 

@@ -8,7 +8,7 @@
 //  - replaying the same records with every chunk cut in two (at a point taken from the data)
 //    gives the same conversation, field for field: PDU handling may not depend on how TCP
 //    segmented the stream;
-//  - check_conversation: calls index the entries;
+//  - check_conversation: the calls' entry ranges partition the entries;
 //  - the entries hold at most fuzz::max_amplification heap bytes per input byte.
 #include <epmdump/capture/rpc_conversation.hpp>
 
