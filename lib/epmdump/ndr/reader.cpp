@@ -111,6 +111,10 @@ result<std::string> reader::varying_string(std::size_t max_chars) noexcept
         if (v == 0) break; // the NUL (and anything a sloppy server put after it) is not text
         text.push_back(rep_.character == char_set::ebcdic ? ebcdic_to_ascii(v) : static_cast<char>(v));
     }
+    // max_chars counts the NUL: a string filling it without one is as long as the
+    // max_chars + 1 with a NUL refused above, and could not be written back within it.
+    if (max_chars != 0 && text.size() >= max_chars)
+        return codec_error{codec_errc::limit_exceeded, at, "varying string has no room for its NUL"};
     return text;
 }
 

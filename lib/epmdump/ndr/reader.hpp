@@ -52,7 +52,8 @@ public:
     result<std::uint64_t> pointer() noexcept;
 
     // Varying string of 8-bit chars (offset, actual_count, chars incl. NUL). EBCDIC is
-    // translated to ASCII; the terminating NUL is dropped. actual_count above max_chars fails.
+    // translated to ASCII; the terminating NUL is dropped. max_chars counts the NUL:
+    // actual_count above it, or max_chars characters with no NUL among them, fails.
     result<std::string> varying_string(std::size_t max_chars) noexcept;
 
 private:

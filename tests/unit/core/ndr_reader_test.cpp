@@ -59,6 +59,13 @@ TEST_CASE("ndr varying string drops the NUL, caps the length and translates EBCD
     auto e = ndr::reader(too_long, ndr::little_endian_ascii).varying_string(64);
     REQUIRE_FALSE(e);
     CHECK(e.error().code == codec_errc::limit_exceeded);
+    // The limit counts the NUL: 4 chars fit in 5, and 4 chars without a NUL do not fit in 4.
+    CHECK(ndr::reader(from_hex("00000000 04000000 6c736161"), ndr::little_endian_ascii).varying_string(5).value() == "lsaa");
+    auto unterminated = ndr::reader(from_hex("00000000 04000000 6c736161"), ndr::little_endian_ascii).varying_string(4);
+    REQUIRE_FALSE(unterminated);
+    CHECK(unterminated.error().code == codec_errc::limit_exceeded);
+    CHECK(unterminated.error().offset == 4);
+    CHECK(ndr::reader(from_hex("00000000 04000000 6c736100"), ndr::little_endian_ascii).varying_string(4).value() == "lsa");
     auto lying = from_hex("00000000 10000000 6c7361");
     CHECK(ndr::reader(lying, ndr::little_endian_ascii).varying_string(64).error().code == codec_errc::truncated);
 }

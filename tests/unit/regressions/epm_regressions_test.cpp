@@ -67,3 +67,43 @@ TEST_CASE("entries sharing a tower still decode while the copies stay within the
     CHECK(r->entries[1].where.endpoint == "135");
     CHECK(held(r->entries) <= 8 * w.size());
 }
+
+TEST_CASE("an annotation that fills ept_max_annotation_size without a NUL is refused, as the same text with its NUL is")
+{
+    // inputs/ept_lookup_response/annotation-fills-its-limit-without-nul (fuzz option 0xff: big
+    // endian, EBCDIC, NDR64, lenient towers, annotations capped at 8 with the NUL): the second
+    // entry's annotation is 8 EBCDIC characters and no NUL. It decoded as 8 characters, which
+    // the encoder writes back as 9 with the NUL, beyond the cap: the round trip failed.
+    const auto input = test::regression_input("ept_lookup_response", "annotation-fills-its-limit-without-nul");
+    const auto stub = std::span<const std::byte>(input).subspan(1);
+    decode_limits small;
+    small.strict_towers = false;
+    small.max_entries = 3;
+    small.max_annotation = 8;
+    small.max_tower_length = 64;
+    const auto r = decode_ept_lookup_response(stub, ndr::drep{ndr::byte_order::big, ndr::char_set::ebcdic, 0},
+                                              ndr::transfer_syntax::ndr64, small);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == codec_errc::limit_exceeded);
+
+    // With the default limit (64 with the NUL): 63 characters without a NUL still decode.
+    const auto one_entry = [](std::size_t chars) {
+        ndr::writer w;
+        write_context_handle(w, {});
+        w.u32(1);
+        w.u32(1), w.u32(0), w.u32(1); // max_count, offset, actual_count
+        w.guid(uuid{});
+        w.u32(0); // no tower
+        w.u32(0), w.u32(static_cast<std::uint32_t>(chars));
+        w.bytes(std::vector<std::byte>(chars, std::byte{'a'}));
+        w.align(4);
+        w.u32(0);
+        return decode_ept_lookup_response(w.buffer(), ndr::little_endian_ascii);
+    };
+    const auto fits = one_entry(ept_max_annotation_size - 1);
+    REQUIRE(fits.has_value());
+    CHECK(fits->entries.at(0).annotation == std::string(ept_max_annotation_size - 1, 'a'));
+    const auto full = one_entry(ept_max_annotation_size);
+    REQUIRE_FALSE(full.has_value());
+    CHECK(full.error().code == codec_errc::limit_exceeded);
+}
