@@ -32,7 +32,6 @@ int run_replay(const replay_args& args)
     output::writer out(std::cout, *fmt);
     out.begin();
     int status = exit_ok;
-    std::size_t not_ok = 0; // conversations whose table is incomplete or missing, as a live scan's failed hosts
     for (const auto& file : args.files)
     {
         // Each file on its own: a bad one is reported and the others still run. Conversations are
@@ -45,7 +44,9 @@ int run_replay(const replay_args& args)
                 if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
                 out.write(c.enumeration);
             });
-        not_ok += file_not_ok;
+        // Same rule as a live scan: exit 0 only when every table is whole, so a script notices a
+        // fault, a cut capture or a cap that stopped a decode without reading the output.
+        if (file_not_ok > 0) status = exit_some_failed;
         if (r.error)
         {
             std::cerr << "epmdump replay: " << r.error->to_string() << '\n';
@@ -69,9 +70,6 @@ int run_replay(const replay_args& args)
         }
     }
     out.end();
-    // Same rule as a live scan: exit 0 only when every table is whole, so a script notices a
-    // fault, a cut capture or a cap that stopped a decode without reading the output.
-    if (not_ok > 0) status = exit_some_failed;
     return status;
 }
 

@@ -1,9 +1,9 @@
 // Captures and TCP streams the fuzzers found (tests/fuzz/targets/{tcp_reassembler,...}.cpp).
 #include <epmdump/capture/pcap_reader.hpp>
 #include <epmdump/capture/replay.hpp>
-#include <epmdump/capture/rpc_conversation.hpp>
 #include <epmdump/capture/tcp_reassembler.hpp>
 
+#include "conversation_records.hpp"
 #include "regression_inputs.hpp"
 #include "stream_collector.hpp"
 
@@ -180,33 +180,10 @@ TEST_CASE("overlapping ept_lookup calls answered out of order each index their o
     // association call 4 is requested before call 3 and answered after it. Calls stay in
     // request order and entries in the order responses arrived, so call 4's range follows
     // call 3's; the target's property had wrongly required ranges in call order.
-    const auto input = test::regression_input("rpc_conversation", "responses-out-of-request-order");
-    REQUIRE(input.size() > 1);
-    REQUIRE(std::to_integer<int>(input[0]) == 0); // the target's option byte: server port 135
-    tcp_connection c;
-    static constexpr std::array<std::byte, 4> client{std::byte{10}, std::byte{0}, std::byte{0}, std::byte{1}};
-    static constexpr std::array<std::byte, 4> server{std::byte{10}, std::byte{0}, std::byte{0}, std::byte{2}};
-    c.client = ip_address::from_v4(client);
-    c.server = ip_address::from_v4(server);
-    c.client_port = 49152;
-    c.server_port = 135;
-    rpc_conversation conversation("regression");
-    // The target's records: ctl u8 (bit 0 server to client, bit 1 gap), length u16 LE, bytes.
-    std::uint64_t offsets[2] = {0, 0}, frame = 0;
-    for (std::size_t at = 1; at + 3 <= input.size();)
-    {
-        const auto ctl = std::to_integer<unsigned>(input[at]);
-        const std::size_t len = std::to_integer<std::size_t>(input[at + 1]) | std::to_integer<std::size_t>(input[at + 2]) << 8;
-        const auto bytes = std::span(input).subspan(at + 3, std::min(len, input.size() - at - 3));
-        at += 3 + bytes.size();
-        REQUIRE((ctl & 2) == 0); // no gaps in this input
-        const auto d = (ctl & 1) ? flow_direction::server_to_client : flow_direction::client_to_server;
-        ++frame;
-        stream_chunk chunk{d, bytes, offsets[ctl & 1], std::chrono::nanoseconds(frame * 1000), frame};
-        offsets[ctl & 1] += bytes.size();
-        REQUIRE(conversation.on_data(c, chunk) == stream_interest::keep);
-    }
-    const auto r = conversation.finish(c);
+    const auto bytes = test::regression_input("rpc_conversation", "responses-out-of-request-order");
+    const auto input = fuzz::read_conversation_input(bytes);
+    REQUIRE(input.connection.server_port == 135);
+    const auto r = fuzz::replay_conversation(input, false);
     REQUIRE(r);
     const auto call = [&](std::uint32_t id) -> const epm_call& {
         const auto it = std::find_if(r->calls.begin(), r->calls.end(), [&](const epm_call& x) { return x.call_id == id; });
