@@ -1,5 +1,7 @@
 #include "client_args.hpp"
 
+#include "option_checks.hpp"
+
 #include <chrono>
 #include <iostream>
 
@@ -17,18 +19,18 @@ client::duration seconds(double s)
 void add_client_options(CLI::App& cmd, client_args& args)
 {
     cmd.add_option("-p,--port", args.port, "Endpoint mapper port (default 135; 593 for ncacn_http)")
-        ->check(CLI::Range(1, 65535));
+        ->check(whole_number_in(1, 65535));
     cmd.add_option("--transport", args.transport, "ncacn_ip_tcp or ncacn_http (default: ncacn_http on port 593)")
         ->check(CLI::IsMember({"ncacn_ip_tcp", "ncacn_http", "tcp", "http"}));
     cmd.add_option("--connect-timeout", args.connect_timeout, "Seconds to connect, per resolved address")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number("seconds"));
     cmd.add_option("--timeout", args.timeout, "Seconds to resolve a name, and for the banner, the bind and each call")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number("seconds"));
     cmd.add_option("--host-timeout", args.host_timeout, "Seconds for everything done with one host")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number("seconds"));
     cmd.add_flag("--no-feature-negotiation", args.no_feature_negotiation,
                  "Do not offer the bind-time feature negotiation context");
 }

@@ -1,10 +1,12 @@
 // epmdump replay FILE...: endpoint tables from pcap/pcapng captures, as a live scan prints them.
 #include "commands.hpp"
+#include "option_checks.hpp"
 
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/output/writer.hpp>
 
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,27 +91,27 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
     auto& limits = args->limits;
     cmd->add_option("--max-buffered", limits.reassembly.max_pending_per_direction,
                     "Out-of-order TCP bytes held per direction before it is cut as a gap")
-        ->transform(CLI::AsSizeValue(false))
+        ->transform(byte_size())
         ->capture_default_str()
         ->group("Limits");
     cmd->add_option("--max-buffered-total", limits.reassembly.max_pending_total,
                     "Out-of-order TCP bytes held over all connections")
-        ->transform(CLI::AsSizeValue(false))
+        ->transform(byte_size())
         ->capture_default_str()
         ->group("Limits");
     cmd->add_option("--max-connections", limits.reassembly.max_connections,
                     "TCP connections tracked at once (the least recently seen is closed)")
-        ->check(CLI::PositiveNumber)
+        ->check(whole_number_in(1, std::numeric_limits<std::size_t>::max()))
         ->capture_default_str()
         ->group("Limits");
     cmd->add_option("--max-message", limits.conversation.max_message,
                     "Bytes of one call's joined fragments (a larger call is not decoded)")
-        ->transform(CLI::AsSizeValue(false))
+        ->transform(byte_size())
         ->capture_default_str()
         ->group("Limits");
     cmd->add_option("--max-pending-calls", limits.conversation.max_pending_calls,
                     "Requests per conversation waiting for their response")
-        ->check(CLI::PositiveNumber)
+        ->check(whole_number_in(1, std::numeric_limits<std::size_t>::max()))
         ->capture_default_str()
         ->group("Limits");
     cmd->callback([args, &exit_status] { exit_status = run_replay(*args); });

@@ -2,6 +2,7 @@
 // Targets stream through the scanner and results stream out as each host finishes.
 #include "client_args.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "progress.hpp"
 #include "targets.hpp"
 
@@ -181,9 +182,9 @@ void add_scan_command(CLI::App& app, int& exit_status)
     app.add_option("--input-list", args->lists, "Read targets from FILE, one or more per line, '#' comments ('-' = stdin); also -iL")
         ->allow_extra_args(false);
     add_client_options(app, args->client);
-    app.add_option("-c,--concurrency", args->concurrency, "Hosts in flight at once")->capture_default_str()->check(CLI::Range(1, 4096));
-    app.add_option("--rate", args->rate, "At most this many new hosts per second (0: no limit)")->check(CLI::NonNegativeNumber);
-    app.add_option("--max-ents", args->max_ents, "Entries asked for per ept_lookup call")->capture_default_str()->check(CLI::Range(1, 500));
+    app.add_option("-c,--concurrency", args->concurrency, "Hosts in flight at once")->capture_default_str()->check(whole_number_in(1, 4096));
+    app.add_option("--rate", args->rate, "At most this many new hosts per second (0: no limit)")->check(non_negative_number("hosts per second"));
+    app.add_option("--max-ents", args->max_ents, "Entries asked for per ept_lookup call")->capture_default_str()->check(whole_number_in(1, 500));
     app.add_flag("--ping,--verify", args->ping, "Connect to every ncacn_ip_tcp endpoint and bind its interfaces");
     app.add_option("-f,--format", args->format, "rpcdump, impacket, json (JSON Lines) or csv")->capture_default_str();
     app.add_option("--uuid", args->uuids, "Only entries of this interface UUID (repeatable)")->allow_extra_args(false);
