@@ -1,4 +1,5 @@
 // epmdump: enumerate DCE/RPC endpoint mappers (live, from captures, or from dumps).
+#include "argv_checks.hpp"
 #include "commands.hpp"
 
 #include <iostream>
@@ -19,6 +20,12 @@ int main(int argc, char** argv)
     const char* demo_argv[] = {argv[0], "replay", epmdump::app::default_capture(argv[0]), nullptr};
     if (argc == 1) argc = 3, argv = const_cast<char**>(demo_argv);
     epmdump::app::rewrite_nmap_style_options(argc, argv);
+    epmdump::app::rewrite_windows_help(argc, argv);
+    if (const auto problem = epmdump::app::argv_usage_error(argc, argv))
+    {
+        std::cerr << "epmdump: " << *problem << '\n';
+        return epmdump::app::exit_usage;
+    }
     try
     {
         app.parse(argc, argv);

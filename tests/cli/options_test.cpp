@@ -81,6 +81,30 @@ TEST_CASE("a replay size with a unit is taken as that many bytes")
     CHECK(has(r.out, "ncacn_ip_tcp"));
 }
 
+TEST_CASE("an option given with '=' and no value is refused instead of taking the next word")
+{
+    check_refused({"--format=", "127.0.0.1"}, "--format: empty value; give --format=VALUE or --format VALUE");
+    check_refused({"replay", "--format=", capture_file()}, "--format: empty value");
+    check_refused({"--input-list=", "127.0.0.1"}, "--input-list: empty value");
+}
+
+TEST_CASE("Windows-style /? prints the help and /S SERVER says that a server is a target")
+{
+    for (const auto& args : {std::vector<std::string>{"/?"}, {"10.0.0.1", "/?"}})
+    {
+        const auto r = run(args);
+        CHECK(r.exit_code == 0);
+        CHECK(has(r.out, "Usage:"));
+        CHECK(has(r.out, "--input-list"));
+    }
+    const auto replay_help = run({"replay", "/?"});
+    CHECK(replay_help.exit_code == 0);
+    CHECK(has(replay_help.out, "--max-buffered"));
+    check_refused({"/S", "server1"}, "'/S SERVER' is rpcdump.exe's spelling: give the server as a target, 'epmdump SERVER'");
+    check_refused({"/s", "server1"}, "'epmdump SERVER'");
+    check_refused({"/v"}, "'/v' is a Windows-style switch");
+}
+
 #else
 TEST_CASE("option parsing is checked by driving the executable with fork/exec") { EPMDUMP_SKIP("POSIX only"); }
 #endif
