@@ -2,12 +2,14 @@
 // check a single service. Printed in any --format, as an enumeration of the towers returned.
 #include "client_args.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "targets.hpp"
 
 #include <epmdump/client/client.hpp>
 #include <epmdump/client/status_text.hpp>
 #include <epmdump/names/interface_names.hpp>
 #include <epmdump/output/filter.hpp>
+#include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/writer.hpp>
 
 #include <charconv>
@@ -92,7 +94,8 @@ int run_map(const map_args& args)
     const auto protseq = output::canonical_protseq(args.protseq);
     if (!protseq)
     {
-        std::cerr << "epmdump map: bad protocol sequence '" << args.protseq << "'\n";
+        std::cerr << "epmdump map: --protseq '" << output::sanitize_text(args.protseq)
+                  << "' is not a protocol sequence we know: " << protseq_choices() << '\n';
         return exit_usage;
     }
     auto t = pattern->at(0, args.client.port);

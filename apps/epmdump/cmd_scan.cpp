@@ -7,6 +7,7 @@
 #include "targets.hpp"
 
 #include <epmdump/client/scanner.hpp>
+#include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/writer.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -61,7 +62,8 @@ int run_scan(const scan_args& args)
     for (const auto& p : args.protseqs)
         if (!fo.filter.add_protseq(p))
         {
-            std::cerr << "epmdump: --protseq '" << p << "' is not a protocol sequence\n";
+            std::cerr << "epmdump: --protseq '" << output::sanitize_text(p) << "' is not a protocol sequence we know: "
+                      << protseq_choices() << '\n';
             return exit_usage;
         }
     if (args.targets.empty() && args.lists.empty())

@@ -1,5 +1,6 @@
 #include "option_checks.hpp"
 
+#include <epmdump/epm/tower.hpp>
 #include <epmdump/output/sanitize.hpp>
 
 #include <array>
@@ -102,6 +103,17 @@ std::optional<std::uint64_t> parse_byte_size(std::string_view text)
     }
     if (*count > std::numeric_limits<std::uint64_t>::max() / factor) return std::nullopt;
     return *count * factor;
+}
+
+std::string protseq_choices()
+{
+    std::string text;
+    for (const auto name : epm::protseq_names())
+    {
+        if (!text.empty()) text += ", ";
+        text += name;
+    }
+    return text + " (or tcp, udp, np, lrpc, http)";
 }
 
 CLI::Validator byte_size()

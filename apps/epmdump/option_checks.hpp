@@ -20,6 +20,9 @@ CLI::Validator whole_number_in(std::uint64_t low, std::uint64_t high);
 // bytes; a transform: the option receives the count in bytes.
 CLI::Validator byte_size();
 
+// "ncacn_ip_tcp, ncadg_ip_udp, ... (or tcp, udp, np, lrpc, http)": what --protseq takes.
+std::string protseq_choices();
+
 // The size byte_size() reads (nullopt: not a size, or past 2^64 - 1 bytes).
 std::optional<std::uint64_t> parse_byte_size(std::string_view text);
 

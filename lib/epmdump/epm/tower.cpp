@@ -1,5 +1,6 @@
 #include <epmdump/epm/tower.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
@@ -234,6 +235,14 @@ std::vector<std::byte> string_rhs(std::string_view text)
 }
 
 } // namespace
+
+std::vector<std::string_view> protseq_names()
+{
+    std::vector<std::string_view> names;
+    for (const auto& rule : protseq_rules)
+        if (std::find(names.begin(), names.end(), rule.name) == names.end()) names.push_back(rule.name);
+    return names;
+}
 
 std::string_view protocol_id_name(std::uint8_t id) noexcept
 {

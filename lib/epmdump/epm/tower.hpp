@@ -88,6 +88,9 @@ result<decoded_tower> decode_tower(std::span<const std::byte> tower_octets);
 result<std::vector<std::byte>> encode_tower(const syntax_id& interface, const syntax_id& transfer,
                                             const binding& where);
 
+// Every protocol sequence name binding_of() gives a known tower (ncacn_ip_tcp, ncalrpc, ...), once.
+std::vector<std::string_view> protseq_names();
+
 // Towers carry no IPv6 and servers register 0.0.0.0: for IP protseqs (tcp, udp, http) whose
 // host is 0.0.0.0 or empty, use the address the client connected to. Others are unchanged.
 binding with_connected_host(binding b, std::string_view connected_address);

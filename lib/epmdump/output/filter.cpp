@@ -1,5 +1,7 @@
 #include <epmdump/output/filter.hpp>
 
+#include <epmdump/epm/tower.hpp>
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -29,7 +31,15 @@ std::optional<std::string> canonical_protseq(std::string_view name)
     }};
     for (const auto& [alias, full] : aliases)
         if (lower == alias) return std::string(full);
-    return lower;
+    const auto known = epm::protseq_names();
+    if (std::find(known.begin(), known.end(), lower) != known.end()) return lower;
+    // binding_of()'s name for a tower it does not know: "unknown_proto_0x" and floor 4's id in hex.
+    constexpr std::string_view unknown = "unknown_proto_0x";
+    const std::string_view id = std::string_view(lower).substr(std::min(lower.size(), unknown.size()));
+    const bool hex = !id.empty() && id.size() <= 2 &&
+                     std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    if (lower.starts_with(unknown) && hex) return lower;
+    return std::nullopt;
 }
 
 bool entry_filter::add_interface(std::string_view text)

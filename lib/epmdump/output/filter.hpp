@@ -11,8 +11,8 @@
 namespace epmdump::output {
 
 // Canonical protocol sequence for a name or a short alias: "tcp" -> "ncacn_ip_tcp",
-// "udp", "np"/"smb", "lrpc"/"local", "http"; full names pass through lower-cased.
-// nullopt for an empty name or one with characters no protseq has.
+// "udp", "np"/"smb", "lrpc"/"local", "http"; known names (epm::protseq_names(), and
+// binding_of()'s "unknown_proto_0xNN") pass through lower-cased; nullopt for any other name.
 std::optional<std::string> canonical_protseq(std::string_view name);
 
 struct entry_filter

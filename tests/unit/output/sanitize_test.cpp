@@ -60,6 +60,12 @@ TEST_CASE("canonical_protseq maps short aliases and rejects names no protseq has
     CHECK_FALSE(canonical_protseq(""));
     CHECK_FALSE(canonical_protseq("ncacn ip"));
     CHECK_FALSE(canonical_protseq("tcp;rm"));
+    CHECK_FALSE(canonical_protseq("bogus"));
+    CHECK_FALSE(canonical_protseq("ncacn_ip_tcpx"));
+    CHECK_FALSE(canonical_protseq("unknown_proto_0x"));
+    CHECK_FALSE(canonical_protseq("unknown_proto_0x123"));
+    CHECK(canonical_protseq("NCACN_NB_TCP") == "ncacn_nb_tcp");
+    CHECK(canonical_protseq("unknown_proto_0x5") == "unknown_proto_0x5");
 }
 
 TEST_CASE("entry_filter keeps entries matching every given uuid and protseq list")
