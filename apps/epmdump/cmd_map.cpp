@@ -141,6 +141,9 @@ CLI::App* add_map_command(CLI::App& app, int& exit_status)
     add_client_options(*cmd, args->client);
     cmd->add_option("-f,--format", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
     cmd->add_flag("-q,--quiet", args->quiet, "No 'not registered' note on stderr");
+    // Its own statuses: a subcommand would otherwise show the scan's footer, which it inherits.
+    cmd->footer("Exit status: 0 the interface is registered for the protocol sequence, 1 it is not or the\n"
+                "host could not be asked (connect, bind, fault, timeout), 2 usage error.");
     cmd->callback([args, &exit_status] { exit_status = run_map(*args); });
     return cmd;
 }

@@ -113,6 +113,14 @@ TEST_CASE("--protseq takes only a protocol sequence we know, for the scan and fo
                   "--protseq 'bogus' " + known);
 }
 
+TEST_CASE("map --help gives map's own exit statuses, not the scan's")
+{
+    const auto r = run({"map", "--help"});
+    CHECK(r.exit_code == 0);
+    CHECK(has(r.out, "Exit status: 0 the interface is registered for the protocol sequence, 1 it is not"));
+    CHECK_FALSE(has(r.out, "every target answered"));
+}
+
 #else
 TEST_CASE("option parsing is checked by driving the executable with fork/exec") { EPMDUMP_SKIP("POSIX only"); }
 #endif
