@@ -20,6 +20,7 @@ struct replay_args
     std::vector<std::string> files;
     std::string format = "rpcdump";
     bool summary = false;
+    bool bundled = false;            // files name captures compiled into the executable
     capture::replay_options limits; // memory caps, each settable on the command line
 };
 
@@ -39,13 +40,16 @@ int run_replay(const replay_args& args)
         // Each file on its own: a bad one is reported and the others still run. Conversations are
         // written as they end, so memory holds only the open ones, whatever the capture's size.
         std::size_t conversations = 0, entries = 0, file_not_ok = 0;
+        const auto sink = [&](capture::replayed_conversation&& c) {
+            ++conversations;
+            entries += c.enumeration.entries.size();
+            if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
+            out.write(c.enumeration);
+        };
         const capture::file_replay r =
-            capture::replay_file(file, args.limits, [&](capture::replayed_conversation&& c) {
-                ++conversations;
-                entries += c.enumeration.entries.size();
-                if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
-                out.write(c.enumeration);
-            });
+            !args.bundled ? capture::replay_file(file, args.limits, sink)
+            : file == bundled_capture_name() ? capture::replay_file(open_bundled_capture(), file, args.limits, sink)
+                                             : capture::file_replay{file, {}, capture::capture_error{file, 0, "no such bundled capture"}, {}};
         // Same rule as a live scan: exit 0 only when every table is whole, so a script notices a
         // fault, a cut capture or a cap that stopped a decode without reading the output.
         if (file_not_ok > 0) status = exit_some_failed;
@@ -86,6 +90,8 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
     cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap) or a\n"
                 "file could not be read to its end, 2 usage error.");
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
+    // What a bare `epmdump` runs (main.cpp): hidden, as it is not for typing.
+    cmd->add_flag("--bundled", args->bundled, "FILE names a capture compiled into the executable")->group("");
     // Memory caps (sizes take units: 64KiB, 8MiB, 1G). Past a cap the affected direction is
     // marked incomplete from there on; other conversations are unaffected.
     auto& limits = args->limits;

@@ -17,8 +17,8 @@ int main(int argc, char** argv)
     epmdump::app::add_map_command(app, exit_status);
     epmdump::app::add_exchange_command(app, exit_status);
     // No arguments at all: show what the tool does by replaying the bundled capture.
-    const char* demo_argv[] = {argv[0], "replay", epmdump::app::default_capture(argv[0]), nullptr};
-    if (argc == 1) argc = 3, argv = const_cast<char**>(demo_argv);
+    const char* demo_argv[] = {argv[0], "replay", "--bundled", epmdump::app::bundled_capture_name(), nullptr};
+    if (argc == 1) argc = 4, argv = const_cast<char**>(demo_argv);
     epmdump::app::rewrite_nmap_style_options(argc, argv);
     epmdump::app::rewrite_windows_help(argc, argv);
     if (const auto problem = epmdump::app::argv_usage_error(argc, argv))

@@ -1,14 +1,12 @@
 // What differs between the platforms the CLI runs on, in one place.
 #include "commands.hpp"
 
-#include <filesystem>
+#include <cstdio>
 #include <string>
-#include <system_error>
 
 #ifdef _WIN32
 #include <windows.h>
 
-#include <cstdio>
 #include <fcntl.h>
 #include <io.h>
 #endif
@@ -25,37 +23,28 @@ void use_binary_stdout() noexcept
 #endif
 }
 
-namespace {
-
-std::filesystem::path executable_path(const char* argv0)
+std::FILE* open_bundled_capture()
 {
-    std::error_code ec;
+    const auto bytes = bundled_capture();
 #ifdef _WIN32
-    std::wstring buffer(32768, L'\0');
-    const DWORD n = GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
-    if (n > 0 && n < buffer.size()) return std::filesystem::path(buffer.substr(0, n));
+    // No fmemopen: a temporary file that Windows deletes when it is closed ("D"), kept in
+    // memory where it can be ("T").
+    std::wstring dir(MAX_PATH + 1, L'\0');
+    const DWORD n = GetTempPathW(static_cast<DWORD>(dir.size()), dir.data());
+    std::wstring name(MAX_PATH + 1, L'\0');
+    if (n == 0 || n > MAX_PATH || GetTempFileNameW(dir.c_str(), L"epm", 0, name.data()) == 0) return nullptr;
+    std::FILE* f = _wfopen(name.c_str(), L"w+bTD");
+    if (f == nullptr) return nullptr;
+    if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fseek(f, 0, SEEK_SET) != 0)
+    {
+        std::fclose(f);
+        return nullptr;
+    }
+    return f;
 #else
-    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) return self;
+    // Read-only: fmemopen never writes to the buffer in mode "r".
+    return fmemopen(const_cast<std::byte*>(bytes.data()), bytes.size(), "r");
 #endif
-    return std::filesystem::absolute(argv0 != nullptr ? argv0 : "", ec);
-}
-
-} // namespace
-
-const char* default_capture(const char* argv0)
-{
-    // The checkout's copy while developing; the installed one (PREFIX/share/epmdump, found
-    // from the executable's own place, so a relocated or packaged install finds it too).
-    static std::string chosen = [argv0] {
-        std::error_code ec;
-        const std::filesystem::path source = EPMDUMP_DEFAULT_CAPTURE;
-        if (std::filesystem::exists(source, ec)) return source.string();
-        const auto installed = executable_path(argv0).parent_path().parent_path() / "share" / "epmdump" /
-                               source.filename();
-        return std::filesystem::exists(installed, ec) ? installed.string() : source.string();
-    }();
-    return chosen.c_str();
 }
 
 } // namespace epmdump::app

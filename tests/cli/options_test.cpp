@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -119,6 +121,28 @@ TEST_CASE("map --help gives map's own exit statuses, not the scan's")
     CHECK(r.exit_code == 0);
     CHECK(has(r.out, "Exit status: 0 the interface is registered for the protocol sequence, 1 it is not"));
     CHECK_FALSE(has(r.out, "every target answered"));
+}
+
+TEST_CASE("a bare epmdump copied alone into an empty folder replays the capture compiled into it")
+{
+    namespace fs = std::filesystem;
+    const fs::path folder = fs::temp_directory_path() / ("epmdump-bare-" + std::to_string(::getpid()));
+    fs::remove_all(folder);
+    fs::create_directories(folder);
+    const fs::path copy = folder / "epmdump";
+    fs::copy_file(EPMDUMP_EXE, copy);
+    const auto bare = epmdump::test::run_process(copy.string(), {});
+    const auto replayed = run({"replay", capture_file()});
+    fs::remove_all(folder);
+    CHECK(bare.exit_code == 0);
+    CHECK(bare.err.empty());
+    CHECK(bare.out == replayed.out);
+    CHECK(has(bare.out, "ncacn_ip_tcp"));
+    // Nothing in the executable points back at the build machine's checkout for it.
+    const auto exe = epmdump::test::read_file(EPMDUMP_EXE);
+    const std::string source_pcap = capture_file();
+    CHECK(std::search(exe.begin(), exe.end(), source_pcap.begin(), source_pcap.end(),
+                      [](std::byte b, char c) { return b == static_cast<std::byte>(c); }) == exe.end());
 }
 
 #else
