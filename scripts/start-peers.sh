@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Starts the real Samba endpoint mappers (../shared/peers/samba-epm) for the live tests and
-# prints `export` lines for them. Prints nothing (the live tests then skip, saying why) when
-# the shared folder is absent or we are not root / cannot create network namespaces.
+# prints `export` lines for them. Without root, network namespaces or the shared folder it prints
+# nothing and the live tests skip, saying why; under CI (CI=true) that is a failure (exit 1, the
+# reason on stderr), since a green CI must mean the real servers were talked to.
 set -uo pipefail
 peers="$(cd "$(dirname "$0")/.." && pwd)/../shared/peers/samba-epm"
-if [ ! -f "$peers/start.sh" ]; then echo "[epmdump] no $peers: live tests will skip" >&2; exit 0; fi
-if [ "$(id -u)" -ne 0 ]; then echo "[epmdump] not root: live tests will skip" >&2; exit 0; fi
+status=0
+unavailable() {  # unavailable REASON: a skip on a laptop, a failure under CI
+  if [ "${CI:-}" = true ]; then echo "[epmdump] CI: $1: the live tests cannot run" >&2; status=1
+  else echo "[epmdump] $1: live tests will skip" >&2; fi
+}
+if [ ! -f "$peers/start.sh" ]; then unavailable "no $peers"; exit $status; fi
+if [ "$(id -u)" -ne 0 ]; then unavailable "not root"; exit $status; fi
 if out=$(bash "$peers/start.sh" 2>/tmp/epmdump-samba-ad.log); then
   echo "export EPMDUMP_SAMBA_ADDRESS=$(sed -n 's/^SAMBA_EPM_ADDRESS=//p' <<<"$out")"
 else
-  echo "[epmdump] Samba AD DC did not start (see /tmp/epmdump-samba-ad.log): its live tests will skip" >&2
+  unavailable "Samba AD DC did not start ($(tail -n 3 /tmp/epmdump-samba-ad.log | tr '\n' ' '); see /tmp/epmdump-samba-ad.log)"
 fi
 if out=$(SAMBA_EPM_MODE=standalone bash "$peers/start.sh" 2>/tmp/epmdump-samba-sa.log); then
   echo "export EPMDUMP_SAMBA_SA_ADDRESS=$(sed -n 's/^SAMBA_EPM_ADDRESS=//p' <<<"$out")"
 else
-  echo "[epmdump] samba-dcerpcd did not start (see /tmp/epmdump-samba-sa.log): its live tests will skip" >&2
+  unavailable "samba-dcerpcd did not start ($(tail -n 3 /tmp/epmdump-samba-sa.log | tr '\n' ' '); see /tmp/epmdump-samba-sa.log)"
 fi
+exit $status

@@ -14,14 +14,17 @@ cd "$(dirname "$0")/.."
 stages=${EPMDUMP_STAGES:-build sanitize tidy fuzz windows install}
 bash scripts/install-deps.sh --test || { echo "[epmdump] installing packages failed" >&2; exit 1; }
 
+failed=()
+summary=()
 if [ -z "${EPMDUMP_SAMBA_ADDRESS:-}${EPMDUMP_SAMBA_SA_ADDRESS:-}" ]; then
-  eval "$(bash scripts/start-peers.sh)"
+  # Under CI a peer that does not start fails the run (start-peers.sh says why); the stages
+  # still run, and with CI's EPMDUMP_REQUIRE_LIVE each live test that cannot run fails too.
+  peer_exports=$(bash scripts/start-peers.sh) || { failed+=(peers); summary+=("peers: FAILED (see above)"); }
+  eval "$peer_exports"
   [ "${EPMDUMP_KEEP_PEERS:-0}" = 1 ] || trap 'bash scripts/stop-peers.sh' EXIT
 fi
 export EPMDUMP_SAMBA_ADDRESS=${EPMDUMP_SAMBA_ADDRESS:-} EPMDUMP_SAMBA_SA_ADDRESS=${EPMDUMP_SAMBA_SA_ADDRESS:-}
 
-failed=()
-summary=()
 stage() {  # stage NAME COMMAND...: runs it, times it, remembers a failure
   local name=$1; shift
   case " $stages " in *" $name "*) ;; *) return 0 ;; esac
