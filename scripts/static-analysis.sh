@@ -3,14 +3,17 @@
 # under lib/epmdump are checked through the sources that include them). Configures a clang build
 # tree only for its compile_commands.json (nothing is compiled) and fails on any finding.
 # EPMDUMP_TIDY_BUILD_DIR (default build-tidy), EPMDUMP_JOBS (default nproc); extra arguments are
-# a regex of the files to check (default: every .cpp under lib/).
+# a regex of the files to check (default: every .cpp under lib/). Installs clang-tidy-14 and
+# clang-14 when missing (scripts/install-deps.sh --tidy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 dir=${EPMDUMP_TIDY_BUILD_DIR:-build-tidy}
 jobs=${EPMDUMP_JOBS:-$(nproc)}
-tidy=$(command -v clang-tidy-14 || command -v clang-tidy)
-cxx=$(command -v clang++-14 || command -v clang++)
+bash scripts/install-deps.sh --tidy || { echo "[epmdump] tidy: clang-tidy-14 and clang-14 are needed and could not be installed" >&2; exit 1; }
+tidy=$(command -v clang-tidy-14 || command -v clang-tidy) ||
+  { echo "[epmdump] tidy: no clang-tidy-14 or clang-tidy on PATH" >&2; exit 1; }
+cxx=$(command -v clang++-14 || command -v clang++) || { echo "[epmdump] tidy: no clang++-14 or clang++ on PATH" >&2; exit 1; }
 # clang flags in the database, so what clang-tidy parses is what clang would compile.
 cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DEPMDUMP_BUILD_TESTS=OFF >/dev/null
 pattern=${1:-"^$root/lib/.*\\.cpp\$"}

@@ -16,6 +16,8 @@ build=$(realpath "${1:-${EPMDUMP_BUILD_DIR:-build}}")
 log() { echo "[install-test] $*" >&2; }
 fail() { echo "[install-test] FAIL: $*" >&2; exit 1; }
 [ -f "$build/CMakeCache.txt" ] || fail "no build in $build (run scripts/build.sh first)"
+# cpack -G DEB needs file and dpkg-shlibdeps (dpkg-dev); the clean root needs debootstrap.
+bash scripts/install-deps.sh --install || fail "file, dpkg-dev and debootstrap are needed and could not be installed"
 version=$(sed -n 's/^project(epmdump VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 tmp=$(mktemp -d /tmp/epmdump-install.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -101,7 +103,6 @@ if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
 elif [ "${EPMDUMP_DEB_ROOT:-overlay}" = clean ]; then
     root=${EPMDUMP_CLEAN_ROOT:-$tmp/debian12}
     if [ ! -x "$root/usr/bin/dpkg" ]; then
-        command -v debootstrap >/dev/null || apt-get install -y -q --no-install-recommends debootstrap >/dev/null
                 # The archive this machine's apt already fetches bookworm's main from (not a third-party
         # repository listed beside it, nor the security or updates suites).
         mirror=$(apt-get indextargets --format '$(RELEASE) $(COMPONENT) $(IDENTIFIER) $(REPO_URI)' 2>/dev/null |
