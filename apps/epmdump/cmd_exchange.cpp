@@ -3,6 +3,7 @@
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "targets.hpp"
+#include "utf8_path.hpp"
 
 #include <epmdump/epm/ept_lookup.hpp>
 #include <epmdump/capture/replay.hpp>
@@ -60,7 +61,7 @@ struct input_failure
 
 std::vector<std::byte> read_bytes(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path_from_utf8(path), std::ios::binary);
     if (!in) throw input_failure{path + ": cannot open"};
     std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad()) throw input_failure{path + ": read error"};
@@ -69,7 +70,11 @@ std::vector<std::byte> read_bytes(const std::string& path)
     return out;
 }
 
-std::string base_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+std::string base_name(const std::string& path)
+{
+    const auto name = path_from_utf8(path).filename().u8string(); // UTF-8 on Windows too
+    return {name.begin(), name.end()};
+}
 
 bool stdout_is_terminal()
 {
@@ -94,7 +99,7 @@ std::vector<epm::enumeration> read_dump_file(const std::string& path)
 
 std::vector<epm::enumeration> read_capture(const std::string& path)
 {
-    auto r = capture::replay_file(path);
+    auto r = capture::replay_file(path_from_utf8(path));
     std::vector<epm::enumeration> out;
     for (auto& c : r.conversations)
     {

@@ -1,6 +1,7 @@
 // epmdump replay FILE...: endpoint tables from pcap/pcapng captures, as a live scan prints them.
 #include "commands.hpp"
 #include "option_checks.hpp"
+#include "utf8_path.hpp"
 
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/output/writer.hpp>
@@ -47,7 +48,7 @@ int run_replay(const replay_args& args)
             out.write(c.enumeration);
         };
         const capture::file_replay r =
-            !args.bundled ? capture::replay_file(file, args.limits, sink)
+            !args.bundled ? capture::replay_file(path_from_utf8(file), args.limits, sink)
             : file == bundled_capture_name() ? capture::replay_file(open_bundled_capture(), file, args.limits, sink)
                                              : capture::file_replay{file, {}, capture::capture_error{file, 0, "no such bundled capture"}, {}};
         // Same rule as a live scan: exit 0 only when every table is whole, so a script notices a

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdio>
 #include <span>
+#include <string>
+#include <vector>
 
 namespace epmdump::app {
 
@@ -26,6 +28,9 @@ void rewrite_nmap_style_options(int argc, char** argv);
 // epmdump map HOST UUID[:MAJOR.MINOR] [--protseq P]: ept_map for one interface (cmd_map.cpp).
 CLI::App* add_map_command(CLI::App& app, int& exit_status);
 
+// The command line as UTF-8 words: on Windows read as UTF-16 (GetCommandLineW), so file names
+// outside the ANSI code page survive; elsewhere argv as it is (platform.cpp).
+std::vector<std::string> utf8_arguments(int argc, char** argv);
 // Windows: stdout in binary mode, so every platform writes the same bytes (platform.cpp).
 void use_binary_stdout() noexcept;
 // The capture a bare `epmdump` replays, compiled into the executable (bundled_capture.cpp,

@@ -3,10 +3,18 @@
 #include "commands.hpp"
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 int main(int argc, char** argv)
 {
     epmdump::app::use_binary_stdout();
+    // UTF-8 words on every platform (Windows: from the UTF-16 command line); argv points into them.
+    std::vector<std::string> words = epmdump::app::utf8_arguments(argc, argv);
+    std::vector<char*> word_pointers;
+    for (auto& w : words) word_pointers.push_back(w.data());
+    word_pointers.push_back(nullptr);
+    argv = word_pointers.data();
     CLI::App app{"epmdump - DCE/RPC endpoint-mapper client"};
     app.set_version_flag("--version", std::string("epmdump ") + EPMDUMP_VERSION);
     app.allow_windows_style_options(false); // CLI11's Windows default: "/dir/a.pcap" would be an option

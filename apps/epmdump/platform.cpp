@@ -3,9 +3,12 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #ifdef _WIN32
 #include <windows.h>
+
+#include <shellapi.h>
 
 #include <fcntl.h>
 #include <io.h>
@@ -21,6 +24,32 @@ void use_binary_stdout() noexcept
     std::fflush(stdout);
     _setmode(_fileno(stdout), _O_BINARY);
 #endif
+}
+
+std::vector<std::string> utf8_arguments(int argc, char** argv)
+{
+#ifdef _WIN32
+    // The narrow argv went through the ANSI code page, which turns "日本語" into "???" unless
+    // the manifest's UTF-8 code page is honoured (Windows 10 1903+): read the UTF-16 original.
+    int count = 0;
+    wchar_t** wide = CommandLineToArgvW(GetCommandLineW(), &count);
+    if (wide != nullptr && count == argc)
+    {
+        std::vector<std::string> words;
+        for (int i = 0; i < count; ++i)
+        {
+            const int n = WideCharToMultiByte(CP_UTF8, 0, wide[i], -1, nullptr, 0, nullptr, nullptr);
+            std::string word(n > 0 ? static_cast<std::size_t>(n) : 1, '\0');
+            if (n > 0) WideCharToMultiByte(CP_UTF8, 0, wide[i], -1, word.data(), n, nullptr, nullptr);
+            word.pop_back(); // the NUL counted in n
+            words.push_back(std::move(word));
+        }
+        LocalFree(wide);
+        return words;
+    }
+    if (wide != nullptr) LocalFree(wide);
+#endif
+    return std::vector<std::string>(argv, argv + argc);
 }
 
 std::FILE* open_bundled_capture()

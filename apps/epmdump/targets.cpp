@@ -1,4 +1,5 @@
 #include "targets.hpp"
+#include "utf8_path.hpp"
 
 #include <epmdump/core/text_encoding.hpp>
 
@@ -293,7 +294,7 @@ std::optional<target_pattern> parse_target(std::string_view word, std::string& e
 
 std::unique_ptr<std::istream> open_target_list(const std::string& path)
 {
-    auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+    auto file = std::make_unique<std::ifstream>(path_from_utf8(path), std::ios::binary);
     if (!*file) return nullptr;
     // Windows PowerShell 5's "> hosts.txt" writes UTF-16LE with a BOM, Notepad may add a UTF-8
     // BOM: such a file is decoded whole to UTF-8 (up to a bound); anything else is streamed.

@@ -17,7 +17,7 @@ struct command_result
     std::string out;
 };
 
-// `args` are appended as they are; `stderr_redirect` is e.g. "2>&1" or "2>NUL" / "2>/dev/null".
+// `args` (UTF-8) are appended as they are; `stderr_redirect` is e.g. "2>&1" or "2>NUL" / "2>/dev/null".
 inline command_result run_epmdump(const std::string& exe_path, const std::string& args, const std::string& stderr_redirect)
 {
     command_result r;
@@ -26,7 +26,9 @@ inline command_result run_epmdump(const std::string& exe_path, const std::string
     const std::string cmd = "\"\"" + exe + "\" " + args + " " + stderr_redirect + "\"";
     for (int attempt = 0; attempt < 2; ++attempt)
     {
-        std::FILE* p = _popen(cmd.c_str(), "rb");
+        // UTF-16 to cmd.exe: the narrow _popen would pass the arguments through the ANSI code page.
+        const std::wstring wide = std::filesystem::path(std::u8string(cmd.begin(), cmd.end())).native();
+        std::FILE* p = _wpopen(wide.c_str(), L"rb");
         if (p == nullptr) return r;
         r.out.clear();
         std::array<char, 4096> buf{};

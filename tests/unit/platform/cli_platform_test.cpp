@@ -172,3 +172,69 @@ TEST_CASE("epmdump --version prints the project's version")
     CHECK(r.status == 0);
     CHECK(r.out == std::string("epmdump ") + EPMDUMP_PROJECT_VERSION + "\n");
 }
+
+// A folder of its own for files named outside any ANSI code page (Windows: cp1252 has no kanji).
+std::filesystem::path non_ascii_folder()
+{
+    const auto folder = std::filesystem::path(EPMDUMP_BINARY_DIR) / "platform-tests" / u8"\u65e5\u672c\u8a9e";
+    std::filesystem::create_directories(folder);
+    return folder;
+}
+
+std::string utf8(const std::filesystem::path& p)
+{
+    const auto text = p.u8string();
+    return {text.begin(), text.end()};
+}
+
+TEST_CASE("file names outside the ANSI code page reach replay and -iL intact (UTF-8 arguments, wide opens)")
+{
+    const auto folder = non_ascii_folder();
+    const auto capture = folder / u8"\u65e5\u672c\u8a9e.pcap";
+    std::filesystem::copy_file(test::project_pcap("samba-ad-dc-rpcdump.pcap"), capture,
+                               std::filesystem::copy_options::overwrite_existing);
+    const auto r = run("replay --format json \"" + utf8(capture.lexically_normal().make_preferred()) + "\"");
+    CHECK(r.status == 0);
+    CHECK(only_line(r.out)["entries"].size() == 53);
+
+    test::server_script script;
+    script.entries = test::sample_entries(4);
+    test::scripted_server server(script);
+    const auto list = folder / u8"\u30db\u30b9\u30c8.txt";
+    {
+        std::ofstream out(list, std::ios::binary);
+        out << "127.0.0.1:" << server.port() << "\n";
+    }
+    const auto l = run("--format json -q -iL \"" + utf8(list.lexically_normal().make_preferred()) + "\"");
+    CHECK(l.status == 0);
+    CHECK(only_line(l.out)["entries"].size() == 4);
+}
+
+#ifdef _WIN32
+// The resource epmdump.exe carries, as the loader reads it (no code of the file runs).
+std::string resource_bytes(LPCWSTR type, int id)
+{
+    const auto exe = std::filesystem::path(EPMDUMP_EXE).make_preferred();
+    HMODULE module = LoadLibraryExW(exe.c_str(), nullptr, LOAD_LIBRARY_AS_DATAFILE | LOAD_LIBRARY_AS_IMAGE_RESOURCE);
+    REQUIRE(module != nullptr);
+    std::string bytes;
+    if (HRSRC found = FindResourceW(module, MAKEINTRESOURCEW(id), type))
+        if (HGLOBAL loaded = LoadResource(module, found))
+            bytes.assign(static_cast<const char*>(LockResource(loaded)), SizeofResource(module, found));
+    FreeLibrary(module);
+    return bytes;
+}
+
+TEST_CASE("epmdump.exe carries a manifest (UTF-8 code page, long paths, DPI) and the project's version")
+{
+    const auto manifest = resource_bytes(MAKEINTRESOURCEW(24), 1);
+    CHECK(manifest.find("<activeCodePage") != std::string::npos);
+    CHECK(manifest.find(">UTF-8</activeCodePage>") != std::string::npos);
+    CHECK(manifest.find(">true</longPathAware>") != std::string::npos);
+    CHECK(manifest.find("PerMonitorV2") != std::string::npos);
+    const auto version = resource_bytes(MAKEINTRESOURCEW(16), 1);
+    std::string wide_version; // the version resource's strings are UTF-16LE
+    for (char c : std::string(EPMDUMP_PROJECT_VERSION)) wide_version += {c, '\0'};
+    CHECK(version.find(wide_version) != std::string::npos);
+}
+#endif
