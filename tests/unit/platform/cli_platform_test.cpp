@@ -191,8 +191,8 @@ TEST_CASE("file names outside the ANSI code page reach replay and -iL intact (UT
 {
     const auto folder = non_ascii_folder();
     const auto capture = folder / u8"\u65e5\u672c\u8a9e.pcap";
-    std::filesystem::copy_file(test::project_pcap("samba-ad-dc-rpcdump.pcap"), capture,
-                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::remove(capture); // mingw's libstdc++ 12 does not honour overwrite_existing
+    std::filesystem::copy_file(test::project_pcap("samba-ad-dc-rpcdump.pcap"), capture);
     const auto r = run("replay --format json \"" + utf8(capture.lexically_normal().make_preferred()) + "\"");
     CHECK(r.status == 0);
     CHECK(only_line(r.out)["entries"].size() == 53);
