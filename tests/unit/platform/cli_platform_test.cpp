@@ -141,7 +141,8 @@ TEST_CASE("a server that closes in the middle of the bind_ack is reported as res
 
 TEST_CASE("a server that resets in the middle of the bind_ack is reported as reset (ECONNRESET, WSAECONNRESET)")
 {
-    // Wine 8 delivers no RST from an abortive close in another process: the client just waits.
+    // Wine 8 completes a recv already pending when the peer's RST arrives only now and then (2 of 6
+    // runs with this skip removed; the others wait for --timeout): Wine's bug, so not run there.
     if (under_wine()) EPMDUMP_SKIP("Wine does not pass an abortive close to another process");
     test::scripted_server server(cut_bind_ack(true));
     const auto r = run("--format json -q --timeout 3 127.0.0.1:" + std::to_string(server.port()));
