@@ -2,21 +2,22 @@
 # Installs the Debian 12 packages epmdump builds with, and those a test stage needs, only the
 # missing ones. Checked against a minimal Debian 12 (debootstrap --variant=minbase): whatever a
 # stage runs that minbase lacks is listed here (`dpkg -S` names the package of a command).
-#   bash scripts/install-deps.sh [--test] [--tidy] [--install]
+#   bash scripts/install-deps.sh [--test] [--tidy] [--install] [--clean-root]
 #     (none)     the build: compilers, CMake, Ninja, the libraries
 #     --test     the CTest suite: tshark (oracles), ip (namespaces), python3 + impacket (live
 #                oracle), groff (the man page check renders it)
 #     --tidy     scripts/static-analysis.sh: clang-tidy-14, clang-14 (its compile database), python3
-#     --install  tests/platform/install-test.sh: cpack -G DEB's file + dpkg-shlibdeps (dpkg-dev),
-#                debootstrap (the clean Debian 12 root)
+#     --install  tests/platform/install-test.sh: cpack -G DEB's file + dpkg-shlibdeps (dpkg-dev)
+#     --clean-root  and with EPMDUMP_DEB_ROOT=clean, debootstrap for the clean Debian 12 root
 set -euo pipefail
 pkgs=(cmake g++ ninja-build pkg-config libboost1.81-dev doctest-dev libcli11-dev nlohmann-json3-dev libpcap-dev libfmt-dev)
 for stage in "$@"; do
   case $stage in
     --test) pkgs+=(tshark iproute2 python3 python3-impacket groff-base) ;;
     --tidy) pkgs+=(clang-tidy-14 clang-14 python3) ;;
-    --install) pkgs+=(file dpkg-dev debootstrap) ;;
-    *) echo "usage: bash scripts/install-deps.sh [--test] [--tidy] [--install]" >&2; exit 2 ;;
+    --install) pkgs+=(file dpkg-dev) ;;
+    --clean-root) pkgs+=(debootstrap) ;;
+    *) echo "usage: bash scripts/install-deps.sh [--test] [--tidy] [--install] [--clean-root]" >&2; exit 2 ;;
   esac
 done
 missing=()

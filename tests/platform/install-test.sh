@@ -17,7 +17,9 @@ log() { echo "[install-test] $*" >&2; }
 fail() { echo "[install-test] FAIL: $*" >&2; exit 1; }
 [ -f "$build/CMakeCache.txt" ] || fail "no build in $build (run scripts/build.sh first)"
 # cpack -G DEB needs file and dpkg-shlibdeps (dpkg-dev); the clean root needs debootstrap.
-bash scripts/install-deps.sh --install || fail "file, dpkg-dev and debootstrap are needed and could not be installed"
+deps=(--install)
+[ "${EPMDUMP_DEB_ROOT:-overlay}" = clean ] && deps+=(--clean-root)
+bash scripts/install-deps.sh "${deps[@]}" || fail "the packages of install-deps.sh ${deps[*]} are needed and could not be installed"
 version=$(sed -n 's/^project(epmdump VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 tmp=$(mktemp -d /tmp/epmdump-install.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -124,7 +126,7 @@ elif [ "${EPMDUMP_DEB_ROOT:-overlay}" = clean ]; then
         fail "the .deb did not install or run in the clean root"
 else
     # This system, copy-on-write: every change lands in a tmpfs and vanishes with the namespace.
-    # The checkout is hidden, so a bare `epmdump` must find the installed capture.
+    # The checkout is hidden, so a bare `epmdump` must replay the capture compiled into it.
     log "dpkg -i in a throwaway overlay of this system"
     mkdir -p "$tmp/root"
     unshare -m --propagation private sh -c '
@@ -141,6 +143,6 @@ fi
 if [ -f "$tmp/deb.out" ]; then
     grep -qx DEB-OK "$tmp/deb.out" || fail "the .deb did not install and run"
     grep -qx "replay-entries=53" "$tmp/deb.out" || fail "replay of the installed capture did not print 53 entries"
-    grep -qx "bare-entries=53" "$tmp/deb.out" || fail "a bare epmdump did not replay the installed capture"
+    grep -qx "bare-entries=53" "$tmp/deb.out" || fail "a bare epmdump did not replay its compiled-in capture"
 fi
 log "all passed in $((SECONDS - started)) s"
