@@ -31,6 +31,7 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
     steady_clock::time_point host_deadline;
     asio::ip::tcp::endpoint remote;
 
+    bool attempted = false; // `remote` names an address we tried
     phase current = phase::connect;
     duration current_budget{};
     bool expired = false;          // the watchdog fired
@@ -110,8 +111,10 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
         if (expired)
         {
             failure f{client_errc::timeout, current, {}, {}, {}};
+            // Name the limit that fired: the phase's whole budget (bytes may have been arriving), or the host's.
             f.detail = expired_by_host ? "host deadline of " + std::to_string(timeouts.host.count()) + " ms reached"
-                                       : "no progress within " + std::to_string(current_budget.count()) + " ms";
+                                       : std::string(to_string(current)) + " not finished within its limit of " +
+                                             std::to_string(current_budget.count()) + " ms";
             return f;
         }
         return classify(ec, current, eof_is_reset);
@@ -195,6 +198,7 @@ bool connection::is_open() const noexcept { return core_->socket.is_open(); }
 
 std::string connection::remote_address() const
 {
+    if (!core_->attempted) return {};
     auto a = core_->remote.address();
     if (a.is_v6() && a.to_v6().is_v4_mapped())
         return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
@@ -251,6 +255,8 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
         }
         const auto& ep = candidates[i];
         core->expired = false;
+        core->remote = ep; // the address a failure is reported for
+        core->attempted = true;
         core->socket.close(ec);
         core->socket.open(ep.protocol(), ec);
         if (ec)
