@@ -75,7 +75,7 @@ int run_scan(const scan_args& args)
         auto p = parse_target(w, error);
         if (!p)
         {
-            std::cerr << "epmdump: bad target '" << w << "': " << error << '\n';
+            std::cerr << "epmdump: bad target " << quote_word(w) << ": " << error << '\n';
             return exit_usage;
         }
         words.push_back(std::move(*p));
@@ -87,7 +87,13 @@ int run_scan(const scan_args& args)
     const bool transport_given = !args.client.transport.empty();
 
     progress_line progress(std::cerr, !args.quiet && stderr_is_terminal());
-    target_source source(std::move(words), args.lists, args.client.port, [&](const std::string& warning) {
+    target_source source(std::move(words), args.lists, args.client.port);
+    if (!source.list_error().empty())
+    {
+        std::cerr << "epmdump: " << source.list_error() << '\n';
+        return exit_usage;
+    }
+    source.set_warning_handler([&](const std::string& warning) {
         progress.clear();
         std::cerr << "epmdump: " << warning << '\n';
     });
@@ -155,6 +161,12 @@ int run_scan(const scan_args& args)
     const auto& s = scanner.summary();
     if (interrupted && !args.quiet)
         std::cerr << "epmdump: interrupted: " << s.finished << " done, " << s.cancelled << " stopped in flight (written with error kind cancelled)\n";
+    if (!source.list_error().empty()) return exit_usage; // a piped list turned out empty or not text
+    if (s.started == 0 && source.bad_entries() > 0)
+    {
+        std::cerr << "epmdump: no target to scan\n";
+        return exit_usage;
+    }
     if (interrupted || s.failed > 0 || source.bad_entries() > 0) return exit_some_failed;
     return exit_ok;
 }
@@ -191,7 +203,8 @@ void add_scan_command(CLI::App& app, int& exit_status)
         ->allow_extra_args(false);
     app.add_flag("--towers", args->towers, "json: add each entry's raw tower as hex");
     app.add_flag("-q,--quiet", args->quiet, "No progress line and no interruption summary on stderr");
-    app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error.\n"
+    app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error\n"
+               "(including a target list that is missing, a directory, empty or not text).\n"
                "With no arguments at all, epmdump replays its bundled capture.");
     app.callback([args, &app, &exit_status] {
         // The scan is the top-level command: it runs only when no subcommand did.

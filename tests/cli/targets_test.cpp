@@ -191,11 +191,11 @@ TEST_CASE("targets come from arguments first, then stdin, whose total is learnt 
     CHECK(source.total() == 4);
 }
 
-TEST_CASE("a missing target list is a warning, not a crash")
+TEST_CASE("a missing target list is a list error found up front, not a crash")
 {
     std::vector<std::string> warnings;
     target_source source({}, {"/nonexistent/epmdump-list"}, 135, [&](const std::string& w) { warnings.push_back(w); });
-    CHECK_FALSE(source.next());
+    CHECK(source.list_error().find("cannot read target list /nonexistent/epmdump-list") != std::string::npos);
     CHECK(warnings.size() == 1);
     CHECK(source.bad_entries() == 1);
 }
