@@ -71,6 +71,12 @@ int run_scan(const scan_args& args)
     std::vector<target_pattern> words;
     for (const auto& w : args.targets)
     {
+        // A capture or a mistyped subcommand is a usage error here, never a name sent to DNS.
+        if (auto hint = misplaced_word(w, &w == &args.targets.front()); !hint.empty())
+        {
+            std::cerr << "epmdump: " << hint << '\n';
+            return exit_usage;
+        }
         std::string error;
         auto p = parse_target(w, error);
         if (!p)

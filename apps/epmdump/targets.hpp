@@ -74,6 +74,11 @@ std::vector<std::string> list_words(std::string line);
 // to its first 80 bytes with its length said when longer.
 std::string quote_word(std::string_view word);
 
+// Why a command-line word that is no target was meant as something else, as a usage error with
+// its remedy: a mistyped subcommand (`first` word only: "replya" for replay) or a capture file
+// given without `replay`. Empty when the word may be a host.
+std::string misplaced_word(std::string_view word, bool first);
+
 // Pulls targets one at a time: command-line words first, then each list file ("-" = stdin).
 class target_source
 {

@@ -509,6 +509,30 @@ TEST_CASE("the same list on stdin in UTF-16LE, UTF-16BE or UTF-8 with BOM gives 
     }
 }
 
+TEST_CASE("a mistyped subcommand, an impossible dotted quad or a capture without replay is a usage error with a remedy")
+{
+    NEEDS_POSIX();
+    auto typo = epmdump_run({"replya", "x.pcap"});
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.err.find("did you mean 'epmdump replay'") != std::string::npos);
+    CHECK(epmdump_run({"exchnage", "dc1"}).err.find("did you mean 'epmdump exchange'") != std::string::npos);
+    auto quad = epmdump_run({"999.1.1.1"});
+    CHECK(quad.exit_code == 2);
+    CHECK(quad.err.find("not an IPv4 address") != std::string::npos);
+    CHECK(quad.out.empty());
+    auto pcap = epmdump_run({"x.pcap"});
+    CHECK(pcap.exit_code == 2);
+    CHECK(pcap.err.find("epmdump replay x.pcap") != std::string::npos);
+    // A capture file of any name, known by its first bytes.
+    const auto capture = std::filesystem::temp_directory_path() / "epmdump-cli-capture";
+    std::filesystem::copy_file(test::project_pcap("samba-ad-dc-rpcdump.pcap"), capture,
+                               std::filesystem::copy_options::overwrite_existing);
+    auto named = epmdump_run({capture.string()});
+    CHECK(named.exit_code == 2);
+    CHECK(named.err.find("epmdump replay") != std::string::npos);
+    std::filesystem::remove(capture);
+}
+
 TEST_CASE("control bytes in a bad target or a list's words never reach stderr")
 {
     NEEDS_POSIX();
