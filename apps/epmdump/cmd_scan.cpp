@@ -3,6 +3,7 @@
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "progress.hpp"
+#include "target_feed.hpp"
 #include "targets.hpp"
 
 #include <epmdump/client/scanner.hpp>
@@ -93,18 +94,20 @@ int run_scan(const scan_args& args)
     const bool transport_given = !args.client.transport.empty();
 
     progress_line progress(std::cerr, !args.quiet && stderr_is_terminal());
-    target_source source(std::move(words), args.lists, args.client.port);
-    if (!source.list_error().empty())
-    {
-        std::cerr << "epmdump: " << source.list_error() << '\n';
-        return exit_usage;
-    }
-    source.set_warning_handler([&](const std::string& warning) {
+    auto warn = [&](const std::string& warning) {
         progress.clear();
         std::cerr << "epmdump: " << warning << '\n';
-    });
+    };
+    auto listed = std::make_unique<target_source>(std::move(words), args.lists, args.client.port);
+    if (!listed->list_error().empty())
+    {
+        std::cerr << "epmdump: " << listed->list_error() << '\n';
+        return exit_usage;
+    }
 
     asio::io_context io;
+    target_feed feed(io.get_executor(), std::move(listed), warn);
+    const target_source& source = feed.source();
     client::scan_options so;
     so.concurrency = args.concurrency;
     so.rate = args.rate;
@@ -126,6 +129,7 @@ int run_scan(const scan_args& args)
         if (ec || finished) return;
         if (interrupted) std::_Exit(130); // a second Ctrl-C: the user means it
         interrupted = true;
+        feed.stop();
         scanner.stop();
         signals.async_wait(on_signal);
     };
@@ -139,10 +143,10 @@ int run_scan(const scan_args& args)
     };
     if (progress.enabled()) tick({});
 
-    auto pull = [&]() -> std::optional<client::target> {
-        auto t = source.next();
+    auto pull = [&]() -> asio::awaitable<std::optional<client::target>> {
+        auto t = co_await feed.next();
         if (t && !transport_given && t->port == 593) t->via = client::transport::ncacn_http;
-        return t;
+        co_return t;
     };
     // Results and the progress line share the screen only when stdout is the terminal too:
     // then the line is lifted off before each result and put back after it.
@@ -153,7 +157,7 @@ int run_scan(const scan_args& args)
         if (shared_screen) progress.draw(counts());
     };
     std::exception_ptr failed;
-    asio::co_spawn(io, scanner.run(pull, emit), [&](std::exception_ptr e, client::scan_summary) {
+    asio::co_spawn(io, scanner.run(client::scanner::async_source_fn(pull), emit), [&](std::exception_ptr e, client::scan_summary) {
         failed = e;
         finished = true;
         signals.cancel();

@@ -423,6 +423,28 @@ std::filesystem::path temp_file(const std::string& name, const std::string& byte
 
 } // namespace
 
+TEST_CASE("a target list on a pipe whose producer pauses does not stall the hosts already in flight")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s, {"127.0.42.1", "127.0.42.2"});
+    const auto port = std::to_string(server.port());
+    // The first host answers in milliseconds; the list then pauses longer than the host deadline.
+    auto r = shell_run("(echo 127.0.42.1:" + port + "; sleep 3; echo 127.0.42.2:" + port +
+                       ") | \"$EPMDUMP\" -iL - -f json --host-timeout 2");
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    auto d = output::read_json_lines(r.out);
+    REQUIRE(d.has_value());
+    REQUIRE(d->enumerations.size() == 2);
+    for (const auto& e : d->enumerations)
+    {
+        CAPTURE(e.target);
+        CHECK(e.status == epm::enumeration_status::ok);
+        CHECK(e.elapsed_ms < 1000); // near its real answer time, not the producer's pause
+    }
+    CHECK(r.seconds >= 2.9);
+}
+
 TEST_CASE("a list that cannot be read twice (process substitution, FIFO) is read once and every target scanned")
 {
     NEEDS_POSIX();
