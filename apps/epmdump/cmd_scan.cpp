@@ -2,6 +2,7 @@
 // Targets stream through the scanner and results stream out as each host finishes.
 #include "client_args.hpp"
 #include "commands.hpp"
+#include "fd_limit.hpp"
 #include "progress.hpp"
 #include "target_feed.hpp"
 #include "targets.hpp"
@@ -104,12 +105,14 @@ int run_scan(const scan_args& args)
         std::cerr << "epmdump: " << listed->list_error() << '\n';
         return exit_usage;
     }
+    const auto fit = fit_concurrency_to_descriptors(args.concurrency, args.ping ? copts->verify_concurrency : 1);
+    if (!fit.notice.empty()) std::cerr << "epmdump: " << fit.notice << '\n';
 
     asio::io_context io;
     target_feed feed(io.get_executor(), std::move(listed), warn);
     const target_source& source = feed.source();
     client::scan_options so;
-    so.concurrency = args.concurrency;
+    so.concurrency = fit.concurrency;
     so.rate = args.rate;
     so.client = *copts;
     client::scanner scanner(io.get_executor(), so);
@@ -215,6 +218,7 @@ void add_scan_command(CLI::App& app, int& exit_status)
     app.add_flag("-q,--quiet", args->quiet, "No progress line and no interruption summary on stderr");
     app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error\n"
                "(including a target list that is missing, a directory, empty or not text).\n"
+               "A concurrency above what the open-file limit allows is lowered, with a notice on stderr.\n"
                "With no arguments at all, epmdump replays its bundled capture.");
     app.callback([args, &app, &exit_status] {
         // The scan is the top-level command: it runs only when no subcommand did.

@@ -531,6 +531,27 @@ TEST_CASE("the same list on stdin in UTF-16LE, UTF-16BE or UTF-8 with BOM gives 
     }
 }
 
+TEST_CASE("a concurrency above the open-file limit is lowered once, with a notice, and every host answers")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    const auto hosts = loopback_block(45, 200);
+    scripted_server server(s, hosts);
+    const auto port = std::to_string(server.port());
+    // A hard limit of 64 descriptors cannot be raised: 200 hosts at once would need more.
+    auto r = shell_run("ulimit -n 64 && exec \"$EPMDUMP\" 127.0.45.0-199:" + port + " -c 400 -f json");
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(json_targets(r.out).size() == 200);
+    CHECK(test::count_of(r.out, "\"status\":\"ok\"") == 200);
+    CHECK(test::count_of(r.err, "concurrency lowered") == 1);
+    CHECK(r.err.find("open-file limit is 64") != std::string::npos);
+    // A low soft limit under a higher hard one is raised quietly.
+    auto soft = shell_run("ulimit -S -n 64 && exec \"$EPMDUMP\" 127.0.45.0-199:" + port + " -c 400 -f json");
+    CHECK(soft.exit_code == 0);
+    CHECK(test::count_of(soft.out, "\"status\":\"ok\"") == 200);
+    CHECK(soft.err.empty());
+}
+
 TEST_CASE("a mistyped subcommand, an impossible dotted quad or a capture without replay is a usage error with a remedy")
 {
     NEEDS_POSIX();

@@ -145,6 +145,12 @@ void abort_group::abort_all(client_errc reason)
     members_.clear();
 }
 
+bool out_of_descriptors(const boost::system::error_code& ec) noexcept
+{
+    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
+           ec == asio::error::no_buffer_space;
+}
+
 failure classify(const boost::system::error_code& ec, phase p, bool eof_is_reset)
 {
     namespace e = asio::error;
@@ -259,6 +265,19 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
         core->attempted = true;
         core->socket.close(ec);
         core->socket.open(ep.protocol(), ec);
+        // Out of descriptors is our shortage, not the host's: wait for other conversations to
+        // free some, without charging the wait to this host's deadline.
+        for (auto pause = std::chrono::milliseconds(5); out_of_descriptors(ec) && !core->aborted;
+             pause = std::min(pause * 2, std::chrono::milliseconds(200)))
+        {
+            const auto waited_from = steady_clock::now();
+            boost::system::error_code ignored;
+            core->lookup_wait.expires_after(pause);
+            co_await core->lookup_wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            core->host_deadline += steady_clock::now() - waited_from;
+            core->socket.open(ep.protocol(), ec);
+        }
+        if (core->aborted) co_return core->explain({});
         if (ec)
         {
             last = classify(ec, phase::connect);

@@ -94,6 +94,9 @@ private:
     std::shared_ptr<detail::connection_core> core_;
 };
 
+// EMFILE / ENFILE / ENOBUFS: this process (or system) is out of sockets, the host is not at fault.
+bool out_of_descriptors(const boost::system::error_code& ec) noexcept;
+
 // The one place socket errors become client failures.
 failure classify(const boost::system::error_code& ec, phase p, bool eof_is_reset = true);
 
