@@ -19,7 +19,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <utility>
 
 namespace epmdump::app {
 
@@ -154,7 +156,11 @@ int run_scan(const scan_args& args)
     // Results and the progress line share the screen only when stdout is the terminal too:
     // then the line is lifted off before each result and put back after it.
     const bool shared_screen = progress.enabled() && stdout_is_terminal();
+    std::map<std::string, std::uint64_t> failed_by_kind; // for the summary on stderr
     auto emit = [&](client::host_result&& r) {
+        const auto& e = r.enumeration;
+        if (e.status != epm::enumeration_status::ok && !(r.error && r.error->code == client::client_errc::cancelled))
+            ++failed_by_kind[e.error ? e.error->kind : std::string("incomplete")];
         if (shared_screen) progress.clear();
         out.write(r.enumeration);
         if (shared_screen) progress.draw(counts());
@@ -174,6 +180,14 @@ int run_scan(const scan_args& args)
     const auto& s = scanner.summary();
     if (interrupted && !args.quiet)
         std::cerr << "epmdump: interrupted: " << s.finished << " done, " << s.cancelled << " stopped in flight (written with error kind cancelled)\n";
+    // Output redirected to a file shows nothing of a failed host on the console: say how many.
+    if (s.failed > 0 && !args.quiet)
+    {
+        std::cerr << "epmdump: " << s.failed << " of " << s.finished << (s.finished == 1 ? " host" : " hosts") << " failed (";
+        const char* sep = "";
+        for (const auto& [kind, n] : failed_by_kind) std::cerr << std::exchange(sep, ", ") << n << ' ' << kind;
+        std::cerr << ")\n";
+    }
     if (!source.list_error().empty()) return exit_usage; // a piped list turned out empty or not text
     if (s.started == 0 && source.bad_entries() > 0)
     {
@@ -215,7 +229,7 @@ void add_scan_command(CLI::App& app, int& exit_status)
     app.add_option("--protseq", args->protseqs, "Only entries of this protocol sequence, e.g. ncacn_ip_tcp (repeatable)")
         ->allow_extra_args(false);
     app.add_flag("--towers", args->towers, "json: add each entry's raw tower as hex");
-    app.add_flag("-q,--quiet", args->quiet, "No progress line and no interruption summary on stderr");
+    app.add_flag("-q,--quiet", args->quiet, "No progress line and no failure or interruption summary on stderr");
     app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error\n"
                "(including a target list that is missing, a directory, empty or not text).\n"
                "A concurrency above what the open-file limit allows is lowered, with a notice on stderr.\n"

@@ -531,6 +531,23 @@ TEST_CASE("the same list on stdin in UTF-16LE, UTF-16BE or UTF-8 with BOM gives 
     }
 }
 
+TEST_CASE("a scan with failed hosts ends with a one-line failure summary on stderr, unless -q")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    const auto closed = "127.0.0.1:" + std::to_string(test::closed_port());
+    auto r = epmdump_run({at(server), closed, closed, "-f", "json"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("epmdump: 2 of 3 hosts failed (2 refused)\n") != std::string::npos);
+    auto q = epmdump_run({at(server), closed, "-f", "json", "-q"});
+    CHECK(q.exit_code == 1);
+    CHECK(q.err.empty());
+    auto ok = epmdump_run({at(server), "-f", "json"});
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.err.empty());
+}
+
 TEST_CASE("a concurrency above the open-file limit is lowered once, with a notice, and every host answers")
 {
     NEEDS_POSIX();
