@@ -457,7 +457,6 @@ list_reader::status list_reader::next(std::string& line)
     }
     if (!any) return status::end;
     ++number_;
-    // One decoder for files and stdin: the line is decoded with the BOM its encoding implies.
     line = utf16 ? decode_utf16(raw) : std::move(raw);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return status::line;

@@ -460,7 +460,8 @@ TEST_CASE("a list that cannot be read twice (process substitution, FIFO) is read
 
     const auto fifo = std::filesystem::temp_directory_path() / ("epmdump-cli-fifo-" + port);
     std::filesystem::remove(fifo);
-    auto viaf = shell_run("mkfifo '" + fifo.string() + "' && (" + lines + " > '" + fifo.string() + "' &) && \"$EPMDUMP\" -f json -iL '" +
+    // A second open of the FIFO would wait for a writer forever: `timeout` ends that case.
+    auto viaf = shell_run("mkfifo '" + fifo.string() + "' && (" + lines + " > '" + fifo.string() + "' &) && timeout 20 \"$EPMDUMP\" -f json -iL '" +
                           fifo.string() + "'; st=$?; rm -f '" + fifo.string() + "'; exit $st");
     CHECK(viaf.exit_code == 0);
     targets = json_targets(viaf.out);
