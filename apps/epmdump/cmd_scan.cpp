@@ -2,8 +2,10 @@
 // Targets stream through the scanner and results stream out as each host finishes.
 #include "client_args.hpp"
 #include "commands.hpp"
+#include "fd_limit.hpp"
 #include "option_checks.hpp"
 #include "progress.hpp"
+#include "target_feed.hpp"
 #include "targets.hpp"
 
 #include <epmdump/client/scanner.hpp>
@@ -19,7 +21,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <utility>
 
 namespace epmdump::app {
 
@@ -74,11 +78,17 @@ int run_scan(const scan_args& args)
     std::vector<target_pattern> words;
     for (const auto& w : args.targets)
     {
+        // A capture or a mistyped subcommand is a usage error here, never a name sent to DNS.
+        if (auto hint = misplaced_word(w, &w == &args.targets.front()); !hint.empty())
+        {
+            std::cerr << "epmdump: " << hint << '\n';
+            return exit_usage;
+        }
         std::string error;
         auto p = parse_target(w, error);
         if (!p)
         {
-            std::cerr << "epmdump: bad target '" << w << "': " << error << '\n';
+            std::cerr << "epmdump: bad target " << quote_word(w) << ": " << error << '\n';
             return exit_usage;
         }
         words.push_back(std::move(*p));
@@ -90,14 +100,24 @@ int run_scan(const scan_args& args)
     const bool transport_given = !args.client.transport.empty();
 
     progress_line progress(std::cerr, !args.quiet && stderr_is_terminal());
-    target_source source(std::move(words), args.lists, args.client.port, [&](const std::string& warning) {
+    auto warn = [&](const std::string& warning) {
         progress.clear();
         std::cerr << "epmdump: " << warning << '\n';
-    });
+    };
+    auto listed = std::make_unique<target_source>(std::move(words), args.lists, args.client.port);
+    if (!listed->list_error().empty())
+    {
+        std::cerr << "epmdump: " << listed->list_error() << '\n';
+        return exit_usage;
+    }
+    const auto fit = fit_concurrency_to_descriptors(args.concurrency, args.ping ? copts->verify_concurrency : 1);
+    if (!fit.notice.empty()) std::cerr << "epmdump: " << fit.notice << '\n';
 
     asio::io_context io;
+    target_feed feed(io.get_executor(), std::move(listed), warn);
+    const target_source& source = feed.source();
     client::scan_options so;
-    so.concurrency = args.concurrency;
+    so.concurrency = fit.concurrency;
     so.rate = args.rate;
     so.client = *copts;
     client::scanner scanner(io.get_executor(), so);
@@ -117,6 +137,7 @@ int run_scan(const scan_args& args)
         if (ec || finished) return;
         if (interrupted) std::_Exit(130); // a second Ctrl-C: the user means it
         interrupted = true;
+        feed.stop();
         scanner.stop();
         signals.async_wait(on_signal);
     };
@@ -130,21 +151,25 @@ int run_scan(const scan_args& args)
     };
     if (progress.enabled()) tick({});
 
-    auto pull = [&]() -> std::optional<client::target> {
-        auto t = source.next();
+    auto pull = [&]() -> asio::awaitable<std::optional<client::target>> {
+        auto t = co_await feed.next();
         if (t && !transport_given && t->port == 593) t->via = client::transport::ncacn_http;
-        return t;
+        co_return t;
     };
     // Results and the progress line share the screen only when stdout is the terminal too:
     // then the line is lifted off before each result and put back after it.
     const bool shared_screen = progress.enabled() && stdout_is_terminal();
+    std::map<std::string, std::uint64_t> failed_by_kind; // for the summary on stderr
     auto emit = [&](client::host_result&& r) {
+        const auto& e = r.enumeration;
+        if (e.status != epm::enumeration_status::ok && !(r.error && r.error->code == client::client_errc::cancelled))
+            ++failed_by_kind[e.error ? e.error->kind : std::string("incomplete")];
         if (shared_screen) progress.clear();
         out.write(r.enumeration);
         if (shared_screen) progress.draw(counts());
     };
     std::exception_ptr failed;
-    asio::co_spawn(io, scanner.run(pull, emit), [&](std::exception_ptr e, client::scan_summary) {
+    asio::co_spawn(io, scanner.run(client::scanner::async_source_fn(pull), emit), [&](std::exception_ptr e, client::scan_summary) {
         failed = e;
         finished = true;
         signals.cancel();
@@ -158,6 +183,20 @@ int run_scan(const scan_args& args)
     const auto& s = scanner.summary();
     if (interrupted && !args.quiet)
         std::cerr << "epmdump: interrupted: " << s.finished << " done, " << s.cancelled << " stopped in flight (written with error kind cancelled)\n";
+    // Output redirected to a file shows nothing of a failed host on the console: say how many.
+    if (s.failed > 0 && !args.quiet)
+    {
+        std::cerr << "epmdump: " << s.failed << " of " << s.finished << (s.finished == 1 ? " host" : " hosts") << " failed (";
+        const char* sep = "";
+        for (const auto& [kind, n] : failed_by_kind) std::cerr << std::exchange(sep, ", ") << n << ' ' << kind;
+        std::cerr << ")\n";
+    }
+    if (!source.list_error().empty()) return exit_usage; // a piped list turned out empty or not text
+    if (s.started == 0 && source.bad_entries() > 0)
+    {
+        std::cerr << "epmdump: no target to scan\n";
+        return exit_usage;
+    }
     if (interrupted || s.failed > 0 || source.bad_entries() > 0) return exit_some_failed;
     return exit_ok;
 }
@@ -193,8 +232,10 @@ void add_scan_command(CLI::App& app, int& exit_status)
     app.add_option("--protseq", args->protseqs, "Only entries of this protocol sequence, e.g. ncacn_ip_tcp (repeatable)")
         ->allow_extra_args(false);
     app.add_flag("--towers", args->towers, "json: add each entry's raw tower as hex");
-    app.add_flag("-q,--quiet", args->quiet, "No progress line and no interruption summary on stderr");
-    app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error.\n"
+    app.add_flag("-q,--quiet", args->quiet, "No progress line and no failure or interruption summary on stderr");
+    app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error\n"
+               "(including a target list that is missing, a directory, empty or not text).\n"
+               "A concurrency above what the open-file limit allows is lowered, with a notice on stderr.\n"
                "With no arguments at all, epmdump replays its bundled capture.");
     app.callback([args, &app, &exit_status] {
         // The scan is the top-level command: it runs only when no subcommand did.

@@ -2,16 +2,26 @@
 #include "utf8_path.hpp"
 
 #include <epmdump/core/text_encoding.hpp>
+#include <epmdump/output/sanitize.hpp>
 
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <span>
 #include <sstream>
+
+#ifdef _WIN32
+#include <cstdio>
+#include <fcntl.h>
+#include <io.h>
+#endif
 
 namespace epmdump::app {
 
@@ -209,6 +219,12 @@ std::optional<target_pattern> parse_body(std::string_view body, std::string& err
             return p;
         }
     }
+    // Digits and dots only: meant as an IPv4 address, never a name to look up ("999.1.1.1", "10.1").
+    if (!body.empty() && body.find_first_not_of("0123456789.") == std::string_view::npos && !is_dotted_quad(body))
+    {
+        error = "not an IPv4 address: four numbers 0-255 separated by dots (no leading zeros)";
+        return std::nullopt;
+    }
     if (auto a = parse_address(body))
     {
         p.v6 = a->v6;
@@ -292,55 +308,199 @@ std::optional<target_pattern> parse_target(std::string_view word, std::string& e
     return p;
 }
 
-std::unique_ptr<std::istream> open_target_list(const std::string& path)
+namespace {
+
+// Damerau-Levenshtein distance (adjacent swaps count one), for words of a few letters.
+std::size_t edit_distance(std::string_view a, std::string_view b)
+{
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j)
+        {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+bool ends_with_ci(std::string_view text, std::string_view suffix)
+{
+    if (text.size() < suffix.size()) return false;
+    const auto tail = text.substr(text.size() - suffix.size());
+    return std::equal(tail.begin(), tail.end(), suffix.begin(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == y;
+    });
+}
+
+// pcap (either byte order, micro- or nanosecond) or pcapng's section header block.
+bool starts_like_capture(const std::string& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return false;
+    std::ifstream f(path, std::ios::binary);
+    std::array<unsigned char, 4> m{};
+    if (!f.read(reinterpret_cast<char*>(m.data()), m.size())) return false;
+    const std::uint32_t be = std::uint32_t{m[0]} << 24 | std::uint32_t{m[1]} << 16 | std::uint32_t{m[2]} << 8 | m[3];
+    return be == 0xA1B2C3D4 || be == 0xD4C3B2A1 || be == 0xA1B23C4D || be == 0x4D3CB2A1 || be == 0x0A0D0D0A;
+}
+
+} // namespace
+
+std::string quote_word(std::string_view word)
+{
+    constexpr std::size_t shown = 80;
+    std::string out = "'" + output::sanitize_text(word.substr(0, shown)) + "'";
+    if (word.size() > shown) out += "... (" + std::to_string(word.size()) + " bytes)";
+    return out;
+}
+
+std::string misplaced_word(std::string_view word, bool first)
+{
+    const std::string shown = output::sanitize_text(word.substr(0, 256));
+    if (ends_with_ci(word, ".pcap") || ends_with_ci(word, ".pcapng") || ends_with_ci(word, ".cap") ||
+        starts_like_capture(std::string(word)))
+        return "'" + shown + "' is a capture file, not a host; to read it, run: epmdump replay " + shown;
+    const bool letters = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    });
+    if (!first || !letters) return {};
+    // Short host names are common ("dc", "ad", "app"): "map" takes one slip, longer commands two.
+    for (std::string_view command : {"replay", "exchange", "map"})
+    {
+        std::string lower(word);
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower == command) return {};
+        if (edit_distance(lower, command) <= (command.size() > 3 ? 2u : 1u))
+            return "'" + shown + "' looks like a mistyped subcommand: did you mean 'epmdump " + std::string(command) +
+                   "'? (to scan a host of that name, write it with a final dot: " + shown + ".)";
+    }
+    return {};
+}
+
+int list_reader::get()
+{
+    if (!pending_.empty())
+    {
+        const auto c = static_cast<unsigned char>(pending_.front());
+        pending_.erase(0, 1);
+        return c;
+    }
+    const auto c = in_.sbumpc();
+    return c == std::char_traits<char>::eof() ? -1 : static_cast<unsigned char>(std::char_traits<char>::to_char_type(c));
+}
+
+void list_reader::detect()
+{
+    encoding_ = encoding::utf8;
+    const int a = get();
+    if (a < 0) return;
+    const int b = get();
+    if (b < 0)
+    {
+        pending_ = std::string(1, static_cast<char>(a));
+        return;
+    }
+    if (a == 0xFF && b == 0xFE) encoding_ = encoding::utf16le;
+    else if (a == 0xFE && b == 0xFF) encoding_ = encoding::utf16be;
+    else if (a != 0 && b == 0) encoding_ = encoding::utf16le, pending_ = {static_cast<char>(a), static_cast<char>(b)};
+    else if (a == 0 && b != 0) encoding_ = encoding::utf16be, pending_ = {static_cast<char>(a), static_cast<char>(b)};
+    else if (a == 0xEF && b == 0xBB)
+    {
+        const int c = get();
+        if (c != 0xBF)
+        {
+            pending_ = {static_cast<char>(a), static_cast<char>(b)};
+            if (c >= 0) pending_ += static_cast<char>(c);
+        }
+    }
+    else
+        pending_ = {static_cast<char>(a), static_cast<char>(b)};
+}
+
+std::string list_reader::decode_utf16(const std::string& raw) const
+{
+    // One decoder for files and stdin: decode_text, told the byte order by the BOM it implies.
+    std::string with_bom = encoding_ == encoding::utf16le ? "\xFF\xFE" : "\xFE\xFF";
+    with_bom += raw;
+    return decode_text(std::as_bytes(std::span<const char>(with_bom.data(), with_bom.size())));
+}
+
+list_reader::status list_reader::next(std::string& line)
+{
+    if (encoding_ == encoding::unknown) detect();
+    line.clear();
+    const bool utf16 = encoding_ != encoding::utf8;
+    const std::size_t unit = utf16 ? 2 : 1;
+    std::string raw;
+    bool any = false;
+    for (;;)
+    {
+        const int a = get();
+        if (a < 0) break;
+        int b = 0;
+        if (utf16 && (b = get()) < 0) break; // an odd last byte is no character
+        any = true;
+        const bool newline = utf16 ? (encoding_ == encoding::utf16le ? (a == '\n' && b == 0) : (a == 0 && b == '\n'))
+                                   : a == '\n';
+        if (newline) break;
+        if (raw.size() >= max_list_line * unit)
+        {
+            ++number_;
+            line = utf16 ? decode_utf16(raw) : std::move(raw);
+            return status::too_long;
+        }
+        raw += static_cast<char>(a);
+        if (utf16) raw += static_cast<char>(b);
+    }
+    if (!any) return status::end;
+    ++number_;
+    line = utf16 ? decode_utf16(raw) : std::move(raw);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return status::line;
+}
+
+std::vector<std::string> list_words(std::string line)
+{
+    if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    std::istringstream split(line);
+    std::vector<std::string> out;
+    for (std::string w; split >> w;) out.push_back(std::move(w));
+    return out;
+}
+
+namespace {
+
+std::string shown_name(const std::string& path) { return path == "-" ? std::string("stdin") : output::sanitize_text(path); }
+
+std::string too_long_message(const std::string& name, const list_reader& r, std::string_view start)
+{
+    return "target list " + name + ": line " + std::to_string(r.line_number()) + " is longer than " +
+           std::to_string(max_list_line) + " bytes (not a list of hosts?); it starts " + quote_word(start);
+}
+
+// A target list as a stream; on Windows stdin is switched to binary so UTF-16 and CR LF arrive as written.
+std::unique_ptr<std::istream> open_list_file(const std::string& path)
 {
     auto file = std::make_unique<std::ifstream>(path_from_utf8(path), std::ios::binary);
     if (!*file) return nullptr;
-    // Windows PowerShell 5's "> hosts.txt" writes UTF-16LE with a BOM, Notepad may add a UTF-8
-    // BOM: such a file is decoded whole to UTF-8 (up to a bound); anything else is streamed.
-    std::array<char, 2> head{};
-    file->read(head.data(), head.size());
-    const auto got = static_cast<std::size_t>(file->gcount());
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
-    const bool utf16 = got == 2 && ((byte(0) == 0xFF && byte(1) == 0xFE) || (byte(0) == 0xFE && byte(1) == 0xFF) ||
-                                    byte(0) == 0 || byte(1) == 0);
-    const bool utf8_bom = got == 2 && byte(0) == 0xEF && byte(1) == 0xBB;
-    file->clear();
-    file->seekg(0);
-    if (!utf16 && !utf8_bom) return file;
-    constexpr std::size_t max_decoded_list = std::size_t{256} << 20;
-    std::string raw;
-    std::array<char, 65536> chunk{};
-    while (raw.size() <= max_decoded_list && file->read(chunk.data(), chunk.size()).gcount() > 0)
-        raw.append(chunk.data(), static_cast<std::size_t>(file->gcount()));
-    if (raw.size() > max_decoded_list) return nullptr;
-    return std::make_unique<std::istringstream>(decode_text(std::as_bytes(std::span(raw))));
+    return file;
 }
 
-void for_each_list_word(std::istream& in, const std::function<bool(std::string_view, std::size_t)>& on_word)
-{
-    std::string line;
-    std::size_t number = 0;
-    while (std::getline(in, line))
-    {
-        ++number;
-        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-        std::istringstream words(line);
-        std::string word;
-        while (words >> word)
-        {
-            if (!on_word(word, number)) return;
-        }
-    }
-}
+} // namespace
 
 target_source::target_source(std::vector<target_pattern> words, std::vector<std::string> list_files,
                              std::uint16_t default_port, warning_handler on_warning, std::istream* stdin_stream)
     : words_(std::move(words)), files_(std::move(list_files)), default_port_(default_port),
       on_warning_(std::move(on_warning)), stdin_(stdin_stream)
 {
-    for (const auto& w : words_) total_ += w.count;
-    // Regular files are counted up front so the progress line knows the total; stdin cannot be.
+    std::uint64_t total = 0;
+    for (const auto& w : words_) total += w.count;
+    // Regular files are checked and counted up front so the progress line knows the total; a
+    // pipe, FIFO or device can be read only once, so its total is learnt while reading it.
     for (const auto& f : files_)
     {
         if (f == "-")
@@ -348,40 +508,88 @@ target_source::target_source(std::vector<target_pattern> words, std::vector<std:
             total_known_ = false;
             continue;
         }
-        const auto in = open_target_list(f);
-        if (!in) continue; // reported when we get to it
-        std::string ignored;
-        for_each_list_word(*in, [&](std::string_view w, std::size_t) {
-            if (auto p = parse_target(w, ignored)) total_ += p->count;
-            return true;
-        });
+        std::error_code ec;
+        const auto kind = std::filesystem::status(f, ec).type();
+        if (kind == std::filesystem::file_type::directory)
+        {
+            fail_list("target list " + shown_name(f) + " is a directory");
+            return;
+        }
+        if (kind != std::filesystem::file_type::regular)
+        {
+            if (ec || kind == std::filesystem::file_type::not_found)
+            {
+                fail_list("cannot read target list " + shown_name(f) + (ec ? ": " + ec.message() : std::string()));
+                return;
+            }
+            total_known_ = false;
+            continue;
+        }
+        const auto in = open_list_file(f);
+        if (!in)
+        {
+            fail_list("cannot read target list " + shown_name(f));
+            return;
+        }
+        list_reader reader(*in->rdbuf());
+        std::uint64_t words_seen = 0;
+        std::string line, ignored;
+        auto st = list_reader::status::line;
+        while ((st = reader.next(line)) == list_reader::status::line)
+            for (const auto& w : list_words(line))
+            {
+                ++words_seen;
+                if (auto p = parse_target(w, ignored)) total += p->count;
+            }
+        if (st == list_reader::status::too_long)
+        {
+            fail_list(too_long_message(shown_name(f), reader, line));
+            return;
+        }
+        if (words_seen == 0)
+        {
+            fail_list("target list " + shown_name(f) + " is empty (no host in it, comments aside)");
+            return;
+        }
     }
+    total_ = total;
 }
 
 target_source::~target_source() = default;
 
+void target_source::fail_list(std::string message)
+{
+    ++bad_entries_;
+    if (list_error_.empty()) list_error_ = message;
+    if (on_warning_) on_warning_(message);
+}
+
 bool target_source::open_next_file()
 {
     owned_.reset();
-    in_ = nullptr;
+    reader_.reset();
     while (file_index_ < files_.size())
     {
-        current_file_ = files_[file_index_++];
-        line_ = 0;
-        if (current_file_ == "-")
+        const std::string& path = files_[file_index_++];
+        current_file_ = shown_name(path);
+        words_in_file_ = targets_in_file_ = 0;
+        std::error_code ec;
+        counted_ = path != "-" && std::filesystem::is_regular_file(path, ec);
+        if (path == "-")
         {
-            in_ = stdin_ != nullptr ? stdin_ : &std::cin;
+#ifdef _WIN32
+            if (stdin_ == nullptr) _setmode(_fileno(stdin), _O_BINARY);
+#endif
+            reader_ = std::make_unique<list_reader>(*(stdin_ != nullptr ? stdin_ : &std::cin)->rdbuf());
             return true;
         }
-        auto f = open_target_list(current_file_);
-        if (!f)
+        owned_ = open_list_file(path);
+        if (!owned_)
         {
-            ++bad_entries_;
-            if (on_warning_) on_warning_("cannot read target list " + current_file_);
+            fail_list("cannot read target list " + current_file_);
             continue;
         }
-        owned_ = std::move(f);
-        in_ = owned_.get();
+        reader_ = std::make_unique<list_reader>(*owned_->rdbuf());
         return true;
     }
     return false;
@@ -402,32 +610,40 @@ bool target_source::next_pattern()
             std::string error;
             if (auto p = parse_target(w, error))
             {
-                if (current_file_ == "-") total_ += p->count;
+                if (!counted_) total_ += p->count;
+                ++targets_in_file_;
                 pattern_ = std::move(*p);
                 return true;
             }
             ++bad_entries_;
             if (on_warning_)
-                on_warning_((current_file_ == "-" ? std::string("stdin") : current_file_) + ":" +
-                            std::to_string(line_) + ": '" + w + "': " + error);
+                on_warning_(current_file_ + ":" + std::to_string(reader_->line_number()) + ": " + quote_word(w) + ": " + error);
         }
         pending_words_.clear();
         pending_index_ = 0;
-        if (in_ == nullptr && !open_next_file())
+        if (!reader_ && !open_next_file())
         {
             total_known_ = true;
             return false;
         }
         std::string line;
-        if (!std::getline(*in_, line))
+        const auto st = reader_->next(line);
+        if (st != list_reader::status::line)
         {
-            in_ = nullptr;
+            // The list ends here: say what it gave, when that was nothing usable.
+            if (st == list_reader::status::too_long)
+                fail_list(too_long_message(current_file_, *reader_, line));
+            else if (words_in_file_ == 0)
+                fail_list("target list " + current_file_ + " is empty (no host in it, comments aside)");
+            else if (targets_in_file_ == 0 && on_warning_)
+                on_warning_("target list " + current_file_ + " gave no target: none of its " +
+                            std::to_string(words_in_file_) + " words is a host, address, block or range");
+            reader_.reset();
+            owned_.reset();
             continue;
         }
-        ++line_;
-        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-        std::istringstream split(line);
-        for (std::string w; split >> w;) pending_words_.push_back(std::move(w));
+        pending_words_ = list_words(std::move(line));
+        words_in_file_ += pending_words_.size();
     }
 }
 

@@ -5,6 +5,7 @@
 #include <epmdump/client/target.hpp>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -35,12 +36,48 @@ struct target_pattern
 // nullopt with `error` set when the word is not a target.
 std::optional<target_pattern> parse_target(std::string_view word, std::string& error);
 
-// Reads a target list: whitespace-separated words, '#' starts a comment.
-// Calls `on_word` for each word with its 1-based line number.
-// A target list file as text: UTF-16 (PowerShell 5's "> file") and UTF-8 with BOM decoded to
-// UTF-8, anything else read as it is. Null when it cannot be opened (or decodes past 256 MiB).
-std::unique_ptr<std::istream> open_target_list(const std::string& path);
-void for_each_list_word(std::istream& in, const std::function<bool(std::string_view, std::size_t)>& on_word);
+// Longest line a target list may have: a line holds words of at most a host name (253 bytes),
+// an IPv6 literal with zone, brackets and port, or a range; 4 KiB leaves room for many of them.
+inline constexpr std::size_t max_list_line = 4096;
+
+// A target list's lines as they arrive, decoded to UTF-8: UTF-16LE/BE (with BOM, or recognised
+// by a zero byte in the first code unit, as PowerShell 5's "> file" writes) and UTF-8 with or
+// without BOM, from a file, a pipe or stdin alike. Reads only as far as each line needs, so a
+// pipe is read once and as it comes; a line is never held beyond max_list_line.
+class list_reader
+{
+public:
+    enum class status : std::uint8_t { line, end, too_long };
+    explicit list_reader(std::streambuf& in) : in_(in) {}
+
+    // status::line: `line` holds the next line (no CR/LF). too_long: `line` holds its first
+    // max_list_line bytes and the list cannot be read further (likely not a text file).
+    status next(std::string& line);
+    std::size_t line_number() const noexcept { return number_; }
+
+private:
+    enum class encoding : std::uint8_t { unknown, utf8, utf16le, utf16be };
+    int get();
+    void detect();
+    std::string decode_utf16(const std::string& raw) const;
+
+    std::streambuf& in_;
+    encoding encoding_ = encoding::unknown;
+    std::string pending_; // bytes read while detecting the encoding, handed out first
+    std::size_t number_ = 0;
+};
+
+// The words of one list line: whitespace-separated, '#' starts a comment.
+std::vector<std::string> list_words(std::string line);
+
+// A word we did not write, fit for a message: escaped (output::sanitize_text), quoted, and cut
+// to its first 80 bytes with its length said when longer.
+std::string quote_word(std::string_view word);
+
+// Why a command-line word that is no target was meant as something else, as a usage error with
+// its remedy: a mistyped subcommand (`first` word only: "replya" for replay) or a capture file
+// given without `replay`. Empty when the word may be a host.
+std::string misplaced_word(std::string_view word, bool first);
 
 // Pulls targets one at a time: command-line words first, then each list file ("-" = stdin).
 class target_source
@@ -57,15 +94,22 @@ public:
 
     std::optional<client::target> next();
 
+    // Set when a list cannot serve as one (missing, a directory, empty, a line too long), found
+    // up front for regular files, while reading for pipes and devices: a usage error.
+    const std::string& list_error() const noexcept { return list_error_; }
+
     // Targets known so far; final once total_known() (regular files are counted up front).
+    // Safe to read from another thread than the one calling next().
     std::uint64_t total() const noexcept { return total_; }
     bool total_known() const noexcept { return total_known_; }
     // Bad words in lists and unreadable files (each reported through the warning handler).
     std::uint64_t bad_entries() const noexcept { return bad_entries_; }
+    void set_warning_handler(warning_handler h) { on_warning_ = std::move(h); }
 
 private:
     bool open_next_file();
     bool next_pattern();
+    void fail_list(std::string message);
 
     std::vector<target_pattern> words_;
     std::size_t word_index_ = 0;
@@ -76,17 +120,20 @@ private:
     std::istream* stdin_;
 
     std::unique_ptr<std::istream> owned_;  // the list file being read
-    std::istream* in_ = nullptr;
-    std::string current_file_;
-    std::size_t line_ = 0;
+    std::unique_ptr<list_reader> reader_;
+    std::string current_file_;            // as it is shown in messages (escaped; "stdin" for "-")
+    std::uint64_t words_in_file_ = 0;
+    std::uint64_t targets_in_file_ = 0;
+    bool counted_ = false;                // the current file was counted up front
     std::vector<std::string> pending_words_; // the rest of the current line
     std::size_t pending_index_ = 0;
 
     std::optional<target_pattern> pattern_;
     std::uint64_t index_ = 0;
-    std::uint64_t total_ = 0;
-    bool total_known_ = true;
-    std::uint64_t bad_entries_ = 0;
+    std::atomic<std::uint64_t> total_ = 0;
+    std::atomic<bool> total_known_ = true;
+    std::atomic<std::uint64_t> bad_entries_ = 0;
+    std::string list_error_;
 };
 
 } // namespace epmdump::app

@@ -393,3 +393,220 @@ TEST_CASE("repeatable options take one value each and leave the targets after th
     REQUIRE(d->enumerations[0].entries.size() == 1);
     CHECK(d->enumerations[0].entries[0] == s.entries[1]);
 }
+
+namespace {
+
+// A shell pipeline around the executable ($EPMDUMP in `script`), as an admin's script runs it.
+process_result shell_run(const std::string& script, std::chrono::seconds limit = std::chrono::seconds(60))
+{
+#ifndef _WIN32
+    return test::run_process("/bin/bash", {"-c", "EPMDUMP='" + std::string(EPMDUMP_EXE) + "'; " + script}, {},
+                             std::nullopt, limit);
+#else
+    (void)script, (void)limit;
+    return {};
+#endif
+}
+
+bool has_control_bytes(const std::string& text)
+{
+    return text.find('\x1b') != std::string::npos || text.find('\r') != std::string::npos;
+}
+
+std::filesystem::path temp_file(const std::string& name, const std::string& bytes)
+{
+    const auto path = std::filesystem::temp_directory_path() / name;
+    std::ofstream f(path, std::ios::binary);
+    f << bytes;
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("a target list on a pipe whose producer pauses does not stall the hosts already in flight")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s, {"127.0.42.1", "127.0.42.2"});
+    const auto port = std::to_string(server.port());
+    // The first host answers in milliseconds; the list then pauses longer than the host deadline.
+    auto r = shell_run("(echo 127.0.42.1:" + port + "; sleep 3; echo 127.0.42.2:" + port +
+                       ") | \"$EPMDUMP\" -iL - -f json --host-timeout 2");
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    auto d = output::read_json_lines(r.out);
+    REQUIRE(d.has_value());
+    REQUIRE(d->enumerations.size() == 2);
+    for (const auto& e : d->enumerations)
+    {
+        CAPTURE(e.target);
+        CHECK(e.status == epm::enumeration_status::ok);
+        CHECK(e.elapsed_ms < 1000); // near its real answer time, not the producer's pause
+    }
+    CHECK(r.seconds >= 2.9);
+}
+
+TEST_CASE("a list that cannot be read twice (process substitution, FIFO) is read once and every target scanned")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s, {"127.0.43.1", "127.0.43.2"});
+    const auto port = std::to_string(server.port());
+    const std::string lines = "printf '127.0.43.1:" + port + "\\n# c\\n127.0.43.2:" + port + "\\n'";
+    auto sub = shell_run("\"$EPMDUMP\" -f json -iL <(" + lines + ")");
+    CHECK(sub.exit_code == 0);
+    auto targets = json_targets(sub.out);
+    std::sort(targets.begin(), targets.end());
+    CHECK(targets == std::vector<std::string>{"127.0.43.1", "127.0.43.2"});
+
+    const auto fifo = std::filesystem::temp_directory_path() / ("epmdump-cli-fifo-" + port);
+    std::filesystem::remove(fifo);
+    // A second open of the FIFO would wait for a writer forever: `timeout` ends that case.
+    auto viaf = shell_run("mkfifo '" + fifo.string() + "' && (" + lines + " > '" + fifo.string() + "' &) && timeout 20 \"$EPMDUMP\" -f json -iL '" +
+                          fifo.string() + "'; st=$?; rm -f '" + fifo.string() + "'; exit $st");
+    CHECK(viaf.exit_code == 0);
+    targets = json_targets(viaf.out);
+    std::sort(targets.begin(), targets.end());
+    CHECK(targets == std::vector<std::string>{"127.0.43.1", "127.0.43.2"});
+}
+
+TEST_CASE("a target list that is a directory, missing, empty or without a single target is a usage error that says so")
+{
+    NEEDS_POSIX();
+    const auto dir = std::filesystem::temp_directory_path();
+    auto d = epmdump_run({"-iL", dir.string()});
+    CHECK(d.exit_code == 2);
+    CHECK(d.err.find("is a directory") != std::string::npos);
+    auto missing = epmdump_run({"-iL", "/nonexistent/epmdump-list"});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("cannot read target list") != std::string::npos);
+    const auto empty = temp_file("epmdump-cli-empty.txt", "# only a comment\n\n");
+    auto e = epmdump_run({"-iL", empty.string()});
+    CHECK(e.exit_code == 2);
+    CHECK(e.err.find("is empty") != std::string::npos);
+    auto pipe = shell_run("\"$EPMDUMP\" -iL <(true)");
+    CHECK(pipe.exit_code == 2);
+    CHECK(pipe.err.find("is empty") != std::string::npos);
+    auto none = epmdump_run({"-iL", "-"}, "not/a/target\n");
+    CHECK(none.exit_code == 2);
+    CHECK(none.err.find("gave no target") != std::string::npos);
+    CHECK(none.out.empty());
+    std::filesystem::remove(empty);
+}
+
+TEST_CASE("a list line longer than 4 KiB, or /dev/zero, ends with a short escaped message, in bounded memory")
+{
+    NEEDS_POSIX();
+    const auto huge = temp_file("epmdump-cli-huge.txt", "127.0.0.1\n" + std::string(8u << 20, 'a') + "\x1b]0;x\n");
+    auto h = epmdump_run({"-iL", huge.string()});
+    CHECK(h.exit_code == 2);
+    CHECK(h.err.find("line 2 is longer than 4096 bytes") != std::string::npos);
+    CHECK(h.err.size() < 1000);
+    CHECK(h.max_rss_kb < 64 * 1024);
+    std::filesystem::remove(huge);
+
+    auto z = epmdump_run({"-iL", "/dev/zero"});
+    CHECK(z.exit_code == 2);
+    CHECK(z.err.find("line 1 is longer than 4096 bytes") != std::string::npos);
+    CHECK(z.err.size() < 1000);
+    CHECK(z.max_rss_kb < 64 * 1024);
+    CHECK(z.seconds < 30);
+}
+
+TEST_CASE("the same list on stdin in UTF-16LE, UTF-16BE or UTF-8 with BOM gives the same targets as the plain one")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s, {"127.0.44.1", "127.0.44.2"});
+    const auto port = std::to_string(server.port());
+    const std::string text = "127.0.44.1:" + port + "\r\n127.0.44.2:" + port + "  # the second\r\n";
+    std::string le = "\xFF\xFE", be = "\xFE\xFF";
+    for (char c : text) le += {c, '\0'}, be += {'\0', c};
+    for (const auto& [name, bytes] : {std::pair<std::string, std::string>{"plain", text}, {"utf16le", le},
+                                      {"utf16be", be}, {"utf8-bom", "\xEF\xBB\xBF" + text}})
+    {
+        CAPTURE(name);
+        auto r = epmdump_run({"-iL", "-", "-f", "json", "-c", "1"}, bytes);
+        CHECK(r.exit_code == 0);
+        CHECK(r.err.empty());
+        CHECK(json_targets(r.out) == std::vector<std::string>{"127.0.44.1", "127.0.44.2"});
+    }
+}
+
+TEST_CASE("a scan with failed hosts ends with a one-line failure summary on stderr, unless -q")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    scripted_server server(s);
+    const auto closed = "127.0.0.1:" + std::to_string(test::closed_port());
+    auto r = epmdump_run({at(server), closed, closed, "-f", "json"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("epmdump: 2 of 3 hosts failed (2 refused)\n") != std::string::npos);
+    auto q = epmdump_run({at(server), closed, "-f", "json", "-q"});
+    CHECK(q.exit_code == 1);
+    CHECK(q.err.empty());
+    auto ok = epmdump_run({at(server), "-f", "json"});
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.err.empty());
+}
+
+TEST_CASE("a concurrency above the open-file limit is lowered once, with a notice, and every host answers")
+{
+    NEEDS_POSIX();
+    auto s = fixed_server();
+    const auto hosts = loopback_block(45, 200);
+    scripted_server server(s, hosts);
+    const auto port = std::to_string(server.port());
+    // A hard limit of 64 descriptors cannot be raised: 200 hosts at once would need more.
+    auto r = shell_run("ulimit -n 64 && exec \"$EPMDUMP\" 127.0.45.0-199:" + port + " -c 400 -f json");
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(json_targets(r.out).size() == 200);
+    CHECK(test::count_of(r.out, "\"status\":\"ok\"") == 200);
+    CHECK(test::count_of(r.err, "concurrency lowered") == 1);
+    CHECK(r.err.find("open-file limit is 64") != std::string::npos);
+    // A low soft limit under a higher hard one is raised quietly.
+    auto soft = shell_run("ulimit -S -n 64 && exec \"$EPMDUMP\" 127.0.45.0-199:" + port + " -c 400 -f json");
+    CHECK(soft.exit_code == 0);
+    CHECK(test::count_of(soft.out, "\"status\":\"ok\"") == 200);
+    CHECK(soft.err.empty());
+}
+
+TEST_CASE("a mistyped subcommand, an impossible dotted quad or a capture without replay is a usage error with a remedy")
+{
+    NEEDS_POSIX();
+    auto typo = epmdump_run({"replya", "x.pcap"});
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.err.find("did you mean 'epmdump replay'") != std::string::npos);
+    CHECK(epmdump_run({"exchnage", "dc1"}).err.find("did you mean 'epmdump exchange'") != std::string::npos);
+    auto quad = epmdump_run({"999.1.1.1"});
+    CHECK(quad.exit_code == 2);
+    CHECK(quad.err.find("not an IPv4 address") != std::string::npos);
+    CHECK(quad.out.empty());
+    auto pcap = epmdump_run({"x.pcap"});
+    CHECK(pcap.exit_code == 2);
+    CHECK(pcap.err.find("epmdump replay x.pcap") != std::string::npos);
+    // A capture file of any name, known by its first bytes.
+    const auto capture = std::filesystem::temp_directory_path() / "epmdump-cli-capture";
+    std::filesystem::copy_file(test::project_pcap("samba-ad-dc-rpcdump.pcap"), capture,
+                               std::filesystem::copy_options::overwrite_existing);
+    auto named = epmdump_run({capture.string()});
+    CHECK(named.exit_code == 2);
+    CHECK(named.err.find("epmdump replay") != std::string::npos);
+    std::filesystem::remove(capture);
+}
+
+TEST_CASE("control bytes in a bad target or a list's words never reach stderr")
+{
+    NEEDS_POSIX();
+    auto arg = epmdump_run({"evil\x1b[31m\r/"});
+    CHECK(arg.exit_code == 2);
+    CHECK(arg.err.find("evil\\x1b[31m\\x0d/") != std::string::npos);
+    CHECK_FALSE(has_control_bytes(arg.err));
+    auto list = epmdump_run({"-iL", "-"}, "127.0.0.1:1 \x1b]0;owned\x07\x1b[2J/x\r\n");
+    CHECK(list.err.find("\\x1b]0;owned") != std::string::npos);
+    CHECK_FALSE(has_control_bytes(list.err));
+    const auto name = temp_file("epmdump-cli-\x1b[2J.txt", "\n");
+    auto file = epmdump_run({"-iL", name.string()});
+    CHECK(file.exit_code == 2);
+    CHECK_FALSE(has_control_bytes(file.err));
+    std::filesystem::remove(name);
+}

@@ -45,6 +45,8 @@ inline process_result run_process(const std::string& exe, const std::vector<std:
         dup2(out[1], 1);
         dup2(err[1], 2);
         for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
+        // The test's own sockets (scripted servers) are not the child's to hold.
+        for (int fd = 3; fd < 4096; ++fd) close(fd);
         std::vector<char*> argv;
         argv.push_back(const_cast<char*>(exe.c_str()));
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

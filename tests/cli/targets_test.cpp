@@ -191,11 +191,11 @@ TEST_CASE("targets come from arguments first, then stdin, whose total is learnt 
     CHECK(source.total() == 4);
 }
 
-TEST_CASE("a missing target list is a warning, not a crash")
+TEST_CASE("a missing target list is a list error found up front, not a crash")
 {
     std::vector<std::string> warnings;
     target_source source({}, {"/nonexistent/epmdump-list"}, 135, [&](const std::string& w) { warnings.push_back(w); });
-    CHECK_FALSE(source.next());
+    CHECK(source.list_error().find("cannot read target list /nonexistent/epmdump-list") != std::string::npos);
     CHECK(warnings.size() == 1);
     CHECK(source.bad_entries() == 1);
 }
@@ -214,4 +214,55 @@ TEST_CASE("a /8 block is expanded lazily without materialising it")
     CHECK(first->host == "10.0.0.0");
     CHECK(second->host == "10.0.0.1");
     CHECK(p->at((1u << 24) - 1, 0).host == "10.255.255.255");
+}
+
+TEST_CASE("a list on stdin in UTF-16LE, UTF-16BE or with a UTF-8 BOM gives the targets the plain list gives")
+{
+    const std::string text = "10.9.0.1\r\n10.9.0.2:593  # proxy\r\n";
+    std::string le = "\xFF\xFE", be = "\xFE\xFF", le_no_bom;
+    for (char c : text) le += {c, '\0'}, be += {'\0', c}, le_no_bom += {c, '\0'};
+    for (const auto& bytes : {text, le, be, le_no_bom, "\xEF\xBB\xBF" + text})
+    {
+        std::istringstream in(bytes);
+        std::vector<std::string> warnings;
+        target_source source({}, {"-"}, 135, [&](const std::string& w) { warnings.push_back(w); }, &in);
+        CHECK(drain(source) == std::vector<std::string>{"10.9.0.1:135", "10.9.0.2:593"});
+        CHECK(warnings.empty());
+    }
+}
+
+TEST_CASE("a list line longer than 4 KiB ends the list: its line number, a short escaped start, a list error")
+{
+    std::istringstream in("10.9.0.1\n\x1b[2J" + std::string(1u << 20, 'x') + "\n10.9.0.2\n");
+    std::vector<std::string> warnings;
+    target_source source({}, {"-"}, 135, [&](const std::string& w) { warnings.push_back(w); }, &in);
+    CHECK(drain(source) == std::vector<std::string>{"10.9.0.1:135"});
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("stdin: line 2 is longer than 4096 bytes") != std::string::npos);
+    CHECK(warnings[0].find("\\x1b[2J") != std::string::npos);
+    CHECK(warnings[0].find('\x1b') == std::string::npos);
+    CHECK(warnings[0].size() < 300);
+    CHECK_FALSE(source.list_error().empty());
+}
+
+TEST_CASE("words of digits and dots are IPv4 addresses or errors, never names to look up")
+{
+    CHECK(rejection("999.1.1.1").find("not an IPv4 address") != std::string::npos);
+    CHECK(rejection("10.1").find("not an IPv4 address") != std::string::npos);
+    CHECK(rejection("010.0.0.1").find("not an IPv4 address") != std::string::npos);
+    CHECK(expand("10.0.0.255") == std::vector<std::string>{"10.0.0.255"});
+}
+
+TEST_CASE("a word that is a capture or a subcommand typo is named for what it is; host-like words are left alone")
+{
+    using epmdump::app::misplaced_word;
+    CHECK(misplaced_word("replya", true).find("epmdump replay") != std::string::npos);
+    CHECK(misplaced_word("mpa", true).find("epmdump map") != std::string::npos);
+    CHECK(misplaced_word("trace.PCAPNG", false).find("epmdump replay trace.PCAPNG") != std::string::npos);
+    CHECK(misplaced_word("replya", false).empty()); // only the first word can be a subcommand
+    for (const char* host : {"dc1", "app", "exchange01", "ad", "mail", "web-01.corp"})
+    {
+        CAPTURE(host);
+        CHECK(misplaced_word(host, true).empty());
+    }
 }

@@ -76,6 +76,25 @@ TEST_CASE("a bind_ack cut short and then a close is a reset in the bind phase")
     CHECK(out.r.enumeration.entries.empty());
 }
 
+TEST_CASE("a server that closes or resets on our bind without a word is reported as doing just that")
+{
+    for (const bool reset : {false, true})
+    {
+        CAPTURE(reset);
+        auto s = nine_entries();
+        s.tamper = at_message(bind_message, [reset](const dcerpc::message&, std::vector<std::byte>) {
+            return wire_plan{reset ? wire_step::reset() : wire_step::close()};
+        });
+        scripted_server server(s);
+        const auto o = paged_options();
+        auto out = enumerate_at(server, o);
+        check_ended(out, o, client_errc::not_dcerpc, phase::bind);
+        const std::string said = reset ? "the server reset the connection before answering the bind"
+                                       : "the server closed the connection before answering the bind";
+        CHECK_MESSAGE(out.r.enumeration.error->message.find(said) != std::string::npos, out.r.enumeration.error->message);
+    }
+}
+
 TEST_CASE("a response cut short and then a close is a reset that keeps the pages before it")
 {
     auto s = nine_entries();
@@ -182,7 +201,7 @@ TEST_CASE("a response header promising a large fragment, then one byte per secon
     const auto o = paged_options();
     auto out = enumerate_at(server, o);
     check_ended(out, o, client_errc::timeout, phase::lookup);
-    CHECK(out.r.error->detail.find("no progress within 400 ms") != std::string::npos);
+    CHECK(out.r.error->detail.find("lookup not finished within its limit of 400 ms") != std::string::npos);
     CHECK(out.r.enumeration.entries == slice(s.entries, 0, per_page));
 }
 

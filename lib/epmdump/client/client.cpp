@@ -78,6 +78,7 @@ asio::awaitable<host_result> async_enumerate(target t, client_options options, s
         connection c(ex, options.timeouts, deadline, group);
         if (auto f = co_await c.connect(t.host, e.port))
         {
+            e.address = c.remote_address();
             set_failure(r, std::move(*f));
             e.elapsed_ms = ms_since(started);
             co_return r;
@@ -116,6 +117,7 @@ asio::awaitable<map_result> async_map(target t, epm::syntax_id interface, std::s
     connection c(ex, options.timeouts, started + options.timeouts.host, group);
     if (auto f = co_await c.connect(t.host, r.port))
     {
+        r.address = c.remote_address();
         r.error = std::move(*f);
         r.elapsed_ms = ms_since(started);
         co_return r;

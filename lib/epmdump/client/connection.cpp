@@ -31,6 +31,7 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
     steady_clock::time_point host_deadline;
     asio::ip::tcp::endpoint remote;
 
+    bool attempted = false; // `remote` names an address we tried
     phase current = phase::connect;
     duration current_budget{};
     bool expired = false;          // the watchdog fired
@@ -110,8 +111,10 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
         if (expired)
         {
             failure f{client_errc::timeout, current, {}, {}, {}};
+            // Name the limit that fired: the phase's whole budget (bytes may have been arriving), or the host's.
             f.detail = expired_by_host ? "host deadline of " + std::to_string(timeouts.host.count()) + " ms reached"
-                                       : "no progress within " + std::to_string(current_budget.count()) + " ms";
+                                       : std::string(to_string(current)) + " not finished within its limit of " +
+                                             std::to_string(current_budget.count()) + " ms";
             return f;
         }
         return classify(ec, current, eof_is_reset);
@@ -140,6 +143,12 @@ void abort_group::abort_all(client_errc reason)
         if (auto m = w.lock()) m->abort(reason_);
     }
     members_.clear();
+}
+
+bool out_of_descriptors(const boost::system::error_code& ec) noexcept
+{
+    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
+           ec == asio::error::no_buffer_space;
 }
 
 failure classify(const boost::system::error_code& ec, phase p, bool eof_is_reset)
@@ -195,6 +204,7 @@ bool connection::is_open() const noexcept { return core_->socket.is_open(); }
 
 std::string connection::remote_address() const
 {
+    if (!core_->attempted) return {};
     auto a = core_->remote.address();
     if (a.is_v6() && a.to_v6().is_v4_mapped())
         return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
@@ -251,8 +261,23 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
         }
         const auto& ep = candidates[i];
         core->expired = false;
+        core->remote = ep; // the address a failure is reported for
+        core->attempted = true;
         core->socket.close(ec);
         core->socket.open(ep.protocol(), ec);
+        // Out of descriptors is our shortage, not the host's: wait for other conversations to
+        // free some, without charging the wait to this host's deadline.
+        for (auto pause = std::chrono::milliseconds(5); out_of_descriptors(ec) && !core->aborted;
+             pause = std::min(pause * 2, std::chrono::milliseconds(200)))
+        {
+            const auto waited_from = steady_clock::now();
+            boost::system::error_code ignored;
+            core->lookup_wait.expires_after(pause);
+            co_await core->lookup_wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            core->host_deadline += steady_clock::now() - waited_from;
+            core->socket.open(ep.protocol(), ec);
+        }
+        if (core->aborted) co_return core->explain({});
         if (ec)
         {
             last = classify(ec, phase::connect);

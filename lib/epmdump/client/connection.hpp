@@ -84,7 +84,8 @@ public:
 
     void close() noexcept;
     bool is_open() const noexcept;
-    // The address we are connected to, as text without brackets ("10.0.0.1", "::1").
+    // The address we are connected to, or the last one tried when connect() failed, as text
+    // without brackets ("10.0.0.1", "::1"); empty when no address was tried (a failed lookup).
     std::string remote_address() const;
     std::uint16_t remote_port() const;
     const asio::ip::tcp::endpoint& remote_endpoint() const noexcept;
@@ -92,6 +93,9 @@ public:
 private:
     std::shared_ptr<detail::connection_core> core_;
 };
+
+// EMFILE / ENFILE / ENOBUFS: this process (or system) is out of sockets, the host is not at fault.
+bool out_of_descriptors(const boost::system::error_code& ec) noexcept;
 
 // The one place socket errors become client failures.
 failure classify(const boost::system::error_code& ec, phase p, bool eof_is_reset = true);

@@ -109,7 +109,12 @@ next_action rpc_session::on_io_failure(failure f)
     // A server that closes the connection before saying anything is not a DCE/RPC server we
     // can talk to; once it has sent PDUs, closing is a reset.
     if (f.code == client_errc::reset && stats_.bytes_received == 0 && state_ == state::binding)
+    {
         f.code = client_errc::not_dcerpc;
+        // Say what the server did: a close (FIN) or a reset (RST), before any reply to our bind.
+        f.detail = (f.detail.empty() ? std::string("the server reset the connection") : f.detail) +
+                   " before answering the bind";
+    }
     error_ = std::move(f);
     return finish();
 }

@@ -10,7 +10,7 @@
 namespace epmdump::client {
 
 scanner::scanner(asio::any_io_executor ex, scan_options options)
-    : ex_(std::move(ex)), options_(options), group_(std::make_shared<abort_group>())
+    : ex_(std::move(ex)), options_(options), group_(std::make_shared<abort_group>()), slot_(ex_), pacing_(ex_)
 {
     options_.concurrency = std::max<std::size_t>(1, options_.concurrency);
 }
@@ -19,70 +19,78 @@ void scanner::stop()
 {
     summary_.stopped = true;
     group_->abort_all(client_errc::cancelled);
-    for (auto& t : pacing_) t->cancel();
+    slot_.cancel();
+    pacing_.cancel();
 }
 
-asio::awaitable<bool> scanner::wait_for_slot(std::size_t index)
+asio::awaitable<bool> scanner::wait_for_start()
 {
-    if (options_.rate <= 0) co_return !summary_.stopped;
-    // Evenly spaced starts: each worker books the next free start time, then sleeps until it.
+    boost::system::error_code ec;
+    while (in_flight() >= options_.concurrency && !summary_.stopped)
+    {
+        slot_.expires_at(steady_clock::time_point::max());
+        co_await slot_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (options_.rate <= 0 || summary_.stopped) co_return !summary_.stopped;
+    // Evenly spaced starts: the next one waits until its booked time.
     const auto interval = std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / options_.rate));
     const auto now = steady_clock::now();
     const auto at = std::max(now, next_start_);
     next_start_ = at + interval;
     if (at > now)
     {
-        auto& timer = *pacing_[index];
-        timer.expires_at(at);
-        boost::system::error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        pacing_.expires_at(at);
+        co_await pacing_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     co_return !summary_.stopped;
 }
 
-asio::awaitable<void> scanner::worker(std::size_t index, source_fn& source, result_fn& on_result)
+asio::awaitable<void> scanner::host(target t, result_fn& on_result)
 {
-    while (!summary_.stopped)
+    auto r = co_await async_enumerate(std::move(t), options_.client, group_);
+    if (r.error && r.error->code == client_errc::cancelled)
+        ++summary_.cancelled; // still reported: the output accounts for every host started
+    else
     {
-        if (!co_await wait_for_slot(index)) break;
-        auto t = source();
-        if (!t) break;
-        ++summary_.started;
-        auto r = co_await async_enumerate(std::move(*t), options_.client, group_);
-        if (r.error && r.error->code == client_errc::cancelled)
-            ++summary_.cancelled; // still reported: the output accounts for every host started
+        ++summary_.finished;
+        if (r.enumeration.status == epm::enumeration_status::ok)
+            ++summary_.answered;
         else
-        {
-            ++summary_.finished;
-            if (r.enumeration.status == epm::enumeration_status::ok)
-                ++summary_.answered;
-            else
-                ++summary_.failed;
-        }
-        if (on_result) on_result(std::move(r));
+            ++summary_.failed;
     }
+    if (on_result) on_result(std::move(r));
 }
 
 asio::awaitable<scan_summary> scanner::run(source_fn source, result_fn on_result)
 {
-    detail::wait_group workers(ex_);
+    async_source_fn pull = [&source]() -> asio::awaitable<std::optional<target>> { co_return source(); };
+    co_return co_await run(std::move(pull), std::move(on_result));
+}
+
+asio::awaitable<scan_summary> scanner::run(async_source_fn source, result_fn on_result)
+{
+    // One dispatcher pulls a target whenever a slot is free, so a source that waits (a slow
+    // list) delays only new starts, never the hosts already in flight.
+    detail::wait_group hosts(ex_);
     std::exception_ptr first_error;
-    pacing_.clear();
-    for (std::size_t i = 0; i < options_.concurrency; ++i) pacing_.push_back(std::make_unique<asio::steady_timer>(ex_));
-    for (std::size_t i = 0; i < options_.concurrency; ++i)
+    while (co_await wait_for_start())
     {
-        workers.add();
-        asio::co_spawn(ex_, worker(i, source, on_result), [&](const std::exception_ptr& e) {
+        auto t = co_await source();
+        if (!t || summary_.stopped) break;
+        ++summary_.started;
+        hosts.add();
+        asio::co_spawn(ex_, host(std::move(*t), on_result), [&](const std::exception_ptr& e) {
             // A throwing result handler (a full disk under the output) ends the scan.
             if (e && !first_error)
             {
                 first_error = e;
                 stop();
             }
-            workers.done();
+            slot_.cancel();
+            hosts.done();
         });
     }
-    co_await workers.wait();
+    co_await hosts.wait();
     if (first_error) std::rethrow_exception(first_error);
     co_return summary_;
 }

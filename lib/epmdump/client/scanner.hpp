@@ -41,6 +41,8 @@ class scanner
 {
 public:
     using source_fn = std::function<std::optional<target>()>;
+    // A source that may wait (a list read on another thread) without holding the hosts in flight.
+    using async_source_fn = std::function<asio::awaitable<std::optional<target>>()>;
     using result_fn = std::function<void(host_result&&)>;
 
     scanner(asio::any_io_executor ex, scan_options options);
@@ -48,6 +50,7 @@ public:
     // Pulls targets until the source is empty (or stop()), reporting every host it started:
     // each finished one, and at stop() each one in flight (error cancelled, entries so far).
     asio::awaitable<scan_summary> run(source_fn source, result_fn on_result);
+    asio::awaitable<scan_summary> run(async_source_fn source, result_fn on_result);
 
     // Takes no more targets and aborts the conversations in flight (call on the executor).
     void stop();
@@ -55,13 +58,14 @@ public:
     std::size_t in_flight() const noexcept { return summary_.started - summary_.finished - summary_.cancelled; }
 
 private:
-    asio::awaitable<void> worker(std::size_t index, source_fn& source, result_fn& on_result);
-    asio::awaitable<bool> wait_for_slot(std::size_t index);
+    asio::awaitable<void> host(target t, result_fn& on_result);
+    asio::awaitable<bool> wait_for_start();
 
     asio::any_io_executor ex_;
     scan_options options_;
     std::shared_ptr<abort_group> group_;
-    std::vector<std::unique_ptr<asio::steady_timer>> pacing_; // one per worker, for the rate limit
+    asio::steady_timer slot_;   // the dispatcher sleeps here while every slot is taken
+    asio::steady_timer pacing_; // ... and here until the rate limit's next start
     steady_clock::time_point next_start_{};
     scan_summary summary_;
 };

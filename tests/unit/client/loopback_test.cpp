@@ -371,6 +371,16 @@ TEST_CASE("ncacn_http: a server that never sends the banner times out in the ban
     CHECK(r.error->phase == phase::banner);
 }
 
+TEST_CASE("a literal address that refused the connection is named in the result's address")
+{
+    auto r = enumerate(target{"127.0.0.1", test::closed_port(), {}}, fast_options());
+    REQUIRE(r.error.has_value());
+    CHECK(r.error->code == client_errc::refused);
+    CHECK(r.enumeration.address == "127.0.0.1");
+    auto m = map(target{"127.0.0.1", test::closed_port(), {}}, epm::ept_interface(), "ncacn_ip_tcp", fast_options());
+    CHECK(m.address == "127.0.0.1");
+}
+
 TEST_CASE("a closed port is refused in the connect phase")
 {
     auto r = enumerate(target{"127.0.0.1", test::closed_port(), {}}, fast_options());
