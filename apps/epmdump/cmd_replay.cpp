@@ -81,8 +81,9 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
     CLI::App* cmd = app.add_subcommand("replay", "Endpoint tables from pcap/pcapng captures (TCP, any port)");
     cmd->add_option("files", args->files, "Capture files (pcap or pcapng)")->required();
     cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
-    cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap) or a\n"
-                "file could not be read to its end, 2 usage error.");
+    cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap, no\n"
+                "answer to the bind or a call, a listing cut between pages) or a file could not be read to its end,\n"
+                "2 usage error.");
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
     // Memory caps (sizes take units: 64KiB, 8MiB, 1G). Past a cap the affected direction is
     // marked incomplete from there on; other conversations are unaffected.

@@ -61,6 +61,19 @@ TEST_CASE("epmdump replay goes on past a bad file and exits 1")
     CHECK(r.out.find("ncacn_ip_tcp") != std::string::npos); // the good file still printed
 }
 
+TEST_CASE("epmdump replay of a capture holding only the bind (its first 848 bytes) reports no_response and exits 1")
+{
+    const auto whole = read_file(project_pcap("samba-ad-dc-rpcdump.pcap"));
+    REQUIRE(whole.size() > 848);
+    const std::filesystem::path cut = std::filesystem::path(EPMDUMP_BINARY_DIR) / "replay-cli-bind-only.pcap";
+    write_file(cut, {whole.begin(), whole.begin() + 848});
+    const auto r = run("replay --format json " + cut.string());
+    CHECK(r.status == 1);
+    CHECK(r.out.find("\"status\":\"error\"") != std::string::npos);
+    CHECK(r.out.find("\"kind\":\"no_response\"") != std::string::npos);
+    CHECK(r.out.find("\"status\":\"ok\"") == std::string::npos);
+}
+
 TEST_CASE("epmdump replay usage errors exit 2")
 {
     CHECK(run("replay").status == 2);
