@@ -1,5 +1,6 @@
 // epmdump replay FILE...: endpoint tables from pcap/pcapng captures, as a live scan prints them.
 #include "commands.hpp"
+#include "file_arguments.hpp"
 
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/output/writer.hpp>
@@ -7,11 +8,16 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace epmdump::app {
 
 namespace {
+
+// `-` reads the capture from standard input, named so in messages and output.
+constexpr std::string_view stdin_argument = "-";
+constexpr const char* stdin_name = "(stdin)";
 
 struct replay_args
 {
@@ -37,13 +43,16 @@ int run_replay(const replay_args& args)
         // Each file on its own: a bad one is reported and the others still run. Conversations are
         // written as they end, so memory holds only the open ones, whatever the capture's size.
         std::size_t conversations = 0, entries = 0, file_not_ok = 0;
-        const capture::file_replay r =
-            capture::replay_file(file, args.limits, [&](capture::replayed_conversation&& c) {
-                ++conversations;
-                entries += c.enumeration.entries.size();
-                if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
-                out.write(c.enumeration);
-            });
+        const auto sink = [&](capture::replayed_conversation&& c) {
+            ++conversations;
+            entries += c.enumeration.entries.size();
+            if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
+            out.write(c.enumeration);
+        };
+        const capture::file_replay r = file == stdin_argument
+                                           ? capture::replay_file(open_stdin_binary(), stdin_name, args.limits, sink)
+                                           : capture::replay_file(file, args.limits, sink);
+        const std::string& name = r.file;
         // Same rule as a live scan: exit 0 only when every table is whole, so a script notices a
         // fault, a cut capture or a cap that stopped a decode without reading the output.
         if (file_not_ok > 0) status = exit_some_failed;
@@ -52,15 +61,19 @@ int run_replay(const replay_args& args)
             std::cerr << "epmdump replay: " << r.error->to_string() << '\n';
             status = exit_some_failed;
         }
+        // A file with nothing for us is no failure, but a script's author must not read silence as a table.
+        if (!r.error && conversations == 0)
+            std::cerr << "epmdump replay: " << name << ": no endpoint-mapper traffic (" << r.stats.reassembly.packets
+                      << " packets read)\n";
         if (r.stats.reassembly.unsupported_link > 0)
-            std::cerr << "epmdump replay: " << file << ": " << r.stats.reassembly.unsupported_link
+            std::cerr << "epmdump replay: " << name << ": " << r.stats.reassembly.unsupported_link
                       << " frame(s) of a link type replay does not decode (Ethernet, SLL, SLL2, raw IP, loopback)\n";
         if (r.stats.smb_conversations > 0)
-            std::cerr << "epmdump replay: " << file << ": " << r.stats.smb_conversations
+            std::cerr << "epmdump replay: " << name << ": " << r.stats.smb_conversations
                       << " SMB conversation(s) on TCP 139/445 not decoded (ncacn_np is out of scope for TCP replay)\n";
         if (args.summary)
         {
-            std::cerr << file << ": " << r.stats.reassembly.packets << " packets, "
+            std::cerr << name << ": " << r.stats.reassembly.packets << " packets, "
                       << r.stats.reassembly.connections << " TCP connections, " << r.stats.rpc_conversations
                       << " DCE/RPC, " << conversations << " endpoint-mapper conversation(s) (" << file_not_ok
                       << " not ok), " << entries
@@ -79,11 +92,12 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
 {
     auto args = std::make_shared<replay_args>();
     CLI::App* cmd = app.add_subcommand("replay", "Endpoint tables from pcap/pcapng captures (TCP, any port)");
-    cmd->add_option("files", args->files, "Capture files (pcap or pcapng)")->required();
+    cmd->add_option("files", args->files, "Capture files (pcap or pcapng); - reads standard input")->required();
     cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
     cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap, no\n"
-                "answer to the bind or a call, a listing cut between pages) or a file could not be read to its end,\n"
-                "2 usage error.");
+                "answer to the bind or a call, a listing cut between pages) or a file could not be read to its end\n"
+                "(missing, a directory, not a capture: said on stderr, the other files still run), 2 usage error.\n"
+                "A capture without endpoint-mapper traffic is said on stderr and is no failure.");
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
     // Memory caps (sizes take units: 64KiB, 8MiB, 1G). Past a cap the affected direction is
     // marked incomplete from there on; other conversations are unaffected.

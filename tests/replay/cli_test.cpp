@@ -1,4 +1,6 @@
 // `epmdump replay` as a script sees it: output on stdout, errors on stderr, exit status 0/1/2.
+#include <epmdump/capture/capture_file.hpp>
+
 #include "capture_builder.hpp"
 #include "support/run_command.hpp"
 #include "support/test_files.hpp"
@@ -27,6 +29,31 @@ run_result run(const std::string& args)
 }
 
 std::string pcap(const std::string& name) { return project_pcap(name).string(); }
+
+#ifdef _WIN32
+const std::string no_stderr = "2>NUL";
+#else
+const std::string no_stderr = "2>/dev/null";
+#endif
+
+// The real capture's first `frames` records, cut where the next record starts, written to `to`.
+std::string write_first_frames(const std::string& name, std::uint64_t frames, const std::string& to)
+{
+    auto file = epmdump::capture::capture_file::open(project_pcap(name));
+    REQUIRE(file.has_value());
+    std::uint64_t cut = 0;
+    for (std::uint64_t i = 0; i <= frames; ++i)
+    {
+        auto r = file->next();
+        REQUIRE(r.has_value());
+        REQUIRE(r->has_value());
+        cut = (*r)->offset;
+    }
+    const auto whole = read_file(project_pcap(name));
+    const std::filesystem::path path = std::filesystem::path(EPMDUMP_BINARY_DIR) / to;
+    write_file(path, {whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(cut)});
+    return path.string();
+}
 
 } // namespace
 
@@ -72,6 +99,51 @@ TEST_CASE("epmdump replay of a capture holding only the bind (its first 848 byte
     CHECK(r.out.find("\"status\":\"error\"") != std::string::npos);
     CHECK(r.out.find("\"kind\":\"no_response\"") != std::string::npos);
     CHECK(r.out.find("\"status\":\"ok\"") == std::string::npos);
+}
+
+TEST_CASE("epmdump replay of a directory says it is a directory, goes on with the other files and exits 1")
+{
+    const std::filesystem::path dir = std::filesystem::path(EPMDUMP_BINARY_DIR) / "replay-cli-a-directory.pcap";
+    std::filesystem::create_directories(dir);
+    const auto r = run("replay --format csv " + dir.string() + " " + pcap("samba-standalone-rpcdump.pcap"));
+    CHECK(r.status == 1);
+    CHECK(r.out.find(dir.string() + ": at byte offset 0: is a directory, not a capture file") != std::string::npos);
+    CHECK(r.out.find("empty file") == std::string::npos);
+    CHECK(r.out.find("ncacn_ip_tcp") != std::string::npos);
+}
+
+TEST_CASE("epmdump replay of a capture without endpoint-mapper traffic says so on stderr and exits 0")
+{
+    // The Samba capture's TCP handshake alone: three packets, no DCE/RPC.
+    const auto handshake = write_first_frames("samba-ad-dc-rpcdump.pcap", 3, "replay-cli-handshake-only.pcap");
+    const auto r = run("replay " + handshake);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("epmdump replay: " + handshake + ": no endpoint-mapper traffic (3 packets read)") == 0);
+    CHECK(count_of(r.out, "\n") == 1);
+    const auto json = run_epmdump(EPMDUMP_EXE, "replay --format json " + handshake, no_stderr);
+    CHECK(json.status == 0);
+    CHECK(json.out.empty());
+}
+
+TEST_CASE("epmdump replay - reads the capture from standard input, byte for byte as from the file")
+{
+    const auto from_file = run_epmdump(EPMDUMP_EXE, "replay --format json " + pcap("samba-ad-dc-rpcdump.pcap"),
+                                       no_stderr);
+    REQUIRE(from_file.status == 0);
+    const auto from_stdin =
+        run_epmdump(EPMDUMP_EXE, "replay --format json - < " + pcap("samba-ad-dc-rpcdump.pcap"), no_stderr);
+    CHECK(from_stdin.status == 0);
+    CHECK(count_of(from_stdin.out, "\"protseq\"") == 53);
+    // Same tables; only the name differs: (stdin) for the file's path.
+    std::string expected = from_file.out;
+    for (std::size_t at; (at = expected.find(pcap("samba-ad-dc-rpcdump.pcap"))) != std::string::npos;)
+        expected.replace(at, pcap("samba-ad-dc-rpcdump.pcap").size(), "(stdin)");
+    CHECK(from_stdin.out == expected);
+    // A file and stdin in one run; stdin with nothing on it is an error of its own.
+    const auto mixed = run("replay --format csv " + pcap("samba-standalone-rpcdump.pcap") + " - < " +
+                           pcap("samba-ad-dc-rpcdump.pcap"));
+    CHECK(mixed.status == 0);
+    CHECK(count_of(mixed.out, ",ok,") == 53 + 38);
 }
 
 TEST_CASE("epmdump replay usage errors exit 2")
