@@ -3,6 +3,7 @@
 #include "file_arguments.hpp"
 
 #include <epmdump/capture/replay.hpp>
+#include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/writer.hpp>
 
 #include <iostream>
@@ -52,13 +53,15 @@ int run_replay(const replay_args& args)
         const capture::file_replay r = file == stdin_argument
                                            ? capture::replay_file(open_stdin_binary(), stdin_name, args.limits, sink)
                                            : capture::replay_file(file, args.limits, sink);
-        const std::string& name = r.file;
+        // File names are bytes we did not write: escaped like server strings, so no name can
+        // drive the terminal through stderr.
+        const std::string name = output::sanitize_text(r.file);
         // Same rule as a live scan: exit 0 only when every table is whole, so a script notices a
         // fault, a cut capture or a cap that stopped a decode without reading the output.
         if (file_not_ok > 0) status = exit_some_failed;
         if (r.error)
         {
-            std::cerr << "epmdump replay: " << r.error->to_string() << '\n';
+            std::cerr << "epmdump replay: " << output::sanitize_text(r.error->to_string()) << '\n';
             status = exit_some_failed;
         }
         // A file with nothing for us is no failure, but a script's author must not read silence as a table.

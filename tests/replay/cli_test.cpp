@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <string>
@@ -144,6 +145,41 @@ TEST_CASE("epmdump replay - reads the capture from standard input, byte for byte
                            pcap("samba-ad-dc-rpcdump.pcap"));
     CHECK(mixed.status == 0);
     CHECK(count_of(mixed.out, ",ok,") == 53 + 38);
+}
+
+TEST_CASE("epmdump replay escapes file names on stderr: no control byte of a name reaches the terminal")
+{
+#ifdef _WIN32
+    EPMDUMP_SKIP("Windows file names cannot hold ESC or CR");
+#else
+    const std::filesystem::path dir = std::filesystem::path(EPMDUMP_BINARY_DIR) / "replay-cli-evil-names";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string evil = "x\x1b]0;owned\x07\x1b[2J\rname";
+    const auto good = dir / ("good" + evil + ".pcap");          // --summary line
+    const auto missing = dir / ("missing" + evil + ".pcap");    // open error
+    const auto directory = dir / ("directory" + evil + ".pcap"); // is a directory
+    const auto quiet = dir / ("no-epm" + evil + ".pcap");       // no endpoint-mapper traffic
+    std::filesystem::copy_file(project_pcap("samba-ad-dc-rpcdump.pcap"), good);
+    std::filesystem::create_directories(directory);
+    std::filesystem::copy_file(write_first_frames("samba-ad-dc-rpcdump.pcap", 3, "replay-cli-handshake-only.pcap"), quiet);
+    auto quoted = [](const std::filesystem::path& p) { return "'" + p.string() + "'"; };
+    // Standard error alone: stdout's writers escape names themselves.
+    const auto r = run_epmdump(EPMDUMP_EXE,
+                               "replay --summary " + quoted(good) + " " + quoted(missing) + " " + quoted(directory) +
+                                   " " + quoted(quiet),
+                               "2>&1 >/dev/null");
+    CHECK(r.status == 1);
+    CHECK(count_of(r.out, "\n") >= 4);
+    const auto controls = std::count_if(r.out.begin(), r.out.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte != '\n' && (byte < 0x20 || byte == 0x7f);
+    });
+    CHECK(controls == 0);
+    CHECK(r.out.find("good" + std::string("x\\x1b]0;owned\\x07\\x1b[2J\\x0dname.pcap: 17 packets")) != std::string::npos);
+    CHECK(r.out.find("is a directory") != std::string::npos);
+    CHECK(r.out.find("no endpoint-mapper traffic") != std::string::npos);
+#endif
 }
 
 TEST_CASE("epmdump replay usage errors exit 2")
