@@ -39,7 +39,13 @@ int run_replay(const replay_args& args)
     output::writer out(std::cout, *fmt);
     out.begin();
     int status = exit_ok;
-    for (const auto& file : args.files)
+    const expanded_files expanded = expand_wildcards(args.files); // cmd.exe leaves *.pcap to us
+    for (const auto& pattern : expanded.unmatched)
+    {
+        std::cerr << "epmdump replay: " << output::sanitize_text(pattern) << ": no file matches this pattern\n";
+        status = exit_some_failed;
+    }
+    for (const auto& file : expanded.files)
     {
         // Each file on its own: a bad one is reported and the others still run. Conversations are
         // written as they end, so memory holds only the open ones, whatever the capture's size.
@@ -95,7 +101,7 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
 {
     auto args = std::make_shared<replay_args>();
     CLI::App* cmd = app.add_subcommand("replay", "Endpoint tables from pcap/pcapng captures (TCP, any port)");
-    cmd->add_option("files", args->files, "Capture files (pcap or pcapng); - reads standard input")->required();
+    cmd->add_option("files", args->files, "Capture files (pcap or pcapng; on Windows * and ? expand); - reads standard input")->required();
     cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
     cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap, no\n"
                 "answer to the bind or a call, a listing cut between pages) or a file could not be read to its end\n"
