@@ -135,11 +135,13 @@ TEST_CASE("epmdump replay - reads the capture from standard input, byte for byte
         run_epmdump(EPMDUMP_EXE, "replay --format json - < " + pcap("samba-ad-dc-rpcdump.pcap"), no_stderr);
     CHECK(from_stdin.status == 0);
     CHECK(count_of(from_stdin.out, "\"protseq\"") == 53);
-    // Same tables; only the name differs: (stdin) for the file's path.
-    std::string expected = from_file.out;
-    for (std::size_t at; (at = expected.find(pcap("samba-ad-dc-rpcdump.pcap"))) != std::string::npos;)
-        expected.replace(at, pcap("samba-ad-dc-rpcdump.pcap").size(), "(stdin)");
-    CHECK(from_stdin.out == expected);
+    CHECK(from_stdin.out.find("\"target\":\"(stdin)\"") != std::string::npos);
+    // Same table, byte for byte, from the address to the capture's file name (the only difference).
+    auto table = [](const std::string& out) {
+        const auto from = out.find("\"address\"");
+        return out.substr(from, out.find("\"file\"") - from);
+    };
+    CHECK(table(from_stdin.out) == table(from_file.out));
     // A file and stdin in one run; stdin with nothing on it is an error of its own.
     const auto mixed = run("replay --format csv " + pcap("samba-standalone-rpcdump.pcap") + " - < " +
                            pcap("samba-ad-dc-rpcdump.pcap"));

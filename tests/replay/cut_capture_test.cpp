@@ -125,7 +125,7 @@ TEST_CASE("a paged listing cut at any frame is ok only from its last page on, an
     }
 }
 
-TEST_CASE("an ept_map answered is a complete table; the same ept_map without its answer is not")
+TEST_CASE("an ept_map answered is a complete table, and the same ept_map without its answer is not")
 {
     // Outlook's ept_map for NSPI: request in frame 399, answer in frame 400.
     const auto c = read_capture(test::project_pcap("exchange-mapi-nspi-lookup-ncacn_http-tower.pcap"));
