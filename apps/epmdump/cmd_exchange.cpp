@@ -2,6 +2,7 @@
 // KB 926210 in one command. Reads the inputs, hands them to the Exchange library, prints its report.
 #include "client_args.hpp"
 #include "commands.hpp"
+#include "file_arguments.hpp"
 #include "targets.hpp"
 #include "utf8_path.hpp"
 
@@ -184,7 +185,7 @@ int run_exchange(const exchange_args& args)
         }
         for (const auto& path : args.dumps)
             for (auto& e : read_dump_file(path)) in.enumerations.push_back(std::move(e));
-        for (const auto& path : args.pcaps)
+        for (const auto& path : expand_wildcards(args.pcaps).files) // the check let only matching patterns in
             for (auto& e : read_capture(path)) in.enumerations.push_back(std::move(e));
         if (!args.target.empty())
         {
@@ -227,7 +228,7 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status)
     cmd->add_option("--dump", args->dumps, "Saved listing: rpcdump.exe text, impacket rpcdump text or our JSON Lines")
         ->check(CLI::ExistingFile);
     cmd->add_option("--pcap", args->pcaps, "Capture (pcap/pcapng) of an endpoint-mapper conversation")
-        ->check(CLI::ExistingFile);
+        ->check(existing_file_or_pattern());
     cmd->add_option("--registry", args->registries, "regedit export (.reg) with the Exchange service keys")
         ->check(CLI::ExistingFile);
     cmd->add_option("--static-port", args->static_ports,

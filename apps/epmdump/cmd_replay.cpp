@@ -1,20 +1,27 @@
 // epmdump replay FILE...: endpoint tables from pcap/pcapng captures, as a live scan prints them.
 #include "commands.hpp"
+#include "file_arguments.hpp"
 #include "option_checks.hpp"
 #include "utf8_path.hpp"
 
 #include <epmdump/capture/replay.hpp>
+#include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/writer.hpp>
 
 #include <iostream>
 #include <limits>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace epmdump::app {
 
 namespace {
+
+// `-` reads the capture from standard input, named so in messages and output.
+constexpr std::string_view stdin_argument = "-";
+constexpr const char* stdin_name = "(stdin)";
 
 struct replay_args
 {
@@ -36,7 +43,13 @@ int run_replay(const replay_args& args)
     output::writer out(std::cout, *fmt);
     out.begin();
     int status = exit_ok;
-    for (const auto& file : args.files)
+    const expanded_files expanded = expand_wildcards(args.files); // cmd.exe leaves *.pcap to us
+    for (const auto& pattern : expanded.unmatched)
+    {
+        std::cerr << "epmdump replay: " << output::sanitize_text(pattern) << ": no file matches this pattern\n";
+        status = exit_some_failed;
+    }
+    for (const auto& file : expanded.files)
     {
         // Each file on its own: a bad one is reported and the others still run. Conversations are
         // written as they end, so memory holds only the open ones, whatever the capture's size.
@@ -48,26 +61,35 @@ int run_replay(const replay_args& args)
             out.write(c.enumeration);
         };
         const capture::file_replay r =
-            !args.bundled ? capture::replay_file(path_from_utf8(file), args.limits, sink)
-            : file == bundled_capture_name() ? capture::replay_file(open_bundled_capture(), file, args.limits, sink)
-                                             : capture::file_replay{file, {}, capture::capture_error{file, 0, "no such bundled capture"}, {}};
+            args.bundled ? (file == bundled_capture_name()
+                                ? capture::replay_file(open_bundled_capture(), file, args.limits, sink)
+                                : capture::file_replay{file, {}, capture::capture_error{file, 0, "no such bundled capture"}, {}})
+            : file == stdin_argument ? capture::replay_file(open_stdin_binary(), stdin_name, args.limits, sink)
+                                     : capture::replay_file(path_from_utf8(file), args.limits, sink);
+        // File names are bytes we did not write: escaped like server strings, so no name can
+        // drive the terminal through stderr.
+        const std::string name = output::sanitize_text(r.file);
         // Same rule as a live scan: exit 0 only when every table is whole, so a script notices a
         // fault, a cut capture or a cap that stopped a decode without reading the output.
         if (file_not_ok > 0) status = exit_some_failed;
         if (r.error)
         {
-            std::cerr << "epmdump replay: " << r.error->to_string() << '\n';
+            std::cerr << "epmdump replay: " << output::sanitize_text(r.error->to_string()) << '\n';
             status = exit_some_failed;
         }
+        // A file with nothing for us is no failure, but a script's author must not read silence as a table.
+        if (!r.error && conversations == 0)
+            std::cerr << "epmdump replay: " << name << ": no endpoint-mapper traffic (" << r.stats.reassembly.packets
+                      << " packets read)\n";
         if (r.stats.reassembly.unsupported_link > 0)
-            std::cerr << "epmdump replay: " << file << ": " << r.stats.reassembly.unsupported_link
+            std::cerr << "epmdump replay: " << name << ": " << r.stats.reassembly.unsupported_link
                       << " frame(s) of a link type replay does not decode (Ethernet, SLL, SLL2, raw IP, loopback)\n";
         if (r.stats.smb_conversations > 0)
-            std::cerr << "epmdump replay: " << file << ": " << r.stats.smb_conversations
+            std::cerr << "epmdump replay: " << name << ": " << r.stats.smb_conversations
                       << " SMB conversation(s) on TCP 139/445 not decoded (ncacn_np is out of scope for TCP replay)\n";
         if (args.summary)
         {
-            std::cerr << file << ": " << r.stats.reassembly.packets << " packets, "
+            std::cerr << name << ": " << r.stats.reassembly.packets << " packets, "
                       << r.stats.reassembly.connections << " TCP connections, " << r.stats.rpc_conversations
                       << " DCE/RPC, " << conversations << " endpoint-mapper conversation(s) (" << file_not_ok
                       << " not ok), " << entries
@@ -86,10 +108,12 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
 {
     auto args = std::make_shared<replay_args>();
     CLI::App* cmd = app.add_subcommand("replay", "Endpoint tables from pcap/pcapng captures (TCP, any port)");
-    cmd->add_option("files", args->files, "Capture files (pcap or pcapng)")->required();
+    cmd->add_option("files", args->files, "Capture files (pcap or pcapng; on Windows * and ? expand); - reads standard input")->required();
     cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
-    cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap) or a\n"
-                "file could not be read to its end, 2 usage error.");
+    cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap, no\n"
+                "answer to the bind or a call, a listing cut between pages) or a file could not be read to its end\n"
+                "(missing, a directory, not a capture: said on stderr, the other files still run), 2 usage error.\n"
+                "A capture without endpoint-mapper traffic is said on stderr and is no failure.");
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
     // What a bare `epmdump` runs (main.cpp): hidden, as it is not for typing.
     cmd->add_flag("--bundled", args->bundled, "FILE names a capture compiled into the executable")->group("");

@@ -1,10 +1,13 @@
 // `epmdump replay` as a script sees it: output on stdout, errors on stderr, exit status 0/1/2.
+#include <epmdump/capture/capture_file.hpp>
+
 #include "capture_builder.hpp"
 #include "support/run_command.hpp"
 #include "support/test_files.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <string>
@@ -27,6 +30,31 @@ run_result run(const std::string& args)
 }
 
 std::string pcap(const std::string& name) { return project_pcap(name).string(); }
+
+#ifdef _WIN32
+const std::string no_stderr = "2>NUL";
+#else
+const std::string no_stderr = "2>/dev/null";
+#endif
+
+// The real capture's first `frames` records, cut where the next record starts, written to `to`.
+std::string write_first_frames(const std::string& name, std::uint64_t frames, const std::string& to)
+{
+    auto file = epmdump::capture::capture_file::open(project_pcap(name));
+    REQUIRE(file.has_value());
+    std::uint64_t cut = 0;
+    for (std::uint64_t i = 0; i <= frames; ++i)
+    {
+        auto r = file->next();
+        REQUIRE(r.has_value());
+        REQUIRE(r->has_value());
+        cut = (*r)->offset;
+    }
+    const auto whole = read_file(project_pcap(name));
+    const std::filesystem::path path = std::filesystem::path(EPMDUMP_BINARY_DIR) / to;
+    write_file(path, {whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(cut)});
+    return path.string();
+}
 
 } // namespace
 
@@ -59,6 +87,101 @@ TEST_CASE("epmdump replay goes on past a bad file and exits 1")
     CHECK(r.status == 1);
     CHECK(r.out.find(bad.string() + ": at byte offset 0: empty file") != std::string::npos);
     CHECK(r.out.find("ncacn_ip_tcp") != std::string::npos); // the good file still printed
+}
+
+TEST_CASE("epmdump replay of a capture holding only the bind (its first 848 bytes) reports no_response and exits 1")
+{
+    const auto whole = read_file(project_pcap("samba-ad-dc-rpcdump.pcap"));
+    REQUIRE(whole.size() > 848);
+    const std::filesystem::path cut = std::filesystem::path(EPMDUMP_BINARY_DIR) / "replay-cli-bind-only.pcap";
+    write_file(cut, {whole.begin(), whole.begin() + 848});
+    const auto r = run("replay --format json " + cut.string());
+    CHECK(r.status == 1);
+    CHECK(r.out.find("\"status\":\"error\"") != std::string::npos);
+    CHECK(r.out.find("\"kind\":\"no_response\"") != std::string::npos);
+    CHECK(r.out.find("\"status\":\"ok\"") == std::string::npos);
+}
+
+TEST_CASE("epmdump replay of a directory says it is a directory, goes on with the other files and exits 1")
+{
+    const std::filesystem::path dir = std::filesystem::path(EPMDUMP_BINARY_DIR) / "replay-cli-a-directory.pcap";
+    std::filesystem::create_directories(dir);
+    const auto r = run("replay --format csv " + dir.string() + " " + pcap("samba-standalone-rpcdump.pcap"));
+    CHECK(r.status == 1);
+    CHECK(r.out.find(dir.string() + ": at byte offset 0: is a directory, not a capture file") != std::string::npos);
+    CHECK(r.out.find("empty file") == std::string::npos);
+    CHECK(r.out.find("ncacn_ip_tcp") != std::string::npos);
+}
+
+TEST_CASE("epmdump replay of a capture without endpoint-mapper traffic says so on stderr and exits 0")
+{
+    // The Samba capture's TCP handshake alone: three packets, no DCE/RPC.
+    const auto handshake = write_first_frames("samba-ad-dc-rpcdump.pcap", 3, "replay-cli-handshake-only.pcap");
+    const auto r = run("replay " + handshake);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("epmdump replay: " + handshake + ": no endpoint-mapper traffic (3 packets read)") == 0);
+    CHECK(count_of(r.out, "\n") == 1);
+    const auto json = run_epmdump(EPMDUMP_EXE, "replay --format json " + handshake, no_stderr);
+    CHECK(json.status == 0);
+    CHECK(json.out.empty());
+}
+
+TEST_CASE("epmdump replay - reads the capture from standard input, byte for byte as from the file")
+{
+    const auto from_file = run_epmdump(EPMDUMP_EXE, "replay --format json " + pcap("samba-ad-dc-rpcdump.pcap"),
+                                       no_stderr);
+    REQUIRE(from_file.status == 0);
+    const auto from_stdin =
+        run_epmdump(EPMDUMP_EXE, "replay --format json - < " + pcap("samba-ad-dc-rpcdump.pcap"), no_stderr);
+    CHECK(from_stdin.status == 0);
+    CHECK(count_of(from_stdin.out, "\"protseq\"") == 53);
+    CHECK(from_stdin.out.find("\"target\":\"(stdin)\"") != std::string::npos);
+    // Same table, byte for byte, from the address to the capture's file name (the only difference).
+    auto table = [](const std::string& out) {
+        const auto from = out.find("\"address\"");
+        return out.substr(from, out.find("\"file\"") - from);
+    };
+    CHECK(table(from_stdin.out) == table(from_file.out));
+    // A file and stdin in one run; stdin with nothing on it is an error of its own.
+    const auto mixed = run("replay --format csv " + pcap("samba-standalone-rpcdump.pcap") + " - < " +
+                           pcap("samba-ad-dc-rpcdump.pcap"));
+    CHECK(mixed.status == 0);
+    CHECK(count_of(mixed.out, ",ok,") == 53 + 38);
+}
+
+TEST_CASE("epmdump replay escapes file names on stderr: no control byte of a name reaches the terminal")
+{
+#ifdef _WIN32
+    EPMDUMP_SKIP("Windows file names cannot hold ESC or CR");
+#else
+    const std::filesystem::path dir = std::filesystem::path(EPMDUMP_BINARY_DIR) / "replay-cli-evil-names";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string evil = "x\x1b]0;owned\x07\x1b[2J\rname";
+    const auto good = dir / ("good" + evil + ".pcap");          // --summary line
+    const auto missing = dir / ("missing" + evil + ".pcap");    // open error
+    const auto directory = dir / ("directory" + evil + ".pcap"); // is a directory
+    const auto quiet = dir / ("no-epm" + evil + ".pcap");       // no endpoint-mapper traffic
+    std::filesystem::copy_file(project_pcap("samba-ad-dc-rpcdump.pcap"), good);
+    std::filesystem::create_directories(directory);
+    std::filesystem::copy_file(write_first_frames("samba-ad-dc-rpcdump.pcap", 3, "replay-cli-handshake-only.pcap"), quiet);
+    auto quoted = [](const std::filesystem::path& p) { return "'" + p.string() + "'"; };
+    // Standard error alone: stdout's writers escape names themselves.
+    const auto r = run_epmdump(EPMDUMP_EXE,
+                               "replay --summary " + quoted(good) + " " + quoted(missing) + " " + quoted(directory) +
+                                   " " + quoted(quiet),
+                               "2>&1 >/dev/null");
+    CHECK(r.status == 1);
+    CHECK(count_of(r.out, "\n") >= 4);
+    const auto controls = std::count_if(r.out.begin(), r.out.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte != '\n' && (byte < 0x20 || byte == 0x7f);
+    });
+    CHECK(controls == 0);
+    CHECK(r.out.find("good" + std::string("x\\x1b]0;owned\\x07\\x1b[2J\\x0dname.pcap: 17 packets")) != std::string::npos);
+    CHECK(r.out.find("is a directory") != std::string::npos);
+    CHECK(r.out.find("no endpoint-mapper traffic") != std::string::npos);
+#endif
 }
 
 TEST_CASE("epmdump replay usage errors exit 2")

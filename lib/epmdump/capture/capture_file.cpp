@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ostream>
 #include <stdexcept>
+#include <system_error>
 
 namespace epmdump::capture {
 
@@ -42,6 +43,9 @@ capture_file::~capture_file() = default;
 
 capture_result<capture_file> capture_file::open(const std::filesystem::path& path)
 {
+    // fopen() opens a directory on Linux and the first read fails: it is no "empty file".
+    if (std::error_code ec; std::filesystem::is_directory(path, ec))
+        return capture_error{path.string(), 0, "is a directory, not a capture file"};
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr) return capture_error{path.string(), 0, std::strerror(errno)};
     return open(f, path.string());
@@ -54,8 +58,11 @@ capture_result<capture_file> capture_file::open(std::FILE* file, std::string nam
     const int first = std::fgetc(file);
     if (first == EOF)
     {
+        // A read error (EISDIR, EIO) is not an empty file: say what the system said.
+        const int read_error = std::ferror(file) != 0 ? errno : 0;
         std::fclose(file);
-        return capture_error{std::move(name), 0, "empty file (0 bytes), not a capture"};
+        return capture_error{std::move(name), 0,
+                             read_error != 0 ? std::strerror(read_error) : "empty file (0 bytes), not a capture"};
     }
     // Step back with a seek where the file allows it: glibc's ftell() then answers from the
     // stream's cached position, instead of one lseek() per record in next().

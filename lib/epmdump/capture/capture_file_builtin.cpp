@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ostream>
 #include <stdexcept>
+#include <system_error>
 
 namespace epmdump::capture {
 
@@ -38,6 +39,9 @@ capture_file::~capture_file() = default;
 
 capture_result<capture_file> capture_file::open(const std::filesystem::path& path)
 {
+    // fopen() opens a directory on Linux and the first read fails: it is no "empty file".
+    if (std::error_code ec; std::filesystem::is_directory(path, ec))
+        return capture_error{path.string(), 0, "is a directory, not a capture file"};
 #ifdef _WIN32
     // Windows paths are UTF-16: the narrow fopen() would mangle non-ANSI names.
     std::FILE* f = _wfopen(path.c_str(), L"rb");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <limits>
 
 // Layouts: draft-ietf-opsawg-pcap (classic) and draft-ietf-opsawg-pcapng (blocks, options).
@@ -137,8 +139,12 @@ capture_result<pcap_reader> pcap_reader::open(std::FILE* file, std::string name)
     std::array<std::byte, classic_file_header> h{};
     std::size_t got = 0;
     if (!r.read_exact(h.data(), 4, got))
+    {
+        // A read error (EISDIR, EIO) is not an empty file: say what the system said.
+        if (std::ferror(file) != 0 && errno != 0) return r.error_at(start, std::strerror(errno));
         return r.error_at(start, got == 0 ? "empty file (0 bytes), not a capture"
                                           : "truncated file: " + std::to_string(got) + " bytes, not a capture");
+    }
     r.big_endian_ = true;
     const std::uint32_t magic = r.u32(h.data());
 

@@ -391,6 +391,43 @@ void rpc_conversation::on_gap(flow_direction d)
     if (dir.assembler.in_progress() || !dir.framer.idle()) truncated_ = true;
 }
 
+std::optional<epm::enumeration_error> rpc_conversation::unfinished_table() const
+{
+    const epm_call* last_listing = nullptr;
+    bool answered = false;
+    for (const auto& call : calls_)
+    {
+        // Faults, sealed stubs and calls without a response were reported before; here every
+        // call with a status is a decoded ept_lookup or ept_map answer.
+        if (!call.status) continue;
+        answered = true;
+        if (call.opnum == epm::opnum_ept_lookup && *call.status != epm::rpc_s_ok &&
+            *call.status != epm::ept_s_not_registered)
+            return epm::enumeration_error{"lookup_failed", "ept_lookup returned " + status_text(*call.status)};
+        if (call.opnum == epm::opnum_ept_lookup &&
+            call.inquiry_type.value_or(epm::rpc_c_ep_all_elts) == epm::rpc_c_ep_all_elts)
+            last_listing = &call;
+    }
+    if (!answered)
+    {
+        if (!bound_ && !offered_.empty())
+            return epm::enumeration_error{"no_response", "the server never answered the bind"};
+        if (calls_.empty())
+            return epm::enumeration_error{"incomplete", "no endpoint-mapper call after the bind"};
+        return epm::enumeration_error{"incomplete", "no ept_lookup or ept_map was answered"};
+    }
+    if (last_listing == nullptr) return std::nullopt; // answered resolutions: the answer is the table
+    // The ends real servers use (as the live client reads them): ept_s_not_registered (Samba),
+    // a null handle (Windows), an empty page (nmap's rule).
+    const bool ended = *last_listing->status == epm::ept_s_not_registered ||
+                       (last_listing->entry_handle && last_listing->entry_handle->is_null()) ||
+                       last_listing->entry_count == 0;
+    if (ended) return std::nullopt;
+    return epm::enumeration_error{"incomplete", "the listing did not end: the last ept_lookup returned " +
+                                                    std::to_string(last_listing->entry_count) +
+                                                    " entries and a handle to go on from, and no next page was captured"};
+}
+
 void rpc_conversation::note(std::string kind, std::string message)
 {
     if (!error_) error_ = epm::enumeration_error{std::move(kind), std::move(message)};
@@ -444,6 +481,7 @@ std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connecti
     }
     if (!problem && !origin.complete)
         problem = epm::enumeration_error{"incomplete", "capture lost bytes of this conversation"};
+    if (!problem) problem = unfinished_table();
     if (problem)
     {
         e.status = e.entries.empty() ? epm::enumeration_status::error : epm::enumeration_status::incomplete;

@@ -12,6 +12,10 @@
 // mapper ports) an unknown context is then taken to be the endpoint mapper with NDR 2.0.
 // Entries keep the host their tower names (often 0.0.0.0); the server's address is in
 // enumeration::address.
+// A table is ok only when the capture shows it ended: a listing (ept_lookup of every element)
+// by ept_s_not_registered, a null handle or an empty page; an ept_map, or an ept_lookup for one
+// interface or object (a resolution, as Outlook makes), by its answer. Anything short of that
+// (no bind_ack, no call, a listing cut between pages) is incomplete, never an empty ok table.
 #include <epmdump/capture/tcp_reassembler.hpp>
 #include <epmdump/dcerpc/bind.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
@@ -118,6 +122,7 @@ private:
     void on_fault(const dcerpc::message& m, const stream_chunk& chunk);
     void decode_answer(epm_call& call, const dcerpc::message& m);
     bool is_epm_context(std::uint16_t context_id) const;
+    std::optional<epm::enumeration_error> unfinished_table() const;
     void note(std::string kind, std::string message);
 
     std::string file_;

@@ -5,7 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 
 using namespace epmdump;
 using namespace epmdump::test;
@@ -168,4 +171,21 @@ TEST_CASE("a missing file is reported with the system's reason")
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().file == "/nonexistent/dir/x.pcap");
     CHECK_FALSE(r.error().message.empty());
+}
+
+TEST_CASE("a directory is reported as a directory, not as an empty file")
+{
+    const auto dir = std::filesystem::temp_directory_path();
+    auto r = capture::capture_file::open(dir);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().offset == 0);
+    CHECK(r.error().message == "is a directory, not a capture file");
+#ifndef _WIN32
+    // Opened by the caller (fopen() opens a directory here): the first read's error is named.
+    std::FILE* f = std::fopen(dir.c_str(), "rb");
+    REQUIRE(f != nullptr);
+    auto g = capture::capture_file::open(f, "dir");
+    REQUIRE_FALSE(g.has_value());
+    CHECK(g.error().message == std::strerror(EISDIR));
+#endif
 }

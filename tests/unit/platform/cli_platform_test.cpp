@@ -239,3 +239,48 @@ TEST_CASE("epmdump.exe carries a manifest (UTF-8 code page, long paths, DPI) and
     CHECK(version.find(wide_version) != std::string::npos);
 }
 #endif
+
+TEST_CASE("capture arguments with * and ? expand on Windows, where cmd.exe leaves them to the program, and stay as given elsewhere")
+{
+    const auto dir = std::filesystem::path(EPMDUMP_BINARY_DIR) / "platform-wildcards";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    // Listed in another order than sorted, so the sort is seen; the .txt must not match.
+    std::filesystem::copy_file(test::project_pcap("samba-standalone-rpcdump.pcap"), dir / "B-standalone.pcap");
+    std::filesystem::copy_file(test::project_pcap("samba-ad-dc-rpcdump.pcap"), dir / "a-ad-dc.pcap");
+    std::ofstream(dir / "notes.txt") << "not a capture\n";
+    const std::string all = (dir / "*.pcap").make_preferred().string();
+    const std::string one = (dir / "?-ad-dc.pcap").make_preferred().string();
+    const std::string none = (dir / "*.pcapng").make_preferred().string();
+#ifdef _WIN32
+    const auto r = run("replay --format json " + all);
+    CHECK(r.status == 0);
+    REQUIRE(count(r.out, "\n") == 2);
+    const auto first = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
+    CHECK(first.at("target").get<std::string>().ends_with("a-ad-dc.pcap")); // sorted, case-insensitively
+    CHECK(r.out.find("B-standalone.pcap") != std::string::npos);
+    CHECK(count(run("replay --format json " + one).out, "\n") == 1);
+    // A pattern matching nothing is an error naming it; the other arguments still run.
+    const auto missing = test::run_epmdump(EPMDUMP_EXE, "replay --format json " + none + " " + one, "2>&1");
+    CHECK(missing.status == 1);
+    CHECK(missing.out.find(none + ": no file matches this pattern") != std::string::npos);
+    CHECK(missing.out.find("Invalid argument") == std::string::npos);
+    CHECK(count(missing.out, "{\"schema\"") == 1);
+    // exchange --pcap takes the same patterns (Samba is no Exchange server: a finding, not "could not check").
+    const auto exchange = run("exchange --pcap " + all);
+    CHECK(exchange.status != 2);
+    CHECK(exchange.out.find("a-ad-dc.pcap") != std::string::npos);
+    CHECK(exchange.out.find("B-standalone.pcap") != std::string::npos);
+    CHECK(run("exchange --pcap " + none).status == 2);
+#else
+    // The shell expands; a quoted pattern reaches epmdump as a name, which no file has.
+    const auto r = test::run_epmdump(EPMDUMP_EXE, "replay '" + all + "'", "2>&1");
+    CHECK(r.status == 1);
+    CHECK(r.out.find(all + ": at byte offset 0: No such file or directory") != std::string::npos);
+    const auto expanded = run("replay --format json " + all); // unquoted: sh expands it
+    CHECK(expanded.status == 0);
+    CHECK(count(expanded.out, "\n") == 2);
+    (void)one;
+    (void)none;
+#endif
+}

@@ -13,7 +13,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -494,6 +497,19 @@ TEST_CASE("pcap_reader names empty, foreign and cut files at offset 0")
     const auto cut = read_builtin(header);
     REQUIRE(cut.error);
     CHECK(cut.error->message.find("20 of 24") != std::string::npos);
+}
+
+TEST_CASE("pcap_reader names a read error at the start, such as a directory, instead of calling the file empty")
+{
+#ifdef _WIN32
+    EPMDUMP_SKIP("fopen() refuses a directory on Windows: capture_file::open says so before reading");
+#else
+    std::FILE* f = std::fopen(std::filesystem::temp_directory_path().c_str(), "rb");
+    REQUIRE(f != nullptr);
+    auto r = capture::pcap_reader::open(f, "dir");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().to_string() == std::string("dir: at byte offset 0: ") + std::strerror(EISDIR));
+#endif
 }
 
 TEST_CASE("a record longer than the file's snap length is cut to it, as libpcap does")
