@@ -138,7 +138,7 @@ std::optional<epm::enumeration> enumerate_live(const exchange_args& args)
     return client::enumerate(t, *options).enumeration;
 }
 
-int run_exchange(const exchange_args& args)
+int run_exchange(const exchange_args& args, output::sink& out)
 {
     if (args.target.empty() && args.dumps.empty() && args.pcaps.empty())
     {
@@ -196,10 +196,10 @@ int run_exchange(const exchange_args& args)
 
     const auto report = exchange::diagnose(in);
     if (args.format == "json")
-        std::cout << exchange::render_json(report);
+        out.stream() << exchange::render_json(report);
     else
-        std::cout << exchange::render_text(report, {.colour = stdout_is_terminal() && !std::getenv("NO_COLOR")});
-    std::cout.flush();
+        out.stream() << exchange::render_text(report, {.colour = stdout_is_terminal() && !std::getenv("NO_COLOR")});
+    if (!out.flush()) return exit_usage; // main turns this into exit_output
 
     switch (report.outcome)
     {
@@ -213,7 +213,7 @@ int run_exchange(const exchange_args& args)
 
 } // namespace
 
-CLI::App* add_exchange_command(CLI::App& app, int& exit_status)
+CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& out)
 {
     auto args = std::make_shared<exchange_args>();
     CLI::App* cmd = app.add_subcommand(
@@ -235,7 +235,8 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status)
     cmd->add_option("--format,-f", args->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
     cmd->add_flag("--no-verify", args->no_verify, "Live: do not connect to each registered endpoint");
     add_client_options(*cmd, args->client);
-    cmd->callback([args, &exit_status] { exit_status = run_exchange(*args); });
+    cmd->footer("Exit status: 0 healthy, 1 problems found, 2 could not check, 3 output could not be written.");
+    cmd->callback([args, &exit_status, &out] { exit_status = run_exchange(*args, out); });
     return cmd;
 }
 

@@ -68,7 +68,7 @@ std::optional<epm::syntax_id> parse_interface(std::string_view text, std::string
     return s;
 }
 
-int run_map(const map_args& args)
+int run_map(const map_args& args, output::sink& sink)
 {
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
@@ -111,9 +111,9 @@ int run_map(const map_args& args)
         e.error = client::to_enumeration_error(*r.error);
         e.status = e.entries.empty() ? epm::enumeration_status::error : epm::enumeration_status::incomplete;
     }
-    output::writer out(std::cout, *fmt);
+    output::writer out(sink.stream(), *fmt);
     out.write(e);
-    out.end();
+    if (!out.end()) return exit_some_failed; // main turns this into exit_output
     if (r.error) return exit_some_failed;
     if (!r.registered())
     {
@@ -127,7 +127,7 @@ int run_map(const map_args& args)
 
 } // namespace
 
-CLI::App* add_map_command(CLI::App& app, int& exit_status)
+CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out)
 {
     auto args = std::make_shared<map_args>();
     CLI::App* cmd = app.add_subcommand("map", "ept_map: where one interface is reached (exit 0 registered, 1 not or failed)");
@@ -138,7 +138,8 @@ CLI::App* add_map_command(CLI::App& app, int& exit_status)
     add_client_options(*cmd, args->client);
     cmd->add_option("-f,--format", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
     cmd->add_flag("-q,--quiet", args->quiet, "No 'not registered' note on stderr");
-    cmd->callback([args, &exit_status] { exit_status = run_map(*args); });
+    cmd->footer("Exit status: 0 registered, 1 not registered or failed, 2 usage error, 3 output could not be written.");
+    cmd->callback([args, &exit_status, &out] { exit_status = run_map(*args, out); });
     return cmd;
 }
 

@@ -21,7 +21,12 @@ struct replay_args
     capture::replay_options limits; // memory caps, each settable on the command line
 };
 
-int run_replay(const replay_args& args)
+// Thrown from the conversation sink when stdout fails: the replay stops at the first failed write.
+struct output_failed
+{
+};
+
+int run_replay(const replay_args& args, output::sink& sink)
 {
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
@@ -29,21 +34,29 @@ int run_replay(const replay_args& args)
         std::cerr << "epmdump replay: unknown format '" << args.format << "' (rpcdump, impacket, json, csv)\n";
         return exit_usage;
     }
-    output::writer out(std::cout, *fmt);
+    output::writer out(sink.stream(), *fmt);
     out.begin();
     int status = exit_ok;
     for (const auto& file : args.files)
     {
+        if (!out.ok()) break;
         // Each file on its own: a bad one is reported and the others still run. Conversations are
         // written as they end, so memory holds only the open ones, whatever the capture's size.
         std::size_t conversations = 0, entries = 0, file_not_ok = 0;
-        const capture::file_replay r =
-            capture::replay_file(file, args.limits, [&](capture::replayed_conversation&& c) {
+        capture::file_replay r;
+        try
+        {
+            r = capture::replay_file(file, args.limits, [&](capture::replayed_conversation&& c) {
                 ++conversations;
                 entries += c.enumeration.entries.size();
                 if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
-                out.write(c.enumeration);
+                if (!out.write(c.enumeration)) throw output_failed{};
             });
+        }
+        catch (const output_failed&)
+        {
+            break; // main reports the write error (exit status 3)
+        }
         // Same rule as a live scan: exit 0 only when every table is whole, so a script notices a
         // fault, a cut capture or a cap that stopped a decode without reading the output.
         if (file_not_ok > 0) status = exit_some_failed;
@@ -75,14 +88,15 @@ int run_replay(const replay_args& args)
 
 } // namespace
 
-CLI::App* add_replay_command(CLI::App& app, int& exit_status)
+CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out)
 {
     auto args = std::make_shared<replay_args>();
     CLI::App* cmd = app.add_subcommand("replay", "Endpoint tables from pcap/pcapng captures (TCP, any port)");
     cmd->add_option("files", args->files, "Capture files (pcap or pcapng)")->required();
     cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
     cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap) or a\n"
-                "file could not be read to its end, 2 usage error.");
+                "file could not be read to its end, 2 usage error, 3 output could not be written (full disk,\n"
+                "closed pipe).");
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
     // Memory caps (sizes take units: 64KiB, 8MiB, 1G). Past a cap the affected direction is
     // marked incomplete from there on; other conversations are unaffected.
@@ -112,7 +126,7 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
         ->check(CLI::PositiveNumber)
         ->capture_default_str()
         ->group("Limits");
-    cmd->callback([args, &exit_status] { exit_status = run_replay(*args); });
+    cmd->callback([args, &exit_status, &out] { exit_status = run_replay(*args, out); });
     return cmd;
 }
 

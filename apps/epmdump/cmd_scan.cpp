@@ -41,7 +41,7 @@ struct scan_args
     bool quiet = false;
 };
 
-int run_scan(const scan_args& args)
+int run_scan(const scan_args& args, output::sink& sink)
 {
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
@@ -98,7 +98,7 @@ int run_scan(const scan_args& args)
     so.rate = args.rate;
     so.client = *copts;
     client::scanner scanner(io.get_executor(), so);
-    output::writer out(std::cout, *fmt, fo);
+    output::writer out(sink.stream(), *fmt, fo);
     out.begin();
 
     const auto started = client::steady_clock::now();
@@ -137,7 +137,8 @@ int run_scan(const scan_args& args)
     const bool shared_screen = progress.enabled() && stdout_is_terminal();
     auto emit = [&](client::host_result&& r) {
         if (shared_screen) progress.clear();
-        out.write(r.enumeration);
+        // Output lost (full disk, closed pipe): no point scanning more hosts; main reports it (3).
+        if (!out.write(r.enumeration)) scanner.stop();
         if (shared_screen) progress.draw(counts());
     };
     std::exception_ptr failed;
@@ -153,6 +154,7 @@ int run_scan(const scan_args& args)
     if (failed) std::rethrow_exception(failed);
 
     const auto& s = scanner.summary();
+    if (!out.ok()) return exit_some_failed; // main turns this into exit_output
     if (interrupted && !args.quiet)
         std::cerr << "epmdump: interrupted: " << s.finished << " done, " << s.cancelled << " stopped in flight (written with error kind cancelled)\n";
     if (interrupted || s.failed > 0 || source.bad_entries() > 0) return exit_some_failed;
@@ -173,7 +175,7 @@ void rewrite_nmap_style_options(int argc, char** argv)
     }
 }
 
-void add_scan_command(CLI::App& app, int& exit_status)
+void add_scan_command(CLI::App& app, int& exit_status, output::sink& out)
 {
     auto args = std::make_shared<scan_args>();
     app.add_option("targets", args->targets,
@@ -191,12 +193,13 @@ void add_scan_command(CLI::App& app, int& exit_status)
         ->allow_extra_args(false);
     app.add_flag("--towers", args->towers, "json: add each entry's raw tower as hex");
     app.add_flag("-q,--quiet", args->quiet, "No progress line and no interruption summary on stderr");
-    app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error.\n"
+    app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error,\n"
+               "3 output could not be written (full disk, closed pipe: the scan stops).\n"
                "With no arguments at all, epmdump replays its bundled capture.");
-    app.callback([args, &app, &exit_status] {
+    app.callback([args, &app, &exit_status, &out] {
         // The scan is the top-level command: it runs only when no subcommand did.
         if (!app.get_subcommands().empty()) return;
-        exit_status = run_scan(*args);
+        exit_status = run_scan(*args, out);
     });
 }
 

@@ -2,28 +2,37 @@
 // Each subcommand registers itself on the app; its callback sets the process exit status.
 #include <CLI/CLI.hpp>
 
+#include <epmdump/output/sink.hpp>
+
 namespace epmdump::app {
 
 // Exit statuses scripts depend on (README): 0 all answered / healthy, 1 some failed, 2 usage error.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_some_failed = 1;
 inline constexpr int exit_usage = 2;
+// Standard output could not be written (full disk, closed pipe): every subcommand, over any other status.
+inline constexpr int exit_output = 3;
 
 // epmdump replay FILE... [--format F]: offline replay of captures (cmd_replay.cpp).
-CLI::App* add_replay_command(CLI::App& app, int& exit_status);
+CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out);
 
 // epmdump exchange [TARGET] [--dump F] [--pcap F] [--registry F.reg] ...: KB 926210 check (cmd_exchange.cpp).
-CLI::App* add_exchange_command(CLI::App& app, int& exit_status);
+CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& out);
 
 // epmdump TARGET... : the live scan, on the top-level app itself (cmd_scan.cpp).
-void add_scan_command(CLI::App& app, int& exit_status);
+void add_scan_command(CLI::App& app, int& exit_status, output::sink& out);
 // Renames nmap's "-iL FILE" to "--input-list FILE" before parsing (cmd_scan.cpp).
 void rewrite_nmap_style_options(int argc, char** argv);
 // epmdump map HOST UUID[:MAJOR.MINOR] [--protseq P]: ept_map for one interface (cmd_map.cpp).
-CLI::App* add_map_command(CLI::App& app, int& exit_status);
+CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out);
 
-// Windows: stdout in binary mode, so every platform writes the same bytes (platform.cpp).
-void use_binary_stdout() noexcept;
+// The standard streams for the run (platform.cpp): stdout in binary mode on Windows, so every
+// platform writes the bytes the formats chose; SIGPIPE ignored on POSIX, so a closed pipe is a
+// write error (exit_output) and a scan stops cleanly instead of dying mid-line.
+void prepare_standard_output() noexcept;
+
+// After the command: flushes out; when any write failed, says so on stderr and returns exit_output.
+int finish_output(output::sink& out, int exit_status);
 // The capture a bare `epmdump` replays: the checkout's, else PREFIX/share/epmdump's (platform.cpp).
 const char* default_capture(const char* argv0);
 

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <system_error>
 
@@ -11,18 +12,31 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <io.h>
+#else
+#include <csignal>
 #endif
 
 namespace epmdump::app {
 
-void use_binary_stdout() noexcept
+void prepare_standard_output() noexcept
 {
 #ifdef _WIN32
     // Text mode would turn every "\n" into "\r\n": CSV's "\r\n" would become "\r\r\n", and the
     // same command would write other bytes on Windows than on Linux.
     std::fflush(stdout);
     _setmode(_fileno(stdout), _O_BINARY);
+#else
+    // Without this a closed pipe (`epmdump ... | head`) kills us mid-write with no word; ignored,
+    // the write fails with EPIPE and finish_output reports it with exit status 3.
+    std::signal(SIGPIPE, SIG_IGN);
 #endif
+}
+
+int finish_output(output::sink& out, int exit_status)
+{
+    if (out.flush()) return exit_status;
+    std::cerr << "epmdump: cannot write output: " << out.error().message() << '\n';
+    return exit_output;
 }
 
 namespace {

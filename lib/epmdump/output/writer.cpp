@@ -22,9 +22,12 @@ void writer::begin()
     if (format_ == format::csv && options_.csv_header) write_csv_header(out_);
 }
 
-void writer::write(const epm::enumeration& e)
+bool writer::ok() const noexcept { return !out_.fail(); }
+
+bool writer::write(const epm::enumeration& e)
 {
     begin();
+    if (!ok()) return false;
     switch (format_)
     {
     case format::rpcdump:
@@ -45,12 +48,14 @@ void writer::write(const epm::enumeration& e)
     }
     ++written_;
     out_.flush();
+    return ok();
 }
 
-void writer::end()
+bool writer::end()
 {
     begin(); // a CSV with no targets still gets its header row
     out_.flush();
+    return ok();
 }
 
 void write_all(std::ostream& out, format f, std::span<const epm::enumeration> enumerations,

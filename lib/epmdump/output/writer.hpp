@@ -17,9 +17,12 @@ public:
     // CSV header row (once). write() calls it if nobody did.
     void begin();
     // One enumeration, filtered by options.filter, then flushed so a slow scan shows progress.
-    void write(const epm::enumeration& e);
-    // Flushes; nothing else to close in any format.
-    void end();
+    // False once the stream has failed (full disk, closed pipe): nothing more is written, and
+    // the caller stops producing.
+    bool write(const epm::enumeration& e);
+    // Flushes; nothing else to close in any format. False when the stream has failed.
+    bool end();
+    bool ok() const noexcept;
 
     std::size_t enumerations_written() const noexcept { return written_; }
     format output_format() const noexcept { return format_; }
