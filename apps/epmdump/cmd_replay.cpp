@@ -6,6 +6,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,26 @@ int run_replay(const replay_args& args, output::sink& sink)
     }
     output::writer out(sink.stream(), *fmt);
     out.begin();
+    // rpcdump: a "# target:" header on every table when there are several. Several files say so
+    // up front; one file's first table is held until a second one (or the file's end) decides.
+    out.set_target_headers(args.files.size() > 1);
+    std::optional<epm::enumeration> held;
+    auto put = [&](epm::enumeration&& e) {
+        if (*fmt != output::format::rpcdump || args.files.size() > 1) return out.write(e);
+        if (out.enumerations_written() == 0 && !held)
+        {
+            held = std::move(e);
+            return true;
+        }
+        if (held)
+        {
+            out.set_target_headers(true);
+            const bool ok = out.write(*held);
+            held.reset();
+            if (!ok) return false;
+        }
+        return out.write(e);
+    };
     int status = exit_ok;
     for (const auto& file : args.files)
     {
@@ -50,7 +71,7 @@ int run_replay(const replay_args& args, output::sink& sink)
                 ++conversations;
                 entries += c.enumeration.entries.size();
                 if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
-                if (!out.write(c.enumeration)) throw output_failed{};
+                if (!put(std::move(c.enumeration))) throw output_failed{};
             });
         }
         catch (const output_failed&)
@@ -82,6 +103,7 @@ int run_replay(const replay_args& args, output::sink& sink)
                       << " bytes buffered\n";
         }
     }
+    if (held) out.write(*held);
     out.end();
     return status;
 }

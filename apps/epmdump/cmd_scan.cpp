@@ -80,6 +80,9 @@ int run_scan(const scan_args& args, output::sink& sink)
         }
         words.push_back(std::move(*p));
     }
+    // rpcdump: a "# target:" header on every table when more than one target can answer,
+    // decided before the first result (a list counts as several, whatever it holds).
+    fo.target_headers = !args.lists.empty() || words.size() > 1 || (words.size() == 1 && words.front().count > 1);
     auto copts = to_client_options(args.client);
     if (!copts) return exit_usage;
     copts->limits.max_ents = args.max_ents;

@@ -1,5 +1,6 @@
 // Standard output that cannot be written: a full disk (/dev/full) and a closed pipe, for every
 // subcommand. Each must say so on stderr, stop, and exit with status 3.
+#include "run_process.hpp"
 #include "support/scripted_server.hpp"
 #include "support/test_files.hpp"
 
@@ -217,4 +218,64 @@ TEST_CASE("a scan piped into head -c 10 stops scanning once head has gone")
     CHECK(server.log().connections < 60);
 }
 
+#endif
+
+#ifndef _WIN32
+namespace {
+
+std::size_t count_of(const std::string& text, const std::string& what)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("rpcdump: a scan of two targets heads both tables with '# target:', the first one too")
+{
+    auto s = fixed_server();
+    test::scripted_server server(s, {"127.0.43.1", "127.0.43.2"});
+    const auto port = std::to_string(server.port());
+    auto r = test::run_process(EPMDUMP_EXE, {"127.0.43.1:" + port, "127.0.43.2:" + port, "-c", "1"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("# target: 127.0.43.", 0) == 0);
+    CHECK(count_of(r.out, "# target: ") == 2);
+    // One range word is several targets too.
+    r = test::run_process(EPMDUMP_EXE, {"127.0.43.1-2:" + port, "-c", "1"});
+    CHECK(r.out.rfind("# target: 127.0.43.", 0) == 0);
+    CHECK(count_of(r.out, "# target: ") == 2);
+    // One target alone keeps rpcdump.exe's layout: no header.
+    r = test::run_process(EPMDUMP_EXE, {"127.0.43.1:" + port});
+    CHECK(r.exit_code == 0);
+    CHECK(count_of(r.out, "# target: ") == 0);
+}
+
+TEST_CASE("rpcdump: a scan of a one-host list still heads its table, the count being decided up front")
+{
+    auto s = fixed_server();
+    test::scripted_server server(s);
+    auto r = test::run_process(EPMDUMP_EXE, {"-iL", "-"}, "127.0.0.1:" + std::to_string(server.port()) + "\n");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("# target: 127.0.0.1", 0) == 0);
+}
+
+TEST_CASE("rpcdump: replay of a multi-conversation capture heads every table, the first one too")
+{
+    const auto file = pcap("exchange-mapi-nspi-lookup-ncacn_http-tower.pcap");
+    const auto tables = count_of(test::run_process(EPMDUMP_EXE, {"replay", "-f", "json", file}).out, "\n");
+    REQUIRE(tables > 1);
+    auto r = test::run_process(EPMDUMP_EXE, {"replay", file});
+    CHECK(r.out.rfind("# target: ", 0) == 0);
+    CHECK(count_of(r.out, "# target: ") == tables);
+    // Two files of one conversation each: two tables, both headed.
+    const auto one = pcap("samba-ad-dc-rpcdump.pcap");
+    r = test::run_process(EPMDUMP_EXE, {"replay", one, one});
+    CHECK(r.out.rfind("# target: ", 0) == 0);
+    CHECK(count_of(r.out, "# target: ") == 2);
+    // One file with one conversation: rpcdump.exe's layout, no header.
+    r = test::run_process(EPMDUMP_EXE, {"replay", one});
+    CHECK(r.exit_code == 0);
+    CHECK(count_of(r.out, "# target: ") == 0);
+}
 #endif

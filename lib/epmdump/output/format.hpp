@@ -22,8 +22,9 @@ std::string_view to_string(format f) noexcept;
 
 struct format_options
 {
-    // rpcdump: a "# target: ..." line before each enumeration. The writer adds it anyway for a
-    // failed enumeration and for every enumeration after the first, so targets never merge.
+    // rpcdump: a "# target: ..." line before each enumeration. Commands set it when more than
+    // one enumeration is expected (so the first table has one too); the writer adds it anyway
+    // for a failed enumeration and after the first, so targets never merge.
     bool target_headers = false;
     bool json_towers = false; // json: add each entry's "tower" as hex
     bool csv_header = true;   // csv: the header row (once, from writer::begin)

@@ -62,6 +62,7 @@ void write_all(std::ostream& out, format f, std::span<const epm::enumeration> en
                const format_options& options)
 {
     writer w(out, f, options);
+    if (enumerations.size() > 1) w.set_target_headers(true);
     w.begin();
     for (const auto& e : enumerations) w.write(e);
     w.end();

@@ -24,6 +24,9 @@ public:
     bool end();
     bool ok() const noexcept;
 
+    // rpcdump headers, once the caller knows more than one enumeration is coming.
+    void set_target_headers(bool on) noexcept { options_.target_headers = on; }
+
     std::size_t enumerations_written() const noexcept { return written_; }
     format output_format() const noexcept { return format_; }
     const format_options& options() const noexcept { return options_; }
@@ -36,7 +39,7 @@ private:
     std::size_t written_ = 0;
 };
 
-// begin, write each, end.
+// begin, write each, end; rpcdump headers on every table when there are several.
 void write_all(std::ostream& out, format f, std::span<const epm::enumeration> enumerations,
                const format_options& options = {});
 

@@ -339,3 +339,17 @@ TEST_CASE("streaming writer separates targets and applies the filter in every fo
     CHECK(rpcdump.str().find("\n\n# target: exchange01 | address: 10.0.100.32 | port: 135 | status: ok | entries: 5\n") !=
           std::string::npos);
 }
+
+TEST_CASE("write_all heads every rpcdump table, the first one too, when it writes several")
+{
+    auto a = test::sample_enumeration();
+    auto b = a;
+    b.target = "second";
+    const std::vector<epm::enumeration> both{a, b};
+    std::ostringstream out;
+    output::write_all(out, output::format::rpcdump, both);
+    CHECK(out.str().rfind("# target: ", 0) == 0);
+    std::ostringstream one;
+    output::write_all(one, output::format::rpcdump, std::span(both).first(1));
+    CHECK(one.str().find("# target: ") == std::string::npos);
+}
