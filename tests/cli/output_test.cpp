@@ -1,6 +1,7 @@
 // Standard output that cannot be written: a full disk (/dev/full) and a closed pipe, for every
 // subcommand. Each must say so on stderr, stop, and exit with status 3.
 #include "run_process.hpp"
+#include "support/run_command.hpp"
 #include "support/scripted_server.hpp"
 #include "support/test_files.hpp"
 
@@ -221,16 +222,7 @@ TEST_CASE("a scan piped into head -c 10 stops scanning once head has gone")
 #endif
 
 #ifndef _WIN32
-namespace {
-
-std::size_t count_of(const std::string& text, const std::string& what)
-{
-    std::size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
-
-} // namespace
+using test::count_of;
 
 TEST_CASE("rpcdump: a scan of two targets heads both tables with '# target:', the first one too")
 {
@@ -277,5 +269,32 @@ TEST_CASE("rpcdump: replay of a multi-conversation capture heads every table, th
     r = test::run_process(EPMDUMP_EXE, {"replay", one});
     CHECK(r.exit_code == 0);
     CHECK(count_of(r.out, "# target: ") == 0);
+}
+#endif
+
+#ifndef _WIN32
+TEST_CASE("an error is printed as KIND: MESSAGE once, in every format: a replayed fault")
+{
+    const auto file = pcap("epm-fault-nca-op-rng-error-opnum42.pcap");
+    for (const char* format : {"rpcdump", "impacket", "csv", "json"})
+    {
+        CAPTURE(format);
+        auto r = test::run_process(EPMDUMP_EXE, {"replay", "-f", format, file});
+        CHECK(r.out.find("nca_op_rng_error") != std::string::npos);
+        CHECK(r.out.find("fault: fault") == std::string::npos);
+        CHECK(r.out.find("\"message\":\"fault") == std::string::npos);
+    }
+}
+
+TEST_CASE("hosts stopped by Ctrl-C read 'cancelled: ...' once in CSV, not 'cancelled: cancelled'")
+{
+    test::server_script silent;
+    silent.silent = true;
+    test::scripted_server server(silent, {"127.0.45.1", "127.0.45.2"});
+    auto r = test::run_process(EPMDUMP_EXE, {"127.0.45.1-2:" + std::to_string(server.port()), "-f", "csv", "--timeout", "30"},
+                               {}, std::chrono::milliseconds(500));
+    CHECK(r.exit_code == 1);
+    CHECK(count_of(r.out, ",cancelled: ") == 2);
+    CHECK(r.out.find("cancelled: cancelled") == std::string::npos);
 }
 #endif

@@ -30,4 +30,10 @@ std::string_view to_string(format f) noexcept
     return "rpcdump";
 }
 
+std::string error_text(const epm::enumeration_error& e)
+{
+    if (e.kind.empty()) return e.message;
+    return e.kind + ": " + e.message;
+}
+
 } // namespace epmdump::output

@@ -1,9 +1,11 @@
 #pragma once
 // The output formats and the knobs every writer takes.
+#include <epmdump/epm/enumeration.hpp>
 #include <epmdump/output/filter.hpp>
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace epmdump::output {
@@ -19,6 +21,10 @@ enum class format : std::uint8_t
 // "rpcdump", "impacket", "json" (also "jsonl"), "csv"; case-insensitive. nullopt otherwise.
 std::optional<format> parse_format(std::string_view name) noexcept;
 std::string_view to_string(format f) noexcept;
+
+// "KIND: MESSAGE" (just MESSAGE when the kind is empty): how the rpcdump header, impacket and
+// CSV print an error. Unescaped: each format escapes it its own way.
+std::string error_text(const epm::enumeration_error& e);
 
 struct format_options
 {
