@@ -14,6 +14,7 @@
 #include <epmdump/exchange/report_format.hpp>
 #include <epmdump/exchange/static_ports.hpp>
 #include <epmdump/core/text_encoding.hpp>
+#include <epmdump/output/format.hpp>
 #include <epmdump/output/reader.hpp>
 
 #include <algorithm>
@@ -198,7 +199,9 @@ int run_exchange(const exchange_args& args, output::sink& out)
     if (args.format == "json")
         out.stream() << exchange::render_json(report);
     else
-        out.stream() << exchange::render_text(report, {.colour = stdout_is_terminal() && !std::getenv("NO_COLOR")});
+        out.stream() << output::with_line_ending(
+            exchange::render_text(report, {.colour = stdout_is_terminal() && !std::getenv("NO_COLOR")}),
+            output::platform_line_ending); // CR LF on Windows, like the rpcdump text it is read beside
     if (!out.flush()) return exit_usage; // main turns this into exit_output
 
     switch (report.outcome)

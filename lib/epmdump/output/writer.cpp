@@ -6,6 +6,7 @@
 #include <epmdump/output/rpcdump.hpp>
 
 #include <ostream>
+#include <sstream>
 #include <utility>
 
 namespace epmdump::output {
@@ -31,18 +32,24 @@ bool writer::write(const epm::enumeration& e)
     switch (format_)
     {
     case format::rpcdump:
+    case format::impacket:
     {
-        if (written_ > 0) out_ << '\n';
-        format_options o = options_;
-        // Without a header the reader would merge this target into the previous one.
-        if (written_ > 0) o.target_headers = true;
-        write_rpcdump(out_, e, o);
+        // The text formats are written with "\n" and converted in one place, so the line
+        // ending is this setting and not a property of each format's code.
+        std::ostringstream text;
+        if (written_ > 0) text << '\n';
+        if (format_ == format::impacket)
+            write_impacket(text, e, options_);
+        else
+        {
+            format_options o = options_;
+            // Without a header the reader would merge this target into the previous one.
+            if (written_ > 0) o.target_headers = true;
+            write_rpcdump(text, e, o);
+        }
+        out_ << with_line_ending(text.view(), options_.text_line_ending);
         break;
     }
-    case format::impacket:
-        if (written_ > 0) out_ << '\n';
-        write_impacket(out_, e, options_);
-        break;
     case format::json: write_json_line(out_, e, options_); break;
     case format::csv: write_csv_rows(out_, e, options_); break;
     }
