@@ -25,6 +25,7 @@ struct map_args
     std::string protseq = "ncacn_ip_tcp";
     client_args client;
     std::string format = "rpcdump";
+    bool csv_bom = false;
     bool quiet = false;
 };
 
@@ -76,6 +77,7 @@ int run_map(const map_args& args, output::sink& sink)
         std::cerr << "epmdump map: unknown format '" << args.format << "'\n";
         return exit_usage;
     }
+    if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
     std::string error;
     auto pattern = parse_target(args.host, error);
     if (!pattern || pattern->count != 1)
@@ -111,7 +113,9 @@ int run_map(const map_args& args, output::sink& sink)
         e.error = client::to_enumeration_error(*r.error);
         e.status = e.entries.empty() ? epm::enumeration_status::error : epm::enumeration_status::incomplete;
     }
-    output::writer out(sink.stream(), *fmt);
+    output::format_options fo;
+    fo.csv_bom = args.csv_bom;
+    output::writer out(sink.stream(), *fmt, fo);
     out.write(e);
     if (!out.end()) return exit_some_failed; // main turns this into exit_output
     if (r.error) return exit_some_failed;
@@ -138,6 +142,7 @@ CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out)
     add_client_options(*cmd, args->client);
     cmd->add_option("-f,--format", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
     cmd->add_flag("-q,--quiet", args->quiet, "No 'not registered' note on stderr");
+    add_csv_bom_flag(*cmd, args->csv_bom);
     cmd->footer("Exit status: 0 registered, 1 not registered or failed, 2 usage error, 3 output could not be written.");
     cmd->callback([args, &exit_status, &out] { exit_status = run_map(*args, out); });
     return cmd;

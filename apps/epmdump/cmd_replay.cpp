@@ -18,6 +18,7 @@ struct replay_args
 {
     std::vector<std::string> files;
     std::string format = "rpcdump";
+    bool csv_bom = false;
     bool summary = false;
     capture::replay_options limits; // memory caps, each settable on the command line
 };
@@ -35,7 +36,10 @@ int run_replay(const replay_args& args, output::sink& sink)
         std::cerr << "epmdump replay: unknown format '" << args.format << "' (rpcdump, impacket, json, csv)\n";
         return exit_usage;
     }
-    output::writer out(sink.stream(), *fmt);
+    if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
+    output::format_options fo;
+    fo.csv_bom = args.csv_bom;
+    output::writer out(sink.stream(), *fmt, fo);
     out.begin();
     // rpcdump: a "# target:" header on every table when there are several. Several files say so
     // up front; one file's first table is held until a second one (or the file's end) decides.
@@ -119,6 +123,7 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out)
     cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap) or a\n"
                 "file could not be read to its end, 2 usage error, 3 output could not be written (full disk,\n"
                 "closed pipe).");
+    add_csv_bom_flag(*cmd, args->csv_bom);
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
     // Memory caps (sizes take units: 64KiB, 8MiB, 1G). Past a cap the affected direction is
     // marked incomplete from there on; other conversations are unaffected.

@@ -35,6 +35,7 @@ struct scan_args
     std::uint32_t max_ents = 500;
     bool ping = false;
     std::string format = "rpcdump";
+    bool csv_bom = false;
     std::vector<std::string> uuids;
     std::vector<std::string> protseqs;
     bool towers = false;
@@ -49,8 +50,10 @@ int run_scan(const scan_args& args, output::sink& sink)
         std::cerr << "epmdump: unknown format '" << args.format << "' (rpcdump, impacket, json, csv)\n";
         return exit_usage;
     }
+    if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
     output::format_options fo;
     fo.json_towers = args.towers;
+    fo.csv_bom = args.csv_bom;
     for (const auto& u : args.uuids)
         if (!fo.filter.add_interface(u))
         {
@@ -195,6 +198,7 @@ void add_scan_command(CLI::App& app, int& exit_status, output::sink& out)
     app.add_option("--protseq", args->protseqs, "Only entries of this protocol sequence, e.g. ncacn_ip_tcp (repeatable)")
         ->allow_extra_args(false);
     app.add_flag("--towers", args->towers, "json: add each entry's raw tower as hex");
+    add_csv_bom_flag(app, args->csv_bom);
     app.add_flag("-q,--quiet", args->quiet, "No progress line and no interruption summary on stderr");
     app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error,\n"
                "3 output could not be written (full disk, closed pipe: the scan stops).\n"

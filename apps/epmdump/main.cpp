@@ -6,6 +6,7 @@
 int main(int argc, char** argv)
 {
     epmdump::app::prepare_standard_output();
+    const epmdump::app::utf8_console console; // Windows: UTF-8 annotations shown right in cmd
     CLI::App app{"epmdump - DCE/RPC endpoint-mapper client"};
     app.set_version_flag("--version", std::string("epmdump ") + EPMDUMP_VERSION);
     app.allow_windows_style_options(false); // CLI11's Windows default: "/dir/a.pcap" would be an option

@@ -32,6 +32,25 @@ void prepare_standard_output() noexcept
 #endif
 }
 
+utf8_console::utf8_console() noexcept
+{
+#ifdef _WIN32
+    DWORD mode = 0;
+    const bool console = GetConsoleMode(GetStdHandle(STD_OUTPUT_HANDLE), &mode) != 0 ||
+                         GetConsoleMode(GetStdHandle(STD_ERROR_HANDLE), &mode) != 0;
+    if (!console) return;
+    const UINT previous = GetConsoleOutputCP();
+    if (previous != CP_UTF8 && SetConsoleOutputCP(CP_UTF8)) previous_code_page_ = previous;
+#endif
+}
+
+utf8_console::~utf8_console()
+{
+#ifdef _WIN32
+    if (previous_code_page_ != 0) SetConsoleOutputCP(previous_code_page_);
+#endif
+}
+
 int finish_output(output::sink& out, int exit_status)
 {
     if (out.flush()) return exit_status;

@@ -298,3 +298,35 @@ TEST_CASE("hosts stopped by Ctrl-C read 'cancelled: ...' once in CSV, not 'cance
     CHECK(r.out.find("cancelled: cancelled") == std::string::npos);
 }
 #endif
+
+#ifndef _WIN32
+TEST_CASE("--csv-bom starts CSV with one UTF-8 byte order mark, for Excel; with another format it is a usage error")
+{
+    const std::string bom = "\xEF\xBB\xBF";
+    const auto file = pcap("samba-ad-dc-rpcdump.pcap");
+    auto r = test::run_process(EPMDUMP_EXE, {"replay", "-f", "csv", "--csv-bom", file, file});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind(bom + "target,address,port,", 0) == 0);
+    CHECK(count_of(r.out, bom) == 1);
+    r = test::run_process(EPMDUMP_EXE, {"replay", "-f", "csv", file});
+    CHECK(r.out.rfind("target,address,port,", 0) == 0);
+
+    auto s = fixed_server();
+    test::scripted_server server(s);
+    const auto host = "127.0.0.1:" + std::to_string(server.port());
+    r = test::run_process(EPMDUMP_EXE, {host, "-f", "csv", "--csv-bom"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind(bom + "target,", 0) == 0);
+    r = test::run_process(EPMDUMP_EXE, {"map", host, to_string(s.entries.front().interface.id), "-f", "csv", "--csv-bom"});
+    CHECK(r.out.rfind(bom + "target,", 0) == 0);
+
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"replay", "--csv-bom", file}, {host, "-f", "json", "--csv-bom"}, {"map", host, to_string(s.entries.front().interface.id), "--csv-bom"}})
+    {
+        r = test::run_process(EPMDUMP_EXE, args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("--csv-bom needs --format csv") != std::string::npos);
+        CHECK(r.out.empty());
+    }
+}
+#endif

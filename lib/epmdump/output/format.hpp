@@ -52,6 +52,7 @@ struct format_options
     line_ending text_line_ending = platform_line_ending; // rpcdump and impacket only
     bool json_towers = false; // json: add each entry's "tower" as hex
     bool csv_header = true;   // csv: the header row (once, from writer::begin)
+    bool csv_bom = false;     // csv: a UTF-8 byte order mark first, so Excel reads the file as UTF-8
     entry_filter filter;      // entries that fail it are not written
 };
 

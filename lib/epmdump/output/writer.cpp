@@ -20,7 +20,9 @@ void writer::begin()
 {
     if (begun_) return;
     begun_ = true;
-    if (format_ == format::csv && options_.csv_header) write_csv_header(out_);
+    if (format_ != format::csv) return;
+    if (options_.csv_bom) out_ << "\xEF\xBB\xBF";
+    if (options_.csv_header) write_csv_header(out_);
 }
 
 bool writer::ok() const noexcept { return !out_.fail(); }

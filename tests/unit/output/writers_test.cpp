@@ -403,3 +403,19 @@ TEST_CASE("the writer's text line ending defaults to the platform's: CR LF on Wi
     output::write_all(out, output::format::rpcdump, std::span(&e, 1));
     CHECK((out.str().find("\r\n") != std::string::npos) == (output::platform_line_ending == output::line_ending::crlf));
 }
+
+TEST_CASE("csv_bom puts one UTF-8 byte order mark before the header, even with no targets, and nothing else changes")
+{
+    output::format_options o;
+    o.csv_bom = true;
+    std::ostringstream with, without, empty;
+    const std::vector<epm::enumeration> one{test::sample_enumeration()};
+    output::write_all(with, output::format::csv, one, o);
+    output::write_all(without, output::format::csv, one);
+    CHECK(with.str() == "\xEF\xBB\xBF" + without.str());
+    output::write_all(empty, output::format::csv, std::span<const epm::enumeration>{}, o);
+    CHECK(empty.str().rfind("\xEF\xBB\xBFtarget,", 0) == 0);
+    std::ostringstream json;
+    output::write_all(json, output::format::json, one, o); // only CSV takes it
+    CHECK(json.str().front() == '{');
+}
