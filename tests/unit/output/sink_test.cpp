@@ -27,9 +27,11 @@ TEST_CASE("a sink over a writable file passes every byte through and reports no 
         CHECK_FALSE(s.error());
     }
     std::fclose(f);
-    std::ifstream in(path, std::ios::binary);
     std::stringstream read;
-    read << in.rdbuf();
+    {
+        std::ifstream in(path, std::ios::binary);
+        read << in.rdbuf();
+    } // closed before the remove: Windows refuses to delete an open file
     CHECK(read.str() == "line one\n42\n");
     std::filesystem::remove(path);
 }

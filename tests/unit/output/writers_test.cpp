@@ -332,7 +332,9 @@ TEST_CASE("streaming writer separates targets and applies the filter in every fo
         CHECK(text.find("exchange02") != std::string::npos);
     }
     std::ostringstream rpcdump;
-    writer w(rpcdump, format::rpcdump);
+    format_options lf;
+    lf.text_line_ending = line_ending::lf; // the platform's default is CR LF on Windows
+    writer w(rpcdump, format::rpcdump, lf);
     w.write(test::sample_enumeration());
     w.write(test::sample_enumeration());
     // The second target gets a header even though target_headers was not set.
