@@ -16,6 +16,7 @@
 #include <epmdump/exchange/report_format.hpp>
 #include <epmdump/exchange/static_ports.hpp>
 #include <epmdump/core/text_encoding.hpp>
+#include <epmdump/output/format.hpp>
 #include <epmdump/output/reader.hpp>
 
 #include <algorithm>
@@ -144,7 +145,7 @@ std::optional<epm::enumeration> enumerate_live(const exchange_args& args)
     return client::enumerate(t, *options).enumeration;
 }
 
-int run_exchange(const exchange_args& args)
+int run_exchange(const exchange_args& args, output::sink& out)
 {
     if (args.target.empty() && args.dumps.empty() && args.pcaps.empty())
     {
@@ -202,10 +203,12 @@ int run_exchange(const exchange_args& args)
 
     const auto report = exchange::diagnose(in);
     if (args.format == "json")
-        std::cout << exchange::render_json(report);
+        out.stream() << exchange::render_json(report);
     else
-        std::cout << exchange::render_text(report, {.colour = stdout_is_terminal() && !std::getenv("NO_COLOR")});
-    std::cout.flush();
+        out.stream() << output::with_line_ending(
+            exchange::render_text(report, {.colour = stdout_is_terminal() && !std::getenv("NO_COLOR")}),
+            output::platform_line_ending); // CR LF on Windows, like the rpcdump text it is read beside
+    if (!out.flush()) return exit_usage; // main turns this into exit_output
 
     switch (report.outcome)
     {
@@ -219,7 +222,7 @@ int run_exchange(const exchange_args& args)
 
 } // namespace
 
-CLI::App* add_exchange_command(CLI::App& app, int& exit_status)
+CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& out)
 {
     auto args = std::make_shared<exchange_args>();
     CLI::App* cmd = app.add_subcommand(
@@ -241,7 +244,8 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status)
     cmd->add_option("--format,-f", args->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
     cmd->add_flag("--no-verify", args->no_verify, "Live: do not connect to each registered endpoint");
     add_client_options(*cmd, args->client);
-    cmd->callback([args, &exit_status] { exit_status = run_exchange(*args); });
+    cmd->footer("Exit status: 0 healthy, 1 problems found, 2 could not check, 3 output could not be written.");
+    cmd->callback([args, &exit_status, &out] { exit_status = run_exchange(*args, out); });
     return cmd;
 }
 

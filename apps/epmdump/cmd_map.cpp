@@ -27,6 +27,7 @@ struct map_args
     std::string protseq = "ncacn_ip_tcp";
     client_args client;
     std::string format = "rpcdump";
+    bool csv_bom = false;
     bool quiet = false;
 };
 
@@ -70,7 +71,7 @@ std::optional<epm::syntax_id> parse_interface(std::string_view text, std::string
     return s;
 }
 
-int run_map(const map_args& args)
+int run_map(const map_args& args, output::sink& sink)
 {
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
@@ -78,6 +79,7 @@ int run_map(const map_args& args)
         std::cerr << "epmdump map: unknown format '" << args.format << "'\n";
         return exit_usage;
     }
+    if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
     std::string error;
     auto pattern = parse_target(args.host, error);
     if (!pattern || pattern->count != 1)
@@ -114,9 +116,11 @@ int run_map(const map_args& args)
         e.error = client::to_enumeration_error(*r.error);
         e.status = e.entries.empty() ? epm::enumeration_status::error : epm::enumeration_status::incomplete;
     }
-    output::writer out(std::cout, *fmt);
+    output::format_options fo;
+    fo.csv_bom = args.csv_bom;
+    output::writer out(sink.stream(), *fmt, fo);
     out.write(e);
-    out.end();
+    if (!out.end()) return exit_some_failed; // main turns this into exit_output
     if (r.error) return exit_some_failed;
     if (!r.registered())
     {
@@ -130,7 +134,7 @@ int run_map(const map_args& args)
 
 } // namespace
 
-CLI::App* add_map_command(CLI::App& app, int& exit_status)
+CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out)
 {
     auto args = std::make_shared<map_args>();
     CLI::App* cmd = app.add_subcommand("map", "ept_map: where one interface is reached (exit 0 registered, 1 not or failed)");
@@ -141,10 +145,12 @@ CLI::App* add_map_command(CLI::App& app, int& exit_status)
     add_client_options(*cmd, args->client);
     cmd->add_option("-f,--format", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
     cmd->add_flag("-q,--quiet", args->quiet, "No 'not registered' note on stderr");
+    add_csv_bom_flag(*cmd, args->csv_bom);
     // Its own statuses: a subcommand would otherwise show the scan's footer, which it inherits.
     cmd->footer("Exit status: 0 the interface is registered for the protocol sequence, 1 it is not or the\n"
-                "host could not be asked (connect, bind, fault, timeout), 2 usage error.");
-    cmd->callback([args, &exit_status] { exit_status = run_map(*args); });
+                "host could not be asked (connect, bind, fault, timeout), 2 usage error, 3 output could not\n"
+                "be written.");
+    cmd->callback([args, &exit_status, &out] { exit_status = run_map(*args, out); });
     return cmd;
 }
 

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,12 +28,18 @@ struct replay_args
 {
     std::vector<std::string> files;
     std::string format = "rpcdump";
+    bool csv_bom = false;
     bool summary = false;
     bool bundled = false;            // files name captures compiled into the executable
     capture::replay_options limits; // memory caps, each settable on the command line
 };
 
-int run_replay(const replay_args& args)
+// Thrown from the conversation sink when stdout fails: the replay stops at the first failed write.
+struct output_failed
+{
+};
+
+int run_replay(const replay_args& args, output::sink& sink)
 {
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
@@ -40,8 +47,31 @@ int run_replay(const replay_args& args)
         std::cerr << "epmdump replay: unknown format '" << args.format << "' (rpcdump, impacket, json, csv)\n";
         return exit_usage;
     }
-    output::writer out(std::cout, *fmt);
+    if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
+    output::format_options fo;
+    fo.csv_bom = args.csv_bom;
+    output::writer out(sink.stream(), *fmt, fo);
     out.begin();
+    // rpcdump: a "# target:" header on every table when there are several. Several files say so
+    // up front; one file's first table is held until a second one (or the file's end) decides.
+    out.set_target_headers(args.files.size() > 1);
+    std::optional<epm::enumeration> held;
+    auto put = [&](epm::enumeration&& e) {
+        if (*fmt != output::format::rpcdump || args.files.size() > 1) return out.write(e);
+        if (out.enumerations_written() == 0 && !held)
+        {
+            held = std::move(e);
+            return true;
+        }
+        if (held)
+        {
+            out.set_target_headers(true);
+            const bool ok = out.write(*held);
+            held.reset();
+            if (!ok) return false;
+        }
+        return out.write(e);
+    };
     int status = exit_ok;
     const expanded_files expanded = expand_wildcards(args.files); // cmd.exe leaves *.pcap to us
     for (const auto& pattern : expanded.unmatched)
@@ -51,21 +81,29 @@ int run_replay(const replay_args& args)
     }
     for (const auto& file : expanded.files)
     {
+        if (!out.ok()) break;
         // Each file on its own: a bad one is reported and the others still run. Conversations are
         // written as they end, so memory holds only the open ones, whatever the capture's size.
         std::size_t conversations = 0, entries = 0, file_not_ok = 0;
-        const auto sink = [&](capture::replayed_conversation&& c) {
+        const auto on_conversation = [&](capture::replayed_conversation&& c) {
             ++conversations;
             entries += c.enumeration.entries.size();
             if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
-            out.write(c.enumeration);
+            if (!put(std::move(c.enumeration))) throw output_failed{};
         };
-        const capture::file_replay r =
-            args.bundled ? (file == bundled_capture_name()
-                                ? capture::replay_file(open_bundled_capture(), file, args.limits, sink)
-                                : capture::file_replay{file, {}, capture::capture_error{file, 0, "no such bundled capture"}, {}})
-            : file == stdin_argument ? capture::replay_file(open_stdin_binary(), stdin_name, args.limits, sink)
-                                     : capture::replay_file(path_from_utf8(file), args.limits, sink);
+        capture::file_replay r;
+        try
+        {
+            r = args.bundled ? (file == bundled_capture_name()
+                                    ? capture::replay_file(open_bundled_capture(), file, args.limits, on_conversation)
+                                    : capture::file_replay{file, {}, capture::capture_error{file, 0, "no such bundled capture"}, {}})
+                : file == stdin_argument ? capture::replay_file(open_stdin_binary(), stdin_name, args.limits, on_conversation)
+                                         : capture::replay_file(path_from_utf8(file), args.limits, on_conversation);
+        }
+        catch (const output_failed&)
+        {
+            break; // main reports the write error (exit status 3)
+        }
         // File names are bytes we did not write: escaped like server strings, so no name can
         // drive the terminal through stderr.
         const std::string name = output::sanitize_text(r.file);
@@ -98,13 +136,14 @@ int run_replay(const replay_args& args)
                       << " bytes buffered\n";
         }
     }
+    if (held) out.write(*held);
     out.end();
     return status;
 }
 
 } // namespace
 
-CLI::App* add_replay_command(CLI::App& app, int& exit_status)
+CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out)
 {
     auto args = std::make_shared<replay_args>();
     CLI::App* cmd = app.add_subcommand("replay", "Endpoint tables from pcap/pcapng captures (TCP, any port)");
@@ -112,8 +151,10 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
     cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
     cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap, no\n"
                 "answer to the bind or a call, a listing cut between pages) or a file could not be read to its end\n"
-                "(missing, a directory, not a capture: said on stderr, the other files still run), 2 usage error.\n"
+                "(missing, a directory, not a capture: said on stderr, the other files still run), 2 usage error,\n"
+                "3 output could not be written (full disk, closed pipe).\n"
                 "A capture without endpoint-mapper traffic is said on stderr and is no failure.");
+    add_csv_bom_flag(*cmd, args->csv_bom);
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
     // What a bare `epmdump` runs (main.cpp): hidden, as it is not for typing.
     cmd->add_flag("--bundled", args->bundled, "FILE names a capture compiled into the executable")->group("");
@@ -145,7 +186,7 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status)
         ->check(whole_number_in(1, std::numeric_limits<std::size_t>::max()))
         ->capture_default_str()
         ->group("Limits");
-    cmd->callback([args, &exit_status] { exit_status = run_replay(*args); });
+    cmd->callback([args, &exit_status, &out] { exit_status = run_replay(*args, out); });
     return cmd;
 }
 

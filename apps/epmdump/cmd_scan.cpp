@@ -41,13 +41,14 @@ struct scan_args
     std::uint32_t max_ents = 500;
     bool ping = false;
     std::string format = "rpcdump";
+    bool csv_bom = false;
     std::vector<std::string> uuids;
     std::vector<std::string> protseqs;
     bool towers = false;
     bool quiet = false;
 };
 
-int run_scan(const scan_args& args)
+int run_scan(const scan_args& args, output::sink& sink)
 {
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
@@ -55,8 +56,10 @@ int run_scan(const scan_args& args)
         std::cerr << "epmdump: unknown format '" << args.format << "' (rpcdump, impacket, json, csv)\n";
         return exit_usage;
     }
+    if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
     output::format_options fo;
     fo.json_towers = args.towers;
+    fo.csv_bom = args.csv_bom;
     for (const auto& u : args.uuids)
         if (!fo.filter.add_interface(u))
         {
@@ -93,6 +96,9 @@ int run_scan(const scan_args& args)
         }
         words.push_back(std::move(*p));
     }
+    // rpcdump: a "# target:" header on every table when more than one target can answer,
+    // decided before the first result (a list counts as several, whatever it holds).
+    fo.target_headers = !args.lists.empty() || words.size() > 1 || (words.size() == 1 && words.front().count > 1);
     auto copts = to_client_options(args.client);
     if (!copts) return exit_usage;
     copts->limits.max_ents = args.max_ents;
@@ -121,7 +127,7 @@ int run_scan(const scan_args& args)
     so.rate = args.rate;
     so.client = *copts;
     client::scanner scanner(io.get_executor(), so);
-    output::writer out(std::cout, *fmt, fo);
+    output::writer out(sink.stream(), *fmt, fo);
     out.begin();
 
     const auto started = client::steady_clock::now();
@@ -165,7 +171,8 @@ int run_scan(const scan_args& args)
         if (e.status != epm::enumeration_status::ok && !(r.error && r.error->code == client::client_errc::cancelled))
             ++failed_by_kind[e.error ? e.error->kind : std::string("incomplete")];
         if (shared_screen) progress.clear();
-        out.write(r.enumeration);
+        // Output lost (full disk, closed pipe): no point scanning more hosts; main reports it (3).
+        if (!out.write(r.enumeration)) scanner.stop();
         if (shared_screen) progress.draw(counts());
     };
     std::exception_ptr failed;
@@ -181,6 +188,7 @@ int run_scan(const scan_args& args)
     if (failed) std::rethrow_exception(failed);
 
     const auto& s = scanner.summary();
+    if (!out.ok()) return exit_some_failed; // main turns this into exit_output
     if (interrupted && !args.quiet)
         std::cerr << "epmdump: interrupted: " << s.finished << " done, " << s.cancelled << " stopped in flight (written with error kind cancelled)\n";
     // Output redirected to a file shows nothing of a failed host on the console: say how many.
@@ -215,7 +223,7 @@ void rewrite_nmap_style_options(int argc, char** argv)
     }
 }
 
-void add_scan_command(CLI::App& app, int& exit_status)
+void add_scan_command(CLI::App& app, int& exit_status, output::sink& out)
 {
     auto args = std::make_shared<scan_args>();
     app.add_option("targets", args->targets,
@@ -232,15 +240,17 @@ void add_scan_command(CLI::App& app, int& exit_status)
     app.add_option("--protseq", args->protseqs, "Only entries of this protocol sequence, e.g. ncacn_ip_tcp (repeatable)")
         ->allow_extra_args(false);
     app.add_flag("--towers", args->towers, "json: add each entry's raw tower as hex");
+    add_csv_bom_flag(app, args->csv_bom);
     app.add_flag("-q,--quiet", args->quiet, "No progress line and no failure or interruption summary on stderr");
     app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error\n"
-               "(including a target list that is missing, a directory, empty or not text).\n"
+               "(including a target list that is missing, a directory, empty or not text), 3 output could not\n"
+               "be written (full disk, closed pipe: the scan stops).\n"
                "A concurrency above what the open-file limit allows is lowered, with a notice on stderr.\n"
                "With no arguments at all, epmdump replays its bundled capture.");
-    app.callback([args, &app, &exit_status] {
+    app.callback([args, &app, &exit_status, &out] {
         // The scan is the top-level command: it runs only when no subcommand did.
         if (!app.get_subcommands().empty()) return;
-        exit_status = run_scan(*args);
+        exit_status = run_scan(*args, out);
     });
 }
 

@@ -8,7 +8,8 @@
 
 int main(int argc, char** argv)
 {
-    epmdump::app::use_binary_stdout();
+    epmdump::app::prepare_standard_output();
+    const epmdump::app::utf8_console console; // Windows: UTF-8 annotations shown right in cmd
     // UTF-8 words on every platform (Windows: from the UTF-16 command line); argv points into them.
     std::vector<std::string> words = epmdump::app::utf8_arguments(argc, argv);
     std::vector<char*> word_pointers;
@@ -19,11 +20,12 @@ int main(int argc, char** argv)
     app.set_version_flag("--version", std::string("epmdump ") + EPMDUMP_VERSION);
     app.allow_windows_style_options(false); // CLI11's Windows default: "/dir/a.pcap" would be an option
     int exit_status = epmdump::app::exit_ok;
+    epmdump::output::sink out(stdout); // every subcommand's results go through it (exit status 3 on failure)
     // Subcommands register here, one line each.
-    epmdump::app::add_replay_command(app, exit_status);
-    epmdump::app::add_scan_command(app, exit_status);
-    epmdump::app::add_map_command(app, exit_status);
-    epmdump::app::add_exchange_command(app, exit_status);
+    epmdump::app::add_replay_command(app, exit_status, out);
+    epmdump::app::add_scan_command(app, exit_status, out);
+    epmdump::app::add_map_command(app, exit_status, out);
+    epmdump::app::add_exchange_command(app, exit_status, out);
     // No arguments at all: show what the tool does by replaying the bundled capture.
     const char* demo_argv[] = {argv[0], "replay", "--bundled", epmdump::app::bundled_capture_name(), nullptr};
     if (argc == 1) argc = 4, argv = const_cast<char**>(demo_argv);
@@ -40,8 +42,9 @@ int main(int argc, char** argv)
     }
     catch (const CLI::ParseError& e)
     {
-        const int code = app.exit(e);
-        return code == 0 ? 0 : epmdump::app::exit_usage;
+        // --help and --version go through the sink too: a full disk is reported for them as well.
+        const int code = app.exit(e, out.stream(), std::cerr);
+        return epmdump::app::finish_output(out, code == 0 ? 0 : epmdump::app::exit_usage);
     }
-    return exit_status;
+    return epmdump::app::finish_output(out, exit_status);
 }

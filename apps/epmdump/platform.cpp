@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -12,18 +13,50 @@
 
 #include <fcntl.h>
 #include <io.h>
+#else
+#include <csignal>
 #endif
 
 namespace epmdump::app {
 
-void use_binary_stdout() noexcept
+void prepare_standard_output() noexcept
 {
 #ifdef _WIN32
     // Text mode would turn every "\n" into "\r\n": CSV's "\r\n" would become "\r\r\n", and the
     // same command would write other bytes on Windows than on Linux.
     std::fflush(stdout);
     _setmode(_fileno(stdout), _O_BINARY);
+#else
+    // Without this a closed pipe (`epmdump ... | head`) kills us mid-write with no word; ignored,
+    // the write fails with EPIPE and finish_output reports it with exit status 3.
+    std::signal(SIGPIPE, SIG_IGN);
 #endif
+}
+
+utf8_console::utf8_console() noexcept
+{
+#ifdef _WIN32
+    DWORD mode = 0;
+    const bool console = GetConsoleMode(GetStdHandle(STD_OUTPUT_HANDLE), &mode) != 0 ||
+                         GetConsoleMode(GetStdHandle(STD_ERROR_HANDLE), &mode) != 0;
+    if (!console) return;
+    const UINT previous = GetConsoleOutputCP();
+    if (previous != CP_UTF8 && SetConsoleOutputCP(CP_UTF8)) previous_code_page_ = previous;
+#endif
+}
+
+utf8_console::~utf8_console()
+{
+#ifdef _WIN32
+    if (previous_code_page_ != 0) SetConsoleOutputCP(previous_code_page_);
+#endif
+}
+
+int finish_output(output::sink& out, int exit_status)
+{
+    if (out.flush()) return exit_status;
+    std::cerr << "epmdump: cannot write output: " << out.error().message() << '\n';
+    return exit_output;
 }
 
 std::vector<std::string> utf8_arguments(int argc, char** argv)

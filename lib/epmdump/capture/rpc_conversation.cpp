@@ -470,8 +470,7 @@ std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connecti
     {
         if (problem) break;
         if (call.fault)
-            problem = epm::enumeration_error{"fault", "fault " + status_text(*call.fault) + " for opnum " +
-                                                          std::to_string(call.opnum)};
+            problem = epm::enumeration_error{"fault", status_text(*call.fault) + " for opnum " + std::to_string(call.opnum)};
         else if (call.encrypted)
             problem = epm::enumeration_error{"encrypted", "stubs sealed with auth level privacy: not decodable"};
         else if (!call.decode_error.empty())

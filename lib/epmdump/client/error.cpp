@@ -63,7 +63,8 @@ public:
         case client_errc::protocol_violation: return "protocol violation";
         case client_errc::lookup_failed: return "the endpoint mapper returned an error status";
         case client_errc::incomplete: return "the endpoint list did not end";
-        case client_errc::cancelled: return "cancelled";
+        // Never the kind's own word: the formats print "KIND: MESSAGE".
+        case client_errc::cancelled: return "stopped in flight when the scan was interrupted";
         case client_errc::io_error: return "I/O error";
         }
         return "unknown client error";

@@ -65,8 +65,7 @@ void write_csv_header(std::ostream& out)
 void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_options& options)
 {
     const std::string port = std::to_string(e.port);
-    std::string error;
-    if (e.error) error = e.error->kind.empty() ? e.error->message : e.error->kind + ": " + e.error->message;
+    const std::string error = e.error ? error_text(*e.error) : std::string();
     bool any = false;
     for (const auto& entry : e.entries)
     {

@@ -30,4 +30,23 @@ std::string_view to_string(format f) noexcept
     return "rpcdump";
 }
 
+std::string with_line_ending(std::string_view text, line_ending ending)
+{
+    if (ending == line_ending::lf) return std::string(text);
+    std::string out;
+    out.reserve(text.size() + text.size() / 32);
+    for (const char c : text)
+    {
+        if (c == '\n') out += '\r';
+        out += c;
+    }
+    return out;
+}
+
+std::string error_text(const epm::enumeration_error& e)
+{
+    if (e.kind.empty()) return e.message;
+    return e.kind + ": " + e.message;
+}
+
 } // namespace epmdump::output

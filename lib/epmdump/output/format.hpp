@@ -1,9 +1,11 @@
 #pragma once
 // The output formats and the knobs every writer takes.
+#include <epmdump/epm/enumeration.hpp>
 #include <epmdump/output/filter.hpp>
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace epmdump::output {
@@ -20,13 +22,37 @@ enum class format : std::uint8_t
 std::optional<format> parse_format(std::string_view name) noexcept;
 std::string_view to_string(format f) noexcept;
 
+// How the text formats (rpcdump, impacket) end a line. JSON Lines is always LF and CSV always
+// CR LF (RFC 4180), whatever this says.
+enum class line_ending : std::uint8_t
+{
+    lf,   // "\n"
+    crlf, // "\r\n": Notepad before Windows Server 2019 shows LF-only text as one long line
+};
+
+#ifdef _WIN32
+inline constexpr line_ending platform_line_ending = line_ending::crlf;
+#else
+inline constexpr line_ending platform_line_ending = line_ending::lf;
+#endif
+
+// Text written with "\n" line ends, with each one as `ending` says (our text has no bare "\r").
+std::string with_line_ending(std::string_view text, line_ending ending);
+
+// "KIND: MESSAGE" (just MESSAGE when the kind is empty): how the rpcdump header, impacket and
+// CSV print an error. Unescaped: each format escapes it its own way.
+std::string error_text(const epm::enumeration_error& e);
+
 struct format_options
 {
-    // rpcdump: a "# target: ..." line before each enumeration. The writer adds it anyway for a
-    // failed enumeration and for every enumeration after the first, so targets never merge.
+    // rpcdump: a "# target: ..." line before each enumeration. Commands set it when more than
+    // one enumeration is expected (so the first table has one too); the writer adds it anyway
+    // for a failed enumeration and after the first, so targets never merge.
     bool target_headers = false;
+    line_ending text_line_ending = platform_line_ending; // rpcdump and impacket only
     bool json_towers = false; // json: add each entry's "tower" as hex
     bool csv_header = true;   // csv: the header row (once, from writer::begin)
+    bool csv_bom = false;     // csv: a UTF-8 byte order mark first, so Excel reads the file as UTF-8
     entry_filter filter;      // entries that fail it are not written
 };
 

@@ -90,12 +90,7 @@ void write_impacket(std::ostream& out, const epm::enumeration& e, const format_o
     if (e.error)
     {
         line = "[-] Protocol failed: ";
-        if (!e.error->kind.empty())
-        {
-            append_sanitized(line, e.error->kind);
-            line += ": ";
-        }
-        append_sanitized(line, e.error->message);
+        append_sanitized(line, error_text(*e.error));
         out << line << '\n';
     }
     if (count == 0)

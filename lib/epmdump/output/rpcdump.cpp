@@ -64,12 +64,7 @@ std::string rpcdump_target_header(const epm::enumeration& e)
     if (e.error)
     {
         line += " | error: ";
-        if (!e.error->kind.empty())
-        {
-            append_sanitized(line, e.error->kind);
-            line += ": ";
-        }
-        append_sanitized(line, e.error->message);
+        append_sanitized(line, error_text(*e.error));
     }
     return line;
 }

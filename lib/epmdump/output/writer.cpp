@@ -6,6 +6,7 @@
 #include <epmdump/output/rpcdump.hpp>
 
 #include <ostream>
+#include <sstream>
 #include <utility>
 
 namespace epmdump::output {
@@ -19,44 +20,58 @@ void writer::begin()
 {
     if (begun_) return;
     begun_ = true;
-    if (format_ == format::csv && options_.csv_header) write_csv_header(out_);
+    if (format_ != format::csv) return;
+    if (options_.csv_bom) out_ << "\xEF\xBB\xBF";
+    if (options_.csv_header) write_csv_header(out_);
 }
 
-void writer::write(const epm::enumeration& e)
+bool writer::ok() const noexcept { return !out_.fail(); }
+
+bool writer::write(const epm::enumeration& e)
 {
     begin();
+    if (!ok()) return false;
     switch (format_)
     {
     case format::rpcdump:
+    case format::impacket:
     {
-        if (written_ > 0) out_ << '\n';
-        format_options o = options_;
-        // Without a header the reader would merge this target into the previous one.
-        if (written_ > 0) o.target_headers = true;
-        write_rpcdump(out_, e, o);
+        // The text formats are written with "\n" and converted in one place, so the line
+        // ending is this setting and not a property of each format's code.
+        std::ostringstream text;
+        if (written_ > 0) text << '\n';
+        if (format_ == format::impacket)
+            write_impacket(text, e, options_);
+        else
+        {
+            format_options o = options_;
+            // Without a header the reader would merge this target into the previous one.
+            if (written_ > 0) o.target_headers = true;
+            write_rpcdump(text, e, o);
+        }
+        out_ << with_line_ending(text.view(), options_.text_line_ending);
         break;
     }
-    case format::impacket:
-        if (written_ > 0) out_ << '\n';
-        write_impacket(out_, e, options_);
-        break;
     case format::json: write_json_line(out_, e, options_); break;
     case format::csv: write_csv_rows(out_, e, options_); break;
     }
     ++written_;
     out_.flush();
+    return ok();
 }
 
-void writer::end()
+bool writer::end()
 {
     begin(); // a CSV with no targets still gets its header row
     out_.flush();
+    return ok();
 }
 
 void write_all(std::ostream& out, format f, std::span<const epm::enumeration> enumerations,
                const format_options& options)
 {
     writer w(out, f, options);
+    if (enumerations.size() > 1) w.set_target_headers(true);
     w.begin();
     for (const auto& e : enumerations) w.write(e);
     w.end();

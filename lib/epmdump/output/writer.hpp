@@ -17,9 +17,15 @@ public:
     // CSV header row (once). write() calls it if nobody did.
     void begin();
     // One enumeration, filtered by options.filter, then flushed so a slow scan shows progress.
-    void write(const epm::enumeration& e);
-    // Flushes; nothing else to close in any format.
-    void end();
+    // False once the stream has failed (full disk, closed pipe): nothing more is written, and
+    // the caller stops producing.
+    bool write(const epm::enumeration& e);
+    // Flushes; nothing else to close in any format. False when the stream has failed.
+    bool end();
+    bool ok() const noexcept;
+
+    // rpcdump headers, once the caller knows more than one enumeration is coming.
+    void set_target_headers(bool on) noexcept { options_.target_headers = on; }
 
     std::size_t enumerations_written() const noexcept { return written_; }
     format output_format() const noexcept { return format_; }
@@ -33,7 +39,7 @@ private:
     std::size_t written_ = 0;
 };
 
-// begin, write each, end.
+// begin, write each, end; rpcdump headers on every table when there are several.
 void write_all(std::ostream& out, format f, std::span<const epm::enumeration> enumerations,
                const format_options& options = {});
 

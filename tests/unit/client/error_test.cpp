@@ -46,3 +46,16 @@ TEST_CASE("a refusal's message does not repeat the obvious phase")
     CHECK(f.code == client_errc::refused);
     CHECK(f.message() == "connection refused");
 }
+
+TEST_CASE("no failure message restates its kind word, since every format prints KIND: MESSAGE")
+{
+    for (int i = static_cast<int>(client_errc::resolve_failed); i <= static_cast<int>(client_errc::io_error); ++i)
+    {
+        const auto code = static_cast<client_errc>(i);
+        const auto e = to_enumeration_error(failure{code, phase::lookup, {}, {}, {}});
+        CAPTURE(e.kind);
+        CAPTURE(e.message);
+        CHECK_FALSE(e.message.empty());
+        CHECK(e.message.rfind(e.kind, 0) != 0); // "cancelled: cancelled" read as a stutter
+    }
+}

@@ -332,10 +332,92 @@ TEST_CASE("streaming writer separates targets and applies the filter in every fo
         CHECK(text.find("exchange02") != std::string::npos);
     }
     std::ostringstream rpcdump;
-    writer w(rpcdump, format::rpcdump);
+    format_options lf;
+    lf.text_line_ending = line_ending::lf; // the platform's default is CR LF on Windows
+    writer w(rpcdump, format::rpcdump, lf);
     w.write(test::sample_enumeration());
     w.write(test::sample_enumeration());
     // The second target gets a header even though target_headers was not set.
     CHECK(rpcdump.str().find("\n\n# target: exchange01 | address: 10.0.100.32 | port: 135 | status: ok | entries: 5\n") !=
           std::string::npos);
+}
+
+TEST_CASE("write_all heads every rpcdump table, the first one too, when it writes several")
+{
+    auto a = test::sample_enumeration();
+    auto b = a;
+    b.target = "second";
+    const std::vector<epm::enumeration> both{a, b};
+    std::ostringstream out;
+    output::write_all(out, output::format::rpcdump, both);
+    CHECK(out.str().rfind("# target: ", 0) == 0);
+    std::ostringstream one;
+    output::write_all(one, output::format::rpcdump, std::span(both).first(1));
+    CHECK(one.str().find("# target: ") == std::string::npos);
+}
+
+TEST_CASE("the text formats end lines with CR LF when the writer is set to, and JSON Lines and CSV keep theirs")
+{
+    auto failed = test::sample_enumeration();
+    failed.status = epm::enumeration_status::error;
+    failed.error = epm::enumeration_error{"refused", "connection refused"};
+    const std::vector<epm::enumeration> two{test::sample_enumeration(), failed};
+    auto render = [&](output::format f, output::line_ending ending) {
+        output::format_options o;
+        o.text_line_ending = ending;
+        std::ostringstream out;
+        output::write_all(out, f, two, o);
+        return out.str();
+    };
+    auto bare_lf = [](const std::string& s) {
+        for (std::size_t i = 0; i < s.size(); ++i)
+            if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r')) return true;
+        return false;
+    };
+    for (auto f : {output::format::rpcdump, output::format::impacket})
+    {
+        CAPTURE(output::to_string(f));
+        const auto lf = render(f, output::line_ending::lf);
+        const auto crlf = render(f, output::line_ending::crlf);
+        CHECK_FALSE(bare_lf(crlf));
+        CHECK(crlf.find("\r\r") == std::string::npos);
+        CHECK(lf.find('\r') == std::string::npos);
+        CHECK(output::with_line_ending(lf, output::line_ending::crlf) == crlf); // only the line ends differ
+    }
+    // JSON Lines: LF whatever the setting; CSV: CR LF (RFC 4180), never CR CR LF.
+    CHECK(render(output::format::json, output::line_ending::crlf) == render(output::format::json, output::line_ending::lf));
+    CHECK(render(output::format::json, output::line_ending::crlf).find('\r') == std::string::npos);
+    const auto csv = render(output::format::csv, output::line_ending::crlf);
+    CHECK(csv == render(output::format::csv, output::line_ending::lf));
+    CHECK_FALSE(bare_lf(csv));
+    CHECK(csv.find("\r\r") == std::string::npos);
+}
+
+TEST_CASE("the writer's text line ending defaults to the platform's: CR LF on Windows, LF elsewhere")
+{
+#ifdef _WIN32
+    CHECK(output::format_options{}.text_line_ending == output::line_ending::crlf);
+#else
+    CHECK(output::format_options{}.text_line_ending == output::line_ending::lf);
+#endif
+    std::ostringstream out;
+    auto e = test::sample_enumeration();
+    output::write_all(out, output::format::rpcdump, std::span(&e, 1));
+    CHECK((out.str().find("\r\n") != std::string::npos) == (output::platform_line_ending == output::line_ending::crlf));
+}
+
+TEST_CASE("csv_bom puts one UTF-8 byte order mark before the header, even with no targets, and nothing else changes")
+{
+    output::format_options o;
+    o.csv_bom = true;
+    std::ostringstream with, without, empty;
+    const std::vector<epm::enumeration> one{test::sample_enumeration()};
+    output::write_all(with, output::format::csv, one, o);
+    output::write_all(without, output::format::csv, one);
+    CHECK(with.str() == "\xEF\xBB\xBF" + without.str());
+    output::write_all(empty, output::format::csv, std::span<const epm::enumeration>{}, o);
+    CHECK(empty.str().rfind("\xEF\xBB\xBFtarget,", 0) == 0);
+    std::ostringstream json;
+    output::write_all(json, output::format::json, one, o); // only CSV takes it
+    CHECK(json.str().front() == '{');
 }
