@@ -73,16 +73,33 @@ struct context
         return false;
     }
 
-    // Values under the service's own key (MSExchangeSA\... for the SA and DSProxy alike).
-    std::vector<const port_setting*> settings_of(const service_info& svc) const
+    // The values of this version that pin the endpoint of one of these interfaces: only they can
+    // keep them off the listing (MSExchangeSA's NSPI and RFR values pin DSProxy, not the SA's own).
+    std::vector<const port_setting*> settings_governing(const std::vector<const interface_info*>& rows) const
     {
         std::vector<const port_setting*> out;
         for (const auto& s : all_port_settings())
-        {
-            const std::string prefix = std::string(svc.windows_service) + "\\";
-            if (s.in(profile) && s.key.substr(0, prefix.size()) == prefix) out.push_back(&s);
-        }
+            if (s.in(profile) && std::any_of(rows.begin(), rows.end(), [&](const interface_info* r) {
+                    return r->endpoint_group == s.endpoint_group;
+                }))
+                out.push_back(&s);
         return out;
+    }
+
+    // Labels of the setting's endpoint group that the listing shows on its configured port: then
+    // the service did bind it, and the value works.
+    std::vector<std::string> shown_on_configured_port(const configured_port& c) const
+    {
+        std::vector<std::string> labels;
+        if (!c.port) return labels;
+        for (const auto* row : rows_of_group(c.setting->endpoint_group))
+        {
+            const auto ports = seen.tcp_ports(*row);
+            if (std::find(ports.begin(), ports.end(), *c.port) != ports.end() &&
+                std::find(labels.begin(), labels.end(), row->label) == labels.end())
+                labels.emplace_back(row->label);
+        }
+        return labels;
     }
 
     const configured_port* configured(const port_setting& s) const
@@ -110,6 +127,9 @@ struct context
         }
         return suggestion_low;
     }
+
+    // The port a remedy suggests for this value: the same one wherever the value is named.
+    std::uint32_t suggest_port(const port_setting&) { return unused_port(); }
 
     void add(finding f) { out.findings.push_back(std::move(f)); }
 };
