@@ -206,6 +206,7 @@ int run_exchange(const exchange_args& args)
     case exchange::verdict::healthy: return exit_ok;
     case exchange::verdict::problems:
     case exchange::verdict::not_exchange: return exit_some_failed;
+    case exchange::verdict::incomplete: // a partial listing: could not check everything
     case exchange::verdict::unknown: return exit_usage;
     }
     return exit_usage;

@@ -86,8 +86,18 @@ std::string render_text(const report& r, const text_options& options)
     switch (r.outcome)
     {
     case verdict::healthy:
+    {
+        // A 2010 role that is not installed leaves its interfaces out: the verdict says so.
+        const bool role_absent = std::any_of(r.findings.begin(), r.findings.end(),
+                                             [](const finding& f) { return f.kind == finding_kind::role_not_detected; });
         verdict_line = p.paint("1;32", "HEALTHY") + (warnings ? " (" + plural(warnings, "warning") + ")" : "") +
-                       ": every required Exchange interface is registered on ncacn_ip_tcp";
+                       (role_absent ? ": every required interface of the roles present is registered on ncacn_ip_tcp"
+                                    : ": every required Exchange interface is registered on ncacn_ip_tcp");
+        break;
+    }
+    case verdict::incomplete:
+        verdict_line = p.paint("1;35", "INCOMPLETE") + (warnings ? " (" + plural(warnings, "warning") + ")" : "") +
+                       ": the listing is partial, so missing interfaces could not be checked";
         break;
     case verdict::problems:
         verdict_line = p.paint("1;31", "PROBLEMS") + " (" + plural(errors, "error") +
@@ -113,9 +123,16 @@ std::string render_text(const report& r, const text_options& options)
         out += ")";
     }
     out += "\n";
-    if (r.outcome == verdict::healthy || r.outcome == verdict::problems)
+    const bool has_table = r.outcome == verdict::healthy || r.outcome == verdict::problems || r.outcome == verdict::incomplete;
+    if (has_table)
         out += "Profile: Exchange " + std::string(to_string(r.profile)) + (r.profile_detected ? " (detected: " : " (") +
                r.profile_reason + ")\n";
+    if (has_table && !r.listing_complete)
+    {
+        out += "Could check: the " + std::to_string(r.entries) + " registrations the listing holds (their ports and " +
+               "versions) and the static port values given\n";
+        out += "Could not check: whether interfaces not in the listing are registered (no listing ended normally)\n";
+    }
 
     for (const auto& f : r.findings)
     {
@@ -135,7 +152,7 @@ std::string render_text(const report& r, const text_options& options)
     }
     if (r.findings.empty()) out += "\nNo findings.\n";
 
-    if (r.outcome == verdict::healthy || r.outcome == verdict::problems)
+    if (has_table)
     {
         out += "\nExchange " + std::string(to_string(r.profile)) + " interfaces on ncacn_ip_tcp:\n";
         std::size_t width = 0;
@@ -151,7 +168,7 @@ std::string render_text(const report& r, const text_options& options)
             else if (st.registered_elsewhere)
                 where = "not on TCP";
             else
-                where = "not registered";
+                where = r.listing_complete ? "not registered" : "not listed";
             if (!st.row->required(r.profile)) where += " (optional)";
             out.append("  ").append(name).append("  ").append(epmdump::to_string(st.row->id)).append("  ").append(where).append("\n");
         }

@@ -1,4 +1,5 @@
 // "epmdump exchange" end to end: the real binary, its output and its exit status.
+#include "exchange_cli.hpp"
 #include "exchange_fixtures.hpp"
 
 #include <doctest/doctest.h>
@@ -7,31 +8,12 @@
 #include <cstdio>
 #include <fstream>
 #include <cstdlib>
-#include <sys/wait.h>
 
 using namespace epmdump::test;
 
 namespace {
 
-struct run_result
-{
-    int status = -1;
-    std::string out;
-};
-
-run_result run(const std::string& args)
-{
-    const std::string command = std::string(EPMDUMP_BINARY_DIR) + "/apps/epmdump exchange " + args + " 2>/dev/null";
-    run_result r;
-    FILE* p = popen(command.c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, p)) > 0) r.out.append(buffer, n);
-    const int raw = pclose(p);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
-}
+run_result run(const std::string& args) { return run_exchange(args); }
 
 std::string fixture(const std::string& name) { return exchange_fixture(name).string(); }
 
@@ -124,4 +106,13 @@ TEST_CASE("epmdump exchange --pcap of Outlook's ept_map traffic marks those answ
         CHECK(f["title"].get<std::string>().find("RPC Client Access (") == std::string::npos);
     }
     CHECK(incomplete == 1); // two ept_map-only conversations, said once
+    // Issue 12 bug 9: a partial listing is never "healthy" (it was, with exit 0).
+    CHECK(r.status == 2);
+    CHECK(doc["verdict"] == "incomplete");
+    CHECK(doc["listing_complete"] == false);
+    const auto text = run("--pcap " + path.string());
+    CHECK(text.status == 2);
+    CHECK(text.out.rfind("Verdict: INCOMPLETE", 0) == 0);
+    CHECK(text.out.find("RFR are registered") == std::string::npos);
+    CHECK(text.out.find("Profile: Exchange 2010 (detected: EMSMDB is registered without a System Attendant") != std::string::npos);
 }

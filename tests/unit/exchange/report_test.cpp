@@ -25,7 +25,7 @@ TEST_CASE("text report starts with the verdict and groups each finding's evidenc
 {
     const auto text = render_text(broken_kb());
     CHECK(text.rfind("Verdict: PROBLEMS (2 errors)\n", 0) == 0);
-    CHECK(text.find("Profile: Exchange 2000/2003 (detected: the MTA interfaces are registered") != std::string::npos);
+    CHECK(text.find("Profile: Exchange 2000/2003 (detected: Mta and QAdmin are registered (the MTA)") != std::string::npos);
     CHECK(text.find("\n[ERROR] Information Store (EMSMDB, Information Store x3, STORE ADMIN) not registered\n") !=
           std::string::npos);
     CHECK(text.find("\n[ERROR] System Attendant (Cluster/Private/Public) not registered\n") != std::string::npos);

@@ -141,8 +141,10 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
     }
     else if (!running.empty())
     {
-        f.cause = who + is_running + " but did not register these interfaces; no static port value pins their endpoint, "
-                  "so a port conflict does not explain it";
+        f.cause = who + is_running + " but did not register these interfaces; " +
+                  (ctx.settings_governing(missing).empty() ? "no static port value pins their endpoint"
+                                                           : "the endpoint their static port value pins is bound") +
+                  ", so a port conflict does not explain it";
         f.remedy = "restart " + std::string(svc.windows_service) + " and read the Application log for its errors" + keep;
     }
     else
@@ -150,6 +152,12 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
         f.cause = who + " is stopped or failed to register its RPC interfaces";
         f.remedy = "start " + std::string(svc.windows_service) + " and read the Application log" + keep + "; " +
                    restart_advice(svc);
+    }
+    if (!ctx.complete_listing)
+    {
+        f.cause = "the listing is partial, so these interfaces may be registered but unlisted; if they are not: " + f.cause;
+        f.remedy = "first get a complete listing (epmdump exchange HOST, or rpcdump /S HOST > rpcdump.txt and --dump); if "
+                   "they are still missing: " + f.remedy;
     }
 }
 
@@ -183,7 +191,8 @@ void check_required(context& ctx)
         f.level = ctx.complete_listing ? severity::error : severity::warning;
         f.kind = finding_kind::interfaces_missing;
         f.service = std::string(svc.display_name);
-        f.title = f.service + " (" + summary_of(svc, missing) + ") not registered";
+        f.title = f.service + " (" + summary_of(svc, missing) + ")" +
+                  (ctx.complete_listing ? " not registered" : " not in the partial listing");
         for (const auto* row : missing)
             if (std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
                 f.interfaces.push_back(row->id);
@@ -235,10 +244,23 @@ void check_required(context& ctx)
                     f.interfaces.push_back(row->id);
         }
         const std::string role_name = role == "client_access" ? "Client Access" : role == "mailbox" ? "Mailbox" : std::string(role);
-        f.title = "No " + role_name + " role services registered (" + join(names, ", ") + ")";
+        // An interface another role registers too (EMSMDB) may be listed: say so, as the table shows it.
+        std::vector<std::string> shared;
+        for (const auto* svc : services)
+            for (const auto* row : ctx.rows_of_service(svc->id))
+                if (ctx.shared_with_other_group(*row) && !ctx.seen.tcp_ports(*row).empty())
+                    shared.push_back(std::string(row->label) + " on " + join(ctx.seen.tcp_ports(*row), "/"));
+        f.title = "No " + role_name + " role services " + (ctx.complete_listing ? "registered" : "in the partial listing") +
+                  " (" + join(names, ", ") + ")";
         f.service = join(names, ", ");
-        f.evidence = "no interface of " + join(names, " or ") + " is registered, and no static port is configured for them";
-        f.cause = "this Exchange 2010 server probably does not hold the " + role_name + " role";
+        f.evidence = shared.empty() ? "no interface of " + join(names, " or ") + " is in the listing"
+                                    : "no interface that only " + join(names, " or ") + " registers is in the listing (" +
+                                          join(shared, ", ") + " is registered by the Mailbox role's store too, so it "
+                                          "does not show the role)";
+        f.evidence += ", and no static port is configured for them";
+        f.cause = ctx.complete_listing ? "this Exchange 2010 server probably does not hold the " + role_name + " role"
+                                       : "the listing is partial: this server may not hold the " + role_name +
+                                             " role, or its interfaces are unlisted";
         f.remedy = "none if the role is not installed here; otherwise start " + join(names, " and ") +
                    " and check their static ports";
         ctx.add(std::move(f));

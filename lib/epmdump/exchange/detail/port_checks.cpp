@@ -153,6 +153,7 @@ void check_static_port(context& ctx, const configured_port& c)
 
     bool on_p = false;
     std::vector<std::uint32_t> elsewhere;
+    std::vector<std::string> shared_on; // "EMSMDB on 1032": listed, but another service registers it too
     std::vector<uuid> ids;
     for (const auto* row : pinned)
     {
@@ -161,13 +162,30 @@ void check_static_port(context& ctx, const configured_port& c)
         {
             if (port == p)
                 on_p = true;
-            else if (!ctx.shared_with_other_group(*row) &&
-                     std::find(elsewhere.begin(), elsewhere.end(), port) == elsewhere.end())
+            else if (ctx.shared_with_other_group(*row))
+                shared_on.push_back(std::string(row->label) + " on " + std::to_string(port));
+            else if (std::find(elsewhere.begin(), elsewhere.end(), port) == elsewhere.end())
                 elsewhere.push_back(port);
         }
     }
     if (on_p) return; // in effect; a partial registration is the missing-interfaces check's business
     std::sort(elsewhere.begin(), elsewhere.end());
+    // What the value pins, named as the table names it: the whole service, or its interfaces
+    // ("NSPI Proxy" for DSProxy's NSPI value, whose RFR sibling may well be registered).
+    std::string pinned_name = service;
+    if (owner && pinned.size() != ctx.rows_of_service(owner->id).size())
+    {
+        std::vector<std::string> labels;
+        for (const auto* row : pinned)
+            if (std::find(labels.begin(), labels.end(), row->label) == labels.end()) labels.emplace_back(row->label);
+        pinned_name = join(labels, "/");
+    }
+    const std::string subject = pinned_name == service ? service : service + " (" + pinned_name + ")";
+    // Said when nothing of its own is registered: the table may still show a shared interface.
+    const std::string nowhere =
+        shared_on.empty() ? pinned_name + " is registered on no TCP port"
+                          : "of " + pinned_name + " only " + join(shared_on, ", ") +
+                                " is registered, which another Exchange service registers too";
 
     std::vector<std::string> holders;
     for (const auto* e : ctx.seen.on_port(p))
@@ -198,8 +216,8 @@ void check_static_port(context& ctx, const configured_port& c)
         f.title = "Port conflict: " + service + " is configured for port " + std::to_string(p) + ", which is held by " +
                   (holders.empty() ? netstat_holders.front() : holders.front());
         f.evidence = setting + "; port " + std::to_string(p) + " is used by " + join(who, "; ") +
-                     (elsewhere.empty() ? "; " + service + " is registered on no TCP port"
-                                        : "; " + service + " is registered on port(s) " + join(elsewhere, ", "));
+                     (elsewhere.empty() ? "; " + nowhere
+                                        : "; " + pinned_name + " is registered on port(s) " + join(elsewhere, ", "));
         f.cause = "another program bound port " + std::to_string(p) + " before " + service +
                   " started, and Exchange services do not fall back to another port (KB 926210)";
         f.remedy = "remove the value " + value_name(c) + " (the service then uses a dynamic port), or set it to an "
@@ -209,8 +227,8 @@ void check_static_port(context& ctx, const configured_port& c)
     {
         f.level = severity::warning;
         f.kind = finding_kind::static_port_not_in_effect;
-        f.title = service + " is configured for port " + std::to_string(p) + " but registered on " + join(elsewhere, ", ");
-        f.evidence = setting + "; the endpoint mapper has " + service + " on port(s) " + join(elsewhere, ", ");
+        f.title = subject + " is configured for port " + std::to_string(p) + " but registered on " + join(elsewhere, ", ");
+        f.evidence = setting + "; the endpoint mapper has " + pinned_name + " on port(s) " + join(elsewhere, ", ");
         f.cause = "the value was set or changed after the service started, so a restart is pending";
         f.remedy = "check that port " + std::to_string(p) + " is free (netstat -ano | findstr :" + std::to_string(p) +
                    "), then restart " + std::string(owner ? owner->windows_service : "the service") +
@@ -220,8 +238,9 @@ void check_static_port(context& ctx, const configured_port& c)
     {
         f.level = ctx.complete_listing ? severity::error : severity::warning;
         f.kind = finding_kind::static_port_unbound;
-        f.title = service + " is configured for port " + std::to_string(p) + " but registered on no TCP port";
-        f.evidence = setting + "; no interface of " + service + " is registered on ncacn_ip_tcp";
+        f.title = subject + " is configured for port " + std::to_string(p) +
+                  (shared_on.empty() ? " but registered on no TCP port" : " but not registered on it");
+        f.evidence = setting + "; " + nowhere;
         if (ctx.input.netstat) f.evidence += "; netstat shows nothing listening on " + std::to_string(p) + " now";
         f.cause = "another program probably held port " + std::to_string(p) + " when " + service +
                   " started (KB 926210), or the service is stopped";
