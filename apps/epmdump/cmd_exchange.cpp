@@ -85,9 +85,31 @@ std::vector<epm::enumeration> read_dump_file(const std::string& path)
     // rpcdump /S server > file from Windows PowerShell 5 is UTF-16LE; the readers want UTF-8.
     const auto text = decode_text(read_bytes(path));
     auto d = output::read_dump(text);
+    // A dump cut mid-line (a killed scan's JSON Lines, a copy stopped early) is refused at its
+    // last, unterminated line: check the lines before it, and say the listing is partial.
+    const auto last_break = text.find_last_of('\n');
+    const std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    const bool cut = !d && last_break != std::string::npos && last_break + 1 < text.size() && d.error().line == lines;
+    if (cut) d = output::read_dump(std::string_view(text).substr(0, last_break + 1));
     if (!d) throw input_failure{path + ": " + d.error().message()};
     for (auto& e : d->enumerations)
         if (e.target.empty()) e.target = base_name(path);
+    if (cut)
+    {
+        const auto why = "the dump ends mid-line at line " + std::to_string(lines);
+        std::cerr << "epmdump exchange: " << path << ": " << why << "; checking the " << lines - 1
+                  << " lines before it (the listing is partial)\n";
+        // JSON Lines: the lost line was a listing of its own. Text: the last listing lost its tail.
+        if (d->detected == output::format::json || d->enumerations.empty())
+        {
+            epm::enumeration lost;
+            lost.target = base_name(path) + " line " + std::to_string(lines);
+            d->enumerations.push_back(std::move(lost));
+        }
+        auto& last = d->enumerations.back();
+        last.status = epm::enumeration_status::incomplete;
+        last.error = epm::enumeration_error{"cut_dump", why};
+    }
     if (d->enumerations.empty()) throw input_failure{path + ": no endpoint-mapper listing in it"};
     return std::move(d->enumerations);
 }

@@ -43,6 +43,10 @@ report diagnose(const diagnosis_input& input)
     ctx.complete_listing = std::any_of(input.enumerations.begin(), input.enumerations.end(),
                                        [](const epm::enumeration& e) { return e.status == epm::enumeration_status::ok; });
     out.listing_complete = ctx.complete_listing;
+    for (const auto& en : input.enumerations)
+        if (en.status == epm::enumeration_status::incomplete &&
+            std::find(out.partial_listings.begin(), out.partial_listings.end(), en.target) == out.partial_listings.end())
+            out.partial_listings.push_back(en.target);
     std::vector<const configured_port*> usable;
     for (const auto& c : ctx.ports)
         if (check_value(ctx, c)) usable.push_back(&c);
@@ -78,9 +82,10 @@ report diagnose(const diagnosis_input& input)
             f.kind = finding_kind::enumeration_incomplete;
             f.title = "The endpoint mapper listing of " + en.target + " is incomplete";
             f.evidence = en.error ? en.error->kind + ": " + en.error->message : "enumeration stopped early";
-            f.cause = en.error && en.error->kind == "no_full_listing"
-                          ? "the capture holds no complete ept_lookup listing, only answers about single interfaces"
-                          : "the enumeration stopped before the server said it was done";
+            const std::string kind = en.error ? en.error->kind : "";
+            f.cause = kind == "no_full_listing" ? "the capture holds no complete ept_lookup listing, only answers about single interfaces"
+                      : kind == "cut_dump"      ? "the dump file was cut (a killed scan, a copy stopped early)"
+                                                : "the enumeration stopped before the server said it was done";
             f.remedy = "interfaces not in the listing may only be unlisted: check again with a complete listing "
                        "(epmdump exchange HOST, or rpcdump /S HOST > rpcdump.txt and --dump)";
             // Several conversations of one capture stop the same way: say it once.
@@ -132,9 +137,9 @@ report diagnose(const diagnosis_input& input)
                      [](const finding& a, const finding& b) { return a.level > b.level; });
     // A listing that did not end normally cannot show that nothing is missing: never "healthy".
     if (out.outcome != verdict::unknown && out.outcome != verdict::not_exchange)
-        out.outcome = out.count(severity::error)   ? verdict::problems
-                      : ctx.complete_listing ? verdict::healthy
-                                             : verdict::incomplete;
+        out.outcome = out.count(severity::error)     ? verdict::problems
+                      : out.partial_listings.empty() ? verdict::healthy
+                                                     : verdict::incomplete;
     return out;
 }
 

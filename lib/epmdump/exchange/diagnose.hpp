@@ -26,7 +26,7 @@ enum class verdict : std::uint8_t
 {
     healthy,      // no error finding, and a complete listing
     problems,     // at least one error finding
-    incomplete,   // no error finding, but no listing was complete: absences could not be checked
+    incomplete,   // no error finding, but some listing did not end normally: not everything could be checked
     not_exchange, // no Exchange interface registered at all
     unknown,      // no usable endpoint data (unreachable target, unreadable input)
 };
@@ -52,6 +52,7 @@ struct report
     std::vector<std::string> targets;     // enumeration targets, in input order
     std::vector<std::string> addresses;   // distinct hosts of the ncacn_ip_tcp entries
     bool listing_complete = false;        // some enumeration ended normally: an absence is evidence
+    std::vector<std::string> partial_listings; // targets whose enumeration stopped early (status incomplete)
     std::size_t entries = 0;
     std::size_t tcp_entries = 0;
 

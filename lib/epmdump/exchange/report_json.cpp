@@ -15,6 +15,7 @@ std::string render_json(const report& r)
     doc["targets"] = r.targets;
     doc["addresses"] = r.addresses;
     doc["listing_complete"] = r.listing_complete;
+    doc["partial_listings"] = r.partial_listings;
     doc["entries"] = r.entries;
     doc["tcp_entries"] = r.tcp_entries;
     doc["counts"] = {{"error", r.count(severity::error)},

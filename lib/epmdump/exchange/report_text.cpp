@@ -97,7 +97,8 @@ std::string render_text(const report& r, const text_options& options)
     }
     case verdict::incomplete:
         verdict_line = p.paint("1;35", "INCOMPLETE") + (warnings ? " (" + plural(warnings, "warning") + ")" : "") +
-                       ": the listing is partial, so missing interfaces could not be checked";
+                       (r.listing_complete ? ": no error, but a listing is partial, so not everything could be checked"
+                                           : ": the listing is partial, so missing interfaces could not be checked");
         break;
     case verdict::problems:
         verdict_line = p.paint("1;31", "PROBLEMS") + " (" + plural(errors, "error") +
@@ -127,11 +128,15 @@ std::string render_text(const report& r, const text_options& options)
     if (has_table)
         out += "Profile: Exchange " + std::string(to_string(r.profile)) + (r.profile_detected ? " (detected: " : " (") +
                r.profile_reason + ")\n";
-    if (has_table && !r.listing_complete)
+    if (has_table && !r.partial_listings.empty())
     {
-        out += "Could check: the " + std::to_string(r.entries) + " registrations the listing holds (their ports and " +
-               "versions) and the static port values given\n";
-        out += "Could not check: whether interfaces not in the listing are registered (no listing ended normally)\n";
+        std::string partial;
+        for (const auto& t : r.partial_listings) partial += (partial.empty() ? "" : ", ") + t;
+        out += "Could check: the " + std::to_string(r.entries) + " registrations read (their ports and versions), the " +
+               "static port values given" + (r.listing_complete ? ", and absences from the complete listing(s)" : "") + "\n";
+        out += r.listing_complete
+                   ? "Could not check: what the partial listing(s) of " + partial + " would have added\n"
+                   : "Could not check: whether interfaces not in the listing are registered (no listing ended normally)\n";
     }
 
     for (const auto& f : r.findings)

@@ -2,6 +2,8 @@
 #include "exchange_cli.hpp"
 #include "exchange_fixtures.hpp"
 
+#include <epmdump/output/json.hpp>
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -115,4 +117,59 @@ TEST_CASE("epmdump exchange --pcap of Outlook's ept_map traffic marks those answ
     CHECK(text.out.rfind("Verdict: INCOMPLETE", 0) == 0);
     CHECK(text.out.find("RFR are registered") == std::string::npos);
     CHECK(text.out.find("Profile: Exchange 2010 (detected: EMSMDB is registered without a System Attendant") != std::string::npos);
+}
+
+namespace {
+
+std::filesystem::path write_temp(const std::string& name, const std::string& bytes)
+{
+    const auto path = std::filesystem::path(EPMDUMP_BINARY_DIR) / name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("epmdump exchange checks a rpcdump text cut mid-line and says the listing is partial")
+{
+    const auto text = read_text(exchange_fixture("kb926210-healthy.txt"));
+    // Cut in the middle of the 16th line, as a copy stopped early leaves it.
+    std::size_t at = 0;
+    for (int i = 0; i < 15; ++i) at = text.find('\n', at) + 1;
+    const auto path = write_temp("exchange-cut-rpcdump.txt", text.substr(0, at + 20));
+    const auto r = run("--format json --dump " + path.string());
+    std::filesystem::remove(path);
+    CHECK(r.status == 2);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["verdict"] == "incomplete");
+    CHECK(doc["entries"] == 14); // the 14 whole entry lines before the cut
+    bool said = false;
+    for (const auto& f : doc["findings"])
+        if (f["kind"] == "enumeration_incomplete" && f["evidence"].get<std::string>().find("ends mid-line at line 16") != std::string::npos)
+            said = true;
+    CHECK(said);
+}
+
+TEST_CASE("epmdump exchange checks a killed scan's JSON Lines and names the line it lost")
+{
+    auto kb = read_dump_fixture("kb926210-healthy.txt").at(0);
+    kb.target = "mail01";
+    const auto whole = epmdump::output::to_json_line(kb);
+    // Another host's line, cut by the kill.
+    const auto path = write_temp("exchange-cut-scan.jsonl", whole + "\n" + whole.substr(0, whole.size() / 2));
+    const auto r = run("--format json --dump " + path.string());
+    std::filesystem::remove(path);
+    CHECK(r.status == 2); // mail01's listing is whole, but the lost line may have said more
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["verdict"] == "incomplete");
+    CHECK(doc["listing_complete"] == true);
+    CHECK(doc["partial_listings"] == nlohmann::json::array({"exchange-cut-scan.jsonl line 2"}));
+    CHECK(doc["entries"] == 45);
+    REQUIRE(doc["findings"].size() == 1);
+    CHECK(doc["findings"][0]["kind"] == "enumeration_incomplete");
+    CHECK(doc["findings"][0]["title"] == "The endpoint mapper listing of exchange-cut-scan.jsonl line 2 is incomplete");
+    // Nothing before the cut: still refused, with the reader's reason.
+    const auto alone = write_temp("exchange-cut-alone.jsonl", whole.substr(0, 100));
+    CHECK(run("--dump " + alone.string()).status == 2);
+    std::filesystem::remove(alone);
 }
