@@ -29,6 +29,7 @@ std::string_view to_string(finding_kind k) noexcept
     case finding_kind::port_outside_recommended: return "port_outside_recommended";
     case finding_kind::port_dynamic: return "port_dynamic";
     case finding_kind::value_not_a_number: return "value_not_a_number";
+    case finding_kind::value_wrong_type: return "value_wrong_type";
     case finding_kind::setting_not_used: return "setting_not_used";
     case finding_kind::setting_overridden: return "setting_overridden";
     case finding_kind::not_answering: return "not_answering";

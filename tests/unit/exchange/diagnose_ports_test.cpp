@@ -169,6 +169,35 @@ TEST_CASE("a REG_SZ port that is not a number is an error")
     CHECK(f->evidence == "a.reg line 3: \"fifty-nine thousand\"");
 }
 
+TEST_CASE("a REG_SZ where Exchange reads a REG_DWORD is reported as ignored, not taken as the port in effect")
+{
+    // The store set to "1033" as a string: Exchange reads a dword there, so it uses a dynamic port.
+    auto reg = parse_registry_text("REGEDIT4\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem]\n"
+                                   "\"TCP/IP Port\"=\"1987\"\n");
+    REQUIRE(reg.has_value());
+    const auto ports = find_static_ports(*reg, "is.reg");
+    REQUIRE(ports.size() == 1);
+    CHECK(ports[0].wrong_type);
+    const auto r = run(store_missing(), ports);
+    const auto* f = first_of(r, finding_kind::value_wrong_type);
+    REQUIRE(f);
+    CHECK(f->level == severity::warning);
+    CHECK(f->title.find("is a string (REG_SZ); Exchange reads a REG_DWORD there and ignores it") != std::string::npos);
+    CHECK(f->remedy.find("as a REG_DWORD (decimal 1987)") != std::string::npos);
+    // Not in effect: no conflict with the MTA on 1987, and the missing store is not blamed on it.
+    CHECK_FALSE(has_kind(r, finding_kind::static_port_conflict));
+    const auto* missing = first_of(r, finding_kind::interfaces_missing);
+    REQUIRE(missing);
+    CHECK(missing->cause.find("= 1987") == std::string::npos);
+    // A dword of the same value is in effect, and is checked.
+    CHECK(has_kind(run(store_missing(), {flag("store=1987")}), finding_kind::static_port_conflict));
+    // RpcTcpPort is read as a string: no such note.
+    auto ab = parse_registry_text("REGEDIT4\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeAB\\Parameters]\n"
+                                  "\"RpcTcpPort\"=\"59533\"\n");
+    REQUIRE(ab.has_value());
+    CHECK_FALSE(has_kind(run(healthy_2010(), find_static_ports(*ab, "ab.reg")), finding_kind::value_wrong_type));
+}
+
 TEST_CASE("a value of another Exchange version is noted as unused and not checked against the dump")
 {
     const auto r = run(healthy_2003(), {flag("rpc=59532")}, exchange_version::e2000);

@@ -91,7 +91,7 @@ struct context
     std::vector<std::string> shown_on_configured_port(const configured_port& c) const
     {
         std::vector<std::string> labels;
-        if (!c.port) return labels;
+        if (!c.port || c.wrong_type) return labels;
         for (const auto* row : rows_of_group(c.setting->endpoint_group))
         {
             const auto ports = seen.tcp_ports(*row);
@@ -102,10 +102,11 @@ struct context
         return labels;
     }
 
+    // The value in effect for the setting; nullptr when none (or one Exchange does not read).
     const configured_port* configured(const port_setting& s) const
     {
         for (const auto& c : ports)
-            if (c.setting == &s) return &c;
+            if (c.setting == &s) return c.wrong_type ? nullptr : &c;
         return nullptr;
     }
 

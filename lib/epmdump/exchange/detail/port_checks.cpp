@@ -43,6 +43,22 @@ bool check_value(context& ctx, const configured_port& c)
     const service_info* owner = owner_of(s);
     finding f;
     f.service = owner ? std::string(owner->display_name) : "";
+    if (c.wrong_type)
+    {
+        // Exchange reads a REG_DWORD here; a string is not read, so no static port is in effect.
+        f.level = severity::warning;
+        f.kind = finding_kind::value_wrong_type;
+        f.title = value_name(c) + " is a string (REG_SZ); Exchange reads a REG_DWORD there and ignores it";
+        f.evidence = c.source + ": " + c.raw;
+        f.cause = "the value was written with the wrong type (\"" + std::string(s.value) + "\"=\"...\" instead of dword:...)," +
+                  " so the service uses a dynamic port, not " + (c.port ? std::to_string(*c.port) : std::string("this value"));
+        f.remedy = "delete the value and create it as a REG_DWORD (decimal" +
+                   (c.port ? " " + std::to_string(*c.port) : std::string{}) + "), or remove it if no static port is wanted; " +
+                   (owner ? restart_advice(*owner) : "then restart the Exchange services");
+        if (c.port) f.ports = {*c.port};
+        ctx.add(std::move(f));
+        return false;
+    }
     if (!c.port)
     {
         f.level = severity::error;
