@@ -172,6 +172,36 @@ TEST_CASE("an unreachable target gives verdict unknown with the reason")
     CHECK(diagnose(in).outcome == verdict::healthy);
 }
 
+TEST_CASE("a forced --version-profile that the listing contradicts gets a note naming the foreign interfaces")
+{
+    diagnosis_input in;
+    in.enumerations = read_dump_fixture("kb926210-healthy.txt");
+    in.profile = exchange_version::e2007; // the KB's listing is 2000/2003: the MTA is registered
+    auto r = diagnose(in);
+    CHECK_FALSE(r.profile_detected);
+    const auto* f = first_of(r, finding_kind::profile_contradicted);
+    REQUIRE(f);
+    CHECK(f->level == severity::warning);
+    CHECK(f->title == "--version-profile 2007 was given, but the listing holds interfaces Exchange 2007 does not register");
+    CHECK(f->evidence.rfind("Mta on 1987, QAdmin on 1987; from the listing alone the profile would be "
+                            "Exchange 2000/2003 (Mta and QAdmin are registered (the MTA)",
+                            0) == 0);
+    // The matching version, and auto-detection, get no such note.
+    in.profile = exchange_version::e2000;
+    CHECK_FALSE(has_kind(diagnose(in), finding_kind::profile_contradicted));
+    in.profile.reset();
+    CHECK_FALSE(has_kind(diagnose(in), finding_kind::profile_contradicted));
+    // A 2010 listing forced to 2000/2003: AsyncEMSMDB is not a 2000/2003 interface.
+    diagnosis_input in2010;
+    in2010.enumerations.push_back(enumeration_of(healthy_2010()));
+    in2010.profile = exchange_version::e2000;
+    const auto r2010 = diagnose(in2010);
+    const auto* g = first_of(r2010, finding_kind::profile_contradicted);
+    REQUIRE(g);
+    CAPTURE(g->evidence);
+    CHECK(g->evidence.rfind("AsyncEMSMDB on 59532;", 0) == 0);
+}
+
 TEST_CASE("profile auto-detection follows the registered services and says why")
 {
     CHECK(run(healthy_2003()).profile == exchange_version::e2000);

@@ -54,17 +54,9 @@ std::size_t emsmdb_ports(const observed& seen)
     return 0;
 }
 
-} // namespace
-
-void choose_profile(const diagnosis_input& input, const observed& seen, report& out)
+// What the registrations (or the configured values) point to, and why.
+void detect(const diagnosis_input& input, const observed& seen, report& out)
 {
-    if (input.profile)
-    {
-        out.profile = *input.profile;
-        out.profile_reason = "given with --version-profile";
-        return;
-    }
-    out.profile_detected = true;
     const bool mta = service_seen(seen, "mta");
     const bool sa = service_seen(seen, "sa");
     const bool rfr = uuid_seen(seen, "dsproxy", "RFR");
@@ -126,6 +118,47 @@ void choose_profile(const diagnosis_input& input, const observed& seen, report& 
         out.profile = exchange_version::e2000;
         out.profile_reason = "nothing registered tells the versions apart; assuming 2000/2003 as KB 926210 does";
     }
+}
+
+} // namespace
+
+void choose_profile(const diagnosis_input& input, const observed& seen, report& out)
+{
+    if (!input.profile)
+    {
+        out.profile_detected = true;
+        detect(input, seen, out);
+        return;
+    }
+    out.profile = *input.profile;
+    out.profile_reason = "given with --version-profile";
+    // Interfaces the listing holds that the given version does not register at all: say so,
+    // since every finding below is judged against the given version.
+    std::vector<std::string> foreign;
+    for (const auto& row : all_interfaces())
+    {
+        if (!row.evidence_of_exchange || !seen.registered_anywhere(row)) continue;
+        const auto same = find_rows(row.id);
+        if (std::any_of(same.begin(), same.end(), [&](const interface_info* r) { return r->in(out.profile); })) continue;
+        const auto ports = seen.tcp_ports(row);
+        std::string text = std::string(row.label) + (ports.empty() ? " (not on TCP)" : " on " + join(ports, "/"));
+        if (std::find(foreign.begin(), foreign.end(), text) == foreign.end()) foreign.push_back(text);
+    }
+    if (foreign.empty()) return;
+    report detected;
+    detect(input, seen, detected);
+    finding f;
+    f.level = severity::warning;
+    f.kind = finding_kind::profile_contradicted;
+    const std::string given(to_string(out.profile));
+    f.title = "--version-profile " + given + " was given, but the listing holds interfaces Exchange " + given +
+              " does not register";
+    f.evidence = join(foreign, ", ") + "; from the listing alone the profile would be Exchange " +
+                 std::string(to_string(detected.profile)) + " (" + detected.profile_reason + ")";
+    f.cause = "the version given is not this server's, or the listing covers several servers";
+    f.remedy = "check the server's Exchange version and rerun with it (or with --version-profile auto); the findings "
+               "here are judged against Exchange " + given;
+    out.findings.push_back(std::move(f));
 }
 
 } // namespace epmdump::exchange::detail
