@@ -116,21 +116,32 @@ struct context
         return input.netstat->tcp_listeners(port);
     }
 
-    // A port nothing uses: not registered, not listening, not configured for anything else.
-    std::uint32_t unused_port() const
+    // The port a remedy suggests for this value: in the recommended range, used by nothing the
+    // inputs show (registered, any netstat socket, configured), and distinct per value, so that
+    // two remedies followed together do not collide. The same value gets the same port throughout.
+    std::uint32_t suggest_port(const port_setting& s)
     {
+        for (const auto& [setting, port] : suggested)
+            if (setting == &s) return port;
         for (std::uint32_t p = suggestion_low; p <= suggestion_high; ++p)
         {
-            if (seen.port_registered(p) || !listeners(p).empty()) continue;
-            if (std::any_of(ports.begin(), ports.end(), [p](const configured_port& c) { return c.port == p; }))
-                continue;
+            if (seen.port_registered(p) || in_netstat(p)) continue;
+            if (std::any_of(ports.begin(), ports.end(), [p](const configured_port& c) { return c.port == p; })) continue;
+            if (std::any_of(suggested.begin(), suggested.end(), [p](const auto& g) { return g.second == p; })) continue;
+            suggested.emplace_back(&s, p);
             return p;
         }
-        return suggestion_low;
+        return suggestion_low; // 1,024 ports all in use: cannot happen with real inputs
     }
 
-    // The port a remedy suggests for this value: the same one wherever the value is named.
-    std::uint32_t suggest_port(const port_setting&) { return unused_port(); }
+    bool in_netstat(std::uint32_t port) const
+    {
+        if (!input.netstat) return false;
+        return std::any_of(input.netstat->sockets.begin(), input.netstat->sockets.end(),
+                           [port](const socket_entry& e) { return e.protocol == "tcp" && e.local_port == port; });
+    }
+
+    std::vector<std::pair<const port_setting*, std::uint32_t>> suggested;
 
     void add(finding f) { out.findings.push_back(std::move(f)); }
 };
@@ -151,6 +162,9 @@ inline std::string holder_from_netstat(const socket_entry& s, bool has_pids)
     if (!has_pids) text += "; run netstat -ano to see its PID";
     return text;
 }
+
+// A catalog value by its full name, for remedies that name values not (or not yet) configured.
+inline std::string setting_name(const port_setting& s) { return quoted(s.value) + " under " + full_key(s); }
 
 inline std::string value_name(const configured_port& c)
 {

@@ -120,7 +120,7 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
     {
         std::vector<std::string> each;
         for (const auto* s : blamed_settings)
-            each.push_back(quoted(s->value) + " = " + std::to_string(ctx.suggest_port(*s)));
+            each.push_back(setting_name(*s) + " = " + std::to_string(ctx.suggest_port(*s)));
         f.cause = who + " could not bind its static port(s) " + join(blamed, ", ") + (running.empty() ? ", or is stopped" : "") +
                   "; Exchange services do not fall back to another port (KB 926210)";
         f.remedy = "remove the static port value(s) " + join(blamed, ", ") + ", or give each an unused port (" +
@@ -130,7 +130,7 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
     {
         std::vector<std::string> each;
         for (const auto* s : candidate_settings)
-            each.push_back(quoted(s->value) + " = " + std::to_string(ctx.suggest_port(*s)));
+            each.push_back(setting_name(*s) + " = " + std::to_string(ctx.suggest_port(*s)));
         f.cause = who + (running.empty() ? " is stopped, or it is" : is_running + ", but it may be") +
                   " configured with a static TCP port that another program took before it started, and it does not "
                   "fall back to another port (KB 926210)";

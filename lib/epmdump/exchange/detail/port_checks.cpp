@@ -67,7 +67,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.evidence = c.source + ": " + c.raw;
         f.cause = "the service cannot read a port from this value";
         f.remedy = "remove the value " + value_name(c) + ", or write a decimal port such as " +
-                   std::to_string(ctx.unused_port()) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
+                   std::to_string(ctx.suggest_port(s)) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
         ctx.add(std::move(f));
         return false;
     }
@@ -92,7 +92,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.evidence = c.source + ": " + c.raw;
         f.cause = p > 65535 ? "no TCP port has that number" : "ports below 1024 are reserved for well-known services";
         f.remedy = "remove the value " + value_name(c) + ", or set it to an unused port such as " +
-                   std::to_string(ctx.unused_port()) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
+                   std::to_string(ctx.suggest_port(s)) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
         ctx.add(std::move(f));
         return false;
     }
@@ -117,7 +117,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.cause = "Exchange 2010 moves the Windows dynamic RPC range to 6005-59530, so static ports below 59531 "
                   "can be taken by any RPC server";
         f.remedy = "choose a port in " + std::to_string(s.recommended_low) + "-" + std::to_string(s.recommended_high) +
-                   " such as " + std::to_string(ctx.unused_port()) + "; " +
+                   " such as " + std::to_string(ctx.suggest_port(s)) + "; " +
                    (owner ? restart_advice(*owner) : "then restart the Exchange services");
         ctx.add(std::move(f));
     }
@@ -149,9 +149,11 @@ void check_duplicates(context& ctx, const std::vector<const configured_port*>& u
         f.evidence = join(evidence, "; ");
         f.cause = "only the service that starts first can bind the port; the others do not register their "
                   "interfaces (KB 926210)";
+        std::vector<std::string> each; // one port per value moved, none shared
+        for (auto it = list.begin() + 1; it != list.end(); ++it)
+            each.push_back(value_name(**it) + " = " + std::to_string(ctx.suggest_port(*(*it)->setting)));
         f.remedy = "keep " + names.front() + " and remove " + join(std::vector<std::string>(names.begin() + 1, names.end()), ", ") +
-                   ", or give each value its own unused port (e.g. " + std::to_string(ctx.unused_port()) +
-                   "); then restart the Exchange services";
+                   ", or give each of them its own unused port (" + join(each, ", ") + "); then restart the Exchange services";
         ctx.add(std::move(f));
     }
 }
@@ -221,7 +223,7 @@ void check_static_port(context& ctx, const configured_port& c)
     f.ports = {p};
     for (auto q : elsewhere) f.ports.push_back(q);
     const std::string setting = value_name(c) + " = " + std::to_string(p) + " (" + c.source + ")";
-    const std::string replacement = std::to_string(ctx.unused_port());
+    const std::string replacement = std::to_string(ctx.suggest_port(s));
     const std::string restart = owner ? restart_advice(*owner) : "then restart the Exchange services";
     if (!holders.empty() || !netstat_holders.empty())
     {
