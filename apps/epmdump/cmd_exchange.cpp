@@ -28,12 +28,6 @@
 #include <string>
 #include <vector>
 
-#ifdef _WIN32
-#include <io.h>
-#else
-#include <unistd.h>
-#endif
-
 namespace epmdump::app {
 
 namespace {
@@ -70,15 +64,6 @@ std::vector<std::byte> read_bytes(const std::string& path)
 }
 
 std::string base_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
-
-bool stdout_is_terminal()
-{
-#ifdef _WIN32
-    return _isatty(_fileno(stdout)) != 0;
-#else
-    return isatty(STDOUT_FILENO) != 0;
-#endif
-}
 
 std::vector<epm::enumeration> read_dump_file(const std::string& path)
 {
@@ -220,7 +205,8 @@ int run_exchange(const exchange_args& args)
     if (args.format == "json")
         std::cout << exchange::render_json(report);
     else
-        std::cout << exchange::render_text(report, {.colour = stdout_is_terminal() && !std::getenv("NO_COLOR")});
+        std::cout << exchange::render_text(report, {.colour = stdout_is_a_terminal() && !std::getenv("NO_COLOR"),
+                                                    .width = stdout_columns()});
     std::cout.flush();
 
     switch (report.outcome)

@@ -2,6 +2,8 @@
 // Each subcommand registers itself on the app; its callback sets the process exit status.
 #include <CLI/CLI.hpp>
 
+#include <cstddef>
+
 namespace epmdump::app {
 
 // Exit statuses scripts depend on (README): 0 all answered / healthy, 1 some failed, 2 usage error.
@@ -24,6 +26,10 @@ CLI::App* add_map_command(CLI::App& app, int& exit_status);
 
 // Windows: stdout in binary mode, so every platform writes the same bytes (platform.cpp).
 void use_binary_stdout() noexcept;
+// Terminal detection, once for every command (platform.cpp).
+bool stdout_is_a_terminal() noexcept;
+// Columns of the terminal stdout writes to; 80 when it is not a terminal.
+std::size_t stdout_columns() noexcept;
 // The capture a bare `epmdump` replays: the checkout's, else PREFIX/share/epmdump's (platform.cpp).
 const char* default_capture(const char* argv0);
 

@@ -1,6 +1,7 @@
 // What differs between the platforms the CLI runs on, in one place.
 #include "commands.hpp"
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -11,6 +12,9 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <io.h>
+#else
+#include <sys/ioctl.h>
+#include <unistd.h>
 #endif
 
 namespace epmdump::app {
@@ -23,6 +27,30 @@ void use_binary_stdout() noexcept
     std::fflush(stdout);
     _setmode(_fileno(stdout), _O_BINARY);
 #endif
+}
+
+bool stdout_is_a_terminal() noexcept
+{
+#ifdef _WIN32
+    return _isatty(_fileno(stdout)) != 0;
+#else
+    return isatty(STDOUT_FILENO) != 0;
+#endif
+}
+
+std::size_t stdout_columns() noexcept
+{
+    constexpr std::size_t fallback = 80; // a file, a pipe, or a terminal that does not say
+    if (!stdout_is_a_terminal()) return fallback;
+#ifdef _WIN32
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    if (GetConsoleScreenBufferInfo(GetStdHandle(STD_OUTPUT_HANDLE), &info))
+        return static_cast<std::size_t>(info.srWindow.Right - info.srWindow.Left + 1);
+#else
+    winsize size{};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+#endif
+    return fallback;
 }
 
 namespace {

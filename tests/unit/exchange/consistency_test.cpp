@@ -73,7 +73,7 @@ parsed parse(const std::string& text)
     std::string line;
     enum { head, findings, table } where = head;
     std::string* last = nullptr;
-    static const std::regex uuid_re(R"(  ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})  ?)");
+    static const std::regex uuid_re(R"(  ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(  |$))");
     while (std::getline(in, line))
     {
         if (line.find(" interfaces on ncacn_ip_tcp:") != std::string::npos && line.rfind("Exchange ", 0) == 0)
