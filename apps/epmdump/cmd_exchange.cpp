@@ -171,11 +171,7 @@ int run_exchange(const exchange_args& args)
         for (const auto& text : args.static_ports)
         {
             auto c = exchange::parse_static_port_option(text);
-            if (!c)
-            {
-                std::cerr << "epmdump exchange: --static-port " << text << ": " << c.error().message << '\n';
-                return exit_usage;
-            }
+            if (!c) throw input_failure{"--static-port " + text + ": " + c.error().message};
             in.static_ports.push_back(std::move(*c));
         }
         if (!args.netstat.empty())
@@ -198,6 +194,13 @@ int run_exchange(const exchange_args& args)
     catch (const input_failure& f)
     {
         std::cerr << "epmdump exchange: " << f.message << '\n';
+        // A script reading JSON gets its object too: verdict "unknown" and the reason.
+        if (args.format == "json")
+        {
+            exchange::diagnosis_input unread;
+            unread.unreadable.push_back(f.message);
+            std::cout << exchange::render_json(exchange::diagnose(unread));
+        }
         return exit_usage; // 2: could not check
     }
 

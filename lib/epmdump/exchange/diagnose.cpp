@@ -30,6 +30,20 @@ std::size_t report::count(severity s) const noexcept
 report diagnose(const diagnosis_input& input)
 {
     report out;
+    if (!input.unreadable.empty())
+    {
+        // A named input that cannot be used: checking the rest would answer another question.
+        finding f;
+        f.level = severity::error;
+        f.kind = finding_kind::could_not_check;
+        f.title = "Could not read the inputs";
+        f.evidence = join(input.unreadable, "; ");
+        f.cause = "an input file is missing, unreadable or not of the kind its option names, or an option value is wrong";
+        f.remedy = "fix the input named and run the check again";
+        out.findings.push_back(std::move(f));
+        out.outcome = verdict::unknown;
+        return out;
+    }
     const observed seen(input.enumerations);
     out.entries = seen.entries();
     out.tcp_entries = seen.tcp_entries();

@@ -20,6 +20,7 @@ struct diagnosis_input
     std::vector<configured_port> static_ports;  // in order of precedence: a later one for the same value wins
     std::optional<netstat_snapshot> netstat;
     std::optional<exchange_version> profile;    // nullopt: detect from what is registered
+    std::vector<std::string> unreadable;         // inputs named but not usable, with why: nothing is checked
 };
 
 enum class verdict : std::uint8_t

@@ -61,6 +61,27 @@ TEST_CASE("epmdump exchange exits 2 when it cannot check: no input, unreadable d
     CHECK(nlohmann::json::parse(r.out)["verdict"] == "unknown");
 }
 
+TEST_CASE("epmdump exchange --format json prints verdict unknown and the reason when an input cannot be read")
+{
+    for (const auto& args : {"--dump " + fixture("netstat-an-windows.txt"),                                     // not a dump
+                             "--dump " + fixture("kb926210-healthy.txt") + " --registry " + fixture("kb926210-healthy.txt"), // not a .reg
+                             "--dump " + fixture("kb926210-healthy.txt") + " --static-port smtp=25"})
+    {
+        CAPTURE(args);
+        const auto r = run("--format json " + args);
+        CHECK(r.status == 2);
+        REQUIRE_FALSE(r.out.empty());
+        const auto doc = nlohmann::json::parse(r.out);
+        CHECK(doc["verdict"] == "unknown");
+        REQUIRE(doc["findings"].size() == 1);
+        CHECK(doc["findings"][0]["kind"] == "could_not_check");
+        CHECK_FALSE(doc["findings"][0]["evidence"].get<std::string>().empty());
+    }
+    const auto reg = run("--format json --dump " + fixture("kb926210-healthy.txt") + " --registry " + fixture("kb926210-healthy.txt"));
+    CHECK(nlohmann::json::parse(reg.out)["findings"][0]["evidence"].get<std::string>().find("not a regedit export") !=
+          std::string::npos);
+}
+
 TEST_CASE("epmdump exchange against the Samba endpoint mapper says no Exchange interfaces and exits 1")
 {
     const char* address = std::getenv("EPMDUMP_SAMBA_ADDRESS");
