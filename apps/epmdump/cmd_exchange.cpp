@@ -231,14 +231,20 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status)
     CLI::App* cmd = app.add_subcommand(
         "exchange", "Diagnose Exchange RPC registrations and static ports (KB 926210): live, capture or saved dump");
     cmd->add_option("target", args->target, "Exchange server to ask (HOST or HOST:PORT); endpoints are verified");
-    cmd->add_option("--dump", args->dumps, "Saved listing: rpcdump.exe text, impacket rpcdump text or our JSON Lines")
-        ->check(CLI::ExistingFile);
-    cmd->add_option("--pcap", args->pcaps, "Capture (pcap/pcapng) of an endpoint-mapper conversation")
-        ->check(CLI::ExistingFile);
-    cmd->add_option("--registry", args->registries, "regedit export (.reg) with the Exchange service keys")
-        ->check(CLI::ExistingFile);
+    // One value per occurrence (repeat the option): "--static-port store=6001 HOST" must leave HOST
+    // to the target, not take it as a second value.
+    cmd->add_option("--dump", args->dumps, "Saved listing: rpcdump.exe text, impacket rpcdump text or our JSON Lines (repeatable)")
+        ->check(CLI::ExistingFile)
+        ->allow_extra_args(false);
+    cmd->add_option("--pcap", args->pcaps, "Capture (pcap/pcapng) of an endpoint-mapper conversation (repeatable)")
+        ->check(CLI::ExistingFile)
+        ->allow_extra_args(false);
+    cmd->add_option("--registry", args->registries, "regedit export (.reg) with the Exchange service keys (repeatable)")
+        ->check(CLI::ExistingFile)
+        ->allow_extra_args(false);
     cmd->add_option("--static-port", args->static_ports,
-                    "Configured static port, SERVICE=PORT (store, nspi, rfr, ds, mta, rpc, ab)");
+                    "Configured static port, SERVICE=PORT (store, nspi, rfr, ds, mta, rpc, ab; repeatable)")
+        ->allow_extra_args(false);
     cmd->add_option("--netstat", args->netstat, "netstat -an / -ano output from the server (or ss -ltn / netstat -ltn)")
         ->check(CLI::ExistingFile);
     cmd->add_option("--version-profile", args->profile, "Exchange version: 2000, 2003, 2007, 2010 or auto")
@@ -247,6 +253,8 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status)
     cmd->add_option("--format,-f", args->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
     cmd->add_flag("--no-verify", args->no_verify, "Live: do not connect to each registered endpoint");
     add_client_options(*cmd, args->client);
+    cmd->footer("Exit status: 0 healthy, 1 findings of severity error (or not an Exchange server), 2 could not check\n"
+                "(nothing readable, a usage error, or a partial listing only: verdict incomplete).");
     cmd->callback([args, &exit_status] { exit_status = run_exchange(*args); });
     return cmd;
 }

@@ -202,3 +202,29 @@ TEST_CASE("epmdump exchange checks a killed scan's JSON Lines and names the line
     CHECK(run("--dump " + alone.string()).status == 2);
     std::filesystem::remove(alone);
 }
+
+TEST_CASE("epmdump exchange options take one value per occurrence and leave the target alone")
+{
+    // "--static-port store=6001 HOST" took HOST as a second static-port value and then asked for
+    // a TARGET. Port 9 on loopback refuses at once: the run reaches the target, verdict unknown.
+    const auto r = run("--format json --static-port store=6001 127.0.0.1:9 --connect-timeout 2 --host-timeout 5");
+    CHECK(r.status == 2);
+    REQUIRE_FALSE(r.out.empty());
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["verdict"] == "unknown");
+    CHECK(doc["findings"][0]["evidence"] == "127.0.0.1: connection refused");
+    // Files likewise: the word after --dump FILE is the target, not a second dump.
+    const auto d = run("--format json --dump " + fixture("kb926210-healthy.txt") + " 127.0.0.1:9 --connect-timeout 2");
+    CHECK(nlohmann::json::parse(d.out)["targets"].size() == 2);
+    // Repeating the option gives several values.
+    const auto twice = run("--format json --dump " + fixture("kb926210-healthy.txt") + " --static-port store=1033 --static-port nspi=1032");
+    CHECK(twice.status == 0);
+}
+
+TEST_CASE("epmdump exchange --help prints the exchange exit statuses, not the scan's")
+{
+    const auto r = run("--help");
+    CHECK(r.status == 0);
+    CHECK(r.out.find("Exit status: 0 healthy, 1 findings of severity error") != std::string::npos);
+    CHECK(r.out.find("every target answered") == std::string::npos);
+}
