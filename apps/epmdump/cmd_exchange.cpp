@@ -54,16 +54,32 @@ struct input_failure
 
 std::vector<std::byte> read_bytes(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw input_failure{path + ": cannot open"};
-    std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw input_failure{path + ": read error"};
+    // "-": standard input (rpcdump /S server | epmdump exchange --dump -); run_exchange allows one.
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (path == "-")
+        use_binary_stdin();
+    else
+    {
+        file.open(path, std::ios::binary);
+        if (!file) throw input_failure{path + ": cannot open"};
+        in = &file;
+    }
+    std::vector<char> raw((std::istreambuf_iterator<char>(*in)), std::istreambuf_iterator<char>());
+    if (in->bad()) throw input_failure{path + ": read error"};
     std::vector<std::byte> out(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) out[i] = static_cast<std::byte>(raw[i]);
     return out;
 }
 
-std::string base_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+std::string base_name(const std::string& path)
+{
+    return path == "-" ? std::string("stdin") : std::filesystem::path(path).filename().string();
+}
+
+// An existing file, or "-" for standard input.
+const CLI::Validator file_or_stdin(
+    [](std::string& path) { return path == "-" ? std::string{} : CLI::ExistingFile(path); }, "FILE|-");
 
 std::vector<epm::enumeration> read_dump_file(const std::string& path)
 {
@@ -152,6 +168,11 @@ int run_exchange(const exchange_args& args)
         std::cerr << "epmdump exchange: give a TARGET, --dump FILE or --pcap FILE\n";
         return exit_usage;
     }
+    if (std::count(args.dumps.begin(), args.dumps.end(), "-") > 1)
+    {
+        std::cerr << "epmdump exchange: standard input ('-') can be read only once\n";
+        return exit_usage;
+    }
     exchange::diagnosis_input in;
     if (args.profile != "auto")
         in.profile = exchange::parse_version(args.profile);
@@ -233,8 +254,8 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status)
     cmd->add_option("target", args->target, "Exchange server to ask (HOST or HOST:PORT); endpoints are verified");
     // One value per occurrence (repeat the option): "--static-port store=6001 HOST" must leave HOST
     // to the target, not take it as a second value.
-    cmd->add_option("--dump", args->dumps, "Saved listing: rpcdump.exe text, impacket rpcdump text or our JSON Lines (repeatable)")
-        ->check(CLI::ExistingFile)
+    cmd->add_option("--dump", args->dumps, "Saved listing: rpcdump.exe text, impacket rpcdump text or our JSON Lines ('-' = stdin; repeatable)")
+        ->check(file_or_stdin)
         ->allow_extra_args(false);
     cmd->add_option("--pcap", args->pcaps, "Capture (pcap/pcapng) of an endpoint-mapper conversation (repeatable)")
         ->check(CLI::ExistingFile)

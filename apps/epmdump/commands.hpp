@@ -26,6 +26,8 @@ CLI::App* add_map_command(CLI::App& app, int& exit_status);
 
 // Windows: stdout in binary mode, so every platform writes the same bytes (platform.cpp).
 void use_binary_stdout() noexcept;
+// Windows: stdin in binary mode, for a dump read from "-" (platform.cpp).
+void use_binary_stdin() noexcept;
 // Terminal detection, once for every command (platform.cpp).
 bool stdout_is_a_terminal() noexcept;
 // Columns of the terminal stdout writes to; 80 when it is not a terminal.

@@ -29,6 +29,14 @@ void use_binary_stdout() noexcept
 #endif
 }
 
+void use_binary_stdin() noexcept
+{
+#ifdef _WIN32
+    // Text mode would drop the CR of CR LF and stop at a ^Z: read the bytes as a file gives them.
+    _setmode(_fileno(stdin), _O_BINARY);
+#endif
+}
+
 bool stdout_is_a_terminal() noexcept
 {
 #ifdef _WIN32

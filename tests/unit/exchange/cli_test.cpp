@@ -228,3 +228,18 @@ TEST_CASE("epmdump exchange --help prints the exchange exit statuses, not the sc
     CHECK(r.out.find("Exit status: 0 healthy, 1 findings of severity error") != std::string::npos);
     CHECK(r.out.find("every target answered") == std::string::npos);
 }
+
+TEST_CASE("epmdump exchange --dump - reads the dump from standard input, once")
+{
+    const auto r = run("--format json --dump - < " + fixture("kb926210-broken.txt"));
+    CHECK(r.status == 1);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["verdict"] == "problems");
+    CHECK(doc["targets"] == nlohmann::json::array({"stdin"}));
+    CHECK(doc["entries"] == 12);
+    // The text report too, and from a pipe rather than a redirected file.
+    const auto text = run_shell("cat " + fixture("kb926210-healthy.txt") + " | " + epmdump_binary() + " exchange --dump -");
+    CHECK(text.status == 0);
+    // Standard input cannot be read twice.
+    CHECK(run("--dump - --dump - < " + fixture("kb926210-healthy.txt")).status == 2);
+}

@@ -15,9 +15,11 @@ struct run_result
     std::string out;
 };
 
-inline run_result run_exchange(const std::string& args)
+inline std::string epmdump_binary() { return std::string(EPMDUMP_BINARY_DIR) + "/apps/epmdump"; }
+
+// A shell command line (a pipeline may feed the command); stdout and the last status kept.
+inline run_result run_shell(const std::string& command)
 {
-    const std::string command = std::string(EPMDUMP_BINARY_DIR) + "/apps/epmdump exchange " + args + " 2>/dev/null";
     run_result r;
     FILE* p = popen(command.c_str(), "r");
     REQUIRE(p != nullptr);
@@ -27,6 +29,11 @@ inline run_result run_exchange(const std::string& args)
     const int raw = pclose(p);
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     return r;
+}
+
+inline run_result run_exchange(const std::string& args)
+{
+    return run_shell(epmdump_binary() + " exchange " + args + " 2>/dev/null");
 }
 
 } // namespace epmdump::test
