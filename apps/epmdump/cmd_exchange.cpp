@@ -15,6 +15,7 @@
 #include <epmdump/exchange/static_ports.hpp>
 #include <epmdump/core/text_encoding.hpp>
 #include <epmdump/output/reader.hpp>
+#include <epmdump/output/sanitize.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -98,7 +99,7 @@ std::vector<epm::enumeration> read_dump_file(const std::string& path)
     if (cut)
     {
         const auto why = "the dump ends mid-line at line " + std::to_string(lines);
-        std::cerr << "epmdump exchange: " << path << ": " << why << "; checking the " << lines - 1
+        std::cerr << "epmdump exchange: " << output::sanitize_text(path) << ": " << why << "; checking the " << lines - 1
                   << " lines before it (the listing is partial)\n";
         // JSON Lines: the lost line was a listing of its own. Text: the last listing lost its tail.
         if (d->detected == output::format::json || d->enumerations.empty())
@@ -135,7 +136,8 @@ std::vector<epm::enumeration> read_capture(const std::string& path)
         out.push_back(std::move(c.enumeration));
     }
     if (r.error && out.empty()) throw input_failure{r.error->to_string()};
-    if (r.error) std::cerr << "epmdump exchange: " << r.error->to_string() << " (using the conversations before it)\n";
+    if (r.error)
+        std::cerr << "epmdump exchange: " << output::sanitize_text(r.error->to_string()) << " (using the conversations before it)\n";
     if (out.empty())
     {
         // Readable, but nothing to check: the report says "unknown", as for an unreachable host.
@@ -183,8 +185,8 @@ int run_exchange(const exchange_args& args)
             auto reg = exchange::parse_registry(read_bytes(path));
             if (!reg) throw input_failure{path + ": " + reg.error().message};
             for (const auto& skipped : reg->skipped)
-                std::cerr << "epmdump exchange: " << path << " line " << skipped.line << ": " << skipped.message
-                          << " (line ignored)\n";
+                std::cerr << "epmdump exchange: " << output::sanitize_text(path) << " line " << skipped.line << ": "
+                          << output::sanitize_text(skipped.message) << " (line ignored)\n";
             auto found = exchange::find_static_ports(*reg, base_name(path));
             in.static_ports.insert(in.static_ports.end(), found.begin(), found.end());
         }
@@ -214,7 +216,7 @@ int run_exchange(const exchange_args& args)
     }
     catch (const input_failure& f)
     {
-        std::cerr << "epmdump exchange: " << f.message << '\n';
+        std::cerr << "epmdump exchange: " << output::sanitize_text(f.message) << '\n';
         // A script reading JSON gets its object too: verdict "unknown" and the reason.
         if (args.format == "json")
         {

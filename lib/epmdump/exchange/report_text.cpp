@@ -1,4 +1,5 @@
 #include <epmdump/exchange/report_format.hpp>
+#include <epmdump/output/sanitize.hpp>
 
 #include <algorithm>
 
@@ -134,12 +135,16 @@ void put(std::string& out, std::string_view line, std::size_t hang, std::size_t 
     out += '\n';
 }
 
+// Findings quote file names, .reg text and netstat process names: bytes we did not write.
+// They are escaped here, where text is made for a terminal (JSON escapes its own way).
+using output::sanitize_text;
+
 void field(std::string& out, std::string_view name, std::string_view value, std::size_t width)
 {
     if (value.empty()) return;
     std::string line = "    " + std::string(name);
     line.append(name.size() < field_width ? field_width - name.size() : 1, ' ');
-    put(out, line + std::string(value), 4 + field_width, width);
+    put(out, line + sanitize_text(value), 4 + field_width, width);
 }
 
 } // namespace
@@ -180,7 +185,7 @@ std::string render_text(const report& r, const text_options& options)
     put(out, "Verdict: " + verdict_line, 9, width);
 
     std::string what;
-    for (const auto& t : r.targets) what += (what.empty() ? "" : ", ") + t;
+    for (const auto& t : r.targets) what += (what.empty() ? "" : ", ") + sanitize_text(t);
     std::string checked = "Checked: " + (what.empty() ? std::string("(no endpoint data)") : what) + " - " +
                           std::to_string(r.entries) + (r.entries == 1 ? " entry" : " entries") + ", " +
                           std::to_string(r.tcp_entries) + " on ncacn_ip_tcp";
@@ -189,7 +194,8 @@ std::string render_text(const report& r, const text_options& options)
         // A dump of a whole subnet would make this line unreadable; JSON keeps them all.
         constexpr std::size_t shown = 5;
         checked += " (";
-        for (std::size_t i = 0; i < r.addresses.size() && i < shown; ++i) checked += (i ? ", " : "") + r.addresses[i];
+        for (std::size_t i = 0; i < r.addresses.size() && i < shown; ++i)
+            checked += (i ? ", " : "") + sanitize_text(r.addresses[i]);
         if (r.addresses.size() > shown) checked += " and " + std::to_string(r.addresses.size() - shown) + " more";
         checked += ")";
     }
@@ -197,12 +203,12 @@ std::string render_text(const report& r, const text_options& options)
     const bool has_table = r.outcome == verdict::healthy || r.outcome == verdict::problems || r.outcome == verdict::incomplete;
     if (has_table)
         put(out, "Profile: Exchange " + std::string(to_string(r.profile)) + (r.profile_detected ? " (detected: " : " (") +
-                     r.profile_reason + ")",
+                     sanitize_text(r.profile_reason) + ")",
             9, width);
     if (has_table && !r.partial_listings.empty())
     {
         std::string partial;
-        for (const auto& t : r.partial_listings) partial += (partial.empty() ? "" : ", ") + t;
+        for (const auto& t : r.partial_listings) partial += (partial.empty() ? "" : ", ") + sanitize_text(t);
         put(out, "Could check: the " + std::to_string(r.entries) + " registrations read (their ports and versions), the " +
                      "static port values given" + (r.listing_complete ? ", and absences from the complete listing(s)" : ""),
             4, width);
@@ -215,7 +221,7 @@ std::string render_text(const report& r, const text_options& options)
     for (const auto& f : r.findings)
     {
         out += "\n";
-        put(out, p.paint(colour_of(f.level), "[" + std::string(tag(f.level)) + "]") + " " + f.title, 4, width);
+        put(out, p.paint(colour_of(f.level), "[" + std::string(tag(f.level)) + "]") + " " + sanitize_text(f.title), 4, width);
         std::string ids;
         for (const auto& id : f.interfaces)
         {

@@ -243,3 +243,35 @@ TEST_CASE("epmdump exchange --dump - reads the dump from standard input, once")
     // Standard input cannot be read twice.
     CHECK(run("--dump - --dump - < " + fixture("kb926210-healthy.txt")).status == 2);
 }
+
+TEST_CASE("epmdump exchange escapes control bytes of netstat -b process names and file names in its text report")
+{
+    // netstat -anob output whose process names carry ESC sequences (retitle, clear screen, move up).
+    const auto r = run("--dump " + fixture("kb926210-broken.txt") + " --static-port rfr=1031 --static-port store=3595 --netstat " +
+                       fixture("netstat-anob-control-bytes.txt"));
+    CHECK(r.status == 1);
+    CHECK(r.out.find('\x1b') == std::string::npos);
+    CHECK(r.out.find('\x07') == std::string::npos);
+    CHECK(r.out.find('\r') == std::string::npos);
+    // Escaped by the one rule, so the admin still sees what the name was.
+    CHECK(r.out.find("(evil\\x1b]0;owned\\x07\\x1b[2J\\x1b[31m.exe)") != std::string::npos);
+    CHECK(r.out.find("(spoof\\x1b[1A\\x1b[2Kstore.exe)") != std::string::npos);
+    // JSON keeps the bytes as they are, escaped as JSON escapes them.
+    const auto j = run("--format json --dump " + fixture("kb926210-broken.txt") + " --static-port rfr=1031 --netstat " +
+                       fixture("netstat-anob-control-bytes.txt"));
+    CHECK(j.out.find('\x1b') == std::string::npos);
+    CHECK(j.out.find("\\u001b]0;owned") != std::string::npos);
+    // A file name with an ESC in it, on stderr (an unreadable file) and in the report (a dump's name).
+    const auto odd = std::filesystem::path(EPMDUMP_BINARY_DIR) / "exchange-\x1b[31mdump.txt";
+    std::filesystem::copy_file(exchange_fixture("kb926210-broken.txt"), odd, std::filesystem::copy_options::overwrite_existing);
+    const auto named = run_shell(epmdump_binary() + " exchange --dump '" + odd.string() + "' 2>&1");
+    CHECK(named.out.find('\x1b') == std::string::npos);
+    CHECK(named.out.find("exchange-\\x1b[31mdump.txt") != std::string::npos);
+    // The same file given as a .reg: refused, and its name escaped on stderr.
+    const auto refused = run_shell(epmdump_binary() + " exchange --dump " + fixture("kb926210-broken.txt") + " --registry '" +
+                                   odd.string() + "' 2>&1 >/dev/null");
+    std::filesystem::remove(odd);
+    CHECK(refused.status == 2);
+    CHECK(refused.out.find("not a regedit export") != std::string::npos);
+    CHECK(refused.out.find('\x1b') == std::string::npos);
+}
