@@ -19,7 +19,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -231,8 +230,7 @@ int run_exchange(const exchange_args& args)
     if (args.format == "json")
         std::cout << exchange::render_json(report);
     else
-        std::cout << exchange::render_text(report, {.colour = stdout_is_a_terminal() && !std::getenv("NO_COLOR"),
-                                                    .width = stdout_columns()});
+        std::cout << exchange::render_text(report, {.colour = stdout_supports_colour(), .width = stdout_columns()});
     std::cout.flush();
 
     switch (report.outcome)

@@ -30,6 +30,9 @@ void use_binary_stdout() noexcept;
 void use_binary_stdin() noexcept;
 // Terminal detection, once for every command (platform.cpp).
 bool stdout_is_a_terminal() noexcept;
+// ANSI colours on stdout: a terminal that shows them (Windows: virtual-terminal processing
+// switched on), and NO_COLOR not set to a non-empty value.
+bool stdout_supports_colour() noexcept;
 // Columns of the terminal stdout writes to; 80 when it is not a terminal.
 std::size_t stdout_columns() noexcept;
 // The capture a bare `epmdump` replays: the checkout's, else PREFIX/share/epmdump's (platform.cpp).

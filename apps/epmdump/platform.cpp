@@ -2,8 +2,10 @@
 #include "commands.hpp"
 
 #include <cstddef>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #ifdef _WIN32
@@ -43,6 +45,25 @@ bool stdout_is_a_terminal() noexcept
     return _isatty(_fileno(stdout)) != 0;
 #else
     return isatty(STDOUT_FILENO) != 0;
+#endif
+}
+
+bool stdout_supports_colour() noexcept
+{
+    // https://no-color.org: NO_COLOR set and not empty means no colour, whatever else holds.
+    if (const char* no_color = std::getenv("NO_COLOR"); no_color != nullptr && *no_color != '\0') return false;
+    if (!stdout_is_a_terminal()) return false;
+#ifdef _WIN32
+    // Consoles before Windows 10 print escape sequences as text ("<-[1;31m"): colour only where
+    // virtual-terminal processing is on or can be switched on.
+    const HANDLE console = GetStdHandle(STD_OUTPUT_HANDLE);
+    DWORD mode = 0;
+    if (console == INVALID_HANDLE_VALUE || !GetConsoleMode(console, &mode)) return false;
+    return (mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0 ||
+           SetConsoleMode(console, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0;
+#else
+    const char* term = std::getenv("TERM");
+    return term == nullptr || std::string_view(term) != "dumb";
 #endif
 }
 

@@ -275,3 +275,21 @@ TEST_CASE("epmdump exchange escapes control bytes of netstat -b process names an
     CHECK(refused.out.find("not a regedit export") != std::string::npos);
     CHECK(refused.out.find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("epmdump exchange colours its verdict on a terminal only, and never when NO_COLOR is set and not empty")
+{
+    if (std::system("command -v script >/dev/null 2>&1") != 0) EPMDUMP_SKIP("script(1) is absent: no pseudo-terminal");
+    // script(1) gives the command a pseudo-terminal as stdout.
+    const auto on_tty = [](const std::string& env) {
+        return run_shell("env " + env + " TERM=xterm script -qec \"" + epmdump_binary() + " exchange --dump " +
+                         fixture("kb926210-broken.txt") + "\" /dev/null");
+    };
+    CHECK(on_tty("-u NO_COLOR").out.find("\x1b[1;31mPROBLEMS\x1b[0m") != std::string::npos);
+    CHECK(on_tty("NO_COLOR=").out.find("\x1b[1;31mPROBLEMS\x1b[0m") != std::string::npos); // empty: no effect
+    const auto off = on_tty("NO_COLOR=1");
+    CHECK(off.out.find("PROBLEMS") != std::string::npos);
+    CHECK(off.out.find("\x1b[") == std::string::npos);
+    // A pipe is not a terminal: no colour, whatever NO_COLOR says.
+    CHECK(run_shell("env -u NO_COLOR " + epmdump_binary() + " exchange --dump " + fixture("kb926210-broken.txt")).out.find("\x1b[") ==
+          std::string::npos);
+}
