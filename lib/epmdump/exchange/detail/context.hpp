@@ -141,7 +141,7 @@ struct context
                            [port](const socket_entry& e) { return e.protocol == "tcp" && e.local_port == port; });
     }
 
-    std::vector<std::pair<const port_setting*, std::uint32_t>> suggested;
+    std::vector<std::pair<const port_setting*, std::uint32_t>> suggested{}; // by suggest_port, in order
 
     void add(finding f) { out.findings.push_back(std::move(f)); }
 };
