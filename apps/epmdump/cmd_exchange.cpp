@@ -18,10 +18,10 @@
 #include <epmdump/core/text_encoding.hpp>
 #include <epmdump/output/format.hpp>
 #include <epmdump/output/reader.hpp>
+#include <epmdump/output/sanitize.hpp>
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -30,12 +30,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#ifdef _WIN32
-#include <io.h>
-#else
-#include <unistd.h>
-#endif
 
 namespace epmdump::app {
 
@@ -63,10 +57,19 @@ struct input_failure
 
 std::vector<std::byte> read_bytes(const std::string& path)
 {
-    std::ifstream in(path_from_utf8(path), std::ios::binary);
-    if (!in) throw input_failure{path + ": cannot open"};
-    std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw input_failure{path + ": read error"};
+    // "-": standard input (rpcdump /S server | epmdump exchange --dump -); run_exchange allows one.
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (path == "-")
+        use_binary_stdin();
+    else
+    {
+        file.open(path_from_utf8(path), std::ios::binary);
+        if (!file) throw input_failure{path + ": cannot open"};
+        in = &file;
+    }
+    std::vector<char> raw((std::istreambuf_iterator<char>(*in)), std::istreambuf_iterator<char>());
+    if (in->bad()) throw input_failure{path + ": read error"};
     std::vector<std::byte> out(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) out[i] = static_cast<std::byte>(raw[i]);
     return out;
@@ -74,27 +77,45 @@ std::vector<std::byte> read_bytes(const std::string& path)
 
 std::string base_name(const std::string& path)
 {
+    if (path == "-") return "stdin";
     const auto name = path_from_utf8(path).filename().u8string(); // UTF-8 on Windows too
     return {name.begin(), name.end()};
 }
 
-bool stdout_is_terminal()
-{
-#ifdef _WIN32
-    return _isatty(_fileno(stdout)) != 0;
-#else
-    return isatty(STDOUT_FILENO) != 0;
-#endif
-}
+// An existing file, or "-" for standard input.
+const CLI::Validator file_or_stdin(
+    [](std::string& path) { return path == "-" ? std::string{} : CLI::ExistingFile(path); }, "FILE|-");
 
 std::vector<epm::enumeration> read_dump_file(const std::string& path)
 {
     // rpcdump /S server > file from Windows PowerShell 5 is UTF-16LE; the readers want UTF-8.
     const auto text = decode_text(read_bytes(path));
     auto d = output::read_dump(text);
+    // A dump cut mid-line (a killed scan's JSON Lines, a copy stopped early) is refused at its
+    // last, unterminated line: check the lines before it, and say the listing is partial.
+    const auto last_break = text.find_last_of('\n');
+    const std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    const bool cut = !d && last_break != std::string::npos && last_break + 1 < text.size() && d.error().line == lines;
+    if (cut) d = output::read_dump(std::string_view(text).substr(0, last_break + 1));
     if (!d) throw input_failure{path + ": " + d.error().message()};
     for (auto& e : d->enumerations)
         if (e.target.empty()) e.target = base_name(path);
+    if (cut)
+    {
+        const auto why = "the dump ends mid-line at line " + std::to_string(lines);
+        std::cerr << "epmdump exchange: " << output::sanitize_text(path) << ": " << why << "; checking the " << lines - 1
+                  << " lines before it (the listing is partial)\n";
+        // JSON Lines: the lost line was a listing of its own. Text: the last listing lost its tail.
+        if (d->detected == output::format::json || d->enumerations.empty())
+        {
+            epm::enumeration lost;
+            lost.target = base_name(path) + " line " + std::to_string(lines);
+            d->enumerations.push_back(std::move(lost));
+        }
+        auto& last = d->enumerations.back();
+        last.status = epm::enumeration_status::incomplete;
+        last.error = epm::enumeration_error{"cut_dump", why};
+    }
     if (d->enumerations.empty()) throw input_failure{path + ": no endpoint-mapper listing in it"};
     return std::move(d->enumerations);
 }
@@ -119,7 +140,8 @@ std::vector<epm::enumeration> read_capture(const std::string& path)
         out.push_back(std::move(c.enumeration));
     }
     if (r.error && out.empty()) throw input_failure{r.error->to_string()};
-    if (r.error) std::cerr << "epmdump exchange: " << r.error->to_string() << " (using the conversations before it)\n";
+    if (r.error)
+        std::cerr << "epmdump exchange: " << output::sanitize_text(r.error->to_string()) << " (using the conversations before it)\n";
     if (out.empty())
     {
         // Readable, but nothing to check: the report says "unknown", as for an unreachable host.
@@ -152,6 +174,11 @@ int run_exchange(const exchange_args& args, output::sink& out)
         std::cerr << "epmdump exchange: give a TARGET, --dump FILE or --pcap FILE\n";
         return exit_usage;
     }
+    if (std::count(args.dumps.begin(), args.dumps.end(), "-") > 1)
+    {
+        std::cerr << "epmdump exchange: standard input ('-') can be read only once\n";
+        return exit_usage;
+    }
     exchange::diagnosis_input in;
     if (args.profile != "auto")
         in.profile = exchange::parse_version(args.profile);
@@ -162,8 +189,8 @@ int run_exchange(const exchange_args& args, output::sink& out)
             auto reg = exchange::parse_registry(read_bytes(path));
             if (!reg) throw input_failure{path + ": " + reg.error().message};
             for (const auto& skipped : reg->skipped)
-                std::cerr << "epmdump exchange: " << path << " line " << skipped.line << ": " << skipped.message
-                          << " (line ignored)\n";
+                std::cerr << "epmdump exchange: " << output::sanitize_text(path) << " line " << skipped.line << ": "
+                          << output::sanitize_text(skipped.message) << " (line ignored)\n";
             auto found = exchange::find_static_ports(*reg, base_name(path));
             in.static_ports.insert(in.static_ports.end(), found.begin(), found.end());
         }
@@ -171,11 +198,7 @@ int run_exchange(const exchange_args& args, output::sink& out)
         for (const auto& text : args.static_ports)
         {
             auto c = exchange::parse_static_port_option(text);
-            if (!c)
-            {
-                std::cerr << "epmdump exchange: --static-port " << text << ": " << c.error().message << '\n';
-                return exit_usage;
-            }
+            if (!c) throw input_failure{"--static-port " + text + ": " + c.error().message};
             in.static_ports.push_back(std::move(*c));
         }
         if (!args.netstat.empty())
@@ -197,7 +220,14 @@ int run_exchange(const exchange_args& args, output::sink& out)
     }
     catch (const input_failure& f)
     {
-        std::cerr << "epmdump exchange: " << f.message << '\n';
+        std::cerr << "epmdump exchange: " << output::sanitize_text(f.message) << '\n';
+        // A script reading JSON gets its object too: verdict "unknown" and the reason.
+        if (args.format == "json")
+        {
+            exchange::diagnosis_input unread;
+            unread.unreadable.push_back(f.message);
+            out.stream() << exchange::render_json(exchange::diagnose(unread));
+        }
         return exit_usage; // 2: could not check
     }
 
@@ -206,7 +236,7 @@ int run_exchange(const exchange_args& args, output::sink& out)
         out.stream() << exchange::render_json(report);
     else
         out.stream() << output::with_line_ending(
-            exchange::render_text(report, {.colour = stdout_is_terminal() && !std::getenv("NO_COLOR")}),
+            exchange::render_text(report, {.colour = stdout_supports_colour(), .width = stdout_columns()}),
             output::platform_line_ending); // CR LF on Windows, like the rpcdump text it is read beside
     if (!out.flush()) return exit_usage; // main turns this into exit_output
 
@@ -215,6 +245,7 @@ int run_exchange(const exchange_args& args, output::sink& out)
     case exchange::verdict::healthy: return exit_ok;
     case exchange::verdict::problems:
     case exchange::verdict::not_exchange: return exit_some_failed;
+    case exchange::verdict::incomplete: // a partial listing: could not check everything
     case exchange::verdict::unknown: return exit_usage;
     }
     return exit_usage;
@@ -228,14 +259,20 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& ou
     CLI::App* cmd = app.add_subcommand(
         "exchange", "Diagnose Exchange RPC registrations and static ports (KB 926210): live, capture or saved dump");
     cmd->add_option("target", args->target, "Exchange server to ask (HOST or HOST:PORT); endpoints are verified");
-    cmd->add_option("--dump", args->dumps, "Saved listing: rpcdump.exe text, impacket rpcdump text or our JSON Lines")
-        ->check(CLI::ExistingFile);
-    cmd->add_option("--pcap", args->pcaps, "Capture (pcap/pcapng) of an endpoint-mapper conversation")
-        ->check(existing_file_or_pattern());
-    cmd->add_option("--registry", args->registries, "regedit export (.reg) with the Exchange service keys")
-        ->check(CLI::ExistingFile);
+    // One value per occurrence (repeat the option): "--static-port store=6001 HOST" must leave HOST
+    // to the target, not take it as a second value.
+    cmd->add_option("--dump", args->dumps, "Saved listing: rpcdump.exe text, impacket rpcdump text or our JSON Lines ('-' = stdin; repeatable)")
+        ->check(file_or_stdin)
+        ->allow_extra_args(false);
+    cmd->add_option("--pcap", args->pcaps, "Capture (pcap/pcapng) of an endpoint-mapper conversation (repeatable)")
+        ->check(existing_file_or_pattern())
+        ->allow_extra_args(false);
+    cmd->add_option("--registry", args->registries, "regedit export (.reg) with the Exchange service keys (repeatable)")
+        ->check(CLI::ExistingFile)
+        ->allow_extra_args(false);
     cmd->add_option("--static-port", args->static_ports,
-                    "Configured static port, SERVICE=PORT (store, nspi, rfr, ds, mta, rpc, ab)");
+                    "Configured static port, SERVICE=PORT (store, nspi, rfr, ds, mta, rpc, ab; repeatable)")
+        ->allow_extra_args(false);
     cmd->add_option("--netstat", args->netstat, "netstat -an / -ano output from the server (or ss -ltn / netstat -ltn)")
         ->check(CLI::ExistingFile);
     cmd->add_option("--version-profile", args->profile, "Exchange version: 2000, 2003, 2007, 2010 or auto")
@@ -244,7 +281,9 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& ou
     cmd->add_option("--format,-f", args->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
     cmd->add_flag("--no-verify", args->no_verify, "Live: do not connect to each registered endpoint");
     add_client_options(*cmd, args->client);
-    cmd->footer("Exit status: 0 healthy, 1 problems found, 2 could not check, 3 output could not be written.");
+    cmd->footer("Exit status: 0 healthy, 1 findings of severity error (or not an Exchange server), 2 could not check\n"
+                "(nothing readable, a usage error, or a partial listing only: verdict incomplete), 3 output could\n"
+                "not be written.");
     cmd->callback([args, &exit_status, &out] { exit_status = run_exchange(*args, out); });
     return cmd;
 }

@@ -72,4 +72,14 @@ private:
 // After the command: flushes out; when any write failed, says so on stderr and returns exit_output.
 int finish_output(output::sink& out, int exit_status);
 
+// Windows: stdin in binary mode, for a dump read from "-" (platform.cpp).
+void use_binary_stdin() noexcept;
+// Terminal detection, once for every command (platform.cpp).
+bool stdout_is_a_terminal() noexcept;
+// ANSI colours on stdout: a terminal that shows them (Windows: virtual-terminal processing
+// switched on), and NO_COLOR not set to a non-empty value.
+bool stdout_supports_colour() noexcept;
+// Columns of the terminal stdout writes to; 80 when it is not a terminal.
+std::size_t stdout_columns() noexcept;
+
 } // namespace epmdump::app

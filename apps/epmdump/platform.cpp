@@ -1,9 +1,12 @@
 // What differs between the platforms the CLI runs on, in one place.
 #include "commands.hpp"
 
+#include <cstddef>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #ifdef _WIN32
@@ -14,6 +17,9 @@
 #include <fcntl.h>
 #include <io.h>
 #else
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <csignal>
 #endif
 
@@ -31,6 +37,57 @@ void prepare_standard_output() noexcept
     // the write fails with EPIPE and finish_output reports it with exit status 3.
     std::signal(SIGPIPE, SIG_IGN);
 #endif
+}
+
+void use_binary_stdin() noexcept
+{
+#ifdef _WIN32
+    // Text mode would drop the CR of CR LF and stop at a ^Z: read the bytes as a file gives them.
+    _setmode(_fileno(stdin), _O_BINARY);
+#endif
+}
+
+bool stdout_is_a_terminal() noexcept
+{
+#ifdef _WIN32
+    return _isatty(_fileno(stdout)) != 0;
+#else
+    return isatty(STDOUT_FILENO) != 0;
+#endif
+}
+
+bool stdout_supports_colour() noexcept
+{
+    // https://no-color.org: NO_COLOR set and not empty means no colour, whatever else holds.
+    if (const char* no_color = std::getenv("NO_COLOR"); no_color != nullptr && *no_color != '\0') return false;
+    if (!stdout_is_a_terminal()) return false;
+#ifdef _WIN32
+    // Consoles before Windows 10 print escape sequences as text ("<-[1;31m"): colour only where
+    // virtual-terminal processing is on or can be switched on.
+    const HANDLE console = GetStdHandle(STD_OUTPUT_HANDLE);
+    DWORD mode = 0;
+    if (console == INVALID_HANDLE_VALUE || !GetConsoleMode(console, &mode)) return false;
+    return (mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0 ||
+           SetConsoleMode(console, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0;
+#else
+    const char* term = std::getenv("TERM");
+    return term == nullptr || std::string_view(term) != "dumb";
+#endif
+}
+
+std::size_t stdout_columns() noexcept
+{
+    constexpr std::size_t fallback = 80; // a file, a pipe, or a terminal that does not say
+    if (!stdout_is_a_terminal()) return fallback;
+#ifdef _WIN32
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    if (GetConsoleScreenBufferInfo(GetStdHandle(STD_OUTPUT_HANDLE), &info))
+        return static_cast<std::size_t>(info.srWindow.Right - info.srWindow.Left + 1);
+#else
+    winsize size{};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+#endif
+    return fallback;
 }
 
 utf8_console::utf8_console() noexcept

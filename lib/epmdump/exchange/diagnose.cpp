@@ -14,6 +14,7 @@ std::string_view to_string(verdict v) noexcept
     {
     case verdict::healthy: return "healthy";
     case verdict::problems: return "problems";
+    case verdict::incomplete: return "incomplete";
     case verdict::not_exchange: return "not_exchange";
     case verdict::unknown: return "unknown";
     }
@@ -29,6 +30,20 @@ std::size_t report::count(severity s) const noexcept
 report diagnose(const diagnosis_input& input)
 {
     report out;
+    if (!input.unreadable.empty())
+    {
+        // A named input that cannot be used: checking the rest would answer another question.
+        finding f;
+        f.level = severity::error;
+        f.kind = finding_kind::could_not_check;
+        f.title = "Could not read the inputs";
+        f.evidence = join(input.unreadable, "; ");
+        f.cause = "an input file is missing, unreadable or not of the kind its option names, or an option value is wrong";
+        f.remedy = "fix the input named and run the check again";
+        out.findings.push_back(std::move(f));
+        out.outcome = verdict::unknown;
+        return out;
+    }
     const observed seen(input.enumerations);
     out.entries = seen.entries();
     out.tcp_entries = seen.tcp_entries();
@@ -41,6 +56,11 @@ report diagnose(const diagnosis_input& input)
     context ctx{input, seen, out.profile, effective_ports(input, out), out};
     ctx.complete_listing = std::any_of(input.enumerations.begin(), input.enumerations.end(),
                                        [](const epm::enumeration& e) { return e.status == epm::enumeration_status::ok; });
+    out.listing_complete = ctx.complete_listing;
+    for (const auto& en : input.enumerations)
+        if (en.status == epm::enumeration_status::incomplete &&
+            std::find(out.partial_listings.begin(), out.partial_listings.end(), en.target) == out.partial_listings.end())
+            out.partial_listings.push_back(en.target);
     std::vector<const configured_port*> usable;
     for (const auto& c : ctx.ports)
         if (check_value(ctx, c)) usable.push_back(&c);
@@ -76,8 +96,12 @@ report diagnose(const diagnosis_input& input)
             f.kind = finding_kind::enumeration_incomplete;
             f.title = "The endpoint mapper listing of " + en.target + " is incomplete";
             f.evidence = en.error ? en.error->kind + ": " + en.error->message : "enumeration stopped early";
-            f.cause = "the enumeration stopped before the server said it was done";
-            f.remedy = "interfaces reported missing may only be unlisted; run the check again";
+            const std::string kind = en.error ? en.error->kind : "";
+            f.cause = kind == "no_full_listing" ? "the capture holds no complete ept_lookup listing, only answers about single interfaces"
+                      : kind == "cut_dump"      ? "the dump file was cut (a killed scan, a copy stopped early)"
+                                                : "the enumeration stopped before the server said it was done";
+            f.remedy = "interfaces not in the listing may only be unlisted: check again with a complete listing "
+                       "(epmdump exchange HOST, or rpcdump /S HOST > rpcdump.txt and --dump)";
             // Several conversations of one capture stop the same way: say it once.
             const bool said = std::any_of(out.findings.begin(), out.findings.end(), [&](const finding& g) {
                 return g.kind == f.kind && g.title == f.title && g.evidence == f.evidence;
@@ -86,16 +110,23 @@ report diagnose(const diagnosis_input& input)
         }
         if (!exchange_present(seen))
         {
+            // A partial listing without Exchange interfaces shows nothing either way.
+            const bool partial = !ctx.complete_listing;
             finding f;
-            f.level = severity::error;
+            f.level = partial ? severity::warning : severity::error;
             f.kind = finding_kind::not_exchange;
-            f.title = "No Exchange interfaces registered: this host is not an Exchange server (or the endpoint mapper is filtered)";
+            f.title = partial ? "No Exchange interface in the partial listing"
+                              : "No Exchange interfaces registered: this host is not an Exchange server (or the endpoint "
+                                "mapper is filtered)";
             f.evidence = std::to_string(seen.entries()) + " endpoint mapper entries read (" +
                          std::to_string(seen.tcp_entries()) + " on ncacn_ip_tcp); none is an Exchange interface of the catalog";
-            f.cause = "no Exchange service registered with this endpoint mapper, or a firewall or RPC filter hides them";
-            f.remedy = "check the target name; on the server run rpcdump /S localhost (or epmdump there) and compare";
+            f.cause = partial ? "the listing is partial: the host may not be an Exchange server, or its interfaces are unlisted"
+                              : "no Exchange service registered with this endpoint mapper, or a firewall or RPC filter hides them";
+            f.remedy = partial ? "check again with a complete listing (epmdump exchange HOST, or rpcdump /S HOST > rpcdump.txt "
+                                 "and --dump)"
+                               : "check the target name; on the server run rpcdump /S localhost (or epmdump there) and compare";
             ctx.add(std::move(f));
-            out.outcome = verdict::not_exchange;
+            out.outcome = partial ? verdict::incomplete : verdict::not_exchange;
         }
         else
         {
@@ -118,8 +149,11 @@ report diagnose(const diagnosis_input& input)
 
     std::stable_sort(out.findings.begin(), out.findings.end(),
                      [](const finding& a, const finding& b) { return a.level > b.level; });
+    // A listing that did not end normally cannot show that nothing is missing: never "healthy".
     if (out.outcome != verdict::unknown && out.outcome != verdict::not_exchange)
-        out.outcome = out.count(severity::error) ? verdict::problems : verdict::healthy;
+        out.outcome = out.count(severity::error)     ? verdict::problems
+                      : out.partial_listings.empty() ? verdict::healthy
+                                                     : verdict::incomplete;
     return out;
 }
 

@@ -20,12 +20,14 @@ struct diagnosis_input
     std::vector<configured_port> static_ports;  // in order of precedence: a later one for the same value wins
     std::optional<netstat_snapshot> netstat;
     std::optional<exchange_version> profile;    // nullopt: detect from what is registered
+    std::vector<std::string> unreadable;         // inputs named but not usable, with why: nothing is checked
 };
 
 enum class verdict : std::uint8_t
 {
-    healthy,      // no error finding
+    healthy,      // no error finding, and a complete listing
     problems,     // at least one error finding
+    incomplete,   // no error finding, but some listing did not end normally: not everything could be checked
     not_exchange, // no Exchange interface registered at all
     unknown,      // no usable endpoint data (unreachable target, unreadable input)
 };
@@ -50,6 +52,8 @@ struct report
     std::vector<interface_status> interfaces;
     std::vector<std::string> targets;     // enumeration targets, in input order
     std::vector<std::string> addresses;   // distinct hosts of the ncacn_ip_tcp entries
+    bool listing_complete = false;        // some enumeration ended normally: an absence is evidence
+    std::vector<std::string> partial_listings; // targets whose enumeration stopped early (status incomplete)
     std::size_t entries = 0;
     std::size_t tcp_entries = 0;
 

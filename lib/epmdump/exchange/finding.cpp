@@ -29,8 +29,10 @@ std::string_view to_string(finding_kind k) noexcept
     case finding_kind::port_outside_recommended: return "port_outside_recommended";
     case finding_kind::port_dynamic: return "port_dynamic";
     case finding_kind::value_not_a_number: return "value_not_a_number";
+    case finding_kind::value_wrong_type: return "value_wrong_type";
     case finding_kind::setting_not_used: return "setting_not_used";
     case finding_kind::setting_overridden: return "setting_overridden";
+    case finding_kind::profile_contradicted: return "profile_contradicted";
     case finding_kind::not_answering: return "not_answering";
     case finding_kind::enumeration_incomplete: return "enumeration_incomplete";
     case finding_kind::could_not_check: return "could_not_check";

@@ -31,8 +31,10 @@ enum class finding_kind : std::uint8_t
     port_outside_recommended,  // 2010 values outside 59531-60554
     port_dynamic,              // value 0 where 0 means "pick a dynamic port"
     value_not_a_number,        // REG_SZ that is not a port number
+    value_wrong_type,          // REG_SZ where Exchange reads a REG_DWORD (ignored, so not in effect)
     setting_not_used,          // value of another Exchange version (left over from an upgrade)
     setting_overridden,        // the same value given twice (file and --static-port)
+    profile_contradicted,      // --version-profile given, but the listing holds interfaces that version lacks
     not_answering,             // live: registered, but nothing answered on the endpoint
     enumeration_incomplete,    // the endpoint mapper stopped early; absences may be artefacts
     could_not_check,           // no usable endpoint data

@@ -14,6 +14,8 @@ std::string render_json(const report& r)
     doc["profile_reason"] = r.profile_reason;
     doc["targets"] = r.targets;
     doc["addresses"] = r.addresses;
+    doc["listing_complete"] = r.listing_complete;
+    doc["partial_listings"] = r.partial_listings;
     doc["entries"] = r.entries;
     doc["tcp_entries"] = r.tcp_entries;
     doc["counts"] = {{"error", r.count(severity::error)},

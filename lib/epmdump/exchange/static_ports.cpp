@@ -46,7 +46,10 @@ std::vector<configured_port> find_static_ports(const registry_file& file, std::s
                 if (value.type == registry_type::dword)
                     c.port = value.dword;
                 else if (value.type == registry_type::string)
+                {
                     c.port = detail::parse_number<std::uint32_t>(detail::trim(value.text));
+                    c.wrong_type = setting.type == value_type::dword;
+                }
                 found[setting.id] = std::move(c);
             }
         }

@@ -20,6 +20,7 @@ struct configured_port
     std::string raw;                   // as written: "dword:00000409", "\"59532\"", "rpc=59532"
     std::string key_path;              // the key as the file names it (or the canonical one)
     std::string source;                // "exchange.reg line 7", "--static-port rpc=59532"
+    bool wrong_type = false;           // a REG_SZ where Exchange reads a REG_DWORD: it ignores the value
 };
 
 // Every catalog static-port value present in the file. Later keys override earlier ones and a

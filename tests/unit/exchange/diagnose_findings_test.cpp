@@ -44,6 +44,20 @@ TEST_CASE("NSPI alone does not make a host an Exchange server: a global catalog 
     CHECK(run({tcp_entry("10.0.0.1", 1031, "1544f5e0-613c-11d1-93df-00c04fd7bd09", 1)}).outcome != verdict::not_exchange);
 }
 
+TEST_CASE("a partial listing without Exchange interfaces is incomplete, not a verdict on the host")
+{
+    diagnosis_input in;
+    in.enumerations.push_back(enumeration_of({tcp_entry("10.200.0.2", 49153, lsarpc, 0)}));
+    in.enumerations[0].status = epm::enumeration_status::incomplete;
+    const auto r = diagnose(in);
+    CHECK(r.outcome == verdict::incomplete);
+    CHECK(r.findings.size() == 2); // and the listing's own "incomplete" warning
+    const auto* f = first_of(r, finding_kind::not_exchange);
+    REQUIRE(f);
+    CHECK(f->level == severity::warning);
+    CHECK(f->title == "No Exchange interface in the partial listing");
+}
+
 TEST_CASE("an empty endpoint-mapper listing is not_exchange (filtered), not healthy")
 {
     const auto r = run({});
@@ -158,6 +172,36 @@ TEST_CASE("an unreachable target gives verdict unknown with the reason")
     CHECK(diagnose(in).outcome == verdict::healthy);
 }
 
+TEST_CASE("a forced --version-profile that the listing contradicts gets a note naming the foreign interfaces")
+{
+    diagnosis_input in;
+    in.enumerations = read_dump_fixture("kb926210-healthy.txt");
+    in.profile = exchange_version::e2007; // the KB's listing is 2000/2003: the MTA is registered
+    auto r = diagnose(in);
+    CHECK_FALSE(r.profile_detected);
+    const auto* f = first_of(r, finding_kind::profile_contradicted);
+    REQUIRE(f);
+    CHECK(f->level == severity::warning);
+    CHECK(f->title == "--version-profile 2007 was given, but the listing holds interfaces Exchange 2007 does not register");
+    CHECK(f->evidence.rfind("Mta on 1987, QAdmin on 1987; from the listing alone the profile would be "
+                            "Exchange 2000/2003 (Mta and QAdmin are registered (the MTA)",
+                            0) == 0);
+    // The matching version, and auto-detection, get no such note.
+    in.profile = exchange_version::e2000;
+    CHECK_FALSE(has_kind(diagnose(in), finding_kind::profile_contradicted));
+    in.profile.reset();
+    CHECK_FALSE(has_kind(diagnose(in), finding_kind::profile_contradicted));
+    // A 2010 listing forced to 2000/2003: AsyncEMSMDB is not a 2000/2003 interface.
+    diagnosis_input in2010;
+    in2010.enumerations.push_back(enumeration_of(healthy_2010()));
+    in2010.profile = exchange_version::e2000;
+    const auto r2010 = diagnose(in2010);
+    const auto* g = first_of(r2010, finding_kind::profile_contradicted);
+    REQUIRE(g);
+    CAPTURE(g->evidence);
+    CHECK(g->evidence.rfind("AsyncEMSMDB on 59532;", 0) == 0);
+}
+
 TEST_CASE("profile auto-detection follows the registered services and says why")
 {
     CHECK(run(healthy_2003()).profile == exchange_version::e2000);
@@ -209,14 +253,23 @@ TEST_CASE("absences in listings that never completed are warnings, not errors")
     in.enumerations[0].error = epm::enumeration_error{"ept_map_only", "ept_map answers only"};
     auto r = diagnose(in);
     CHECK(r.count(severity::error) == 0);
-    CHECK(r.outcome == verdict::healthy);
+    CHECK_FALSE(r.listing_complete);
+    // No error, but a partial listing cannot show that nothing is missing: never "healthy".
+    CHECK(r.outcome == verdict::incomplete);
     const auto* f = first_of(r, finding_kind::interfaces_missing);
     REQUIRE(f);
     CHECK(f->level == severity::warning);
+    CHECK(f->title == "Information Store (EMSMDB, Information Store x3, STORE ADMIN) not in the partial listing");
     CHECK(f->evidence.find("may only be unlisted") != std::string::npos);
+    const auto text = render_text(r);
+    CHECK(text.rfind("Verdict: INCOMPLETE (3 warnings): the listing is partial", 0) == 0);
+    CHECK(text.find("\nCould not check: whether interfaces not in the listing are registered") != std::string::npos);
+    CHECK(text.find("not listed") != std::string::npos);
+    CHECK(text.find("not registered\n") == std::string::npos);
     // One complete listing among them makes the absence evidence again.
     in.enumerations.push_back(enumeration_of(read_dump_fixture("kb926210-broken.txt").at(0).entries, "second"));
     r = diagnose(in);
     CHECK(r.count(severity::error) == 2);
+    CHECK(r.outcome == verdict::problems);
     CHECK(r.targets == std::vector<std::string>{"test", "second"});
 }

@@ -2,8 +2,13 @@
 #include "exchange_fixtures.hpp"
 
 #include <epmdump/exchange/diagnose.hpp>
+#include <epmdump/exchange/report_format.hpp>
 
 #include <doctest/doctest.h>
+
+#include <map>
+#include <regex>
+#include <set>
 
 using namespace epmdump;
 using namespace epmdump::exchange;
@@ -167,6 +172,79 @@ TEST_CASE("a REG_SZ port that is not a number is an error")
     const auto* f = first_of(r, finding_kind::value_not_a_number);
     REQUIRE(f);
     CHECK(f->evidence == "a.reg line 3: \"fifty-nine thousand\"");
+}
+
+TEST_CASE("a REG_SZ where Exchange reads a REG_DWORD is reported as ignored, not taken as the port in effect")
+{
+    // The store set to "1033" as a string: Exchange reads a dword there, so it uses a dynamic port.
+    auto reg = parse_registry_text("REGEDIT4\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem]\n"
+                                   "\"TCP/IP Port\"=\"1987\"\n");
+    REQUIRE(reg.has_value());
+    const auto ports = find_static_ports(*reg, "is.reg");
+    REQUIRE(ports.size() == 1);
+    CHECK(ports[0].wrong_type);
+    const auto r = run(store_missing(), ports);
+    const auto* f = first_of(r, finding_kind::value_wrong_type);
+    REQUIRE(f);
+    CHECK(f->level == severity::warning);
+    CHECK(f->title.find("is a string (REG_SZ); Exchange reads a REG_DWORD there and ignores it") != std::string::npos);
+    CHECK(f->remedy.find("as a REG_DWORD (decimal 1987)") != std::string::npos);
+    // Not in effect: no conflict with the MTA on 1987, and the missing store is not blamed on it.
+    CHECK_FALSE(has_kind(r, finding_kind::static_port_conflict));
+    const auto* missing = first_of(r, finding_kind::interfaces_missing);
+    REQUIRE(missing);
+    CHECK(missing->cause.find("= 1987") == std::string::npos);
+    // A dword of the same value is in effect, and is checked.
+    CHECK(has_kind(run(store_missing(), {flag("store=1987")}), finding_kind::static_port_conflict));
+    // RpcTcpPort is read as a string: no such note.
+    auto ab = parse_registry_text("REGEDIT4\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeAB\\Parameters]\n"
+                                  "\"RpcTcpPort\"=\"59533\"\n");
+    REQUIRE(ab.has_value());
+    CHECK_FALSE(has_kind(run(healthy_2010(), find_static_ports(*ab, "ab.reg")), finding_kind::value_wrong_type));
+}
+
+TEST_CASE("remedies suggest a distinct unused port per value, none in use by anything the inputs show")
+{
+    // KB 926210's broken sample: the store, NSPI and RFR values all need a new port. 59531 is
+    // listening and 59532 is a connection's local port in netstat; 59533 is registered.
+    auto entries = read_dump_fixture("kb926210-broken.txt").at(0).entries;
+    entries.push_back(tcp_entry("10.0.100.32", 59533, "12345778-1234-abcd-ef00-0123456789ac"));
+    const std::string netstat = "  Proto  Local Address          Foreign Address        State           PID\n"
+                                "  TCP    0.0.0.0:59531          0.0.0.0:0              LISTENING       77\n"
+                                "  TCP    10.0.100.32:59532      10.0.0.9:445           ESTABLISHED     78\n"
+                                "  TCP    0.0.0.0:1031           0.0.0.0:0              LISTENING       2964\n";
+    const auto r = run(entries, {flag("store=3595"), flag("nspi=1033"), flag("rfr=1031"), flag("mta=1033")}, {}, netstat);
+    // Every "such as N" / "= N)" suggestion, by the value it is for.
+    std::map<std::string, std::set<std::uint32_t>> by_value;
+    const std::regex such_as(R"re(the value ("[^"]+" under [^ ,]+)[^,]*, or set it to an unused port such as (\d+))re");
+    const std::regex each(R"re(("[^"]+" under [^ ,]+) = (\d+)[,)])re");
+    for (const auto& f : r.findings)
+    {
+        for (std::sregex_iterator it(f.remedy.begin(), f.remedy.end(), such_as), end; it != end; ++it)
+            by_value[(*it)[1]].insert(std::stoul((*it)[2]));
+        const auto open = f.remedy.find("unused port (");
+        if (open == std::string::npos) continue;
+        const auto list = f.remedy.substr(open);
+        for (std::sregex_iterator it(list.begin(), list.end(), each), end; it != end; ++it)
+            by_value[(*it)[1]].insert(std::stoul((*it)[2]));
+    }
+    CAPTURE(render_text(r));
+    REQUIRE(by_value.size() >= 3);
+    std::set<std::uint32_t> all;
+    for (const auto& [value, ports] : by_value)
+    {
+        CAPTURE(value);
+        CHECK(ports.size() == 1); // the same value gets the same port in every remedy
+        for (auto p : ports)
+        {
+            CHECK(p >= 59531);
+            CHECK(p <= 60554);
+            CHECK(p != 59531); // listening
+            CHECK(p != 59532); // a connection's local port
+            CHECK(p != 59533); // registered
+            CHECK(all.insert(p).second); // no two values share a suggestion
+        }
+    }
 }
 
 TEST_CASE("a value of another Exchange version is noted as unused and not checked against the dump")

@@ -23,9 +23,9 @@ report broken_kb()
 
 TEST_CASE("text report starts with the verdict and groups each finding's evidence, cause and remedy")
 {
-    const auto text = render_text(broken_kb());
+    const auto text = render_text(broken_kb(), {.width = 0});
     CHECK(text.rfind("Verdict: PROBLEMS (2 errors)\n", 0) == 0);
-    CHECK(text.find("Profile: Exchange 2000/2003 (detected: the MTA interfaces are registered") != std::string::npos);
+    CHECK(text.find("Profile: Exchange 2000/2003 (detected: Mta and QAdmin are registered (the MTA)") != std::string::npos);
     CHECK(text.find("\n[ERROR] Information Store (EMSMDB, Information Store x3, STORE ADMIN) not registered\n") !=
           std::string::npos);
     CHECK(text.find("\n[ERROR] System Attendant (Cluster/Private/Public) not registered\n") != std::string::npos);
@@ -37,7 +37,7 @@ TEST_CASE("text report starts with the verdict and groups each finding's evidenc
 
 TEST_CASE("text report colours severities and the verdict only when asked")
 {
-    const auto text = render_text(broken_kb(), {.colour = true});
+    const auto text = render_text(broken_kb(), {.colour = true, .width = 0});
     CHECK(text.find("\x1b[1;31mPROBLEMS\x1b[0m") != std::string::npos);
     CHECK(text.find("\x1b[1;31m[ERROR]\x1b[0m") != std::string::npos);
 }
@@ -46,7 +46,7 @@ TEST_CASE("text report of a healthy server says so and lists every interface wit
 {
     diagnosis_input in;
     in.enumerations = read_dump_fixture("kb926210-healthy.txt");
-    const auto text = render_text(diagnose(in));
+    const auto text = render_text(diagnose(in), {.width = 0});
     CHECK(text.rfind("Verdict: HEALTHY: every required Exchange interface is registered on ncacn_ip_tcp\n", 0) == 0);
     CHECK(text.find("No findings.") != std::string::npos);
     CHECK(text.find("not registered") == std::string::npos);
@@ -91,6 +91,57 @@ TEST_CASE("text report names at most five addresses, JSON all of them")
     diagnosis_input in;
     in.enumerations.push_back(enumeration_of(entries));
     const auto r = diagnose(in);
-    CHECK(render_text(r).find("(10.0.100.1, 10.0.100.2, 10.0.100.3, 10.0.100.4, 10.0.100.5 and 3 more)") != std::string::npos);
+    CHECK(render_text(r, {.width = 0}).find("(10.0.100.1, 10.0.100.2, 10.0.100.3, 10.0.100.4, 10.0.100.5 and 3 more)") != std::string::npos);
     CHECK(nlohmann::json::parse(render_json(r))["addresses"].size() == 8);
+}
+
+namespace {
+
+// The text's words in order: runs of spaces and line breaks made one space, and a path broken
+// after a backslash joined again.
+std::string unwrapped(const std::string& text)
+{
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i)
+    {
+        if (text[i] != '\n' && text[i] != ' ')
+        {
+            out += text[i];
+            continue;
+        }
+        const bool path = text[i] == '\n' && !out.empty() && out.back() == '\\';
+        while (i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\n')) ++i;
+        if (!path && !out.empty() && out.back() != ' ') out += ' ';
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("text report wraps at the width asked for, loses no word, and keeps the table's columns")
+{
+    diagnosis_input in;
+    in.enumerations = read_dump_fixture("kb926210-broken.txt");
+    for (const char* flag : {"store=3595", "nspi=1033", "rfr=1031"}) in.static_ports.push_back(*parse_static_port_option(flag));
+    const auto r = diagnose(in);
+    const auto whole = render_text(r, {.width = 0});
+    CHECK(whole.find(std::string(200, ' ')) == std::string::npos);
+    std::size_t longest = 0;
+    for (std::size_t start = 0, end; start < whole.size(); start = end + 1)
+        longest = std::max(longest, (end = whole.find('\n', start)) - start);
+    CHECK(longest > 300); // the remedies, unwrapped
+    for (std::size_t width : {80u, 100u, 132u}) // a table row (name and UUID) takes 75 columns
+    {
+        CAPTURE(width);
+        const auto text = render_text(r, {.width = width});
+        for (std::size_t start = 0, end; start < text.size(); start = end + 1)
+        {
+            end = text.find('\n', start);
+            CAPTURE(text.substr(start, end - start));
+            CHECK(end - start <= width);
+        }
+        CHECK(unwrapped(text) == unwrapped(whole)); // same words, same order
+        // Table rows keep their UUID column; a status that does not fit goes under it.
+        CHECK(text.find("  Information Store EMSMDB             a4f1db00-ca47-1067-b31f-00dd010662da") != std::string::npos);
+    }
 }

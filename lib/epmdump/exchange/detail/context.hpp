@@ -73,22 +73,40 @@ struct context
         return false;
     }
 
-    // Values under the service's own key (MSExchangeSA\... for the SA and DSProxy alike).
-    std::vector<const port_setting*> settings_of(const service_info& svc) const
+    // The values of this version that pin the endpoint of one of these interfaces: only they can
+    // keep them off the listing (MSExchangeSA's NSPI and RFR values pin DSProxy, not the SA's own).
+    std::vector<const port_setting*> settings_governing(const std::vector<const interface_info*>& rows) const
     {
         std::vector<const port_setting*> out;
         for (const auto& s : all_port_settings())
-        {
-            const std::string prefix = std::string(svc.windows_service) + "\\";
-            if (s.in(profile) && s.key.substr(0, prefix.size()) == prefix) out.push_back(&s);
-        }
+            if (s.in(profile) && std::any_of(rows.begin(), rows.end(), [&](const interface_info* r) {
+                    return r->endpoint_group == s.endpoint_group;
+                }))
+                out.push_back(&s);
         return out;
     }
 
+    // Labels of the setting's endpoint group that the listing shows on its configured port: then
+    // the service did bind it, and the value works.
+    std::vector<std::string> shown_on_configured_port(const configured_port& c) const
+    {
+        std::vector<std::string> labels;
+        if (!c.port || c.wrong_type) return labels;
+        for (const auto* row : rows_of_group(c.setting->endpoint_group))
+        {
+            const auto ports = seen.tcp_ports(*row);
+            if (std::find(ports.begin(), ports.end(), *c.port) != ports.end() &&
+                std::find(labels.begin(), labels.end(), row->label) == labels.end())
+                labels.emplace_back(row->label);
+        }
+        return labels;
+    }
+
+    // The value in effect for the setting; nullptr when none (or one Exchange does not read).
     const configured_port* configured(const port_setting& s) const
     {
         for (const auto& c : ports)
-            if (c.setting == &s) return &c;
+            if (c.setting == &s) return c.wrong_type ? nullptr : &c;
         return nullptr;
     }
 
@@ -98,18 +116,32 @@ struct context
         return input.netstat->tcp_listeners(port);
     }
 
-    // A port nothing uses: not registered, not listening, not configured for anything else.
-    std::uint32_t unused_port() const
+    // The port a remedy suggests for this value: in the recommended range, used by nothing the
+    // inputs show (registered, any netstat socket, configured), and distinct per value, so that
+    // two remedies followed together do not collide. The same value gets the same port throughout.
+    std::uint32_t suggest_port(const port_setting& s)
     {
+        for (const auto& [setting, port] : suggested)
+            if (setting == &s) return port;
         for (std::uint32_t p = suggestion_low; p <= suggestion_high; ++p)
         {
-            if (seen.port_registered(p) || !listeners(p).empty()) continue;
-            if (std::any_of(ports.begin(), ports.end(), [p](const configured_port& c) { return c.port == p; }))
-                continue;
+            if (seen.port_registered(p) || in_netstat(p)) continue;
+            if (std::any_of(ports.begin(), ports.end(), [p](const configured_port& c) { return c.port == p; })) continue;
+            if (std::any_of(suggested.begin(), suggested.end(), [p](const auto& g) { return g.second == p; })) continue;
+            suggested.emplace_back(&s, p);
             return p;
         }
-        return suggestion_low;
+        return suggestion_low; // 1,024 ports all in use: cannot happen with real inputs
     }
+
+    bool in_netstat(std::uint32_t port) const
+    {
+        if (!input.netstat) return false;
+        return std::any_of(input.netstat->sockets.begin(), input.netstat->sockets.end(),
+                           [port](const socket_entry& e) { return e.protocol == "tcp" && e.local_port == port; });
+    }
+
+    std::vector<std::pair<const port_setting*, std::uint32_t>> suggested{}; // by suggest_port, in order
 
     void add(finding f) { out.findings.push_back(std::move(f)); }
 };
@@ -130,6 +162,9 @@ inline std::string holder_from_netstat(const socket_entry& s, bool has_pids)
     if (!has_pids) text += "; run netstat -ano to see its PID";
     return text;
 }
+
+// A catalog value by its full name, for remedies that name values not (or not yet) configured.
+inline std::string setting_name(const port_setting& s) { return quoted(s.value) + " under " + full_key(s); }
 
 inline std::string value_name(const configured_port& c)
 {

@@ -45,6 +45,122 @@ bool role_present(const context& ctx, std::string_view role)
     return false;
 }
 
+
+std::string on_ports(const context& ctx, const interface_info& row)
+{
+    return std::string(row.label) + " on " + join(ctx.seen.tcp_ports(row), "/");
+}
+
+void add_port(std::vector<std::uint32_t>& ports, std::uint32_t p)
+{
+    if (std::find(ports.begin(), ports.end(), p) == ports.end()) ports.push_back(p);
+}
+
+// Cause and remedy of a missing-interfaces finding, KB 926210's steps made concrete. A value is
+// blamed only when it pins the endpoint of a missing interface (per version) and nothing of
+// that endpoint is registered; a value whose port the listing shows its interface on works, and
+// no remedy touches it.
+void explain_missing(context& ctx, const service_info& svc, const std::vector<const interface_info*>& missing,
+                     finding& f)
+{
+    std::vector<std::string> blamed, working;
+    std::vector<std::pair<std::string, std::vector<std::string>>> by_key; // "A" and "B" under KEY
+    std::vector<const port_setting*> blamed_settings, candidate_settings;
+    for (const auto* s : ctx.settings_governing(missing))
+    {
+        // Another interface of that endpoint is registered: the endpoint was bound, so no port kept these away.
+        const auto group = ctx.rows_of_group(s->endpoint_group);
+        const bool bound = std::any_of(group.begin(), group.end(), [&](const interface_info* row) {
+            return !ctx.shared_with_other_group(*row) && !ctx.seen.tcp_ports(*row).empty();
+        });
+        if (const auto* c = ctx.configured(*s); c && c->port)
+        {
+            if (bound || !ctx.shown_on_configured_port(*c).empty()) continue; // said below, or by the static-port check
+            blamed.push_back(value_name(*c) + " = " + std::to_string(*c->port));
+            blamed_settings.push_back(s);
+            add_port(f.ports, *c->port);
+            continue;
+        }
+        if (bound) continue;
+        auto it = std::find_if(by_key.begin(), by_key.end(), [&](const auto& k) { return k.first == full_key(*s); });
+        if (it == by_key.end()) it = by_key.insert(by_key.end(), {full_key(*s), {}});
+        it->second.push_back(quoted(s->value));
+        candidate_settings.push_back(s);
+    }
+    // Values of the same Windows service that visibly work (the SA's NSPI and RFR ports when its own
+    // interfaces are missing): the admin must keep them.
+    for (const auto& c : ctx.ports)
+    {
+        const auto* owner = owner_of(*c.setting);
+        if (!owner || owner->windows_service != svc.windows_service || !c.port) continue;
+        if (auto shown = ctx.shown_on_configured_port(c); !shown.empty())
+        {
+            working.push_back(value_name(c) + " = " + std::to_string(*c.port) + " (the listing shows " + join(shown, ", ") +
+                              " on " + std::to_string(*c.port) + ")");
+        }
+    }
+    // The same process registered other interfaces: it is running, whatever else is wrong.
+    std::vector<std::string> running;
+    for (const auto& row : all_interfaces())
+    {
+        const auto* owner = find_service(row.service);
+        if (!row.in(ctx.profile) || !owner || owner->windows_service != svc.windows_service ||
+            ctx.shared_with_other_group(row) || ctx.seen.tcp_ports(row).empty())
+            continue;
+        const auto text = on_ports(ctx, row);
+        if (std::find(running.begin(), running.end(), text) == running.end()) running.push_back(text);
+    }
+
+    std::vector<std::string> candidates;
+    for (const auto& [key, values] : by_key) candidates.push_back(join(values, " and ") + " under " + key);
+    const std::string who = std::string(svc.windows_service) + " (" + std::string(svc.process) + ")";
+    const std::string is_running = " is running (the listing shows " + join(running, ", ") + ")";
+    const std::string keep = working.empty() ? std::string{} : "; keep " + join(working, " and ") + ": they work";
+    if (!blamed.empty())
+    {
+        std::vector<std::string> each;
+        for (const auto* s : blamed_settings)
+            each.push_back(setting_name(*s) + " = " + std::to_string(ctx.suggest_port(*s)));
+        f.cause = who + " could not bind its static port(s) " + join(blamed, ", ") + (running.empty() ? ", or is stopped" : "") +
+                  "; Exchange services do not fall back to another port (KB 926210)";
+        f.remedy = "remove the static port value(s) " + join(blamed, ", ") + ", or give each an unused port (" +
+                   join(each, ", ") + ")" + keep + "; " + restart_advice(svc);
+    }
+    else if (!candidates.empty())
+    {
+        std::vector<std::string> each;
+        for (const auto* s : candidate_settings)
+            each.push_back(setting_name(*s) + " = " + std::to_string(ctx.suggest_port(*s)));
+        f.cause = who + (running.empty() ? " is stopped, or it is" : is_running + ", but it may be") +
+                  " configured with a static TCP port that another program took before it started, and it does not "
+                  "fall back to another port (KB 926210)";
+        f.remedy = "look for " + join(candidates, " and ") + " (or rerun with --registry export.reg); if set, remove it "
+                   "or give it an unused port (" + join(each, ", ") + "; netstat -ano shows ports in use)" + keep + "; " +
+                   restart_advice(svc) + ". If no static port is set, " +
+                   (running.empty() ? "start " : "restart ") + std::string(svc.windows_service) + " and read the Application log";
+    }
+    else if (!running.empty())
+    {
+        f.cause = who + is_running + " but did not register these interfaces; " +
+                  (ctx.settings_governing(missing).empty() ? "no static port value pins their endpoint"
+                                                           : "the endpoint their static port value pins is bound") +
+                  ", so a port conflict does not explain it";
+        f.remedy = "restart " + std::string(svc.windows_service) + " and read the Application log for its errors" + keep;
+    }
+    else
+    {
+        f.cause = who + " is stopped or failed to register its RPC interfaces";
+        f.remedy = "start " + std::string(svc.windows_service) + " and read the Application log" + keep + "; " +
+                   restart_advice(svc);
+    }
+    if (!ctx.complete_listing)
+    {
+        f.cause = "the listing is partial, so these interfaces may be registered but unlisted; if they are not: " + f.cause;
+        f.remedy = "first get a complete listing (epmdump exchange HOST, or rpcdump /S HOST > rpcdump.txt and --dump); if "
+                   "they are still missing: " + f.remedy;
+    }
+}
+
 } // namespace
 
 void check_required(context& ctx)
@@ -75,7 +191,8 @@ void check_required(context& ctx)
         f.level = ctx.complete_listing ? severity::error : severity::warning;
         f.kind = finding_kind::interfaces_missing;
         f.service = std::string(svc.display_name);
-        f.title = f.service + " (" + summary_of(svc, missing) + ") not registered";
+        f.title = f.service + " (" + summary_of(svc, missing) + ")" +
+                  (ctx.complete_listing ? " not registered" : " not in the partial listing");
         for (const auto* row : missing)
             if (std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
                 f.interfaces.push_back(row->id);
@@ -108,45 +225,7 @@ void check_required(context& ctx)
         if (!ctx.complete_listing) notes.push_back("no listing was complete, so they may only be unlisted");
         f.evidence = join(notes, "; ");
 
-        // Concrete KB 926210 steps: name the values this service reads.
-        std::vector<std::string> configured, candidates;
-        std::vector<std::pair<std::string, std::vector<std::string>>> by_key; // "A" and "B" under KEY
-        for (const auto* s : ctx.settings_of(svc))
-        {
-            auto it = std::find_if(by_key.begin(), by_key.end(), [&](const auto& k) { return k.first == full_key(*s); });
-            if (it == by_key.end()) it = by_key.insert(by_key.end(), {full_key(*s), {}});
-            it->second.push_back(quoted(s->value));
-            if (const auto* c = ctx.configured(*s); c && c->port)
-            {
-                configured.push_back(value_name(*c) + " = " + std::to_string(*c->port));
-                if (std::find(f.ports.begin(), f.ports.end(), *c->port) == f.ports.end()) f.ports.push_back(*c->port);
-            }
-        }
-        for (const auto& [key, values] : by_key) candidates.push_back(join(values, " and ") + " under " + key);
-        const std::string replacement = std::to_string(ctx.unused_port());
-        const std::string who = std::string(svc.windows_service) + " (" + std::string(svc.process) + ")";
-        if (!configured.empty())
-        {
-            f.cause = who + " is configured with static port(s) " + join(configured, ", ") +
-                      " and could not bind them, or is stopped; Exchange services do not fall back to another port "
-                      "(KB 926210)";
-            f.remedy = "remove the static port value(s) " + join(configured, ", ") +
-                       ", or choose an unused port such as " + replacement + "; " + restart_advice(svc);
-        }
-        else if (!candidates.empty())
-        {
-            f.cause = who + " is stopped, or it is configured with a static TCP port that another program took "
-                      "before it started, and it does not fall back to another port (KB 926210)";
-            f.remedy = "look for " + join(candidates, " and ") + " (or rerun with --registry export.reg); if set, remove it "
-                       "or choose an unused port such as " + replacement + " (netstat -ano shows ports in use); " +
-                       restart_advice(svc) + ". If no static port is set, start " + std::string(svc.windows_service) +
-                       " and read the Application log";
-        }
-        else
-        {
-            f.cause = who + " is stopped or failed to register its RPC interfaces";
-            f.remedy = "start " + std::string(svc.windows_service) + " and read the Application log; " + restart_advice(svc);
-        }
+        explain_missing(ctx, svc, missing, f);
         std::sort(f.ports.begin(), f.ports.end());
         ctx.add(std::move(f));
     }
@@ -165,10 +244,23 @@ void check_required(context& ctx)
                     f.interfaces.push_back(row->id);
         }
         const std::string role_name = role == "client_access" ? "Client Access" : role == "mailbox" ? "Mailbox" : std::string(role);
-        f.title = "No " + role_name + " role services registered (" + join(names, ", ") + ")";
+        // An interface another role registers too (EMSMDB) may be listed: say so, as the table shows it.
+        std::vector<std::string> shared;
+        for (const auto* svc : services)
+            for (const auto* row : ctx.rows_of_service(svc->id))
+                if (ctx.shared_with_other_group(*row) && !ctx.seen.tcp_ports(*row).empty())
+                    shared.push_back(std::string(row->label) + " on " + join(ctx.seen.tcp_ports(*row), "/"));
+        f.title = "No " + role_name + " role services " + (ctx.complete_listing ? "registered" : "in the partial listing") +
+                  " (" + join(names, ", ") + ")";
         f.service = join(names, ", ");
-        f.evidence = "no interface of " + join(names, " or ") + " is registered, and no static port is configured for them";
-        f.cause = "this Exchange 2010 server probably does not hold the " + role_name + " role";
+        f.evidence = shared.empty() ? "no interface of " + join(names, " or ") + " is in the listing"
+                                    : "no interface that only " + join(names, " or ") + " registers is in the listing (" +
+                                          join(shared, ", ") + " is registered by the Mailbox role's store too, so it "
+                                          "does not show the role)";
+        f.evidence += ", and no static port is configured for them";
+        f.cause = ctx.complete_listing ? "this Exchange 2010 server probably does not hold the " + role_name + " role"
+                                       : "the listing is partial: this server may not hold the " + role_name +
+                                             " role, or its interfaces are unlisted";
         f.remedy = "none if the role is not installed here; otherwise start " + join(names, " and ") +
                    " and check their static ports";
         ctx.add(std::move(f));

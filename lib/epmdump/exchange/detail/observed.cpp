@@ -103,11 +103,7 @@ std::string describe(const epm::endpoint_entry& e)
     else if (const auto* info = names::find_interface(e.interface.id, e.interface.major))
         name = std::string(info->name);
     else
-    {
-        // The server's annotation is untrusted bytes: keep it printable.
-        for (char c : e.annotation)
-            if (c >= 0x20 && c < 0x7f) name += c;
-    }
+        name = e.annotation; // the server's bytes: the text report escapes them (sanitize_text)
     const std::string id = epmdump::to_string(e.interface.id);
     return name.empty() ? "interface " + id : name + " [" + id + "]";
 }

@@ -43,6 +43,22 @@ bool check_value(context& ctx, const configured_port& c)
     const service_info* owner = owner_of(s);
     finding f;
     f.service = owner ? std::string(owner->display_name) : "";
+    if (c.wrong_type)
+    {
+        // Exchange reads a REG_DWORD here; a string is not read, so no static port is in effect.
+        f.level = severity::warning;
+        f.kind = finding_kind::value_wrong_type;
+        f.title = value_name(c) + " is a string (REG_SZ); Exchange reads a REG_DWORD there and ignores it";
+        f.evidence = c.source + ": " + c.raw;
+        f.cause = "the value was written with the wrong type (\"" + std::string(s.value) + "\"=\"...\" instead of dword:...)," +
+                  " so the service uses a dynamic port, not " + (c.port ? std::to_string(*c.port) : std::string("this value"));
+        f.remedy = "delete the value and create it as a REG_DWORD (decimal" +
+                   (c.port ? " " + std::to_string(*c.port) : std::string{}) + "), or remove it if no static port is wanted; " +
+                   (owner ? restart_advice(*owner) : "then restart the Exchange services");
+        if (c.port) f.ports = {*c.port};
+        ctx.add(std::move(f));
+        return false;
+    }
     if (!c.port)
     {
         f.level = severity::error;
@@ -51,7 +67,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.evidence = c.source + ": " + c.raw;
         f.cause = "the service cannot read a port from this value";
         f.remedy = "remove the value " + value_name(c) + ", or write a decimal port such as " +
-                   std::to_string(ctx.unused_port()) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
+                   std::to_string(ctx.suggest_port(s)) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
         ctx.add(std::move(f));
         return false;
     }
@@ -76,7 +92,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.evidence = c.source + ": " + c.raw;
         f.cause = p > 65535 ? "no TCP port has that number" : "ports below 1024 are reserved for well-known services";
         f.remedy = "remove the value " + value_name(c) + ", or set it to an unused port such as " +
-                   std::to_string(ctx.unused_port()) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
+                   std::to_string(ctx.suggest_port(s)) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
         ctx.add(std::move(f));
         return false;
     }
@@ -101,7 +117,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.cause = "Exchange 2010 moves the Windows dynamic RPC range to 6005-59530, so static ports below 59531 "
                   "can be taken by any RPC server";
         f.remedy = "choose a port in " + std::to_string(s.recommended_low) + "-" + std::to_string(s.recommended_high) +
-                   " such as " + std::to_string(ctx.unused_port()) + "; " +
+                   " such as " + std::to_string(ctx.suggest_port(s)) + "; " +
                    (owner ? restart_advice(*owner) : "then restart the Exchange services");
         ctx.add(std::move(f));
     }
@@ -133,9 +149,11 @@ void check_duplicates(context& ctx, const std::vector<const configured_port*>& u
         f.evidence = join(evidence, "; ");
         f.cause = "only the service that starts first can bind the port; the others do not register their "
                   "interfaces (KB 926210)";
+        std::vector<std::string> each; // one port per value moved, none shared
+        for (auto it = list.begin() + 1; it != list.end(); ++it)
+            each.push_back(value_name(**it) + " = " + std::to_string(ctx.suggest_port(*(*it)->setting)));
         f.remedy = "keep " + names.front() + " and remove " + join(std::vector<std::string>(names.begin() + 1, names.end()), ", ") +
-                   ", or give each value its own unused port (e.g. " + std::to_string(ctx.unused_port()) +
-                   "); then restart the Exchange services";
+                   ", or give each of them its own unused port (" + join(each, ", ") + "); then restart the Exchange services";
         ctx.add(std::move(f));
     }
 }
@@ -153,6 +171,7 @@ void check_static_port(context& ctx, const configured_port& c)
 
     bool on_p = false;
     std::vector<std::uint32_t> elsewhere;
+    std::vector<std::string> shared_on; // "EMSMDB on 1032": listed, but another service registers it too
     std::vector<uuid> ids;
     for (const auto* row : pinned)
     {
@@ -161,13 +180,30 @@ void check_static_port(context& ctx, const configured_port& c)
         {
             if (port == p)
                 on_p = true;
-            else if (!ctx.shared_with_other_group(*row) &&
-                     std::find(elsewhere.begin(), elsewhere.end(), port) == elsewhere.end())
+            else if (ctx.shared_with_other_group(*row))
+                shared_on.push_back(std::string(row->label) + " on " + std::to_string(port));
+            else if (std::find(elsewhere.begin(), elsewhere.end(), port) == elsewhere.end())
                 elsewhere.push_back(port);
         }
     }
     if (on_p) return; // in effect; a partial registration is the missing-interfaces check's business
     std::sort(elsewhere.begin(), elsewhere.end());
+    // What the value pins, named as the table names it: the whole service, or its interfaces
+    // ("NSPI Proxy" for DSProxy's NSPI value, whose RFR sibling may well be registered).
+    std::string pinned_name = service;
+    if (owner && pinned.size() != ctx.rows_of_service(owner->id).size())
+    {
+        std::vector<std::string> labels;
+        for (const auto* row : pinned)
+            if (std::find(labels.begin(), labels.end(), row->label) == labels.end()) labels.emplace_back(row->label);
+        pinned_name = join(labels, "/");
+    }
+    const std::string subject = pinned_name == service ? service : service + " (" + pinned_name + ")";
+    // Said when nothing of its own is registered: the table may still show a shared interface.
+    const std::string nowhere =
+        shared_on.empty() ? pinned_name + " is registered on no TCP port"
+                          : "of " + pinned_name + " only " + join(shared_on, ", ") +
+                                " is registered, which another Exchange service registers too";
 
     std::vector<std::string> holders;
     for (const auto* e : ctx.seen.on_port(p))
@@ -187,7 +223,7 @@ void check_static_port(context& ctx, const configured_port& c)
     f.ports = {p};
     for (auto q : elsewhere) f.ports.push_back(q);
     const std::string setting = value_name(c) + " = " + std::to_string(p) + " (" + c.source + ")";
-    const std::string replacement = std::to_string(ctx.unused_port());
+    const std::string replacement = std::to_string(ctx.suggest_port(s));
     const std::string restart = owner ? restart_advice(*owner) : "then restart the Exchange services";
     if (!holders.empty() || !netstat_holders.empty())
     {
@@ -198,8 +234,8 @@ void check_static_port(context& ctx, const configured_port& c)
         f.title = "Port conflict: " + service + " is configured for port " + std::to_string(p) + ", which is held by " +
                   (holders.empty() ? netstat_holders.front() : holders.front());
         f.evidence = setting + "; port " + std::to_string(p) + " is used by " + join(who, "; ") +
-                     (elsewhere.empty() ? "; " + service + " is registered on no TCP port"
-                                        : "; " + service + " is registered on port(s) " + join(elsewhere, ", "));
+                     (elsewhere.empty() ? "; " + nowhere
+                                        : "; " + pinned_name + " is registered on port(s) " + join(elsewhere, ", "));
         f.cause = "another program bound port " + std::to_string(p) + " before " + service +
                   " started, and Exchange services do not fall back to another port (KB 926210)";
         f.remedy = "remove the value " + value_name(c) + " (the service then uses a dynamic port), or set it to an "
@@ -209,8 +245,8 @@ void check_static_port(context& ctx, const configured_port& c)
     {
         f.level = severity::warning;
         f.kind = finding_kind::static_port_not_in_effect;
-        f.title = service + " is configured for port " + std::to_string(p) + " but registered on " + join(elsewhere, ", ");
-        f.evidence = setting + "; the endpoint mapper has " + service + " on port(s) " + join(elsewhere, ", ");
+        f.title = subject + " is configured for port " + std::to_string(p) + " but registered on " + join(elsewhere, ", ");
+        f.evidence = setting + "; the endpoint mapper has " + pinned_name + " on port(s) " + join(elsewhere, ", ");
         f.cause = "the value was set or changed after the service started, so a restart is pending";
         f.remedy = "check that port " + std::to_string(p) + " is free (netstat -ano | findstr :" + std::to_string(p) +
                    "), then restart " + std::string(owner ? owner->windows_service : "the service") +
@@ -220,8 +256,9 @@ void check_static_port(context& ctx, const configured_port& c)
     {
         f.level = ctx.complete_listing ? severity::error : severity::warning;
         f.kind = finding_kind::static_port_unbound;
-        f.title = service + " is configured for port " + std::to_string(p) + " but registered on no TCP port";
-        f.evidence = setting + "; no interface of " + service + " is registered on ncacn_ip_tcp";
+        f.title = subject + " is configured for port " + std::to_string(p) +
+                  (shared_on.empty() ? " but registered on no TCP port" : " but not registered on it");
+        f.evidence = setting + "; " + nowhere;
         if (ctx.input.netstat) f.evidence += "; netstat shows nothing listening on " + std::to_string(p) + " now";
         f.cause = "another program probably held port " + std::to_string(p) + " when " + service +
                   " started (KB 926210), or the service is stopped";
