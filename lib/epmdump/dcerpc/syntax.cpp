@@ -22,24 +22,24 @@ constexpr std::uint16_t feature_time_mid = 0x9812;
 constexpr std::uint16_t feature_time_hi = 0x4540;
 } // namespace
 
-epm::syntax_id ndr20_syntax() noexcept
+syntax_id ndr20_syntax() noexcept
 {
     return {make_uuid(0x8a885d04, 0x1ceb, 0x11c9, 0x9fe808002b104860ull), 2, 0};
 }
 
-epm::syntax_id ndr64_syntax() noexcept
+syntax_id ndr64_syntax() noexcept
 {
     return {make_uuid(0x71710533, 0xbeba, 0x4937, 0x8319b5dbef9ccc36ull), 1, 0};
 }
 
-epm::syntax_id bind_time_feature_syntax(std::uint64_t features) noexcept
+syntax_id bind_time_feature_syntax(std::uint64_t features) noexcept
 {
-    auto s = epm::syntax_id{make_uuid(feature_time_low, feature_time_mid, feature_time_hi, 0), 1, 0};
+    auto s = syntax_id{make_uuid(feature_time_low, feature_time_mid, feature_time_hi, 0), 1, 0};
     for (int i = 0; i < 8; ++i) s.id.data[8 + i] = static_cast<std::uint8_t>(features >> (8 * i));
     return s;
 }
 
-std::optional<std::uint64_t> bind_time_features(const epm::syntax_id& s) noexcept
+std::optional<std::uint64_t> bind_time_features(const syntax_id& s) noexcept
 {
     const auto prefix = make_uuid(feature_time_low, feature_time_mid, feature_time_hi, 0);
     for (int i = 0; i < 8; ++i)
