@@ -5,16 +5,18 @@ namespace epmdump::dcerpc {
 namespace {
 // The fixed first 8 octets of the feature negotiation syntax; the last 8 are the bitmask.
 constexpr uuid feature_prefix = uuid_literal("6cb71c2c-9812-4540-0000-000000000000");
+constexpr uuid ndr20_uuid = uuid_literal("8a885d04-1ceb-11c9-9fe8-08002b104860");
+constexpr uuid ndr64_uuid = uuid_literal("71710533-beba-4937-8319-b5dbef9ccc36");
 } // namespace
 
 syntax_id ndr20_syntax() noexcept
 {
-    return {uuid_literal("8a885d04-1ceb-11c9-9fe8-08002b104860"), 2, 0};
+    return {ndr20_uuid, 2, 0};
 }
 
 syntax_id ndr64_syntax() noexcept
 {
-    return {uuid_literal("71710533-beba-4937-8319-b5dbef9ccc36"), 1, 0};
+    return {ndr64_uuid, 1, 0};
 }
 
 syntax_id bind_time_feature_syntax(std::uint64_t features) noexcept
