@@ -26,8 +26,10 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME libepmdump-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
-# What find_package(epmdump) finds again: Boost 1.81 headers, nlohmann-json, libpcap.
-set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "libboost1.81-dev, nlohmann-json3-dev, libpcap-dev, pkg-config")
+# What find_package(epmdump) finds again: the codec needs only Boost 1.81 headers; the output
+# and exchange components add nlohmann-json, capture adds libpcap through pkg-config.
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "libboost1.81-dev")
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_RECOMMENDS "nlohmann-json3-dev, libpcap-dev, pkg-config")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SUGGESTS "epmdump")
 
 set(CPACK_ARCHIVE_COMPONENT_INSTALL OFF) # ZIP/TGZ: one archive with everything

@@ -3,42 +3,11 @@
 # Two install components, which are also the two Debian packages (cmake/epmdump_cpack.cmake):
 #   runtime      bin/epmdump, the man page, the completion, the demo capture, the docs
 #   development  the static libraries, headers and CMake package
-include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(EPMDUMP_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/epmdump
     CACHE STRING "Where the CMake package files go, relative to the prefix")
 
-# The libraries that exist in this build, exported as epmdump::<part>.
-set(epmdump_parts codec)
-foreach(part capture client exchange output)
-  if(TARGET epmdump_${part})
-    list(APPEND epmdump_parts ${part})
-  endif()
-endforeach()
-
-# Headers are found under lib/ in the build tree and under include/ once installed.
-set_property(TARGET epmdump_codec PROPERTY INTERFACE_INCLUDE_DIRECTORIES
-  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/lib> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-
-# The codec is one library; its layers are also named on their own, so that a consumer
-# says what it uses (epmdump::dcerpc, epmdump::epm, ...) and later splits cost it nothing.
-set(epmdump_codec_layers core ndr dcerpc epm names)
-foreach(layer ${epmdump_codec_layers})
-  add_library(epmdump_layer_${layer} INTERFACE)
-  target_link_libraries(epmdump_layer_${layer} INTERFACE epmdump_codec)
-  set_target_properties(epmdump_layer_${layer} PROPERTIES EXPORT_NAME ${layer})
-  add_library(epmdump::${layer} ALIAS epmdump_layer_${layer})
-endforeach()
-
-set(epmdump_export_targets epmdump_warnings)
-foreach(part ${epmdump_parts})
-  set_target_properties(epmdump_${part} PROPERTIES EXPORT_NAME ${part})
-  list(APPEND epmdump_export_targets epmdump_${part})
-endforeach()
-foreach(layer ${epmdump_codec_layers})
-  list(APPEND epmdump_export_targets epmdump_layer_${layer})
-endforeach()
 # Our warning flags are linked PRIVATE, which a static library still lists (as LINK_ONLY);
 # exported under an internal name it carries no flags to consumers.
 set_target_properties(epmdump_warnings PROPERTIES EXPORT_NAME detail_warnings)
@@ -50,14 +19,30 @@ foreach(flag ${epmdump_warning_flags})
 endforeach()
 set_target_properties(epmdump_warnings PROPERTIES INTERFACE_COMPILE_OPTIONS "${epmdump_build_only_flags}")
 
-install(TARGETS ${epmdump_export_targets} EXPORT epmdump_targets
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+# One export file per library (epmdump-<part>-targets.cmake), so that the package config loads,
+# and finds the dependencies of, only the components a consumer asks for. The codec's carries
+# its layers and the (flag-less) warnings target every library lists.
+set(epmdump_codec_export_targets epmdump_codec epmdump_warnings)
+foreach(layer ${EPMDUMP_CODEC_LAYERS})
+  list(APPEND epmdump_codec_export_targets epmdump_layer_${layer})
+endforeach()
+foreach(part ${EPMDUMP_LIBRARIES})
+  if(part STREQUAL codec)
+    set(targets ${epmdump_codec_export_targets})
+  else()
+    set(targets epmdump_${part})
+  endif()
+  install(TARGETS ${targets} EXPORT epmdump_${part}_targets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime NAMELINK_COMPONENT development
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+  install(EXPORT epmdump_${part}_targets NAMESPACE epmdump:: FILE epmdump-${part}-targets.cmake
+    DESTINATION ${EPMDUMP_INSTALL_CMAKEDIR} COMPONENT development)
+endforeach()
 # `cmake --install --strip` and cpack: CMake strips executables but not static libraries;
 # their debug sections are most of their size, so drop those (the symbols stay).
 if(CMAKE_STRIP AND NOT BUILD_SHARED_LIBS)
-  foreach(part ${epmdump_parts})
+  foreach(part ${EPMDUMP_LIBRARIES})
     install(CODE "if(CMAKE_INSTALL_DO_STRIP)
   execute_process(COMMAND \"${CMAKE_STRIP}\" --strip-debug
     \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/$<TARGET_FILE_NAME:epmdump_${part}>\")
@@ -67,16 +52,11 @@ endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/lib/epmdump DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   COMPONENT development
   FILES_MATCHING PATTERN "*.hpp" PATTERN "*.inc")
-install(EXPORT epmdump_targets NAMESPACE epmdump:: FILE epmdumpTargets.cmake
-  DESTINATION ${EPMDUMP_INSTALL_CMAKEDIR} COMPONENT development)
 
 # What the package config must find again for the exported link interfaces.
 get_target_property(EPMDUMP_PCAP_BACKEND epmdump_capture EPMDUMP_PCAP_BACKEND)
-set(EPMDUMP_NEEDS_NLOHMANN_JSON OFF)
-if(TARGET epmdump_output OR TARGET epmdump_exchange)
-  set(EPMDUMP_NEEDS_NLOHMANN_JSON ON)
-endif()
-string(REPLACE ";" " " EPMDUMP_EXPORTED_PARTS "${epmdump_parts};${epmdump_codec_layers}")
+string(REPLACE ";" " " EPMDUMP_EXPORTED_LIBRARIES "${EPMDUMP_LIBRARIES}")
+string(REPLACE ";" " " EPMDUMP_EXPORTED_LAYERS "${EPMDUMP_CODEC_LAYERS}")
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/epmdumpConfig.cmake.in
   ${PROJECT_BINARY_DIR}/epmdumpConfig.cmake
   INSTALL_DESTINATION ${EPMDUMP_INSTALL_CMAKEDIR})
@@ -85,8 +65,26 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/epmdumpConfigVersion.cmak
 install(FILES ${PROJECT_BINARY_DIR}/epmdumpConfig.cmake ${PROJECT_BINARY_DIR}/epmdumpConfigVersion.cmake
   DESTINATION ${EPMDUMP_INSTALL_CMAKEDIR} COMPONENT development)
 
+# pkg-config, for builds without CMake: `pkg-config --cflags --libs epmdump`.
+# Static libraries need their dependencies named publicly; shared ones only privately.
+set(EPMDUMP_PC_REQUIRES)
+if(EPMDUMP_PCAP_BACKEND STREQUAL libpcap)
+  set(EPMDUMP_PC_REQUIRES libpcap)
+endif()
+if(BUILD_SHARED_LIBS)
+  set(EPMDUMP_PC_REQUIRES_FIELD "Requires.private")
+else()
+  set(EPMDUMP_PC_REQUIRES_FIELD "Requires")
+endif()
+# Relocatable: the prefix is found from where the .pc file is.
+file(RELATIVE_PATH EPMDUMP_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+string(REGEX REPLACE "/$" "" EPMDUMP_PC_TO_PREFIX "${EPMDUMP_PC_TO_PREFIX}")
+configure_file(${CMAKE_CURRENT_LIST_DIR}/epmdump.pc.in ${PROJECT_BINARY_DIR}/epmdump.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/epmdump.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+  COMPONENT development)
+
 # The command-line tool and what comes with it.
-if(TARGET epmdump)
+if(EPMDUMP_BUILD_APPS)
   install(TARGETS epmdump RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
 endif()
 set(epmdump_man ${PROJECT_BINARY_DIR}/epmdump.1)

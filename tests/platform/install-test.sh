@@ -2,6 +2,10 @@
 # Install and embed, from an existing build (default build/, as scripts/build.sh leaves it):
 #  1. cmake --install into a temporary prefix, and check what landed there;
 #  2. build tests/platform/consumer against that prefix (find_package(epmdump CONFIG)) and run it;
+#     then consumer-codec (COMPONENTS codec, with nlohmann_json, PkgConfig and Threads disabled),
+#     the same program through pkg-config (epmdump.pc), consumer-subdir (add_subdirectory), and a
+#     BUILD_SHARED_LIBS=ON build whose installed epmdump runs (versioned SONAMEs, RPATH); none of
+#     the consumers sets the C++ standard;
 #  3. cpack -G DEB, check the packages' metadata and that every shared library epmdump loads
 #     comes from a package the .deb depends on (what makes it run on a clean Debian 12);
 #  4. install the .deb with dpkg in a throwaway root and run `epmdump --help`, a replay of the
@@ -32,7 +36,9 @@ cmake --install "$build" --prefix "$prefix" >"$tmp/install.log"
 for f in bin/epmdump share/man/man1/epmdump.1.gz share/bash-completion/completions/epmdump \
     share/epmdump/samba-ad-dc-rpcdump.pcap share/doc/epmdump/SCHEMA.md \
     lib/cmake/epmdump/epmdumpConfig.cmake lib/cmake/epmdump/epmdumpConfigVersion.cmake \
-    lib/cmake/epmdump/epmdumpTargets.cmake include/epmdump/dcerpc/bind.hpp include/epmdump/epm/endpoint.hpp \
+    lib/cmake/epmdump/epmdump-codec-targets.cmake lib/cmake/epmdump/epmdump-capture-targets.cmake \
+    lib/pkgconfig/epmdump.pc include/epmdump/version.hpp \
+    include/epmdump/dcerpc/bind.hpp include/epmdump/epm/endpoint.hpp \
     include/epmdump/names/interface_names.inc lib/libepmdump_codec.a lib/libepmdump_capture.a \
     lib/libepmdump_client.a lib/libepmdump_output.a lib/libepmdump_exchange.a; do
     [ -e "$prefix/$f" ] || fail "cmake --install did not install $f"
@@ -56,6 +62,53 @@ grep -q '"kind":"refused"' "$tmp/readme.out" || fail "readme_example printed: $(
 # The headers must be the installed ones, not the checkout's.
 grep -q -- "-I$src/lib\|-isystem $src/lib" "$tmp/consumer/compile_commands.json" 2>/dev/null &&
     fail "the consumer compiled against the source tree"
+
+# Codec only: it must not need libpcap, pkg-config, nlohmann_json or threads.
+log "building tests/platform/consumer-codec (COMPONENTS codec) against $prefix"
+cmake -S tests/platform/consumer-codec -B "$tmp/consumer-codec" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_DISABLE_FIND_PACKAGE_nlohmann_json=ON -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON \
+    -DCMAKE_DISABLE_FIND_PACKAGE_Threads=ON | grep -E "epmdump|Build files" >&2 || fail "consumer-codec did not configure"
+cmake --build "$tmp/consumer-codec" 2>&1 | tail -1 >&2
+codec_line="epmdump $version: e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0 8a885d04-1ceb-11c9-9fe8-08002b104860 ncacn_ip_tcp:10.0.0.5[135]"
+got=$("$tmp/consumer-codec/consumer_codec")
+[ "$got" = "$codec_line" ] || fail "consumer_codec printed: $got"
+log "  $got"
+
+# Without CMake: the same program built with pkg-config's flags, against the static libraries.
+log "building consumer-codec with pkg-config --cflags --libs epmdump"
+pc_flags=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs epmdump) || fail "pkg-config epmdump"
+log "  pkg-config: $pc_flags"
+# shellcheck disable=SC2086 # the flags are words
+c++ -std=c++20 -o "$tmp/consumer_codec_pc" tests/platform/consumer-codec/main.cpp $pc_flags || fail "build with pkg-config flags"
+[ "$("$tmp/consumer_codec_pc")" = "$codec_line" ] || fail "the pkg-config build printed: $("$tmp/consumer_codec_pc")"
+
+# add_subdirectory: no tests, no CLI, no forced build type, no warning flags for the embedder.
+log "building tests/platform/consumer-subdir (add_subdirectory of this checkout)"
+cmake -S tests/platform/consumer-subdir -B "$tmp/consumer-subdir" -G Ninja -DEPMDUMP_SOURCE_DIR="$src" \
+    >"$tmp/subdir.log" 2>&1 || { cat "$tmp/subdir.log" >&2; fail "consumer-subdir did not configure"; }
+cmake --build "$tmp/consumer-subdir" >"$tmp/subdir-build.log" 2>&1 || { tail -20 "$tmp/subdir-build.log" >&2; fail "consumer-subdir did not build"; }
+[ "$("$tmp/consumer-subdir/consumer_codec")" = "$codec_line" ] || fail "consumer-subdir printed something else"
+grep -q "^CMAKE_BUILD_TYPE:STRING=$" "$tmp/consumer-subdir/CMakeCache.txt" || fail "add_subdirectory set a build type"
+
+# BUILD_SHARED_LIBS=ON: versioned SONAMEs, and an installed epmdump that finds its libraries.
+if [ "${EPMDUMP_SKIP_SHARED:-}" = 1 ]; then
+    log "SKIPPED the shared-library build (EPMDUMP_SKIP_SHARED=1)"
+else
+    log "BUILD_SHARED_LIBS=ON build, install and run"
+    cmake -S . -B "$tmp/shared" -G Ninja -DBUILD_SHARED_LIBS=ON -DEPMDUMP_BUILD_TESTS=OFF >/dev/null
+    cmake --build "$tmp/shared" >"$tmp/shared-build.log" 2>&1 || { tail -20 "$tmp/shared-build.log" >&2; fail "shared build"; }
+    cmake --install "$tmp/shared" --prefix "$tmp/shared-prefix" >/dev/null
+    for part in codec capture client exchange output; do
+        so="$tmp/shared-prefix/lib/libepmdump_$part.so.$version"
+        [ -f "$so" ] || fail "no $so"
+        soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+        [ "$soname" = "libepmdump_$part.so.${version%.*}" ] || fail "libepmdump_$part SONAME is '$soname'"
+    done
+    entries=$(cd / && "$tmp/shared-prefix/bin/epmdump" replay "$src/pcaps/samba-ad-dc-rpcdump.pcap" | grep -c ':NOT_PINGED') ||
+        fail "the shared-library epmdump did not run"
+    [ "$entries" = 53 ] || fail "the shared-library epmdump replayed $entries entries, not 53"
+    log "  SONAME libepmdump_*.so.${version%.*}; installed epmdump (RPATH $(readelf -d "$tmp/shared-prefix/bin/epmdump" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')) replayed $entries entries"
+fi
 
 # 3. cpack -G DEB
 log "cpack -G DEB"

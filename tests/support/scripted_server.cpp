@@ -403,7 +403,7 @@ epm::endpoint_entry make_entry(std::string_view interface_uuid, std::uint16_t ma
     auto id = parse_uuid(interface_uuid);
     if (!id) throw std::invalid_argument("bad uuid");
     e.interface = epm::syntax_id{*id, major, minor};
-    e.transfer_syntax = epm::ndr20_syntax();
+    e.transfer_syntax = dcerpc::ndr20_syntax();
     e.annotation = std::string(annotation);
     auto tower = epm::encode_tower(e.interface, *e.transfer_syntax,
                                    epm::binding{std::string(protseq), std::string(host), std::string(endpoint)});

@@ -1,4 +1,5 @@
 #include <epmdump/capture/rpc_conversation.hpp>
+#include <epmdump/core/hex.hpp>
 
 #include <epmdump/dcerpc/bind.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
@@ -52,13 +53,6 @@ bool sent_by_server(dcerpc::pdu_type t) noexcept
     using dcerpc::pdu_type;
     return t == pdu_type::response || t == pdu_type::fault || t == pdu_type::bind_ack || t == pdu_type::bind_nak ||
            t == pdu_type::alter_context_resp || t == pdu_type::shutdown;
-}
-
-std::string hex32(std::uint32_t v)
-{
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%08x", v);
-    return buf;
 }
 
 std::string status_text(std::uint32_t status)

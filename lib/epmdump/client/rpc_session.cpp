@@ -33,7 +33,7 @@ rpc_session::rpc_session(const client_options& options, bool expect_banner)
 
 rpc_session::~rpc_session() = default;
 
-std::vector<dcerpc::presentation_context> rpc_session::default_contexts(const epm::syntax_id& abstract) const
+std::vector<dcerpc::presentation_context> rpc_session::default_contexts(const dcerpc::syntax_id& abstract) const
 {
     dcerpc::context_offer offer;
     if (options_.feature_negotiation) offer.bind_time_features = offered_features;

@@ -98,7 +98,7 @@ protected:
     const client_options& options() const noexcept { return options_; }
     client::phase current_phase() const noexcept { return phase_; }
     // Offer NDR 2.0 for `abstract` in context `id`, then (optionally) feature negotiation.
-    std::vector<dcerpc::presentation_context> default_contexts(const epm::syntax_id& abstract) const;
+    std::vector<dcerpc::presentation_context> default_contexts(const dcerpc::syntax_id& abstract) const;
 
 private:
     next_action send(std::vector<std::byte> bytes, client::phase p);

@@ -2,8 +2,6 @@
 #include <epmdump/dcerpc/names.hpp>
 #include <epmdump/epm/ept_status.hpp>
 
-#include <cstdio>
-
 namespace epmdump::client {
 
 namespace {
@@ -15,13 +13,6 @@ std::string named(std::string_view name, std::uint32_t value)
 }
 
 } // namespace
-
-std::string hex32(std::uint32_t value)
-{
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%08x", static_cast<unsigned>(value));
-    return buf;
-}
 
 std::string fault_status_text(std::uint32_t status) { return named(dcerpc::status_name(status), status); }
 

@@ -1,40 +1,39 @@
 #include <epmdump/core/uuid.hpp>
 
+#include <boost/endian/conversion.hpp>
 #include <boost/uuid/uuid_io.hpp>
+
+#include <cstring>
 
 namespace epmdump {
 
-namespace {
-int hex_value(char c) noexcept
+uuid load_guid(std::span<const std::byte, 16> wire, guid_order order) noexcept
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-} // namespace
-
-std::optional<uuid> parse_uuid(std::string_view text) noexcept
-{
-    if (text.size() == 38 && text.front() == '{' && text.back() == '}') text = text.substr(1, 36);
-    if (text.size() != 36) return std::nullopt;
     uuid value{};
-    std::size_t out = 0;
-    for (std::size_t i = 0; i < text.size();)
+    std::memcpy(value.data, wire.data(), 16);
+    if (order == guid_order::little_endian)
     {
-        if (i == 8 || i == 13 || i == 18 || i == 23)
-        {
-            if (text[i] != '-') return std::nullopt;
-            ++i;
-            continue;
-        }
-        const int hi = hex_value(text[i]);
-        const int lo = hex_value(text[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        value.data[out++] = static_cast<std::uint8_t>(hi * 16 + lo);
-        i += 2;
+        using boost::endian::load_little_u16;
+        using boost::endian::load_little_u32;
+        boost::endian::store_big_u32(value.data, load_little_u32(value.data));
+        boost::endian::store_big_u16(value.data + 4, load_little_u16(value.data + 4));
+        boost::endian::store_big_u16(value.data + 6, load_little_u16(value.data + 6));
     }
     return value;
+}
+
+void store_guid(const uuid& value, std::span<std::byte, 16> wire, guid_order order) noexcept
+{
+    auto* out = reinterpret_cast<unsigned char*>(wire.data());
+    std::memcpy(out, value.data, 16);
+    if (order == guid_order::little_endian)
+    {
+        using boost::endian::load_big_u16;
+        using boost::endian::load_big_u32;
+        boost::endian::store_little_u32(out, load_big_u32(value.data));
+        boost::endian::store_little_u16(out + 4, load_big_u16(value.data + 4));
+        boost::endian::store_little_u16(out + 6, load_big_u16(value.data + 6));
+    }
 }
 
 std::string to_string(const uuid& value) { return boost::uuids::to_string(value); }

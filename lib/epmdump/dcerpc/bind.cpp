@@ -4,7 +4,7 @@
 
 namespace epmdump::dcerpc {
 
-std::vector<presentation_context> make_contexts(const epm::syntax_id& abstract_syntax, const context_offer& offer,
+std::vector<presentation_context> make_contexts(const syntax_id& abstract_syntax, const context_offer& offer,
                                                 std::uint16_t first_context_id)
 {
     std::vector<presentation_context> out;

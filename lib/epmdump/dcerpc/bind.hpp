@@ -4,7 +4,7 @@
 #include <epmdump/core/codec_error.hpp>
 #include <epmdump/dcerpc/auth_verifier.hpp>
 #include <epmdump/dcerpc/common_header.hpp>
-#include <epmdump/epm/endpoint.hpp>
+#include <epmdump/dcerpc/syntax.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -18,8 +18,8 @@ namespace epmdump::dcerpc {
 struct presentation_context
 {
     std::uint16_t context_id = 0;                 // p_cont_id
-    epm::syntax_id abstract_syntax{};
-    std::vector<epm::syntax_id> transfer_syntaxes;
+    syntax_id abstract_syntax{};
+    std::vector<syntax_id> transfer_syntaxes;
     friend bool operator==(const presentation_context&, const presentation_context&) = default;
 };
 
@@ -51,7 +51,7 @@ struct context_offer
 // Contexts numbered from first_context_id: NDR 2.0, then NDR64 and the bind-time feature
 // negotiation syntax when asked for, each in its own context, as Windows clients do
 // ([MS-RPCE] 3.3.1.5.3: same abstract syntax, exactly one transfer syntax each).
-std::vector<presentation_context> make_contexts(const epm::syntax_id& abstract_syntax, const context_offer& offer,
+std::vector<presentation_context> make_contexts(const syntax_id& abstract_syntax, const context_offer& offer,
                                                 std::uint16_t first_context_id = 0);
 
 // Accepts PTYPE bind and alter_context. Errors: bad_value for another PTYPE,

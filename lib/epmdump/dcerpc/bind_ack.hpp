@@ -4,7 +4,7 @@
 #include <epmdump/core/codec_error.hpp>
 #include <epmdump/dcerpc/auth_verifier.hpp>
 #include <epmdump/dcerpc/common_header.hpp>
-#include <epmdump/epm/endpoint.hpp>
+#include <epmdump/dcerpc/syntax.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +32,7 @@ struct context_result
 {
     std::uint16_t result = result_acceptance;
     std::uint16_t reason = 0;        // p_provider_reason_t, or the feature bits for negotiate_ack
-    epm::syntax_id transfer_syntax{}; // the accepted one; nil otherwise
+    syntax_id transfer_syntax{}; // the accepted one; nil otherwise
     bool accepted() const noexcept { return result == result_acceptance; }
     friend bool operator==(const context_result&, const context_result&) = default;
 };

@@ -1,4 +1,5 @@
 #include <epmdump/epm/context_handle.hpp>
+#include <epmdump/core/hex.hpp>
 
 namespace epmdump::epm {
 
@@ -24,15 +25,7 @@ std::string to_hex(const context_handle& h)
 {
     ndr::writer w(ndr::little_endian_ascii);
     write_context_handle(w, h);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s;
-    for (auto b : w.buffer())
-    {
-        const auto v = std::to_integer<unsigned>(b);
-        s.push_back(digits[v >> 4]);
-        s.push_back(digits[v & 0x0F]);
-    }
-    return s;
+    return epmdump::to_hex(w.buffer());
 }
 
 } // namespace epmdump::epm

@@ -2,6 +2,7 @@
 // The one endpoint model shared by the live client, capture replay, dump readers,
 // output formats and the Exchange check.
 #include <epmdump/core/uuid.hpp>
+#include <epmdump/dcerpc/syntax.hpp>
 
 #include <compare>
 #include <cstddef>
@@ -12,21 +13,9 @@
 
 namespace epmdump::epm {
 
-// Interface or transfer syntax identity as a tower's floors 1-2 carry it (C706 App. L).
-struct syntax_id
-{
-    uuid id{};
-    std::uint16_t major = 0;
-    std::uint16_t minor = 0;
-    friend bool operator==(const syntax_id&, const syntax_id&) = default;
-    // Boost.Uuid has no operator<=>, so order by hand: uuid, then major, then minor.
-    friend bool operator<(const syntax_id& a, const syntax_id& b) noexcept
-    {
-        if (a.id != b.id) return a.id < b.id;
-        if (a.major != b.major) return a.major < b.major;
-        return a.minor < b.minor;
-    }
-};
+// syntax_id is a DCE/RPC concept (p_syntax_id_t); kept visible here because every entry names
+// its interface and transfer syntax with it, and epm::syntax_id is public API.
+using dcerpc::syntax_id;
 
 // Where an endpoint is reached, from tower floors 4 and later.
 struct binding

@@ -1,4 +1,5 @@
 #include <epmdump/epm/ept_map.hpp>
+#include <epmdump/dcerpc/syntax.hpp>
 #include <epmdump/epm/tower.hpp>
 #include <epmdump/epm/twr.hpp>
 #include <epmdump/ndr/reader.hpp>
@@ -10,7 +11,7 @@ namespace epmdump::epm {
 result<ept_map_request> make_ept_map_request(const syntax_id& interface, std::string_view protseq,
                                              std::uint32_t max_towers)
 {
-    auto tower = encode_tower(interface, ndr20_syntax(), binding{std::string(protseq), {}, {}});
+    auto tower = encode_tower(interface, dcerpc::ndr20_syntax(), binding{std::string(protseq), {}, {}});
     if (!tower) return tower.error();
     ept_map_request r;
     r.map_tower = std::move(*tower);

@@ -1,4 +1,5 @@
 #include <epmdump/epm/tower.hpp>
+#include <epmdump/core/hex.hpp>
 
 #include <algorithm>
 #include <array>
@@ -26,41 +27,18 @@ void put_le16(std::vector<std::byte>& out, std::size_t v)
 }
 
 // Floor UUIDs are GUIDs with little-endian fields (C706 App. L), whatever the PDU drep.
-uuid uuid_from_le(std::span<const std::byte> b) noexcept
-{
-    static constexpr std::array<std::size_t, 8> order{3, 2, 1, 0, 5, 4, 7, 6};
-    uuid u{};
-    for (std::size_t i = 0; i < 8; ++i) u.data[i] = std::to_integer<std::uint8_t>(b[order[i]]);
-    for (std::size_t i = 8; i < 16; ++i) u.data[i] = std::to_integer<std::uint8_t>(b[i]);
-    return u;
-}
-
 void put_uuid_le(std::vector<std::byte>& out, const uuid& u)
 {
-    static constexpr std::array<std::size_t, 8> order{3, 2, 1, 0, 5, 4, 7, 6};
-    for (std::size_t i = 0; i < 8; ++i) out.push_back(std::byte{u.data[order[i]]});
-    for (std::size_t i = 8; i < 16; ++i) out.push_back(std::byte{u.data[i]});
+    std::array<std::byte, 16> wire{};
+    store_guid(u, wire, guid_order::little_endian);
+    out.insert(out.end(), wire.begin(), wire.end());
 }
 
 result<syntax_id> read_syntax_floor(const tower_floor& f, std::size_t at, std::string_view what) noexcept
 {
     if (f.protocol_id != protocol_id::uuid_floor || f.lhs_data.size() != 18 || f.rhs.size() < 2)
         return codec_error{codec_errc::bad_value, at, what};
-    return syntax_id{uuid_from_le(f.lhs_data.first(16)), le16(f.lhs_data.subspan(16, 2)), le16(f.rhs)};
-}
-
-std::string hex(std::span<const std::byte> b, bool upper)
-{
-    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    std::string s;
-    s.reserve(b.size() * 2);
-    for (auto c : b)
-    {
-        const auto v = std::to_integer<unsigned>(c);
-        s.push_back(digits[v >> 4]);
-        s.push_back(digits[v & 0x0F]);
-    }
-    return s;
+    return syntax_id{load_guid(f.lhs_data.first<16>(), guid_order::little_endian), le16(f.lhs_data.subspan(16, 2)), le16(f.rhs)};
 }
 
 // A NUL-terminated string RHS: the text before the first NUL (all of it when none).
@@ -96,7 +74,7 @@ std::string render(const tower_floor& f)
         }
         return s;
     }
-    if (f.protocol_id == uuid_floor) return "~" + hex(f.rhs, true); // SPX/IPX node address (impacket)
+    if (f.protocol_id == uuid_floor) return "~" + to_hex(f.rhs, true); // SPX/IPX node address (impacket)
     switch (f.protocol_id)
     {
     case named_pipe: case lrpc_endpoint: case netbios: case netbios_old: case netbios_2: case netbios_3:
@@ -104,7 +82,7 @@ std::string render(const tower_floor& f)
     case streettalk: case unix_domain: case null_protocol: case dna_session_control: case dna_session_control_v3:
     case dna_nsp:
         return text_of(f.rhs);
-    default: return hex(f.rhs, false);
+    default: return to_hex(f.rhs);
     }
 }
 
@@ -166,11 +144,10 @@ binding binding_of(const std::vector<tower_floor>& floors)
         return b;
     }
     // Unknown combination: named after floor 4 as impacket does ("0x%x"), endpoint = its RHS in hex.
-    static constexpr char digits[] = "0123456789abcdef";
     b.protseq = "unknown_proto_0x";
-    if (f4 >= 0x10) b.protseq += digits[f4 >> 4];
-    b.protseq += digits[f4 & 0x0F];
-    b.endpoint = hex(floors[3].rhs, false);
+    if (f4 >= 0x10) b.protseq += hex_digit(f4 >> 4);
+    b.protseq += hex_digit(f4);
+    b.endpoint = to_hex(floors[3].rhs);
     return b;
 }
 
@@ -389,18 +366,6 @@ binding with_connected_host(binding b, std::string_view connected_address)
     const bool ip_based = b.protseq == "ncacn_ip_tcp" || b.protseq == "ncadg_ip_udp" || b.protseq == "ncacn_http";
     if (ip_based && (b.host.empty() || b.host == "0.0.0.0")) b.host = std::string(connected_address);
     return b;
-}
-
-syntax_id ndr20_syntax() noexcept
-{
-    return syntax_id{uuid{{0x8a, 0x88, 0x5d, 0x04, 0x1c, 0xeb, 0x11, 0xc9, 0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60}},
-                     2, 0};
-}
-
-syntax_id ndr64_syntax() noexcept
-{
-    return syntax_id{uuid{{0x71, 0x71, 0x05, 0x33, 0xbe, 0xba, 0x49, 0x37, 0x83, 0x19, 0xb5, 0xdb, 0xef, 0x9c, 0xcc, 0x36}},
-                     1, 0};
 }
 
 } // namespace epmdump::epm

@@ -95,8 +95,4 @@ std::vector<std::string_view> protseq_names();
 // host is 0.0.0.0 or empty, use the address the client connected to. Others are unchanged.
 binding with_connected_host(binding b, std::string_view connected_address);
 
-// The two transfer syntaxes an endpoint mapper tower names in floor 2.
-syntax_id ndr20_syntax() noexcept; // 8a885d04-1ceb-11c9-9fe8-08002b104860 v2.0
-syntax_id ndr64_syntax() noexcept; // 71710533-beba-4937-8319-b5dbef9ccc36 v1.0
-
 } // namespace epmdump::epm

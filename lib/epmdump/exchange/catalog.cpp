@@ -7,25 +7,6 @@ namespace epmdump::exchange {
 
 namespace {
 
-// Compile-time UUID from its text form, so catalog.inc stays readable.
-constexpr int hex(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
-constexpr uuid make_uuid(const char (&s)[37])
-{
-    uuid u{};
-    int out = 0;
-    for (int i = 0; i < 36;)
-    {
-        if (s[i] == '-')
-        {
-            ++i;
-            continue;
-        }
-        u.data[out++] = static_cast<std::uint8_t>(hex(s[i]) * 16 + hex(s[i + 1]));
-        i += 2;
-    }
-    return u;
-}
-
 constexpr version_mask E55 = bit(exchange_version::e55);
 constexpr version_mask E2000 = bit(exchange_version::e2000);
 constexpr version_mask E2007 = bit(exchange_version::e2007);
@@ -45,7 +26,7 @@ constexpr service_info services[] = {
 
 #undef EPMDUMP_EXCHANGE_IF
 #define EPMDUMP_EXCHANGE_IF(UUID, MAJOR, MINOR, ANNOTATION, LABEL, SERVICE, GROUP, VERSIONS, REQUIRED, EVIDENCE) \
-    interface_info{make_uuid(UUID), MAJOR, MINOR, ANNOTATION, LABEL, SERVICE, GROUP,                           \
+    interface_info{uuid_literal(UUID), MAJOR, MINOR, ANNOTATION, LABEL, SERVICE, GROUP,                           \
                    static_cast<version_mask>(VERSIONS), static_cast<version_mask>(REQUIRED), EVIDENCE},
 constexpr interface_info interfaces[] = {
 #include "catalog.inc"

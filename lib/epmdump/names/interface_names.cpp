@@ -9,26 +9,7 @@ namespace epmdump::names {
 
 namespace {
 
-// Compile-time UUID from its text form, so the data file stays readable.
-constexpr int hex(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
-constexpr uuid make_uuid(const char (&s)[37])
-{
-    uuid u{};
-    int out = 0;
-    for (int i = 0; i < 36;)
-    {
-        if (s[i] == '-')
-        {
-            ++i;
-            continue;
-        }
-        u.data[out++] = static_cast<std::uint8_t>(hex(s[i]) * 16 + hex(s[i + 1]));
-        i += 2;
-    }
-    return u;
-}
-
-#define EPMDUMP_IF(UUID, MAJOR, NAME, PROTOCOL, PROVIDER) interface_info{make_uuid(UUID), MAJOR, NAME, PROTOCOL, PROVIDER},
+#define EPMDUMP_IF(UUID, MAJOR, NAME, PROTOCOL, PROVIDER) interface_info{uuid_literal(UUID), MAJOR, NAME, PROTOCOL, PROVIDER},
 constexpr interface_info table[] = {
 #include "interface_names.inc"
 };

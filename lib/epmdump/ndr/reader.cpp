@@ -64,20 +64,7 @@ result<uuid> reader::guid() noexcept
     if (auto r = align(4); !r) return r.error();
     auto b = bytes(16);
     if (!b) return b.error();
-    const auto time_low = load<std::uint32_t>(b->subspan(0, 4), rep_.integer);
-    const auto time_mid = load<std::uint16_t>(b->subspan(4, 2), rep_.integer);
-    const auto time_hi = load<std::uint16_t>(b->subspan(6, 2), rep_.integer);
-    uuid value{};
-    value.data[0] = static_cast<std::uint8_t>(time_low >> 24);
-    value.data[1] = static_cast<std::uint8_t>(time_low >> 16);
-    value.data[2] = static_cast<std::uint8_t>(time_low >> 8);
-    value.data[3] = static_cast<std::uint8_t>(time_low);
-    value.data[4] = static_cast<std::uint8_t>(time_mid >> 8);
-    value.data[5] = static_cast<std::uint8_t>(time_mid);
-    value.data[6] = static_cast<std::uint8_t>(time_hi >> 8);
-    value.data[7] = static_cast<std::uint8_t>(time_hi);
-    for (std::size_t i = 8; i < 16; ++i) value.data[i] = std::to_integer<std::uint8_t>((*b)[i]);
-    return value;
+    return load_guid(b->first<16>(), rep_.integer == byte_order::little ? guid_order::little_endian : guid_order::big_endian);
 }
 
 result<std::uint64_t> reader::count() noexcept

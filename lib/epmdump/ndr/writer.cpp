@@ -1,6 +1,8 @@
 #include <epmdump/ndr/reader.hpp>
 #include <epmdump/ndr/writer.hpp>
 
+#include <array>
+
 namespace epmdump::ndr {
 
 void writer::align(std::size_t n) { out_.resize(out_.size() + (n - out_.size() % n) % n, std::byte{0}); }
@@ -33,11 +35,9 @@ void writer::patch_u32(std::size_t at, std::uint32_t v) { store(at, v, 4); }
 void writer::guid(const uuid& v)
 {
     align(4);
-    const auto& d = v.data;
-    put(std::uint32_t(d[0]) << 24 | std::uint32_t(d[1]) << 16 | std::uint32_t(d[2]) << 8 | d[3], 4);
-    put(std::uint16_t(d[4] << 8 | d[5]), 2);
-    put(std::uint16_t(d[6] << 8 | d[7]), 2);
-    for (std::size_t i = 8; i < 16; ++i) out_.push_back(std::byte{d[i]});
+    std::array<std::byte, 16> wire{};
+    store_guid(v, wire, rep_.integer == byte_order::little ? guid_order::little_endian : guid_order::big_endian);
+    bytes(wire);
 }
 
 void writer::count(std::uint64_t v)

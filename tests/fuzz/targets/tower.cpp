@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)to_string(with_connected_host(tower->where, "192.0.2.1"));
     for (const auto& f : tower->floors) (void)protocol_id_name(f.protocol_id);
 
-    const auto transfer = tower->transfer_syntax.value_or(ndr20_syntax());
+    const auto transfer = tower->transfer_syntax.value_or(dcerpc::ndr20_syntax());
     auto rebuilt = encode_tower(tower->interface, transfer, tower->where);
     if (!rebuilt) return 0;
     auto first = decode_tower(*rebuilt);

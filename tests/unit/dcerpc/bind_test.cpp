@@ -9,7 +9,7 @@ using namespace epmdump::dcerpc;
 using namespace epmdump::test;
 
 namespace {
-const epm::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
+const dcerpc::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
 
 bind_pdu must_decode_bind(std::span<const std::byte> pdu)
 {

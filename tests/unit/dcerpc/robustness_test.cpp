@@ -29,7 +29,7 @@ std::vector<std::vector<std::byte>> real_pdus()
 // Synthetic PDUs for the types no capture of ours holds.
 std::vector<std::vector<std::byte>> synthetic_pdus()
 {
-    const epm::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
+    const dcerpc::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
     std::vector<std::vector<std::byte>> out;
     bind_ack_params ack;
     ack.secondary_address = "135";

@@ -55,7 +55,7 @@ const segment& frame(const std::vector<segment>& all, std::uint64_t n)
     return all.front();
 }
 
-const epm::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
+const dcerpc::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
 constexpr const char* ndr64_capture = "ndr64-ept-map-not-registered-ntlm-alter-context.pcapng";
 constexpr const char* win10_capture = "win10-impacket-rpcdump-lookup-346-entries-11-frags.pcapng";
 } // namespace

@@ -31,10 +31,10 @@ endpoint_entry entry(const syntax_id& iface, binding where, std::string annotati
     endpoint_entry e;
     if (!object.empty()) e.object = *parse_uuid(object);
     e.interface = iface;
-    e.transfer_syntax = ndr20_syntax();
+    e.transfer_syntax = dcerpc::ndr20_syntax();
     e.annotation = std::move(annotation);
     e.where = std::move(where);
-    auto tower = encode_tower(iface, ndr20_syntax(), e.where);
+    auto tower = encode_tower(iface, dcerpc::ndr20_syntax(), e.where);
     REQUIRE_OK(tower);
     e.tower = std::move(*tower);
     return e;
@@ -81,7 +81,7 @@ std::vector<std::byte> one_entry_stub(std::uint32_t num_ents, std::uint32_t max_
     w.guid(uuid{});
     w.u32(1);
     w.varying_string("x");
-    auto tower = encode_tower(drsuapi, ndr20_syntax(), binding{"ncalrpc", "", "a"});
+    auto tower = encode_tower(drsuapi, dcerpc::ndr20_syntax(), binding{"ncalrpc", "", "a"});
     REQUIRE_OK(tower);
     w.align(4);
     w.u32(tower_max);
@@ -208,7 +208,7 @@ TEST_CASE("a well-formed hand-built response decodes, as the basis of the broken
     auto r = decode_ept_lookup_response(one_entry_stub(1, 1, 1, 0, 0), ndr::little_endian_ascii);
     // tower_max 0 with tower_length 0 is an empty tower: strict decoding refuses it
     CHECK_ERR(r, codec_errc::truncated);
-    auto tower = encode_tower(drsuapi, ndr20_syntax(), binding{"ncalrpc", "", "a"});
+    auto tower = encode_tower(drsuapi, dcerpc::ndr20_syntax(), binding{"ncalrpc", "", "a"});
     REQUIRE_OK(tower);
     const auto n = static_cast<std::uint32_t>(tower->size());
     auto ok = decode_ept_lookup_response(one_entry_stub(1, 500, 1, n, n), ndr::little_endian_ascii);
@@ -219,14 +219,14 @@ TEST_CASE("a well-formed hand-built response decodes, as the basis of the broken
 
 TEST_CASE("actual_count above max_count is a bad value")
 {
-    auto tower = encode_tower(drsuapi, ndr20_syntax(), binding{"ncalrpc", "", "a"});
+    auto tower = encode_tower(drsuapi, dcerpc::ndr20_syntax(), binding{"ncalrpc", "", "a"});
     const auto n = static_cast<std::uint32_t>(tower->size());
     CHECK_ERR(decode_ept_lookup_response(one_entry_stub(1, 0, 1, n, n), ndr::little_endian_ascii), codec_errc::bad_value);
 }
 
 TEST_CASE("num_ents that disagrees with actual_count is a bad value")
 {
-    auto tower = encode_tower(drsuapi, ndr20_syntax(), binding{"ncalrpc", "", "a"});
+    auto tower = encode_tower(drsuapi, dcerpc::ndr20_syntax(), binding{"ncalrpc", "", "a"});
     const auto n = static_cast<std::uint32_t>(tower->size());
     CHECK_ERR(decode_ept_lookup_response(one_entry_stub(2, 500, 1, n, n), ndr::little_endian_ascii), codec_errc::bad_value);
 }
@@ -257,7 +257,7 @@ TEST_CASE("a huge entry count in a small stub fails before allocating for it")
 
 TEST_CASE("tower_length beyond the stub is a truncation, beyond max_count a bad value, beyond the cap a limit")
 {
-    auto tower = encode_tower(drsuapi, ndr20_syntax(), binding{"ncalrpc", "", "a"});
+    auto tower = encode_tower(drsuapi, dcerpc::ndr20_syntax(), binding{"ncalrpc", "", "a"});
     const auto n = static_cast<std::uint32_t>(tower->size());
     CHECK_ERR(decode_ept_lookup_response(one_entry_stub(1, 1, 1, 100000, 100000), ndr::little_endian_ascii),
               codec_errc::limit_exceeded);
@@ -280,7 +280,7 @@ TEST_CASE("an annotation longer than ept_max_annotation_size is a limit error")
 
 TEST_CASE("entries sharing a full-pointer referent id share one tower; NULL towers give bare entries")
 {
-    auto tower = encode_tower(drsuapi, ndr20_syntax(), binding{"ncacn_ip_tcp", "10.0.0.1", "135"});
+    auto tower = encode_tower(drsuapi, dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "10.0.0.1", "135"});
     REQUIRE_OK(tower);
     ndr::writer w;
     write_context_handle(w, context_handle{});

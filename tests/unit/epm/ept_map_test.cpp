@@ -26,9 +26,9 @@ endpoint_entry tower_entry(const syntax_id& iface, binding where)
 {
     endpoint_entry e;
     e.interface = iface;
-    e.transfer_syntax = ndr20_syntax();
+    e.transfer_syntax = dcerpc::ndr20_syntax();
     e.where = std::move(where);
-    auto tower = encode_tower(iface, ndr20_syntax(), e.where);
+    auto tower = encode_tower(iface, dcerpc::ndr20_syntax(), e.where);
     REQUIRE_OK(tower);
     e.tower = std::move(*tower);
     return e;
@@ -67,7 +67,7 @@ TEST_CASE("make_ept_map_request equals the Windows request bytes in the NDR64 ca
     if (!capture) EPMDUMP_SKIP("../shared/pcaps is absent (capture not copyable into the project)");
     // Windows names port 135 in its map tower (impacket and mimikatz send 0).
     ept_map_request request;
-    auto tower = encode_tower(drsuapi, ndr20_syntax(), binding{"ncacn_ip_tcp", "0.0.0.0", "135"});
+    auto tower = encode_tower(drsuapi, dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "0.0.0.0", "135"});
     REQUIRE_OK(tower);
     request.map_tower = *tower;
     ndr::writer w(ndr::little_endian_ascii, ndr64);

@@ -145,7 +145,7 @@ TEST_CASE("randomly damaged towers decode or fail cleanly")
     for (const binding& b : {binding{"ncacn_ip_tcp", "10.0.0.1", "49664"}, binding{"ncacn_np", "\\\\H", "\\PIPE\\lsass"},
                              binding{"ncalrpc", "", "samss lpc"}, binding{"ncacn_http", "10.0.0.1", "593"}})
     {
-        auto t = encode_tower(iface, ndr20_syntax(), b);
+        auto t = encode_tower(iface, dcerpc::ndr20_syntax(), b);
         REQUIRE_OK(t);
         towers.push_back(*t);
     }

@@ -32,7 +32,7 @@ std::vector<std::byte> text_bytes(std::string_view s, bool nul = true)
 // Floors 1-3 of an NSPI tower over RPC protocol `rpc`, followed by `address` floors.
 std::vector<std::byte> tower_with(std::uint8_t rpc, const std::vector<std::pair<std::uint8_t, std::vector<std::byte>>>& address)
 {
-    auto base = encode_tower(nspi, ndr20_syntax(), binding{"ncalrpc", "", "x"});
+    auto base = encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncalrpc", "", "x"});
     REQUIRE(base.has_value());
     auto floors = decode_floors(*base);
     REQUIRE(floors.has_value());
@@ -89,7 +89,7 @@ TEST_CASE("tower floor count and LHS/RHS lengths are little-endian and ports big
     auto t = decode_tower(tower);
     REQUIRE_OK(t);
     CHECK(t->interface == nspi);
-    CHECK(t->transfer_syntax == ndr20_syntax());
+    CHECK(t->transfer_syntax == dcerpc::ndr20_syntax());
     CHECK(to_string(t->where) == "ncacn_ip_tcp:192.168.0.2[135]");
     REQUIRE(t->floors.size() == 5);
     CHECK(t->floors[3].protocol_id == protocol_id::tcp);
@@ -106,19 +106,19 @@ TEST_CASE("encode_tower builds towers that decode back to the same binding for e
     for (const auto& b : cases)
     {
         INFO(to_string(b));
-        auto tower = encode_tower(nspi, ndr64_syntax(), b);
+        auto tower = encode_tower(nspi, dcerpc::ndr64_syntax(), b);
         REQUIRE_OK(tower);
         auto t = decode_tower(*tower);
         REQUIRE_OK(t);
         CHECK(t->interface == nspi);
-        CHECK(t->transfer_syntax == ndr64_syntax());
+        CHECK(t->transfer_syntax == dcerpc::ndr64_syntax());
         CHECK(t->where == b);
     }
 }
 
 TEST_CASE("the ept_map request tower matches what Windows clients send: port 0, 0.0.0.0, NDR in floor 2")
 {
-    auto tower = encode_tower(nspi, ndr20_syntax(), binding{"ncacn_ip_tcp", "", ""});
+    auto tower = encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "", ""});
     REQUIRE_OK(tower);
     // floors as tshark shows the Exchange client's request tower (port 135 there, 0 here)
     CHECK(*tower == from_hex("0500"
@@ -131,12 +131,12 @@ TEST_CASE("the ept_map request tower matches what Windows clients send: port 0, 
 
 TEST_CASE("encode_tower refuses protseqs it cannot build and endpoints that do not parse")
 {
-    CHECK_ERR(encode_tower(nspi, ndr20_syntax(), binding{"ncacn_vns_spp", "", "1"}), codec_errc::unsupported);
-    CHECK_ERR(encode_tower(nspi, ndr20_syntax(), binding{"ncacn_ip_tcp", "", "65536"}), codec_errc::bad_value);
-    CHECK_ERR(encode_tower(nspi, ndr20_syntax(), binding{"ncacn_ip_tcp", "", "http"}), codec_errc::bad_value);
-    CHECK_ERR(encode_tower(nspi, ndr20_syntax(), binding{"ncacn_ip_tcp", "fe80::1", "135"}), codec_errc::bad_value);
-    CHECK_ERR(encode_tower(nspi, ndr20_syntax(), binding{"ncacn_ip_tcp", "1.2.3.256", "135"}), codec_errc::bad_value);
-    CHECK_ERR(encode_tower(nspi, ndr20_syntax(), binding{"ncacn_ip_tcp", "1.2.3", "135"}), codec_errc::bad_value);
+    CHECK_ERR(encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_vns_spp", "", "1"}), codec_errc::unsupported);
+    CHECK_ERR(encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "", "65536"}), codec_errc::bad_value);
+    CHECK_ERR(encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "", "http"}), codec_errc::bad_value);
+    CHECK_ERR(encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "fe80::1", "135"}), codec_errc::bad_value);
+    CHECK_ERR(encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "1.2.3.256", "135"}), codec_errc::bad_value);
+    CHECK_ERR(encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "1.2.3", "135"}), codec_errc::bad_value);
 }
 
 TEST_CASE("a tower with 65535 floors is refused with a typed error, 64 floors are fine")
@@ -147,7 +147,7 @@ TEST_CASE("a tower with 65535 floors is refused with a typed error, 64 floors ar
     CHECK_ERR(decode_floors(huge), codec_errc::limit_exceeded);
     CHECK_ERR(decode_tower(huge), codec_errc::limit_exceeded);
 
-    auto base = encode_tower(nspi, ndr20_syntax(), binding{"ncacn_ip_tcp", "1.2.3.4", "135"});
+    auto base = encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "1.2.3.4", "135"});
     REQUIRE_OK(base);
     auto floors = decode_floors(*base);
     REQUIRE_OK(floors);
@@ -161,7 +161,7 @@ TEST_CASE("a tower with 65535 floors is refused with a typed error, 64 floors ar
 
 TEST_CASE("every cut of a tower is a truncation error, never a read past the end")
 {
-    auto tower = encode_tower(nspi, ndr20_syntax(), binding{"ncacn_np", "\\\\HOST", "\\PIPE\\lsass"});
+    auto tower = encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_np", "\\\\HOST", "\\PIPE\\lsass"});
     REQUIRE_OK(tower);
     for (std::size_t n = 0; n < tower->size(); ++n)
     {

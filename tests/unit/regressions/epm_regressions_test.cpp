@@ -43,7 +43,7 @@ TEST_CASE("entries sharing a tower still decode while the copies stay within the
 {
     // The same shape with 2 entries: sharing as a full pointer allows it, and it costs no more
     // than the stub itself.
-    auto octets = encode_tower(ept_interface(), ndr20_syntax(), binding{"ncacn_ip_tcp", "10.0.0.1", "135"});
+    auto octets = encode_tower(ept_interface(), dcerpc::ndr20_syntax(), binding{"ncacn_ip_tcp", "10.0.0.1", "135"});
     REQUIRE(octets.has_value());
     ndr::writer w;
     write_context_handle(w, {});

@@ -2,7 +2,7 @@
 // Helpers shared by the PDU body codecs (internal).
 #include <epmdump/core/codec_error.hpp>
 #include <epmdump/dcerpc/common_header.hpp>
-#include <epmdump/epm/endpoint.hpp>
+#include <epmdump/dcerpc/syntax.hpp>
 #include <epmdump/ndr/reader.hpp>
 #include <epmdump/ndr/writer.hpp>
 
@@ -13,16 +13,16 @@
 namespace epmdump::dcerpc::detail {
 
 // p_syntax_id_t: GUID, then u32 if_version with major in the low 16 bits (C706 §12.6.3.1).
-inline result<epm::syntax_id> read_syntax_id(ndr::reader& r) noexcept
+inline result<syntax_id> read_syntax_id(ndr::reader& r) noexcept
 {
     auto id = r.guid();
     if (!id) return id.error();
     auto version = r.u32();
     if (!version) return version.error();
-    return epm::syntax_id{*id, static_cast<std::uint16_t>(*version & 0xFFFF), static_cast<std::uint16_t>(*version >> 16)};
+    return syntax_id{*id, static_cast<std::uint16_t>(*version & 0xFFFF), static_cast<std::uint16_t>(*version >> 16)};
 }
 
-inline void write_syntax_id(ndr::writer& w, const epm::syntax_id& s)
+inline void write_syntax_id(ndr::writer& w, const syntax_id& s)
 {
     w.guid(s.id);
     w.u32(std::uint32_t{s.major} | std::uint32_t{s.minor} << 16);
