@@ -105,7 +105,7 @@ int run_scan(const scan_args& args, output::sink& sink)
     copts->verify = args.ping;
     const bool transport_given = !args.client.transport.empty();
 
-    progress_line progress(std::cerr, !args.quiet && stderr_is_terminal());
+    progress_line progress(std::cerr, !args.quiet && stderr_is_a_terminal());
     auto warn = [&](const std::string& warning) {
         progress.clear();
         std::cerr << "epmdump: " << warning << '\n';
@@ -164,7 +164,7 @@ int run_scan(const scan_args& args, output::sink& sink)
     };
     // Results and the progress line share the screen only when stdout is the terminal too:
     // then the line is lifted off before each result and put back after it.
-    const bool shared_screen = progress.enabled() && stdout_is_terminal();
+    const bool shared_screen = progress.enabled() && stdout_is_a_terminal();
     std::map<std::string, std::uint64_t> failed_by_kind; // for the summary on stderr
     auto emit = [&](client::host_result&& r) {
         const auto& e = r.enumeration;

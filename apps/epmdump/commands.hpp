@@ -76,6 +76,7 @@ int finish_output(output::sink& out, int exit_status);
 void use_binary_stdin() noexcept;
 // Terminal detection, once for every command (platform.cpp).
 bool stdout_is_a_terminal() noexcept;
+bool stderr_is_a_terminal() noexcept;
 // ANSI colours on stdout: a terminal that shows them (Windows: virtual-terminal processing
 // switched on), and NO_COLOR not set to a non-empty value.
 bool stdout_supports_colour() noexcept;

@@ -56,6 +56,15 @@ bool stdout_is_a_terminal() noexcept
 #endif
 }
 
+bool stderr_is_a_terminal() noexcept
+{
+#ifdef _WIN32
+    return _isatty(_fileno(stderr)) != 0;
+#else
+    return isatty(STDERR_FILENO) != 0;
+#endif
+}
+
 bool stdout_supports_colour() noexcept
 {
     // https://no-color.org: NO_COLOR set and not empty means no colour, whatever else holds.

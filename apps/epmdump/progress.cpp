@@ -4,12 +4,6 @@
 #include <cstdio>
 #include <ostream>
 
-#ifdef _WIN32
-#include <io.h>
-#else
-#include <unistd.h>
-#endif
-
 namespace epmdump::app {
 
 std::string render_progress(const progress_counts& c)
@@ -28,24 +22,6 @@ std::string render_progress(const progress_counts& c)
         line += buf;
     }
     return line;
-}
-
-bool stderr_is_terminal() noexcept
-{
-#ifdef _WIN32
-    return _isatty(_fileno(stderr)) != 0;
-#else
-    return isatty(STDERR_FILENO) != 0;
-#endif
-}
-
-bool stdout_is_terminal() noexcept
-{
-#ifdef _WIN32
-    return _isatty(_fileno(stdout)) != 0;
-#else
-    return isatty(STDOUT_FILENO) != 0;
-#endif
 }
 
 void progress_line::draw(const progress_counts& c)

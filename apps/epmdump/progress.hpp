@@ -20,9 +20,6 @@ struct progress_counts
 // "12/256 done, 10 answered, 2 failed, 35.0 hosts/s, ETA 0:07" (no newline).
 std::string render_progress(const progress_counts& c);
 
-bool stderr_is_terminal() noexcept;
-bool stdout_is_terminal() noexcept;
-
 class progress_line
 {
 public:
