@@ -580,7 +580,8 @@ bool target_source::open_next_file()
 #ifdef _WIN32
             if (stdin_ == nullptr) _setmode(_fileno(stdin), _O_BINARY);
 #endif
-            reader_ = std::make_unique<list_reader>(*(stdin_ != nullptr ? stdin_ : &std::cin)->rdbuf());
+            std::istream& in = stdin_ != nullptr ? *stdin_ : std::cin; // a named reference: GCC -O1 saw a false maybe-uninitialized in the ?: temporary
+            reader_ = std::make_unique<list_reader>(*in.rdbuf());
             return true;
         }
         owned_ = open_list_file(path);
