@@ -258,7 +258,12 @@ std::string render_text(const report& r, const text_options& options)
             const std::string row = "  " + name + "  " + epmdump::to_string(st.row->id);
             // Too wide: the status goes on the next line, under the UUID, so the columns stay.
             const bool fits = width == 0 || columns(row) + 2 + columns(where) <= width;
-            out += row + (fits ? "  " : "\n" + std::string(4 + name_width, ' ')) + where + "\n";
+            out += row;
+            if (fits)
+                out += "  ";
+            else
+                out.append("\n").append(4 + name_width, ' ');
+            out.append(where).append("\n");
         }
     }
     return out;

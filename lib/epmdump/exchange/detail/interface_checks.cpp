@@ -112,6 +112,7 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
     }
 
     std::vector<std::string> candidates;
+    candidates.reserve(by_key.size());
     for (const auto& [key, values] : by_key) candidates.push_back(join(values, " and ") + " under " + key);
     const std::string who = std::string(svc.windows_service) + " (" + std::string(svc.process) + ")";
     const std::string is_running = " is running (the listing shows " + join(running, ", ") + ")";
@@ -119,6 +120,7 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
     if (!blamed.empty())
     {
         std::vector<std::string> each;
+        each.reserve(blamed_settings.size());
         for (const auto* s : blamed_settings)
             each.push_back(setting_name(*s) + " = " + std::to_string(ctx.suggest_port(*s)));
         f.cause = who + " could not bind its static port(s) " + join(blamed, ", ") + (running.empty() ? ", or is stopped" : "") +
@@ -129,6 +131,7 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
     else if (!candidates.empty())
     {
         std::vector<std::string> each;
+        each.reserve(candidate_settings.size());
         for (const auto* s : candidate_settings)
             each.push_back(setting_name(*s) + " = " + std::to_string(ctx.suggest_port(*s)));
         f.cause = who + (running.empty() ? " is stopped, or it is" : is_running + ", but it may be") +
