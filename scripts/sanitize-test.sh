@@ -12,7 +12,11 @@ extra=()
 # CI: warnings are errors, and a live or hostile test that skips fails (tests/CMakeLists.txt).
 [ "${CI:-}" = true ] && extra+=(-DEPMDUMP_WERROR=ON -DEPMDUMP_REQUIRE_LIVE=ON)
 # -O1, as the sanitizers' documentation suggests: quicker to build on CI's two cores, asserts kept.
-cmake -S . -B "$dir" -G Ninja -DEPMDUMP_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELEASE=-O1 "${extra[@]}" >/dev/null
+# GCC 12 at -O1 with the sanitizers reports false -Wmaybe-uninitialized inside std::function and
+# ?: temporaries (std::regex in the Exchange tests), as the -O1 Windows build does: that one warning
+# is off here; the -O2 build keeps it, and it is an error there under CI.
+cmake -S . -B "$dir" -G Ninja -DEPMDUMP_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELEASE=-O1 \
+    -DCMAKE_CXX_FLAGS=-Wno-maybe-uninitialized "${extra[@]}" >/dev/null
 cmake --build "$dir" -j"$jobs"
 # Any finding ends the test with a failure (no recovery); leaks count too.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:check_initialization_order=1:strict_init_order=1}
