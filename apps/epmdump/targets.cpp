@@ -340,8 +340,8 @@ bool ends_with_ci(std::string_view text, std::string_view suffix)
 bool starts_like_capture(const std::string& path)
 {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) return false;
-    std::ifstream f(path, std::ios::binary);
+    if (!std::filesystem::is_regular_file(path_from_utf8(path), ec)) return false;
+    std::ifstream f(path_from_utf8(path), std::ios::binary);
     std::array<unsigned char, 4> m{};
     if (!f.read(reinterpret_cast<char*>(m.data()), m.size())) return false;
     const std::uint32_t be = std::uint32_t{m[0]} << 24 | std::uint32_t{m[1]} << 16 | std::uint32_t{m[2]} << 8 | m[3];
@@ -509,7 +509,7 @@ target_source::target_source(std::vector<target_pattern> words, std::vector<std:
             continue;
         }
         std::error_code ec;
-        const auto kind = std::filesystem::status(f, ec).type();
+        const auto kind = std::filesystem::status(path_from_utf8(f), ec).type(); // UTF-8 names on Windows too
         if (kind == std::filesystem::file_type::directory)
         {
             fail_list("target list " + shown_name(f) + " is a directory");
@@ -574,7 +574,7 @@ bool target_source::open_next_file()
         current_file_ = shown_name(path);
         words_in_file_ = targets_in_file_ = 0;
         std::error_code ec;
-        counted_ = path != "-" && std::filesystem::is_regular_file(path, ec);
+        counted_ = path != "-" && std::filesystem::is_regular_file(path_from_utf8(path), ec);
         if (path == "-")
         {
 #ifdef _WIN32
