@@ -75,6 +75,7 @@ int finish_output(output::sink& out, int exit_status);
 // Windows: stdin in binary mode, for a dump read from "-" (platform.cpp).
 void use_binary_stdin() noexcept;
 // Terminal detection, once for every command (platform.cpp).
+bool is_a_terminal(std::FILE* stream) noexcept;
 bool stdout_is_a_terminal() noexcept;
 bool stderr_is_a_terminal() noexcept;
 // ANSI colours on stdout: a terminal that shows them (Windows: virtual-terminal processing

@@ -47,23 +47,17 @@ void use_binary_stdin() noexcept
 #endif
 }
 
-bool stdout_is_a_terminal() noexcept
+bool is_a_terminal(std::FILE* stream) noexcept
 {
 #ifdef _WIN32
-    return _isatty(_fileno(stdout)) != 0;
+    return _isatty(_fileno(stream)) != 0;
 #else
-    return isatty(STDOUT_FILENO) != 0;
+    return isatty(fileno(stream)) != 0;
 #endif
 }
 
-bool stderr_is_a_terminal() noexcept
-{
-#ifdef _WIN32
-    return _isatty(_fileno(stderr)) != 0;
-#else
-    return isatty(STDERR_FILENO) != 0;
-#endif
-}
+bool stdout_is_a_terminal() noexcept { return is_a_terminal(stdout); }
+bool stderr_is_a_terminal() noexcept { return is_a_terminal(stderr); }
 
 bool stdout_supports_colour() noexcept
 {
