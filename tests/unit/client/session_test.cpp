@@ -2,7 +2,7 @@
 // and how it reacts to broken conversations.
 #include "client_test_util.hpp"
 
-#include <epmdump/client/lookup_session.hpp>
+#include <epmdump/session/lookup_session.hpp>
 #include <epmdump/dcerpc/any_pdu.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/fault.hpp>

@@ -4,7 +4,7 @@
 // one refused there is offered again alone with alter_context on the same connection (Samba
 // accepts only the first context of a bind, Windows all of them). This is the "ping" of
 // rpcdump.exe: the endpoint answered for that interface.
-#include <epmdump/client/rpc_session.hpp>
+#include <epmdump/session/rpc_session.hpp>
 #include <epmdump/epm/endpoint.hpp>
 
 #include <vector>

@@ -1,5 +1,5 @@
-#include <epmdump/client/rpc_session.hpp>
-#include <epmdump/client/status_text.hpp>
+#include <epmdump/session/rpc_session.hpp>
+#include <epmdump/session/status_text.hpp>
 #include <epmdump/dcerpc/bind_nak.hpp>
 #include <epmdump/dcerpc/fault.hpp>
 #include <epmdump/dcerpc/request.hpp>

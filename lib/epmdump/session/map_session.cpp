@@ -1,5 +1,5 @@
-#include <epmdump/client/map_session.hpp>
-#include <epmdump/client/status_text.hpp>
+#include <epmdump/session/map_session.hpp>
+#include <epmdump/session/status_text.hpp>
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/epm/ept_lookup_handle_free.hpp>
 #include <epmdump/epm/ept_map.hpp>

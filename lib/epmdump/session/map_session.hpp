@@ -2,7 +2,7 @@
 // ept_map, opnum 3 (C706 App. O; [MS-RPCE] 2.2.1.2.5), sans-I/O: where is one interface over
 // one protocol sequence. Pages with the returned handle like ept_lookup (max_towers per call)
 // and frees the handle when it stops early.
-#include <epmdump/client/rpc_session.hpp>
+#include <epmdump/session/rpc_session.hpp>
 #include <epmdump/epm/context_handle.hpp>
 #include <epmdump/epm/endpoint.hpp>
 

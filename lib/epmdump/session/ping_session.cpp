@@ -1,4 +1,4 @@
-#include <epmdump/client/ping_session.hpp>
+#include <epmdump/session/ping_session.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
 
 namespace epmdump::client {

@@ -5,7 +5,7 @@
 // (nmap's rule). Entries of every page count, whatever its status. A server that never ends
 // (pages it sent before, again or in a cycle; too many pages, too many entries) is cut off; the entries
 // gathered so far are kept and the handle is freed (opnum 4) whenever we stop early.
-#include <epmdump/client/rpc_session.hpp>
+#include <epmdump/session/rpc_session.hpp>
 #include <epmdump/epm/context_handle.hpp>
 #include <epmdump/epm/endpoint.hpp>
 

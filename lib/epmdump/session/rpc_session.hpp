@@ -3,9 +3,9 @@
 // bind-time feature negotiation context), then calls, each answered by a response or a fault.
 // The driver (connection + run_session) only moves bytes: it asks next_action, writes or reads,
 // and feeds back what happened. Operations (ept_lookup paging, ept_map, ping) derive from it.
-#include <epmdump/client/error.hpp>
-#include <epmdump/client/http_banner.hpp>
-#include <epmdump/client/options.hpp>
+#include <epmdump/session/error.hpp>
+#include <epmdump/session/http_banner.hpp>
+#include <epmdump/session/options.hpp>
 #include <epmdump/dcerpc/bind.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/message_assembler.hpp>
