@@ -21,9 +21,10 @@ std::vector<dcerpc::presentation_context> map_session::contexts() const
     return default_contexts(epm::ept_interface());
 }
 
-rpc_session::step map_session::on_bound(const dcerpc::bind_ack_params& ack)
+rpc_session::step map_session::on_bound(const dcerpc::negotiation& n)
 {
-    if (ack.results.empty() || !ack.results.front().accepted())
+    // Context 0 offered the endpoint mapper with NDR 2.0 only: negotiate() saw to the syntax.
+    if (n.ndr20_context != std::optional<std::uint16_t>{0})
         return fail(failure{client_errc::bind_rejected, phase::bind, {}, {}, "the endpoint mapper context was not accepted"});
     return map_call();
 }

@@ -25,7 +25,7 @@ public:
 
 protected:
     std::vector<dcerpc::presentation_context> contexts() const override;
-    step on_bound(const dcerpc::bind_ack_params& ack) override;
+    step on_bound(const dcerpc::negotiation& n) override;
     step on_response(std::span<const std::byte> stub, ndr::drep rep) override;
     step on_fault(std::uint32_t status) override;
     void on_failed(std::optional<failure>& f) override;
