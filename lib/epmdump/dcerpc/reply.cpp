@@ -2,12 +2,6 @@
 
 namespace epmdump::dcerpc {
 
-bool is_reply(pdu_type t) noexcept
-{
-    return t == pdu_type::bind_ack || t == pdu_type::alter_context_resp || t == pdu_type::bind_nak ||
-           t == pdu_type::fault || t == pdu_type::response;
-}
-
 result<reply> decode_reply(const message& m) noexcept
 {
     switch (m.type)

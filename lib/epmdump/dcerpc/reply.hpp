@@ -28,9 +28,6 @@ struct response_reply
 // bind_ack_pdu answers both bind and alter_context: its header.type says which.
 using reply = std::variant<bind_ack_pdu, bind_nak_pdu, fault_pdu, response_reply>;
 
-// The PTYPEs a server answers an association's PDUs with (and decode_reply reads).
-bool is_reply(pdu_type t) noexcept;
-
 // Decodes an assembled message by its PTYPE. Views (a fault's stub, a response's stub) point
 // into m, which must outlive the result. Errors: those of decode_bind_ack / decode_bind_nak /
 // decode_fault (offsets within the PDU), or bad_value when the PTYPE is not a reply.
