@@ -1,6 +1,6 @@
 #pragma once
 // Command-line knobs shared by the live commands (scan, map): transport, port, timeouts.
-#include <epmdump/client/options.hpp>
+#include <epmdump/session/options.hpp>
 
 #include <CLI/CLI.hpp>
 

@@ -6,7 +6,7 @@
 #include "targets.hpp"
 
 #include <epmdump/client/client.hpp>
-#include <epmdump/client/status_text.hpp>
+#include <epmdump/session/status_text.hpp>
 #include <epmdump/names/interface_names.hpp>
 #include <epmdump/output/filter.hpp>
 #include <epmdump/output/sanitize.hpp>

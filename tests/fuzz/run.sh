@@ -53,7 +53,7 @@ cmake --build "$build" -j2 --target epmdump_fuzzers
 bindir=$build/tests/fuzz
 
 all_targets=(pdu_stream bind bind_ack bind_nak call_pdu tower ept_lookup_response ept_map_response
-  ept_requests packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
+  ept_requests session packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
   json_lines registry netstat)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
@@ -63,7 +63,7 @@ dict_of() {
     pdu_stream|bind|bind_ack|bind_nak|call_pdu) echo dcerpc ;;
     tower|ept_lookup_response|ept_map_response|ept_requests) echo epm ;;
     packet|tcp_reassembler) echo capture ;;
-    rpc_conversation) echo "dcerpc epm" ;;
+    rpc_conversation|session) echo "dcerpc epm" ;;
     capture_file) echo "capture dcerpc epm" ;;
     pcap_reader) echo capture ;;
     rpcdump_text) echo rpcdump ;;
@@ -81,7 +81,7 @@ max_len_of() {
   case $1 in
     packet) echo 2048 ;;
     rpcdump_text|impacket_text|json_lines|registry|netstat) echo 4096 ;;
-    pdu_stream|rpc_conversation) echo 16384 ;;
+    pdu_stream|rpc_conversation|session) echo 16384 ;;
     *) echo 8192 ;;
   esac
 }

@@ -277,6 +277,24 @@ TEST_CASE("a bind_ack with zero results accepts nothing: bind_rejected")
     check_ended(out, o, client_errc::bind_rejected, phase::bind);
 }
 
+TEST_CASE("a server accepting the endpoint mapper with NDR64, which we never offered, is a protocol violation in the bind phase")
+{
+    auto s = nine_entries();
+    s.tamper = at_message(bind_message, [](const dcerpc::message& request, std::vector<std::byte> answer) {
+        auto ack = dcerpc::decode_bind_ack(dcerpc::decode_common_header(answer).value(), answer).value().params;
+        ack.results.at(0).transfer_syntax = dcerpc::ndr64_syntax();
+        return wire_plan{wire_step::write(dcerpc::encode_bind_ack(request.call_id, ack)), wire_step::hang()};
+    });
+    scripted_server server(s);
+    const auto o = paged_options();
+    auto out = enumerate_at(server, o);
+    check_ended(out, o, client_errc::protocol_violation, phase::bind);
+    REQUIRE(out.r.error->codec.has_value());
+    CHECK(out.r.error->codec->code == codec_errc::bad_value);
+    CHECK(out.r.error->message().find("not offered") != std::string::npos);
+    CHECK(out.r.enumeration.entries.empty());
+}
+
 TEST_CASE("a bind_ack with an absurd secondary-address length is a protocol violation")
 {
     // port_spec's length is the u16 after max_xmit_frag, max_recv_frag and assoc_group_id (C706 §12.6.4.4).

@@ -40,7 +40,7 @@ for f in bin/epmdump share/man/man1/epmdump.1.gz share/bash-completion/completio
     lib/pkgconfig/epmdump.pc include/epmdump/version.hpp \
     include/epmdump/dcerpc/bind.hpp include/epmdump/epm/endpoint.hpp \
     include/epmdump/names/interface_names.inc lib/libepmdump_codec.a lib/libepmdump_capture.a \
-    lib/libepmdump_client.a lib/libepmdump_output.a lib/libepmdump_exchange.a; do
+    lib/libepmdump_session.a lib/libepmdump_client.a lib/libepmdump_output.a lib/libepmdump_exchange.a; do
     [ -e "$prefix/$f" ] || fail "cmake --install did not install $f"
 done
 got=$("$prefix/bin/epmdump" --version)
@@ -98,7 +98,7 @@ else
     cmake -S . -B "$tmp/shared" -G Ninja -DBUILD_SHARED_LIBS=ON -DEPMDUMP_BUILD_TESTS=OFF >/dev/null
     cmake --build "$tmp/shared" >"$tmp/shared-build.log" 2>&1 || { tail -20 "$tmp/shared-build.log" >&2; fail "shared build"; }
     cmake --install "$tmp/shared" --prefix "$tmp/shared-prefix" >/dev/null
-    for part in codec capture client exchange output; do
+    for part in codec session capture client exchange output; do
         so="$tmp/shared-prefix/lib/libepmdump_$part.so.$version"
         [ -f "$so" ] || fail "no $so"
         soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')

@@ -85,12 +85,13 @@ struct build_options
 };
 
 // The exchange as TCP packets of one connection.
-std::vector<tcp_packet_spec> build(tcp_script& s, const build_options& o = {}, bool handshake = true)
+std::vector<tcp_packet_spec> build(tcp_script& s, const build_options& o = {}, bool handshake = true,
+                                   const std::vector<exchange_chunk>& exchange = samba_exchange())
 {
     std::vector<tcp_packet_spec> out;
     if (handshake) out = {s.handshake_syn(), s.handshake_syn_ack(), s.handshake_ack()};
     int server_index = 0;
-    for (const auto& chunk : samba_exchange())
+    for (const auto& chunk : exchange)
     {
         const std::uint32_t base = chunk.from_client ? s.client_seq() : s.server_seq();
         auto segs = chunk.from_client ? s.client_segments(chunk.data, o.segment) : s.server_segments(chunk.data, o.segment);
@@ -327,6 +328,37 @@ TEST_CASE("a late retransmitted bind still maps its context when the bind_ack ca
     REQUIRE(p[3].src_port == 40008);
     std::swap(p[3], p[4]);
     check_full_samba(replay_packets(p));
+}
+
+TEST_CASE("a recorded bind_ack accepting NDR64 where the client offered NDR 2.0 only is reported, not believed")
+{
+    // The Samba exchange with its bind_ack changed to accept NDR64 for context 0. Believed, the
+    // NDR 2.0 stubs would be read as NDR64; refused, the context stays unknown and the mapper
+    // port's rule reads them as NDR 2.0, so the table is kept and flagged.
+    auto exchange = samba_exchange();
+    REQUIRE(exchange.size() >= 2);
+    REQUIRE_FALSE(exchange[1].from_client);
+    auto& ack_bytes = exchange[1].data;
+    const auto header = dcerpc::decode_common_header(ack_bytes).value();
+    REQUIRE(header.type == dcerpc::pdu_type::bind_ack);
+    REQUIRE(header.frag_length == ack_bytes.size());
+    auto ack = dcerpc::decode_bind_ack(header, ack_bytes).value().params;
+    REQUIRE(ack.results.at(0).transfer_syntax == dcerpc::ndr20_syntax());
+    ack.results.at(0).transfer_syntax = dcerpc::ndr64_syntax();
+    ack_bytes = dcerpc::encode_bind_ack(header.call_id, ack, header.drep);
+    REQUIRE(ack_bytes.size() == header.frag_length);
+
+    auto s = samba_script(40012);
+    const auto r = replay_packets(build(s, {}, true, exchange));
+    REQUIRE(r.conversations.size() == 1);
+    const auto& e = r.conversations[0].enumeration;
+    REQUIRE(e.error.has_value());
+    CHECK(e.error->kind == "decode");
+    CHECK(e.error->message.find("bind_ack: ") == 0);
+    CHECK(e.error->message.find("not offered") != std::string::npos);
+    CHECK(e.status == epm::enumeration_status::incomplete);
+    CHECK(e.entries == samba_entries());
+    for (const auto& call : r.conversations[0].calls) CHECK_FALSE(call.ndr64);
 }
 
 TEST_CASE("stubs sealed with auth level privacy are reported as encrypted, not empty")

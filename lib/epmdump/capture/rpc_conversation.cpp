@@ -1,11 +1,9 @@
 #include <epmdump/capture/rpc_conversation.hpp>
-#include <epmdump/core/hex.hpp>
 
 #include <epmdump/dcerpc/bind.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
-#include <epmdump/dcerpc/bind_nak.hpp>
-#include <epmdump/dcerpc/fault.hpp>
 #include <epmdump/dcerpc/names.hpp>
+#include <epmdump/dcerpc/negotiation.hpp>
 #include <epmdump/dcerpc/request.hpp>
 #include <epmdump/dcerpc/response.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
@@ -13,11 +11,13 @@
 #include <epmdump/epm/ept_lookup.hpp>
 #include <epmdump/epm/ept_map.hpp>
 #include <epmdump/epm/ept_status.hpp>
+#include <epmdump/session/status_text.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iterator>
+#include <variant>
 
 namespace epmdump::capture {
 
@@ -32,9 +32,6 @@ void append_entries(std::vector<epm::endpoint_entry>& to, std::vector<epm::endpo
     else
         to.insert(to.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
 }
-
-// RPC over HTTP v1: the server greets with this before the first PDU ([MS-RPCH] 2.1.2.1.1 / port 593).
-constexpr std::string_view ncacn_http_banner = "ncacn_http/1.0";
 
 // [MS-RPCE] 2.2.1.1.8: RPC_C_AUTHN_LEVEL_PKT_PRIVACY seals the stub.
 constexpr std::uint8_t auth_level_privacy = 6;
@@ -53,12 +50,6 @@ bool sent_by_server(dcerpc::pdu_type t) noexcept
     using dcerpc::pdu_type;
     return t == pdu_type::response || t == pdu_type::fault || t == pdu_type::bind_ack || t == pdu_type::bind_nak ||
            t == pdu_type::alter_context_resp || t == pdu_type::shutdown;
-}
-
-std::string status_text(std::uint32_t status)
-{
-    const auto name = dcerpc::status_name(status);
-    return name.empty() ? hex32(status) : std::string(name) + " (" + hex32(status) + ")";
 }
 
 // The auth level of a request/response/fault PDU with a verifier, 0 without one.
@@ -110,30 +101,22 @@ void rpc_conversation::feed_direction(flow_direction d, std::span<const std::byt
     if (dir.state == stream_state::not_rpc || dir.state == stream_state::failed || dir.gap) return;
     if (dir.state == stream_state::start)
     {
-        // Hold the first bytes until they either are the ncacn_http banner or cannot be.
-        while (!bytes.empty() && dir.prefix.size() < ncacn_http_banner.size())
-        {
-            dir.prefix.push_back(static_cast<char>(bytes.front()));
-            bytes = bytes.subspan(1);
-            if (ncacn_http_banner.substr(0, dir.prefix.size()) != dir.prefix) break;
-        }
-        if (dir.prefix == ncacn_http_banner)
-        {
+        // Hold the first bytes until they either are the ncacn_http banner (RPC over HTTP v1,
+        // port 593, before the first PDU) or cannot be.
+        std::size_t used = 0;
+        const auto banner = dir.banner.feed(bytes, used);
+        bytes = bytes.subspan(used);
+        if (banner == client::http_banner_reader::state::need_more) return; // a banner prefix so far
+        dir.state = stream_state::rpc;
+        if (banner == client::http_banner_reader::state::done)
             ncacn_http_ = true;
-            dir.state = stream_state::rpc;
-            dir.prefix.clear();
-        }
-        else if (ncacn_http_banner.substr(0, dir.prefix.size()) != dir.prefix)
-        {
-            dir.state = stream_state::rpc; // decided below by the framer
-            const auto held = std::as_bytes(std::span<const char>(dir.prefix));
-            if (!dir.framer.feed(held)) dir.state = stream_state::failed;
-            dir.prefix.clear();
-            drain(d, chunk);
-        }
         else
         {
-            return; // a banner prefix so far: wait for more
+            // Not the banner: the held bytes are the stream's first, decided below by the framer.
+            const auto held = dir.banner.received();
+            if (!dir.framer.feed(std::as_bytes(std::span<const char>(held.data(), held.size()))))
+                dir.state = stream_state::failed;
+            drain(d, chunk);
         }
     }
     if (bytes.empty() || dir.state != stream_state::rpc) return;
@@ -207,27 +190,48 @@ void rpc_conversation::on_message(dcerpc::message& m, const stream_chunk& chunk)
         break;
     case pdu_type::bind_ack:
     case pdu_type::alter_context_resp:
-        on_bind_ack(m);
-        break;
     case pdu_type::bind_nak:
-        if (auto nak = dcerpc::decode_bind_nak(m.first, m.pdu))
-            note("bind_rejected",
-                 "bind_nak: " + std::string(dcerpc::bind_nak_reason_name(nak->params.provider_reject_reason)));
-        else
-            note("bind_rejected", "bind_nak");
+    case pdu_type::response:
+    case pdu_type::fault:
+        on_reply(m, chunk);
         break;
     case pdu_type::request:
         on_request(m, chunk);
         break;
-    case pdu_type::response:
-        on_response(m, chunk);
-        break;
-    case pdu_type::fault:
-        on_fault(m, chunk);
-        break;
     default:
         break; // auth3, rts, shutdown, cancel: nothing for the endpoint table
     }
+}
+
+// The server's answers, read by the same decoder as the live client's.
+void rpc_conversation::on_reply(const dcerpc::message& m, const stream_chunk& chunk)
+{
+    auto reply = dcerpc::decode_reply(m);
+    if (!reply)
+    {
+        on_bad_reply(m, reply.error(), chunk);
+        return;
+    }
+    if (auto* ack = std::get_if<dcerpc::bind_ack_pdu>(&*reply))
+        on_bind_ack(m, std::move(ack->params));
+    else if (const auto* nak = std::get_if<dcerpc::bind_nak_pdu>(&*reply))
+        note("bind_rejected",
+             "bind_nak: " + std::string(dcerpc::bind_nak_reason_name(nak->params.provider_reject_reason)));
+    else if (const auto* fault = std::get_if<dcerpc::fault_pdu>(&*reply))
+        on_fault(m, fault, nullptr, chunk);
+    else
+        on_response(m, std::get<dcerpc::response_reply>(*reply), chunk);
+}
+
+void rpc_conversation::on_bad_reply(const dcerpc::message& m, const codec_error& e, const stream_chunk& chunk)
+{
+    using dcerpc::pdu_type;
+    if (m.type == pdu_type::bind_nak)
+        note("bind_rejected", "bind_nak");
+    else if (m.type == pdu_type::fault)
+        on_fault(m, nullptr, &e, chunk);
+    else
+        note("decode", "bind_ack: " + e.message());
 }
 
 void rpc_conversation::on_bind(const dcerpc::message& m)
@@ -243,41 +247,37 @@ void rpc_conversation::on_bind(const dcerpc::message& m)
     auto early = early_acks_.find(m.call_id);
     if (early != early_acks_.end())
     {
-        apply_bind_ack(bind->params.contexts, early->second);
+        apply_bind_ack(bind->params, early->second);
         early_acks_.erase(early);
         return;
     }
-    offered_[m.call_id] = std::move(bind->params.contexts);
+    offered_[m.call_id] = std::move(bind->params);
 }
 
-void rpc_conversation::on_bind_ack(const dcerpc::message& m)
+void rpc_conversation::on_bind_ack(const dcerpc::message& m, dcerpc::bind_ack_params ack)
 {
-    auto ack = dcerpc::decode_bind_ack(m.first, m.pdu);
-    if (!ack)
-    {
-        note("decode", "bind_ack: " + ack.error().message());
-        return;
-    }
     auto offered = offered_.find(m.call_id);
     if (offered == offered_.end())
     {
-        early_acks_[m.call_id] = std::move(ack->params.results); // its bind comes later (retransmission)
+        early_acks_[m.call_id] = std::move(ack); // its bind comes later (retransmission)
         return;
     }
-    apply_bind_ack(offered->second, ack->params.results);
+    apply_bind_ack(offered->second, ack);
     offered_.erase(offered);
 }
 
-void rpc_conversation::apply_bind_ack(const std::vector<dcerpc::presentation_context>& offered,
-                                      const std::vector<dcerpc::context_result>& results)
+void rpc_conversation::apply_bind_ack(const dcerpc::bind_params& offered, const dcerpc::bind_ack_params& ack)
 {
     bound_ = true;
-    // p_result_list answers the offered contexts positionally (C706 §12.6.4.4).
-    for (std::size_t i = 0; i < offered.size() && i < results.size(); ++i)
+    // negotiate() reads the results positionally (C706 §12.6.4.4) and refuses a transfer syntax
+    // the client did not offer: stubs would otherwise be read in a syntax nobody agreed on.
+    auto n = dcerpc::negotiate(offered, ack);
+    if (!n)
     {
-        if (!results[i].accepted()) continue;
-        contexts_[offered[i].context_id] = context_state{offered[i].abstract_syntax, results[i].transfer_syntax};
+        note("decode", "bind_ack: " + n.error().message());
+        return;
     }
+    for (const auto& c : n->contexts) contexts_[c.context_id] = context_state{c.abstract_syntax, c.transfer_syntax};
 }
 
 bool rpc_conversation::is_epm_context(std::uint16_t context_id) const
@@ -315,7 +315,8 @@ void rpc_conversation::on_request(const dcerpc::message& m, const stream_chunk& 
     calls_.push_back(std::move(call));
 }
 
-void rpc_conversation::on_response(const dcerpc::message& m, const stream_chunk& chunk)
+void rpc_conversation::on_response(const dcerpc::message& m, const dcerpc::response_reply& r,
+                                   const stream_chunk& chunk)
 {
     direction& dir = dirs_[index(chunk.direction)];
     auto it = pending_.find(m.call_id);
@@ -327,10 +328,10 @@ void rpc_conversation::on_response(const dcerpc::message& m, const stream_chunk&
     call.auth_level = std::max(call.auth_level, dir.auth_level);
     if (dir.auth_level == auth_level_privacy) call.encrypted = true;
     if (call.encrypted) return; // sealed: the bytes are not NDR
-    decode_answer(call, m);
+    decode_answer(call, r);
 }
 
-void rpc_conversation::decode_answer(epm_call& call, const dcerpc::message& m)
+void rpc_conversation::decode_answer(epm_call& call, const dcerpc::response_reply& m)
 {
     const auto syntax = call.ndr64 ? ndr::transfer_syntax::ndr64 : ndr::transfer_syntax::ndr20;
     epm::decode_limits limits;
@@ -338,7 +339,7 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::message& m)
     call.first_entry = entries_.size();
     if (call.opnum == epm::opnum_ept_lookup)
     {
-        auto r = epm::decode_ept_lookup_response(m.stub, m.first.drep, syntax, limits);
+        auto r = epm::decode_ept_lookup_response(m.stub, m.rep, syntax, limits);
         if (!r)
         {
             call.decode_error = r.error().message();
@@ -351,7 +352,7 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::message& m)
     }
     else if (call.opnum == epm::opnum_ept_map)
     {
-        auto r = epm::decode_ept_map_response(m.stub, m.first.drep, syntax, limits);
+        auto r = epm::decode_ept_map_response(m.stub, m.rep, syntax, limits);
         if (!r)
         {
             call.decode_error = r.error().message();
@@ -364,7 +365,8 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::message& m)
     }
 }
 
-void rpc_conversation::on_fault(const dcerpc::message& m, const stream_chunk& chunk)
+void rpc_conversation::on_fault(const dcerpc::message& m, const dcerpc::fault_pdu* fault, const codec_error* error,
+                                const stream_chunk& chunk)
 {
     auto it = pending_.find(m.call_id);
     if (it == pending_.end()) return;
@@ -372,10 +374,10 @@ void rpc_conversation::on_fault(const dcerpc::message& m, const stream_chunk& ch
     pending_.erase(it);
     call.response_frame = chunk.frame;
     call.response_fragments = 1;
-    if (auto f = dcerpc::decode_fault(m.first, m.pdu))
-        call.fault = f->status;
-    else
-        call.decode_error = f.error().message();
+    if (fault != nullptr)
+        call.fault = fault->status;
+    else if (error != nullptr)
+        call.decode_error = error->message();
 }
 
 void rpc_conversation::on_gap(flow_direction d)
@@ -397,7 +399,7 @@ std::optional<epm::enumeration_error> rpc_conversation::unfinished_table() const
         answered = true;
         if (call.opnum == epm::opnum_ept_lookup && *call.status != epm::rpc_s_ok &&
             *call.status != epm::ept_s_not_registered)
-            return epm::enumeration_error{"lookup_failed", "ept_lookup returned " + status_text(*call.status)};
+            return epm::enumeration_error{"lookup_failed", "ept_lookup returned " + client::ept_status_text(*call.status)};
         if (call.opnum == epm::opnum_ept_lookup &&
             call.inquiry_type.value_or(epm::rpc_c_ep_all_elts) == epm::rpc_c_ep_all_elts)
             last_listing = &call;
@@ -464,7 +466,7 @@ std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connecti
     {
         if (problem) break;
         if (call.fault)
-            problem = epm::enumeration_error{"fault", status_text(*call.fault) + " for opnum " + std::to_string(call.opnum)};
+            problem = epm::enumeration_error{"fault", client::fault_status_text(*call.fault) + " for opnum " + std::to_string(call.opnum)};
         else if (call.encrypted)
             problem = epm::enumeration_error{"encrypted", "stubs sealed with auth level privacy: not decodable"};
         else if (!call.decode_error.empty())

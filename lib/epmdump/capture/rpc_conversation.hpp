@@ -21,8 +21,10 @@
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/message_assembler.hpp>
 #include <epmdump/dcerpc/pdu_framer.hpp>
+#include <epmdump/dcerpc/reply.hpp>
 #include <epmdump/epm/context_handle.hpp>
 #include <epmdump/epm/enumeration.hpp>
+#include <epmdump/session/http_banner.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -91,7 +93,7 @@ private:
     struct direction
     {
         stream_state state = stream_state::start;
-        std::string prefix;                 // first bytes while the banner question is open
+        client::http_banner_reader banner;  // the first bytes, while the banner question is open
         dcerpc::pdu_framer framer;
         dcerpc::message_assembler assembler;
         bool gap = false;
@@ -114,13 +116,15 @@ private:
     void on_pdu(flow_direction d, const dcerpc::pdu_frame& f, const stream_chunk& chunk);
     void on_message(dcerpc::message& m, const stream_chunk& chunk);
     void on_bind(const dcerpc::message& m);
-    void on_bind_ack(const dcerpc::message& m);
-    void apply_bind_ack(const std::vector<dcerpc::presentation_context>& offered,
-                        const std::vector<dcerpc::context_result>& results);
+    void on_reply(const dcerpc::message& m, const stream_chunk& chunk);
+    void on_bad_reply(const dcerpc::message& m, const codec_error& e, const stream_chunk& chunk);
+    void on_bind_ack(const dcerpc::message& m, dcerpc::bind_ack_params ack);
+    void apply_bind_ack(const dcerpc::bind_params& offered, const dcerpc::bind_ack_params& ack);
     void on_request(const dcerpc::message& m, const stream_chunk& chunk);
-    void on_response(const dcerpc::message& m, const stream_chunk& chunk);
-    void on_fault(const dcerpc::message& m, const stream_chunk& chunk);
-    void decode_answer(epm_call& call, const dcerpc::message& m);
+    void on_response(const dcerpc::message& m, const dcerpc::response_reply& r, const stream_chunk& chunk);
+    void on_fault(const dcerpc::message& m, const dcerpc::fault_pdu* fault, const codec_error* error,
+                  const stream_chunk& chunk);
+    void decode_answer(epm_call& call, const dcerpc::response_reply& r);
     bool is_epm_context(std::uint16_t context_id) const;
     std::optional<epm::enumeration_error> unfinished_table() const;
     void note(std::string kind, std::string message);
@@ -135,8 +139,8 @@ private:
     std::uint64_t rpc_pdus_ = 0;
     bool epm_seen_ = false;                 // an EPM context was offered, or an EPM call made
     bool bound_ = false;                    // a bind_ack / alter_context_resp was matched to its offer
-    std::map<std::uint32_t, std::vector<dcerpc::presentation_context>> offered_; // bind call_id -> contexts
-    std::map<std::uint32_t, std::vector<dcerpc::context_result>> early_acks_;    // ack seen before its bind
+    std::map<std::uint32_t, dcerpc::bind_params> offered_;          // bind call_id -> what it offered
+    std::map<std::uint32_t, dcerpc::bind_ack_params> early_acks_;   // ack seen before its bind
     std::map<std::uint16_t, context_state> contexts_;
     std::map<std::uint32_t, pending_call> pending_;                              // call_id -> open call
     std::vector<epm_call> calls_;

@@ -1,5 +1,5 @@
 #include <epmdump/client/client.hpp>
-#include <epmdump/client/map_session.hpp>
+#include <epmdump/session/map_session.hpp>
 #include <epmdump/client/verify.hpp>
 
 #include <boost/asio/co_spawn.hpp>

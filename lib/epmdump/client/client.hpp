@@ -3,10 +3,10 @@
 // Each comes as a coroutine for many hosts on one io_context (the scanner) and as a blocking
 // call with its own io_context. Failures are values (host_result::error), never exceptions.
 #include <epmdump/client/connection.hpp>
-#include <epmdump/client/error.hpp>
-#include <epmdump/client/lookup_session.hpp>
-#include <epmdump/client/options.hpp>
-#include <epmdump/client/rpc_session.hpp>
+#include <epmdump/session/error.hpp>
+#include <epmdump/session/lookup_session.hpp>
+#include <epmdump/session/options.hpp>
+#include <epmdump/session/rpc_session.hpp>
 #include <epmdump/client/target.hpp>
 #include <epmdump/epm/enumeration.hpp>
 

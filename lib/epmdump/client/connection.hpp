@@ -4,8 +4,8 @@
 // A watchdog timer closes the socket when the current deadline passes, so every pending
 // operation ends at once and the failure says which phase ran out of time (the pattern of
 // Asio's blocking_tcp_client example, driven by coroutines here).
-#include <epmdump/client/error.hpp>
-#include <epmdump/client/options.hpp>
+#include <epmdump/session/error.hpp>
+#include <epmdump/session/options.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/any_io_executor.hpp>

@@ -4,7 +4,7 @@
 // from a source, so memory follows the concurrency, not the number of targets.
 #include <epmdump/client/client.hpp>
 #include <epmdump/client/connection.hpp>
-#include <epmdump/client/options.hpp>
+#include <epmdump/session/options.hpp>
 #include <epmdump/client/target.hpp>
 
 #include <boost/asio/any_io_executor.hpp>

@@ -1,6 +1,6 @@
 #pragma once
 // One host to talk to, as the scanner hands it to the client.
-#include <epmdump/client/options.hpp>
+#include <epmdump/session/options.hpp>
 
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,6 @@
 #include <epmdump/client/client.hpp>
 #include <epmdump/client/detail/wait_group.hpp>
-#include <epmdump/client/ping_session.hpp>
+#include <epmdump/session/ping_session.hpp>
 #include <epmdump/client/verify.hpp>
 
 #include <boost/asio/co_spawn.hpp>

@@ -4,7 +4,7 @@
 // for IPv6) and bind its interfaces. One connection per port, however many interfaces share
 // it; a bounded number of ports at once.
 #include <epmdump/client/connection.hpp>
-#include <epmdump/client/options.hpp>
+#include <epmdump/session/options.hpp>
 #include <epmdump/epm/endpoint.hpp>
 
 #include <boost/asio/awaitable.hpp>

@@ -8,11 +8,22 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace epmdump::dcerpc {
 
+// One context the server accepted, with the transfer syntax it chose among those offered.
+struct accepted_context
+{
+    std::uint16_t context_id = 0;
+    syntax_id abstract_syntax{};
+    syntax_id transfer_syntax{};
+    friend bool operator==(const accepted_context&, const accepted_context&) = default;
+};
+
 struct negotiation
 {
+    std::vector<accepted_context> contexts;     // every accepted context, in the order offered
     std::optional<std::uint16_t> ndr20_context; // p_cont_id of an accepted NDR 2.0 context
     std::optional<std::uint16_t> ndr64_context; // p_cont_id of an accepted NDR64 context
     std::optional<std::uint64_t> features;      // reason bits of a negotiate_ack result
@@ -20,14 +31,18 @@ struct negotiation
     std::optional<context_result> rejection;
     std::uint16_t max_xmit_frag = 0;            // what we may send: min(ours, the server's max_recv_frag)
     std::uint16_t max_recv_frag = 0;            // what we must accept: the max_recv_frag we offered
+    std::uint16_t peer_max_xmit_frag = 0;       // what the server said it sends at most
     std::uint32_t assoc_group_id = 0;
 
     bool accepted() const noexcept { return ndr20_context || ndr64_context; }
+    // The server accepted context `id` (with one of the transfer syntaxes offered for it).
+    bool accepts(std::uint16_t id) const noexcept;
 };
 
-// Matches ack.results to offered.contexts by position. Errors: bad_value when the server
-// returns a different number of results than contexts offered, or accepts a transfer
-// syntax that context did not offer.
+// The one reading of a bind_ack / alter_context_resp. Matches ack.results to offered.contexts
+// by position; a context the list stops short of is not accepted (nor rejected with a reason).
+// Errors: bad_value when the server returns more results than contexts offered, or accepts a
+// transfer syntax that context did not offer (NDR64 where only NDR 2.0 was, or one never offered).
 result<negotiation> negotiate(const bind_params& offered, const bind_ack_params& ack) noexcept;
 
 } // namespace epmdump::dcerpc

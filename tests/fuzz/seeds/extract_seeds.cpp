@@ -337,6 +337,21 @@ void add_segments(seed_writer& out, const std::vector<capture::tcp_segment>& seg
     out.add("tcp_reassembler", seed);
 }
 
+// The server's side of one connection, in the layout of targets/session.cpp: the same bytes
+// for a lookup, a map and a ping session read one byte at a time, and a lookup with tiny
+// limits read 200 at a time; with the banner bit when the stream opens with ncacn_http/1.0.
+void add_server_stream(seed_writer& out, std::span<const std::byte> stream)
+{
+    constexpr std::string_view banner = "ncacn_http/1.0";
+    const bool http = stream.size() >= banner.size() &&
+                      std::equal(banner.begin(), banner.end(), stream.begin(),
+                                 [](char c, std::byte b) { return std::byte(c) == b; });
+    if (stream.empty() || (!http && stream.front() != std::byte{5}) || !out.want("session")) return;
+    const std::uint8_t with_banner = http ? 0x04 : 0x00;
+    for (std::uint8_t kind : {0, 1, 2}) out.add("session", with_prefix({std::uint8_t(with_banner | kind), 0}, stream));
+    out.add("session", with_prefix({std::uint8_t(with_banner | 0x08), 199}, stream));
+}
+
 // Records in the layout of targets/rpc_conversation.cpp.
 void add_conversation(seed_writer& out, const connection_streams& c)
 {
@@ -472,6 +487,7 @@ int extract(seed_writer& out, const fs::path& path)
         add_stream(out, c.stream[0], calls);
         add_stream(out, c.stream[1], calls);
         add_conversation(out, c);
+        add_server_stream(out, c.stream[static_cast<int>(capture::flow_direction::server_to_client)]);
     }
 
     // The text formats of what the capture held.

@@ -1,6 +1,6 @@
 // The failure taxonomy: stable words for scripts, messages that say where it stopped.
 #include <epmdump/client/connection.hpp>
-#include <epmdump/client/error.hpp>
+#include <epmdump/session/error.hpp>
 #include <epmdump/epm/enumeration.hpp>
 
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // The ncacn_http banner reader: byte at a time, all at once, and what else may answer on 593.
-#include <epmdump/client/http_banner.hpp>
+#include <epmdump/session/http_banner.hpp>
 
 #include <doctest/doctest.h>
 

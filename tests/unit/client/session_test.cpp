@@ -2,12 +2,14 @@
 // and how it reacts to broken conversations.
 #include "client_test_util.hpp"
 
-#include <epmdump/client/lookup_session.hpp>
+#include <epmdump/session/lookup_session.hpp>
+#include <epmdump/session/ping_session.hpp>
 #include <epmdump/dcerpc/any_pdu.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/fault.hpp>
 #include <epmdump/dcerpc/response.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
+#include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/epm/ept_lookup.hpp>
 #include <epmdump/epm/ept_status.hpp>
 
@@ -183,6 +185,47 @@ TEST_CASE("a bind_ack for another call_id is a protocol violation")
     REQUIRE(s.error());
     CHECK(s.error()->code == client_errc::protocol_violation);
     CHECK(s.error()->phase == phase::bind);
+}
+
+TEST_CASE("a bind_ack accepting a transfer syntax we did not offer for the endpoint mapper is a protocol violation")
+{
+    // We offer context 0 with NDR 2.0 only: NDR64 there (or a syntax nobody named) would have
+    // the stubs read in a representation the server never agreed to.
+    for (const auto& accepted : {dcerpc::ndr64_syntax(), dcerpc::bind_time_feature_syntax(2)})
+    {
+        dcerpc::bind_ack_params ack;
+        ack.results.push_back(dcerpc::context_result{dcerpc::result_acceptance, 0, accepted});
+        ack.results.push_back(dcerpc::context_result{dcerpc::result_negotiate_ack, 2, {}});
+        lookup_session s(options(), false);
+        const auto written = converse(s, {dcerpc::encode_bind_ack(1, ack)}, whole);
+        CHECK(written.size() == 1); // the bind, and no call after it
+        REQUIRE(s.error());
+        CHECK(s.error()->code == client_errc::protocol_violation);
+        CHECK(s.error()->phase == phase::bind);
+        REQUIRE(s.error()->codec.has_value());
+        CHECK(s.error()->codec->code == codec_errc::bad_value);
+        CHECK(s.error()->detail.find("bind_ack: ") == 0);
+        CHECK(s.error()->detail.find("not offered") != std::string::npos);
+        CHECK(s.entries().empty());
+    }
+}
+
+TEST_CASE("a ping answered with NDR64 for an interface offered NDR 2.0 only is a protocol violation, not a confirmation")
+{
+    const std::vector<dcerpc::syntax_id> interfaces = {epm::ept_interface()};
+    dcerpc::bind_ack_params ack;
+    ack.results.push_back(dcerpc::context_result{dcerpc::result_acceptance, 0, dcerpc::ndr64_syntax()});
+    ping_session s(options(), false, interfaces);
+    auto act = s.start();
+    REQUIRE(act.type == next_action::kind::write);
+    act = s.on_written();
+    const auto reply = dcerpc::encode_bind_ack(1, ack);
+    act = s.on_read(reply);
+    CHECK(act.type == next_action::kind::done);
+    REQUIRE(s.error());
+    CHECK(s.error()->code == client_errc::protocol_violation);
+    REQUIRE(s.accepted().size() == 1);
+    CHECK_FALSE(s.accepted()[0]);
 }
 
 TEST_CASE("a bind_ack that rejects the endpoint mapper context is bind_rejected with the provider reason")

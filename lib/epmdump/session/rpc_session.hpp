@@ -3,12 +3,13 @@
 // bind-time feature negotiation context), then calls, each answered by a response or a fault.
 // The driver (connection + run_session) only moves bytes: it asks next_action, writes or reads,
 // and feeds back what happened. Operations (ept_lookup paging, ept_map, ping) derive from it.
-#include <epmdump/client/error.hpp>
-#include <epmdump/client/http_banner.hpp>
-#include <epmdump/client/options.hpp>
+#include <epmdump/session/error.hpp>
+#include <epmdump/session/http_banner.hpp>
+#include <epmdump/session/options.hpp>
 #include <epmdump/dcerpc/bind.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/message_assembler.hpp>
+#include <epmdump/dcerpc/negotiation.hpp>
 #include <epmdump/dcerpc/pdu_framer.hpp>
 #include <epmdump/ndr/drep.hpp>
 
@@ -80,12 +81,13 @@ protected:
     // The contexts to offer. Default: the operation's abstract syntax with NDR 2.0 (context 0),
     // plus the feature negotiation context when enabled.
     virtual std::vector<dcerpc::presentation_context> contexts() const = 0;
-    // The bind was answered; at least one of our contexts is accepted unless
-    // requires_accepted_context() is false. Returns the first call.
-    virtual step on_bound(const dcerpc::bind_ack_params& ack) = 0;
+    // The bind was answered and negotiate() found it consistent with our offer; at least one
+    // of our contexts is accepted unless requires_accepted_context() is false. Returns the first call.
+    virtual step on_bound(const dcerpc::negotiation& n) = 0;
     virtual bool requires_accepted_context() const noexcept { return true; }
-    // The answer to an alter_context step. Default: a protocol violation (nobody asked).
-    virtual step on_altered(const dcerpc::bind_ack_params& ack);
+    // The answer to an alter_context step, negotiated against what it offered. Default: a
+    // protocol violation (nobody asked).
+    virtual step on_altered(const dcerpc::negotiation& n);
     // A whole response stub, in the server's data representation.
     virtual step on_response(std::span<const std::byte> stub, ndr::drep rep) = 0;
     // A fault for the current call. Default: the operation fails with `fault`.
@@ -105,6 +107,8 @@ private:
     next_action read(client::phase p);
     next_action finish();
     next_action handle_message(const dcerpc::message& m);
+    next_action on_bind_reply(const dcerpc::message& m);
+    next_action on_call_reply(const dcerpc::message& m);
     next_action next_call(step s);
 
     client_options options_;
@@ -113,6 +117,8 @@ private:
     dcerpc::pdu_framer framer_;
     dcerpc::message_assembler assembler_;
     std::vector<std::byte> out_;
+    dcerpc::bind_params offered_;        // the last bind or alter_context we sent
+    bool altering_ = false;              // an alter_context is waiting for its answer
     client::phase phase_ = phase::bind;
     enum class state : std::uint8_t { idle, banner, binding, calling, finished } state_ = state::idle;
     std::uint32_t call_id_ = 0;

@@ -2,9 +2,8 @@
 // ept_map, opnum 3 (C706 App. O; [MS-RPCE] 2.2.1.2.5), sans-I/O: where is one interface over
 // one protocol sequence. Pages with the returned handle like ept_lookup (max_towers per call)
 // and frees the handle when it stops early.
-#include <epmdump/client/rpc_session.hpp>
-#include <epmdump/epm/context_handle.hpp>
 #include <epmdump/epm/endpoint.hpp>
+#include <epmdump/session/ept_handle_session.hpp>
 
 #include <cstdint>
 #include <string>
@@ -12,7 +11,7 @@
 
 namespace epmdump::client {
 
-class map_session final : public rpc_session
+class map_session final : public ept_handle_session
 {
 public:
     map_session(const client_options& options, bool expect_banner, epm::syntax_id interface, std::string protseq,
@@ -24,24 +23,18 @@ public:
     std::uint32_t status() const noexcept { return status_; }
 
 protected:
-    std::vector<dcerpc::presentation_context> contexts() const override;
-    step on_bound(const dcerpc::bind_ack_params& ack) override;
-    step on_response(std::span<const std::byte> stub, ndr::drep rep) override;
-    step on_fault(std::uint32_t status) override;
-    void on_failed(std::optional<failure>& f) override;
+    step first_call() override { return map_call(); }
+    step on_page(std::span<const std::byte> stub, ndr::drep rep) override;
 
 private:
     step map_call();
-    step stop_early(std::optional<failure> why);
 
     epm::syntax_id interface_;
     std::string protseq_;
     std::uint32_t max_towers_;
-    epm::context_handle handle_{};
     std::vector<epm::endpoint_entry> towers_;
     std::uint32_t status_ = 0;
     std::uint32_t calls_ = 0;
-    std::optional<failure> stopped_;
 };
 
 } // namespace epmdump::client

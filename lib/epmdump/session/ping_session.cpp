@@ -1,4 +1,4 @@
-#include <epmdump/client/ping_session.hpp>
+#include <epmdump/session/ping_session.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
 
 namespace epmdump::client {
@@ -19,11 +19,10 @@ std::vector<dcerpc::presentation_context> ping_session::contexts() const
     return out;
 }
 
-rpc_session::step ping_session::on_bound(const dcerpc::bind_ack_params& ack)
+rpc_session::step ping_session::on_bound(const dcerpc::negotiation& n)
 {
-    // p_result_list answers the contexts positionally (C706 §12.6.3.1).
-    for (std::size_t i = 0; i < accepted_.size() && i < ack.results.size(); ++i)
-        accepted_[i] = ack.results[i].accepted();
+    // Context i offers interface i (contexts()).
+    for (std::size_t i = 0; i < accepted_.size(); ++i) accepted_[i] = n.accepts(static_cast<std::uint16_t>(i));
     return next_retry();
 }
 
@@ -39,9 +38,9 @@ rpc_session::step ping_session::next_retry()
     return c;
 }
 
-rpc_session::step ping_session::on_altered(const dcerpc::bind_ack_params& ack)
+rpc_session::step ping_session::on_altered(const dcerpc::negotiation& n)
 {
-    accepted_[pending_] = !ack.results.empty() && ack.results.front().accepted();
+    accepted_[pending_] = n.accepts(static_cast<std::uint16_t>(pending_));
     return next_retry();
 }
 

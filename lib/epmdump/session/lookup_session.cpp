@@ -1,8 +1,7 @@
-#include <epmdump/client/lookup_session.hpp>
-#include <epmdump/client/status_text.hpp>
+#include <epmdump/session/lookup_session.hpp>
+#include <epmdump/session/status_text.hpp>
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/epm/ept_lookup.hpp>
-#include <epmdump/epm/ept_lookup_handle_free.hpp>
 #include <epmdump/epm/ept_status.hpp>
 
 #include <algorithm>
@@ -46,20 +45,9 @@ std::uint64_t page_digest(const std::vector<epm::endpoint_entry>& entries)
 
 } // namespace
 
-lookup_session::lookup_session(const client_options& options, bool expect_banner) : rpc_session(options, expect_banner)
+lookup_session::lookup_session(const client_options& options, bool expect_banner)
+    : ept_handle_session(options, expect_banner)
 {
-}
-
-std::vector<dcerpc::presentation_context> lookup_session::contexts() const
-{
-    return default_contexts(epm::ept_interface());
-}
-
-rpc_session::step lookup_session::on_bound(const dcerpc::bind_ack_params& ack)
-{
-    if (ack.results.empty() || !ack.results.front().accepted())
-        return fail(failure{client_errc::bind_rejected, phase::bind, {}, {}, "the endpoint mapper context was not accepted"});
-    return lookup_call();
 }
 
 rpc_session::step lookup_session::lookup_call()
@@ -74,34 +62,15 @@ rpc_session::step lookup_session::lookup_call()
     return call{epm::opnum_ept_lookup, w.take(), phase::lookup, 0, {}};
 }
 
-rpc_session::step lookup_session::stop_early(failure why)
-{
-    stopped_ = std::move(why);
-    if (handle_.is_null()) return fail(*stopped_);
-    ndr::writer w;
-    epm::encode_ept_lookup_handle_free_request(handle_, w);
-    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0, {}};
-}
-
 rpc_session::step lookup_session::end_of_list()
 {
     ended_ = true;
-    if (handle_.is_null()) return std::nullopt;
-    // The list ended (zero entries) but the server still holds a handle: release it.
-    ndr::writer w;
-    epm::encode_ept_lookup_handle_free_request(handle_, w);
-    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0, {}};
+    // The list ended (zero entries); if the server still holds a handle, release it.
+    return stop_early(std::nullopt);
 }
 
-rpc_session::step lookup_session::on_response(std::span<const std::byte> stub, ndr::drep rep)
+rpc_session::step lookup_session::on_page(std::span<const std::byte> stub, ndr::drep rep)
 {
-    if (current_phase() == phase::free_handle)
-    {
-        freed_ = epm::decode_ept_lookup_handle_free_response(stub, rep).has_value();
-        handle_ = {};
-        if (stopped_) return fail(*stopped_);
-        return std::nullopt;
-    }
     const auto& limits = options().limits;
     epm::decode_limits decode;
     decode.max_entries = std::max<std::size_t>(1, std::min(limits.max_ents, epm::ept_max_ents));
@@ -136,11 +105,7 @@ rpc_session::step lookup_session::on_response(std::span<const std::byte> stub, n
                              std::make_move_iterator(held_back_.end()));
         held_back_.clear();
     }
-    const std::size_t room = limits.max_entries > entries_.size() ? limits.max_entries - entries_.size() : 0;
-    const bool capped = page->entries.size() > room;
-    const auto take = std::min(room, page->entries.size());
-    entries_.insert(entries_.end(), std::make_move_iterator(page->entries.begin()),
-                    std::make_move_iterator(page->entries.begin() + static_cast<std::ptrdiff_t>(take)));
+    const bool capped = keep_capped(entries_, page->entries);
 
     if (page->status == epm::ept_s_not_registered) // the end (Samba), entries of this page included
     {
@@ -167,23 +132,6 @@ rpc_session::step lookup_session::on_response(std::span<const std::byte> stub, n
         return stop_early(failure{client_errc::incomplete, phase::lookup, {}, {},
                                   "the list did not end after " + std::to_string(pages_.size()) + " pages"});
     return lookup_call();
-}
-
-rpc_session::step lookup_session::on_fault(std::uint32_t status)
-{
-    if (current_phase() == phase::free_handle)
-    {
-        handle_ = {};
-        if (stopped_) return fail(*stopped_);
-        return std::nullopt;
-    }
-    return rpc_session::on_fault(status);
-}
-
-void lookup_session::on_failed(std::optional<failure>& f)
-{
-    // Freeing the handle is a courtesy: its failure does not change what we found.
-    if (f && f->phase == phase::free_handle) f = stopped_;
 }
 
 } // namespace epmdump::client

@@ -5,9 +5,8 @@
 // (nmap's rule). Entries of every page count, whatever its status. A server that never ends
 // (pages it sent before, again or in a cycle; too many pages, too many entries) is cut off; the entries
 // gathered so far are kept and the handle is freed (opnum 4) whenever we stop early.
-#include <epmdump/client/rpc_session.hpp>
-#include <epmdump/epm/context_handle.hpp>
 #include <epmdump/epm/endpoint.hpp>
+#include <epmdump/session/ept_handle_session.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -24,7 +23,7 @@ struct lookup_page
     friend bool operator==(const lookup_page&, const lookup_page&) = default;
 };
 
-class lookup_session final : public rpc_session
+class lookup_session final : public ept_handle_session
 {
 public:
     lookup_session(const client_options& options, bool expect_banner);
@@ -34,29 +33,21 @@ public:
     // The server ended the list (no error, nothing cut off).
     bool complete() const noexcept { return done() && !error() && ended_; }
     const std::vector<lookup_page>& pages() const noexcept { return pages_; }
-    bool handle_freed() const noexcept { return freed_; }
 
 protected:
-    std::vector<dcerpc::presentation_context> contexts() const override;
-    step on_bound(const dcerpc::bind_ack_params& ack) override;
-    step on_response(std::span<const std::byte> stub, ndr::drep rep) override;
-    step on_fault(std::uint32_t status) override;
-    void on_failed(std::optional<failure>& f) override;
+    step first_call() override { return lookup_call(); }
+    step on_page(std::span<const std::byte> stub, ndr::drep rep) override;
 
 private:
     step lookup_call();
-    step stop_early(failure why);
     step end_of_list();
 
     std::vector<epm::endpoint_entry> entries_;
     std::unordered_set<std::uint64_t> seen_pages_; // digests of the pages taken so far
     std::vector<epm::endpoint_entry> held_back_;   // a repeated page, kept if the next one is new
-    epm::context_handle handle_{};
     std::vector<lookup_page> pages_;
     std::uint32_t repeats_ = 0;
-    std::optional<failure> stopped_; // why we stopped early (kept while the handle is freed)
     bool ended_ = false;
-    bool freed_ = false;
 };
 
 } // namespace epmdump::client

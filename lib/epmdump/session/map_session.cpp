@@ -1,7 +1,5 @@
-#include <epmdump/client/map_session.hpp>
-#include <epmdump/client/status_text.hpp>
-#include <epmdump/epm/ept_interface.hpp>
-#include <epmdump/epm/ept_lookup_handle_free.hpp>
+#include <epmdump/session/map_session.hpp>
+#include <epmdump/session/status_text.hpp>
 #include <epmdump/epm/ept_map.hpp>
 #include <epmdump/epm/ept_status.hpp>
 
@@ -11,21 +9,9 @@ namespace epmdump::client {
 
 map_session::map_session(const client_options& options, bool expect_banner, epm::syntax_id interface,
                          std::string protseq, std::uint32_t max_towers)
-    : rpc_session(options, expect_banner), interface_(interface), protseq_(std::move(protseq)),
+    : ept_handle_session(options, expect_banner), interface_(interface), protseq_(std::move(protseq)),
       max_towers_(std::clamp<std::uint32_t>(max_towers, 1, epm::ept_max_ents))
 {
-}
-
-std::vector<dcerpc::presentation_context> map_session::contexts() const
-{
-    return default_contexts(epm::ept_interface());
-}
-
-rpc_session::step map_session::on_bound(const dcerpc::bind_ack_params& ack)
-{
-    if (ack.results.empty() || !ack.results.front().accepted())
-        return fail(failure{client_errc::bind_rejected, phase::bind, {}, {}, "the endpoint mapper context was not accepted"});
-    return map_call();
 }
 
 rpc_session::step map_session::map_call()
@@ -41,27 +27,8 @@ rpc_session::step map_session::map_call()
     return call{epm::opnum_ept_map, w.take(), phase::map, 0, {}};
 }
 
-rpc_session::step map_session::stop_early(std::optional<failure> why)
+rpc_session::step map_session::on_page(std::span<const std::byte> stub, ndr::drep rep)
 {
-    stopped_ = std::move(why);
-    if (handle_.is_null())
-    {
-        if (stopped_) return fail(*stopped_);
-        return std::nullopt;
-    }
-    ndr::writer w;
-    epm::encode_ept_lookup_handle_free_request(handle_, w);
-    return call{epm::opnum_ept_lookup_handle_free, w.take(), phase::free_handle, 0, {}};
-}
-
-rpc_session::step map_session::on_response(std::span<const std::byte> stub, ndr::drep rep)
-{
-    if (current_phase() == phase::free_handle)
-    {
-        handle_ = {};
-        if (stopped_) return fail(*stopped_);
-        return std::nullopt;
-    }
     epm::decode_limits decode;
     decode.max_entries = max_towers_;
     auto r = epm::decode_ept_map_response(stub, rep, ndr::transfer_syntax::ndr20, decode);
@@ -73,9 +40,7 @@ rpc_session::step map_session::on_response(std::span<const std::byte> stub, ndr:
     }
     handle_ = r->entry_handle;
     status_ = r->status;
-    const std::size_t room = options().limits.max_entries > towers_.size() ? options().limits.max_entries - towers_.size() : 0;
-    const bool capped = r->towers.size() > room;
-    towers_.insert(towers_.end(), r->towers.begin(), r->towers.begin() + static_cast<std::ptrdiff_t>(std::min(room, r->towers.size())));
+    const bool capped = keep_capped(towers_, r->towers);
     if (r->status == epm::ept_s_not_registered)
     {
         handle_ = {};
@@ -90,22 +55,6 @@ rpc_session::step map_session::on_response(std::span<const std::byte> stub, ndr:
     if (calls_ >= options().limits.max_pages)
         return stop_early(failure{client_errc::incomplete, phase::map, {}, {}, "ept_map did not end"});
     return map_call();
-}
-
-rpc_session::step map_session::on_fault(std::uint32_t status)
-{
-    if (current_phase() == phase::free_handle)
-    {
-        handle_ = {};
-        if (stopped_) return fail(*stopped_);
-        return std::nullopt;
-    }
-    return rpc_session::on_fault(status);
-}
-
-void map_session::on_failed(std::optional<failure>& f)
-{
-    if (f && f->phase == phase::free_handle) f = stopped_;
 }
 
 } // namespace epmdump::client

@@ -1,11 +1,12 @@
-#include <epmdump/client/rpc_session.hpp>
-#include <epmdump/client/status_text.hpp>
-#include <epmdump/dcerpc/bind_nak.hpp>
-#include <epmdump/dcerpc/fault.hpp>
+#include <epmdump/session/rpc_session.hpp>
+#include <epmdump/session/status_text.hpp>
+#include <epmdump/dcerpc/names.hpp>
+#include <epmdump/dcerpc/reply.hpp>
 #include <epmdump/dcerpc/request.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
 
 #include <algorithm>
+#include <variant>
 
 namespace epmdump::client {
 
@@ -77,7 +78,7 @@ rpc_session::step rpc_session::on_fault(std::uint32_t status)
 
 void rpc_session::on_failed(std::optional<failure>&) {}
 
-rpc_session::step rpc_session::on_altered(const dcerpc::bind_ack_params&)
+rpc_session::step rpc_session::on_altered(const dcerpc::negotiation&)
 {
     return fail(failure{client_errc::protocol_violation, phase_, {}, {}, "unexpected alter_context_resp"});
 }
@@ -94,7 +95,8 @@ next_action rpc_session::start()
     params.max_xmit_frag = options_.max_xmit_frag;
     params.max_recv_frag = options_.max_recv_frag;
     params.contexts = contexts();
-    return send(dcerpc::encode_bind(++call_id_, params), phase::bind);
+    offered_ = std::move(params);
+    return send(dcerpc::encode_bind(++call_id_, offered_), phase::bind);
 }
 
 next_action rpc_session::on_written()
@@ -192,7 +194,9 @@ next_action rpc_session::next_call(step s)
         params.max_xmit_frag = options_.max_xmit_frag;
         params.max_recv_frag = options_.max_recv_frag;
         params.contexts = std::move(*s->alter);
-        return send(dcerpc::encode_alter_context(++call_id_, params), s->phase);
+        offered_ = std::move(params);
+        altering_ = true;
+        return send(dcerpc::encode_alter_context(++call_id_, offered_), s->phase);
     }
     const std::uint16_t xmit = max_xmit_ != 0 ? max_xmit_ : options_.max_xmit_frag;
     return send(dcerpc::encode_request(++call_id_, s->context_id, s->opnum, s->stub, std::nullopt, xmit), s->phase);
@@ -200,7 +204,6 @@ next_action rpc_session::next_call(step s)
 
 next_action rpc_session::handle_message(const dcerpc::message& m)
 {
-    const auto type = m.type;
     if (m.call_id != call_id_)
     {
         fail(failure{client_errc::protocol_violation, phase_, {}, {},
@@ -208,96 +211,90 @@ next_action rpc_session::handle_message(const dcerpc::message& m)
         return finish();
     }
     stats_.big_endian_server = m.first.drep.integer == ndr::byte_order::big;
-    if (state_ == state::binding)
+    return state_ == state::binding ? on_bind_reply(m) : on_call_reply(m);
+}
+
+next_action rpc_session::on_bind_reply(const dcerpc::message& m)
+{
+    using dcerpc::pdu_type;
+    if (m.type != pdu_type::bind_ack && m.type != pdu_type::bind_nak && m.type != pdu_type::fault)
     {
-        if (type == dcerpc::pdu_type::bind_nak)
-        {
-            auto nak = dcerpc::decode_bind_nak(m.first, m.pdu);
-            if (!nak)
-            {
-                fail(protocol_violation(phase::bind, nak.error(), "bind_nak"));
-                return finish();
-            }
-            const auto reason = nak->params.provider_reject_reason;
-            fail(failure{client_errc::bind_rejected, phase::bind, reason, {}, bind_nak_reason_text(reason)});
-            return finish();
-        }
-        if (type == dcerpc::pdu_type::fault)
-        {
-            auto fault = dcerpc::decode_fault(m.first, m.pdu);
-            if (!fault) fail(protocol_violation(phase::bind, fault.error(), "fault"));
-            else on_fault(fault->status);
-            return finish();
-        }
-        if (type != dcerpc::pdu_type::bind_ack)
-        {
-            fail(failure{client_errc::protocol_violation, phase::bind, {}, {},
-                         "expected bind_ack, got PTYPE " + std::to_string(static_cast<int>(type))});
-            return finish();
-        }
-        auto ack = dcerpc::decode_bind_ack(m.first, m.pdu);
-        if (!ack)
-        {
-            fail(protocol_violation(phase::bind, ack.error(), "bind_ack"));
-            return finish();
-        }
-        const auto& p = ack->params;
-        stats_.max_recv_frag = p.max_xmit_frag;
-        // We send at most what the server receives, and never more than we offered.
-        max_xmit_ = std::min(options_.max_xmit_frag, p.max_recv_frag);
-        stats_.max_xmit_frag = max_xmit_;
-        framer_.set_max_frag_length(std::max<std::size_t>(options_.max_recv_frag, p.max_xmit_frag));
-        bool any_accepted = false;
-        std::optional<dcerpc::context_result> first_rejection;
-        for (const auto& r : p.results)
-        {
-            if (r.result == dcerpc::result_negotiate_ack)
-            {
-                stats_.feature_negotiation_acked = true;
-                stats_.features = r.reason;
-            }
-            else if (r.accepted())
-                any_accepted = true;
-            else if (!first_rejection)
-                first_rejection = r;
-        }
-        if (requires_accepted_context() && !any_accepted)
-        {
-            const auto reason = first_rejection ? first_rejection->reason : dcerpc::reason_not_specified;
-            fail(failure{client_errc::bind_rejected, phase::bind, reason, {},
-                         "no context accepted: " + provider_reason_text(reason)});
-            return finish();
-        }
-        state_ = state::calling;
-        return next_call(on_bound(p));
-    }
-    if (type == dcerpc::pdu_type::fault)
-    {
-        auto fault = dcerpc::decode_fault(m.first, m.pdu);
-        if (!fault)
-        {
-            fail(protocol_violation(phase_, fault.error(), "fault"));
-            return finish();
-        }
-        return next_call(on_fault(fault->status));
-    }
-    if (type == dcerpc::pdu_type::alter_context_resp)
-    {
-        auto ack = dcerpc::decode_bind_ack(m.first, m.pdu);
-        if (!ack)
-        {
-            fail(protocol_violation(phase_, ack.error(), "alter_context_resp"));
-            return finish();
-        }
-        return next_call(on_altered(ack->params));
-    }
-    if (type != dcerpc::pdu_type::response)
-    {
-        fail(failure{client_errc::protocol_violation, phase_, {}, {},
-                     "expected a response, got PTYPE " + std::to_string(static_cast<int>(type))});
+        fail(failure{client_errc::protocol_violation, phase::bind, {}, {},
+                     "expected bind_ack, got PTYPE " + std::to_string(static_cast<int>(m.type))});
         return finish();
     }
-    return next_call(on_response(m.stub, m.first.drep));
+    auto reply = dcerpc::decode_reply(m);
+    if (!reply)
+    {
+        fail(protocol_violation(phase::bind, reply.error(), std::string(dcerpc::pdu_type_name(m.type))));
+        return finish();
+    }
+    if (const auto* nak = std::get_if<dcerpc::bind_nak_pdu>(&*reply))
+    {
+        const auto reason = nak->params.provider_reject_reason;
+        fail(failure{client_errc::bind_rejected, phase::bind, reason, {}, bind_nak_reason_text(reason)});
+        return finish();
+    }
+    if (const auto* fault = std::get_if<dcerpc::fault_pdu>(&*reply))
+    {
+        on_fault(fault->status);
+        return finish();
+    }
+    const auto& ack = std::get<dcerpc::bind_ack_pdu>(*reply).params;
+    stats_.max_recv_frag = ack.max_xmit_frag;
+    auto n = dcerpc::negotiate(offered_, ack);
+    if (!n)
+    {
+        fail(protocol_violation(phase::bind, n.error(), "bind_ack"));
+        return finish();
+    }
+    // We send at most what the server receives, and never more than we offered.
+    max_xmit_ = n->max_xmit_frag;
+    stats_.max_xmit_frag = max_xmit_;
+    framer_.set_max_frag_length(std::max<std::size_t>(options_.max_recv_frag, n->peer_max_xmit_frag));
+    stats_.feature_negotiation_acked = n->features.has_value();
+    stats_.features = n->features.value_or(0);
+    if (requires_accepted_context() && n->contexts.empty())
+    {
+        const auto reason = n->rejection ? n->rejection->reason : dcerpc::reason_not_specified;
+        fail(failure{client_errc::bind_rejected, phase::bind, reason, {},
+                     "no context accepted: " + provider_reason_text(reason)});
+        return finish();
+    }
+    state_ = state::calling;
+    return next_call(on_bound(*n));
+}
+
+next_action rpc_session::on_call_reply(const dcerpc::message& m)
+{
+    using dcerpc::pdu_type;
+    if (m.type != pdu_type::fault && m.type != pdu_type::alter_context_resp && m.type != pdu_type::response)
+    {
+        fail(failure{client_errc::protocol_violation, phase_, {}, {},
+                     "expected a response, got PTYPE " + std::to_string(static_cast<int>(m.type))});
+        return finish();
+    }
+    auto reply = dcerpc::decode_reply(m);
+    if (!reply)
+    {
+        fail(protocol_violation(phase_, reply.error(), std::string(dcerpc::pdu_type_name(m.type))));
+        return finish();
+    }
+    if (const auto* fault = std::get_if<dcerpc::fault_pdu>(&*reply)) return next_call(on_fault(fault->status));
+    if (const auto* ack = std::get_if<dcerpc::bind_ack_pdu>(&*reply))
+    {
+        if (!altering_) return next_call(rpc_session::on_altered(dcerpc::negotiation{})); // nobody asked
+        altering_ = false;
+        auto n = dcerpc::negotiate(offered_, ack->params);
+        if (!n)
+        {
+            fail(protocol_violation(phase_, n.error(), "alter_context_resp"));
+            return finish();
+        }
+        return next_call(on_altered(*n));
+    }
+    const auto& response = std::get<dcerpc::response_reply>(*reply);
+    return next_call(on_response(response.stub, response.rep));
 }
 
 } // namespace epmdump::client

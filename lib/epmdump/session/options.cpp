@@ -1,4 +1,4 @@
-#include <epmdump/client/options.hpp>
+#include <epmdump/session/options.hpp>
 
 namespace epmdump::client {
 

@@ -1,4 +1,4 @@
-#include <epmdump/client/http_banner.hpp>
+#include <epmdump/session/http_banner.hpp>
 
 namespace epmdump::client {
 

@@ -4,7 +4,7 @@
 // one refused there is offered again alone with alter_context on the same connection (Samba
 // accepts only the first context of a bind, Windows all of them). This is the "ping" of
 // rpcdump.exe: the endpoint answered for that interface.
-#include <epmdump/client/rpc_session.hpp>
+#include <epmdump/session/rpc_session.hpp>
 #include <epmdump/epm/endpoint.hpp>
 
 #include <vector>
@@ -25,8 +25,8 @@ public:
 protected:
     std::vector<dcerpc::presentation_context> contexts() const override;
     bool requires_accepted_context() const noexcept override { return false; }
-    step on_bound(const dcerpc::bind_ack_params& ack) override;
-    step on_altered(const dcerpc::bind_ack_params& ack) override;
+    step on_bound(const dcerpc::negotiation& n) override;
+    step on_altered(const dcerpc::negotiation& n) override;
     step on_response(std::span<const std::byte> stub, ndr::drep rep) override;
     step on_fault(std::uint32_t status) override;
 

@@ -1,4 +1,4 @@
-#include <epmdump/client/error.hpp>
+#include <epmdump/session/error.hpp>
 #include <epmdump/epm/enumeration.hpp>
 
 #include <string>

@@ -1,4 +1,4 @@
-#include <epmdump/client/status_text.hpp>
+#include <epmdump/session/status_text.hpp>
 #include <epmdump/dcerpc/names.hpp>
 #include <epmdump/epm/ept_status.hpp>
 
