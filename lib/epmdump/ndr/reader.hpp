@@ -60,12 +60,35 @@ public:
     // A referent id of a unique/full/ref pointer: u32 in NDR 2.0, u64 in NDR64. 0 = null.
     result<std::uint64_t> pointer() noexcept { return count(); }
 
+    // Reads each field in turn by its type (u8/u16/u32/u64, uuid as guid()), as a struct's
+    // members are laid out; the first error stops it and is returned.
+    template <class... Fields>
+    result<void> read(Fields&... fields) noexcept
+    {
+        result<void> r;
+        (void)((r = read_one(fields)).has_value() && ...);
+        return r;
+    }
+
     // Varying string of 8-bit chars (offset, actual_count, chars incl. NUL). EBCDIC is
     // translated to ASCII; the terminating NUL is dropped. max_chars counts the NUL:
     // actual_count above it, or max_chars characters with no NUL among them, fails.
     result<std::string> varying_string(std::size_t max_chars) noexcept;
 
 private:
+    template <class T>
+    static result<void> assign(result<T> value, T& out) noexcept
+    {
+        if (!value) return value.error();
+        out = *value;
+        return {};
+    }
+    result<void> read_one(std::uint8_t& v) noexcept { return assign(u8(), v); }
+    result<void> read_one(std::uint16_t& v) noexcept { return assign(u16(), v); }
+    result<void> read_one(std::uint32_t& v) noexcept { return assign(u32(), v); }
+    result<void> read_one(std::uint64_t& v) noexcept { return assign(u64(), v); }
+    result<void> read_one(uuid& v) noexcept { return assign(guid(), v); }
+
     // NDR aligns every primitive to its size (C706 §14.2.2).
     template <class T>
     result<T> aligned() noexcept
