@@ -1,17 +1,19 @@
 #include <epmdump/capture/packet_decoder.hpp>
+#include <epmdump/core/byte_order.hpp>
 
 namespace epmdump::capture {
 
 namespace {
 
+// Network byte order at a fixed place of a header whose size the caller has checked.
 std::uint16_t be16(std::span<const std::byte> b, std::size_t at) noexcept
 {
-    return static_cast<std::uint16_t>(std::to_integer<unsigned>(b[at]) << 8 | std::to_integer<unsigned>(b[at + 1]));
+    return load<std::uint16_t>(b.subspan(at).first<2>(), byte_order::big);
 }
 
 std::uint32_t be32(std::span<const std::byte> b, std::size_t at) noexcept
 {
-    return std::uint32_t{be16(b, at)} << 16 | be16(b, at + 2);
+    return load<std::uint32_t>(b.subspan(at).first<4>(), byte_order::big);
 }
 
 decoded_packet kind_only(packet_kind k) noexcept { return decoded_packet{k, {}}; }
@@ -196,7 +198,7 @@ decoded_packet decode_packet(int link, std::span<const std::byte> frame) noexcep
         // The writer's byte order is unknown for DLT_NULL (and some writers got DLT_LOOP
         // wrong), so take whichever reading gives a small number.
         const std::uint32_t big = be32(frame, 0);
-        const std::uint32_t little = (big >> 24) | ((big >> 8) & 0xff00) | ((big << 8) & 0xff0000) | (big << 24);
+        const std::uint32_t little = boost::endian::endian_reverse(big);
         return decode_family(big <= 0xffff ? big : little, frame.subspan(4));
     }
     default:

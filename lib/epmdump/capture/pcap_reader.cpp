@@ -1,4 +1,5 @@
 #include <epmdump/capture/pcap_reader.hpp>
+#include <epmdump/core/byte_order.hpp>
 
 #include <algorithm>
 #include <array>
@@ -65,11 +66,6 @@ std::uint32_t adjusted_snap_length(int dlt, std::uint32_t snap) noexcept
     return snap == 0 || snap > 0x7fffffffu ? max_snap_length(dlt) : snap;
 }
 
-std::uint32_t swap32(std::uint32_t v) noexcept
-{
-    return (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
-}
-
 bool is_power_of_ten(std::uint64_t units) noexcept
 {
     while (units >= 10 && units % 10 == 0) units /= 10;
@@ -115,16 +111,12 @@ bool pcap_reader::read_exact(std::byte* out, std::size_t n, std::size_t& got)
 
 std::uint16_t pcap_reader::u16(const std::byte* p) const noexcept
 {
-    const auto a = std::to_integer<std::uint16_t>(p[0]), b = std::to_integer<std::uint16_t>(p[1]);
-    return static_cast<std::uint16_t>(big_endian_ ? (a << 8) | b : (b << 8) | a);
+    return load<std::uint16_t>(std::span<const std::byte, 2>(p, 2), big_endian_ ? byte_order::big : byte_order::little);
 }
 
 std::uint32_t pcap_reader::u32(const std::byte* p) const noexcept
 {
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i)
-        v |= std::to_integer<std::uint32_t>(p[big_endian_ ? i : 3 - i]) << (8 * (3 - i));
-    return v;
+    return load<std::uint32_t>(std::span<const std::byte, 4>(p, 4), big_endian_ ? byte_order::big : byte_order::little);
 }
 
 capture_result<pcap_reader> pcap_reader::open(std::FILE* file, std::string name)
@@ -178,7 +170,7 @@ capture_result<pcap_reader> pcap_reader::open(std::FILE* file, std::string name)
     case magic_us_swapped: case magic_ns_swapped: case magic_modified_swapped: r.big_endian_ = false; break;
     default: return r.error_at(start, "unknown file format (not a pcap or pcapng capture)");
     }
-    const std::uint32_t native_magic = r.big_endian_ ? magic : swap32(magic);
+    const std::uint32_t native_magic = r.big_endian_ ? magic : boost::endian::endian_reverse(magic);
     r.nanosecond_ = native_magic == magic_ns;
     r.modified_header_ = native_magic == magic_modified;
     if (!r.read_exact(h.data() + 4, h.size() - 4, got))
@@ -277,7 +269,7 @@ pcap_reader::block_read pcap_reader::read_block(std::optional<capture_error>& er
         }
         big_endian_ = true;
         const std::uint32_t m = u32(h.data() + 8);
-        if (m != byte_order_magic && m != swap32(byte_order_magic))
+        if (m != byte_order_magic && m != boost::endian::endian_reverse(byte_order_magic))
         {
             error = error_at(block_start_, "section header block has no byte-order magic");
             return block_read::error;

@@ -20,10 +20,15 @@ std::string to_hex(std::span<const std::byte> bytes, bool upper)
     return s;
 }
 
+void append_hex_number(std::string& out, std::uint64_t value, unsigned digits)
+{
+    for (unsigned i = digits; i-- > 0;) out += hex_digit(static_cast<unsigned>(value >> (4 * i)));
+}
+
 std::string hex32(std::uint32_t value)
 {
     std::string s = "0x";
-    for (int shift = 28; shift >= 0; shift -= 4) s += hex_digit(value >> shift);
+    append_hex_number(s, value, 8);
     return s;
 }
 

@@ -27,6 +27,9 @@ constexpr int hex_value(char c) noexcept
 void append_hex(std::string& out, std::span<const std::byte> bytes, bool upper = false);
 std::string to_hex(std::span<const std::byte> bytes, bool upper = false);
 
+// The low `digits` hex digits of value, most significant first, leading zeros kept.
+void append_hex_number(std::string& out, std::uint64_t value, unsigned digits);
+
 // "0x16c9a0d6": a 32-bit status code as Windows tools print it.
 std::string hex32(std::uint32_t value);
 

@@ -1,4 +1,5 @@
 #include <epmdump/core/text_encoding.hpp>
+#include <epmdump/core/byte_order.hpp>
 
 #include <cstdint>
 
@@ -35,9 +36,7 @@ std::string from_utf16(std::span<const std::byte> bytes, bool little_endian)
     std::string out;
     out.reserve(bytes.size() / 2);
     const auto unit = [&](std::size_t i) -> std::uint32_t {
-        const auto a = std::to_integer<std::uint32_t>(bytes[i]);
-        const auto b = std::to_integer<std::uint32_t>(bytes[i + 1]);
-        return little_endian ? (a | b << 8) : (a << 8 | b);
+        return load<std::uint16_t>(bytes.subspan(i).first<2>(), little_endian ? byte_order::little : byte_order::big);
     };
     constexpr std::uint32_t replacement = 0xFFFD;
     for (std::size_t i = 0; i + 1 < bytes.size(); i += 2)

@@ -1,39 +1,30 @@
 #include <epmdump/core/uuid.hpp>
 
-#include <boost/endian/conversion.hpp>
 #include <boost/uuid/uuid_io.hpp>
 
-#include <cstring>
+#include <algorithm>
 
 namespace epmdump {
 
-uuid load_guid(std::span<const std::byte, 16> wire, guid_order order) noexcept
+// The three integer fields are stored big-endian in uuid (text order), the 8 octets as they are.
+uuid load_guid(std::span<const std::byte, 16> wire, byte_order order) noexcept
 {
     uuid value{};
-    std::memcpy(value.data, wire.data(), 16);
-    if (order == guid_order::little_endian)
-    {
-        using boost::endian::load_little_u16;
-        using boost::endian::load_little_u32;
-        boost::endian::store_big_u32(value.data, load_little_u32(value.data));
-        boost::endian::store_big_u16(value.data + 4, load_little_u16(value.data + 4));
-        boost::endian::store_big_u16(value.data + 6, load_little_u16(value.data + 6));
-    }
+    const auto text = std::as_writable_bytes(std::span(value.data));
+    store(text.first<4>(), load<std::uint32_t>(wire.first<4>(), order), byte_order::big);
+    store(text.subspan<4, 2>(), load<std::uint16_t>(wire.subspan<4, 2>(), order), byte_order::big);
+    store(text.subspan<6, 2>(), load<std::uint16_t>(wire.subspan<6, 2>(), order), byte_order::big);
+    std::ranges::copy(wire.subspan<8>(), text.subspan<8>().begin());
     return value;
 }
 
-void store_guid(const uuid& value, std::span<std::byte, 16> wire, guid_order order) noexcept
+void store_guid(const uuid& value, std::span<std::byte, 16> wire, byte_order order) noexcept
 {
-    auto* out = reinterpret_cast<unsigned char*>(wire.data());
-    std::memcpy(out, value.data, 16);
-    if (order == guid_order::little_endian)
-    {
-        using boost::endian::load_big_u16;
-        using boost::endian::load_big_u32;
-        boost::endian::store_little_u32(out, load_big_u32(value.data));
-        boost::endian::store_little_u16(out + 4, load_big_u16(value.data + 4));
-        boost::endian::store_little_u16(out + 6, load_big_u16(value.data + 6));
-    }
+    const auto text = std::as_bytes(std::span(value.data));
+    store(wire.first<4>(), load<std::uint32_t>(text.first<4>(), byte_order::big), order);
+    store(wire.subspan<4, 2>(), load<std::uint16_t>(text.subspan<4, 2>(), byte_order::big), order);
+    store(wire.subspan<6, 2>(), load<std::uint16_t>(text.subspan<6, 2>(), byte_order::big), order);
+    std::ranges::copy(text.subspan<8>(), wire.subspan<8>().begin());
 }
 
 std::string to_string(const uuid& value) { return boost::uuids::to_string(value); }

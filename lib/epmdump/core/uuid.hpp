@@ -1,5 +1,6 @@
 #pragma once
 // UUID value type for interface, object and transfer-syntax identifiers.
+#include <epmdump/core/byte_order.hpp>
 #include <epmdump/core/hex.hpp>
 
 #include <boost/uuid/uuid.hpp>
@@ -53,9 +54,8 @@ consteval uuid uuid_literal(std::string_view text)
 // A GUID's first three fields (time_low, time_mid, time_hi_and_version) are integers in the
 // sender's byte order; the last 8 octets are bytes (C706 App. A, [MS-DTYP] 2.3.4.2). uuid holds
 // the big-endian (text) order. These convert 16 wire octets in either order.
-enum class guid_order : bool { big_endian, little_endian };
-uuid load_guid(std::span<const std::byte, 16> wire, guid_order order) noexcept;
-void store_guid(const uuid& value, std::span<std::byte, 16> wire, guid_order order) noexcept;
+uuid load_guid(std::span<const std::byte, 16> wire, byte_order order) noexcept;
+void store_guid(const uuid& value, std::span<std::byte, 16> wire, byte_order order) noexcept;
 
 // Lower-case canonical form, as Windows rpcdump and tshark print it.
 std::string to_string(const uuid& value);

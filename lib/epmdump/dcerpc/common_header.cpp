@@ -5,21 +5,7 @@ namespace epmdump::dcerpc {
 namespace {
 constexpr std::size_t frag_length_offset = 8;
 constexpr std::size_t auth_length_offset = 10;
-
-std::uint16_t load16(std::span<const std::byte> b, std::size_t at, ndr::byte_order order) noexcept
-{
-    const auto lo = std::to_integer<std::uint16_t>(b[at]);
-    const auto hi = std::to_integer<std::uint16_t>(b[at + 1]);
-    return order == ndr::byte_order::little ? static_cast<std::uint16_t>(lo | hi << 8)
-                                            : static_cast<std::uint16_t>(lo << 8 | hi);
-}
-
-std::uint32_t load32(std::span<const std::byte> b, std::size_t at, ndr::byte_order order) noexcept
-{
-    const std::uint32_t a = load16(b, at, order);
-    const std::uint32_t c = load16(b, at + 2, order);
-    return order == ndr::byte_order::little ? (a | c << 16) : (a << 16 | c);
-}
+constexpr std::size_t call_id_offset = 12;
 } // namespace
 
 result<common_header> decode_common_header(std::span<const std::byte> pdu) noexcept
@@ -39,11 +25,12 @@ result<common_header> decode_common_header(std::span<const std::byte> pdu) noexc
     // C706 §14.1: integer 0 = big-endian, 1 = little-endian; characters 0 = ASCII, 1 = EBCDIC.
     if ((d0 >> 4) > 1 || (d0 & 0x0F) > 1) return codec_error{codec_errc::bad_header, 4, "packed_drep"};
     h.drep = ndr::drep::from_bytes(d0, std::to_integer<std::uint8_t>(pdu[5]));
-    h.frag_length = load16(pdu, frag_length_offset, h.drep.integer);
+    const auto fixed = pdu.first<common_header_size>();
+    h.frag_length = load<std::uint16_t>(fixed.subspan<frag_length_offset, 2>(), h.drep.integer);
     if (h.frag_length < common_header_size)
         return codec_error{codec_errc::bad_header, frag_length_offset, "frag_length below 16"};
-    h.auth_length = load16(pdu, auth_length_offset, h.drep.integer);
-    h.call_id = load32(pdu, 12, h.drep.integer);
+    h.auth_length = load<std::uint16_t>(fixed.subspan<auth_length_offset, 2>(), h.drep.integer);
+    h.call_id = load<std::uint32_t>(fixed.subspan<call_id_offset, 4>(), h.drep.integer);
     return h;
 }
 

@@ -6,12 +6,7 @@ namespace epmdump::epm {
 result<context_handle> read_context_handle(ndr::reader& in) noexcept
 {
     context_handle h;
-    auto attributes = in.u32();
-    if (!attributes) return attributes.error();
-    h.attributes = *attributes;
-    auto id = in.guid();
-    if (!id) return id.error();
-    h.id = *id;
+    if (auto e = in.read(h.attributes, h.id); !e) return e.error();
     return h;
 }
 

@@ -11,13 +11,9 @@ namespace {
 // RPC_IF_ID: UUID, u16 major, u16 minor.
 result<syntax_id> read_if_id(ndr::reader& in) noexcept
 {
-    auto id = in.guid();
-    if (!id) return id.error();
-    auto major = in.u16();
-    if (!major) return major.error();
-    auto minor = in.u16();
-    if (!minor) return minor.error();
-    return syntax_id{*id, *major, *minor};
+    syntax_id s;
+    if (auto e = in.read(s.id, s.major, s.minor); !e) return e.error();
+    return s;
 }
 
 result<std::uint32_t> read_u32(ndr::reader& in) noexcept { return in.u32(); }

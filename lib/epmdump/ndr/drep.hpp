@@ -1,12 +1,14 @@
 #pragma once
 // Data representation label: C706 §14.1 (format label) and §12.6.3.1 (packed_drep).
+#include <epmdump/core/byte_order.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 
 namespace epmdump::ndr {
 
-enum class byte_order : std::uint8_t { big = 0, little = 1 };
+using epmdump::byte_order; // drep[0]'s high nibble names one
 enum class char_set : std::uint8_t { ascii = 0, ebcdic = 1 };
 
 // Only NDR 2.0 (8a885d04-...) and NDR64 (71710533-...) are transfer syntaxes we speak.

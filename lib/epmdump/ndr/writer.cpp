@@ -7,36 +7,34 @@ namespace epmdump::ndr {
 
 void writer::align(std::size_t n) { out_.resize(out_.size() + (n - out_.size() % n) % n, std::byte{0}); }
 
-void writer::store(std::size_t at, std::uint64_t v, std::size_t width)
+template <class T>
+void writer::put(T v)
 {
-    for (std::size_t i = 0; i < width; ++i)
-    {
-        const std::size_t shift = rep_.integer == byte_order::little ? 8 * i : 8 * (width - 1 - i);
-        out_[at + i] = static_cast<std::byte>((v >> shift) & 0xFF);
-    }
+    align(sizeof(T));
+    const std::size_t at = out_.size();
+    out_.resize(at + sizeof(T));
+    patch(at, v);
 }
 
-void writer::put(std::uint64_t v, std::size_t width)
+template <class T>
+void writer::patch(std::size_t at, T v)
 {
-    align(width);
-    const std::size_t at = out_.size();
-    out_.resize(at + width);
-    store(at, v, width);
+    store(std::span(out_).subspan(at).template first<sizeof(T)>(), v, rep_.integer);
 }
 
 void writer::u8(std::uint8_t v) { out_.push_back(std::byte{v}); }
-void writer::u16(std::uint16_t v) { put(v, 2); }
-void writer::u32(std::uint32_t v) { put(v, 4); }
-void writer::u64(std::uint64_t v) { put(v, 8); }
+void writer::u16(std::uint16_t v) { put(v); }
+void writer::u32(std::uint32_t v) { put(v); }
+void writer::u64(std::uint64_t v) { put(v); }
 void writer::bytes(std::span<const std::byte> b) { out_.insert(out_.end(), b.begin(), b.end()); }
-void writer::patch_u16(std::size_t at, std::uint16_t v) { store(at, v, 2); }
-void writer::patch_u32(std::size_t at, std::uint32_t v) { store(at, v, 4); }
+void writer::patch_u16(std::size_t at, std::uint16_t v) { patch(at, v); }
+void writer::patch_u32(std::size_t at, std::uint32_t v) { patch(at, v); }
 
 void writer::guid(const uuid& v)
 {
     align(4);
     std::array<std::byte, 16> wire{};
-    store_guid(v, wire, rep_.integer == byte_order::little ? guid_order::little_endian : guid_order::big_endian);
+    store_guid(v, wire, rep_.integer);
     bytes(wire);
 }
 

@@ -43,8 +43,10 @@ public:
     std::vector<std::byte> take() noexcept { return std::move(out_); }
 
 private:
-    void put(std::uint64_t v, std::size_t width);
-    void store(std::size_t at, std::uint64_t v, std::size_t width);
+    template <class T>
+    void put(T v); // aligned to sizeof(T)
+    template <class T>
+    void patch(std::size_t at, T v);
 
     drep rep_;
     transfer_syntax syntax_;

@@ -1,5 +1,6 @@
 #include <epmdump/output/json.hpp>
 
+#include <epmdump/core/hex.hpp>
 #include <epmdump/names/interface_names.hpp>
 
 #include <nlohmann/json.hpp>
@@ -66,15 +67,14 @@ void append_double(std::string& out, double v) { out += ordered(v).dump(); }
 // without a temporary string per UUID.
 void append_uuid(std::string& out, const uuid& id)
 {
-    static constexpr char digit[] = "0123456789abcdef";
     char text[38];
     std::size_t n = 0;
     text[n++] = '"';
     for (std::size_t i = 0; i < 16; ++i)
     {
         if (i == 4 || i == 6 || i == 8 || i == 10) text[n++] = '-';
-        text[n++] = digit[id.data[i] >> 4];
-        text[n++] = digit[id.data[i] & 0x0f];
+        text[n++] = hex_digit(id.data[i] >> 4);
+        text[n++] = hex_digit(id.data[i]);
     }
     text[n++] = '"';
     out.append(text, n);
@@ -93,15 +93,10 @@ void append_syntax(std::string& out, const epm::syntax_id& s)
     out += "\"}";
 }
 
-void append_hex(std::string& out, const std::vector<std::byte>& bytes)
+void append_hex_string(std::string& out, std::span<const std::byte> bytes)
 {
-    static constexpr char digit[] = "0123456789abcdef";
     out += '"';
-    for (auto b : bytes)
-    {
-        out += digit[std::to_integer<unsigned>(b) >> 4];
-        out += digit[std::to_integer<unsigned>(b) & 0x0f];
-    }
+    append_hex(out, bytes);
     out += '"';
 }
 
@@ -148,7 +143,7 @@ void append_entry(std::string& out, const epm::endpoint_entry& entry, const form
     if (options.json_towers)
     {
         append_key(out, "tower");
-        append_hex(out, entry.tower);
+        append_hex_string(out, entry.tower);
     }
     out += '}';
 }

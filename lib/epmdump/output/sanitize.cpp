@@ -1,4 +1,5 @@
 #include <epmdump/output/sanitize.hpp>
+#include <epmdump/core/hex.hpp>
 
 #include <cstddef>
 
@@ -6,19 +7,16 @@ namespace epmdump::output {
 
 namespace {
 
-constexpr char hex_digit[] = "0123456789abcdef";
-
 void append_byte_escape(std::string& out, unsigned char b)
 {
     out += "\\x";
-    out += hex_digit[b >> 4];
-    out += hex_digit[b & 0x0f];
+    append_hex_number(out, b, 2);
 }
 
 void append_code_point_escape(std::string& out, char32_t cp)
 {
     out += "\\u";
-    for (int shift = 12; shift >= 0; shift -= 4) out += hex_digit[(cp >> shift) & 0x0f];
+    append_hex_number(out, cp, 4);
 }
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (Unicode 15 table 3-7: no overlongs,

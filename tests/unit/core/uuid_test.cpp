@@ -52,11 +52,11 @@ TEST_CASE("a GUID's first three fields follow the byte order, its last eight oct
     const auto little = test::from_hex("0883afe11f5dc91191a408002b14a0fa");
     const auto big = test::from_hex("e1af83085d1f11c991a408002b14a0fa");
     const uuid epm = uuid_literal("e1af8308-5d1f-11c9-91a4-08002b14a0fa");
-    CHECK(load_guid(std::span(little).first<16>(), guid_order::little_endian) == epm);
-    CHECK(load_guid(std::span(big).first<16>(), guid_order::big_endian) == epm);
+    CHECK(load_guid(std::span(little).first<16>(), byte_order::little) == epm);
+    CHECK(load_guid(std::span(big).first<16>(), byte_order::big) == epm);
     std::array<std::byte, 16> wire{};
-    store_guid(epm, wire, guid_order::little_endian);
+    store_guid(epm, wire, byte_order::little);
     CHECK(std::equal(wire.begin(), wire.end(), little.begin(), little.end()));
-    store_guid(epm, wire, guid_order::big_endian);
+    store_guid(epm, wire, byte_order::big);
     CHECK(std::equal(wire.begin(), wire.end(), big.begin(), big.end()));
 }

@@ -13,9 +13,9 @@ namespace {
 bind_ack_pdu must_decode_bind_ack(std::span<const std::byte> pdu)
 {
     auto h = decode_common_header(pdu);
-    EPMDUMP_REQUIRE_OK(h);
+    REQUIRE_OK(h);
     auto b = decode_bind_ack(*h, pdu);
-    EPMDUMP_REQUIRE_OK(b);
+    REQUIRE_OK(b);
     return *b;
 }
 } // namespace

@@ -27,7 +27,7 @@ TEST_CASE("bind_nak with versions and signature round-trips in both byte orders"
         auto bytes = encode_bind_nak(6, p, rep);
         CHECK(bytes.size() == 16 + 2 + 1 + 4 + 1 + 16); // signature 4-aligned after the versions
         auto n = decode(bytes);
-        EPMDUMP_REQUIRE_OK(n);
+        REQUIRE_OK(n);
         CHECK(n->header.type == pdu_type::bind_nak);
         CHECK(n->header.call_id == 6);
         CHECK(n->params == p);
@@ -40,7 +40,7 @@ TEST_CASE("bind_nak without signature decodes with no signature")
     p.provider_reject_reason = reject_local_limit_exceeded;
     p.versions = {{5, 0}};
     auto n = decode(encode_bind_nak(1, p));
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     CHECK(n->params == p);
     CHECK_FALSE(n->params.signature.has_value());
 }
@@ -49,7 +49,7 @@ TEST_CASE("bind_nak of only the reject reason decodes with an empty versions lis
 {
     auto pdu = hex("05000d0310000000 1200 0000 02000000 0400");
     auto n = decode(pdu);
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     CHECK(n->params.provider_reject_reason == reject_protocol_version_not_supported);
     CHECK(n->params.versions.empty());
     CHECK_FALSE(n->params.signature.has_value());
@@ -66,7 +66,7 @@ TEST_CASE("bind_nak versions count larger than the PDU is truncated")
 TEST_CASE("bind_nak reason 2 is local_limit_exceeded, not the bind_ack provider reason 2")
 {
     auto n = decode(encode_bind_nak(1, {reject_local_limit_exceeded, {{5, 0}}, std::nullopt}));
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     CHECK(bind_nak_reason_name(n->params.provider_reject_reason) == "local_limit_exceeded");
     CHECK(provider_reason_name(n->params.provider_reject_reason) == "proposed_transfer_syntaxes_not_supported");
     CHECK(bind_nak_reason_name(reject_authentication_type_not_recognized) == "authentication_type_not_recognized");

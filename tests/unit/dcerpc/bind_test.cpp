@@ -14,9 +14,9 @@ const dcerpc::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa
 bind_pdu must_decode_bind(std::span<const std::byte> pdu)
 {
     auto h = decode_common_header(pdu);
-    EPMDUMP_REQUIRE_OK(h);
+    REQUIRE_OK(h);
     auto b = decode_bind(*h, pdu);
-    EPMDUMP_REQUIRE_OK(b);
+    REQUIRE_OK(b);
     return *b;
 }
 } // namespace

@@ -13,7 +13,7 @@ TEST_CASE("common header of the Samba bind decodes every field")
 {
     auto pdu = hex(vectors::samba_bind);
     auto h = decode_common_header(pdu);
-    EPMDUMP_REQUIRE_OK(h);
+    REQUIRE_OK(h);
     CHECK(h->rpc_vers == 5);
     CHECK(h->rpc_vers_minor == 0);
     CHECK(h->type == pdu_type::bind);
@@ -28,7 +28,7 @@ TEST_CASE("common header reads frag_length, auth_length and call_id in the PDU's
 {
     auto pdu = hex("05 00 02 03 00000000 0123 0010 01020304");
     auto h = decode_common_header(pdu);
-    EPMDUMP_REQUIRE_OK(h);
+    REQUIRE_OK(h);
     CHECK(h->drep.integer == ndr::byte_order::big);
     CHECK(h->frag_length == 0x0123);
     CHECK(h->auth_length == 0x0010);
@@ -51,7 +51,7 @@ TEST_CASE("common header round-trips through the encoder in both byte orders")
         encode_common_header(w, h);
         REQUIRE(w.size() == common_header_size);
         auto back = decode_common_header(w.buffer());
-        EPMDUMP_REQUIRE_OK(back);
+        REQUIRE_OK(back);
         CHECK(*back == h);
     }
 }

@@ -3,6 +3,7 @@
 #include <epmdump/core/codec_error.hpp>
 #include <epmdump/core/uuid.hpp>
 
+#include "support/codec_checks.hpp"
 #include "support/test_files.hpp"
 
 #include <doctest/doctest.h>
@@ -14,14 +15,6 @@
 #include <vector>
 
 namespace epmdump::test {
-
-// REQUIRE that a result holds a value, printing the codec error otherwise.
-#define EPMDUMP_REQUIRE_OK(r)                                                                              \
-    do                                                                                                     \
-    {                                                                                                      \
-        const auto& epmdump_r_ = (r);                                                                      \
-        if (!epmdump_r_.has_value()) FAIL("unexpected error: " << epmdump_r_.error().message());           \
-    } while (0)
 
 inline std::vector<std::byte> hex(std::string_view h) { return from_hex(h); }
 

@@ -13,9 +13,9 @@ namespace {
 fault_pdu must_decode_fault(std::span<const std::byte> pdu)
 {
     auto h = decode_common_header(pdu);
-    EPMDUMP_REQUIRE_OK(h);
+    REQUIRE_OK(h);
     auto f = decode_fault(*h, pdu);
-    EPMDUMP_REQUIRE_OK(f);
+    REQUIRE_OK(f);
     return *f;
 }
 } // namespace
@@ -79,11 +79,11 @@ TEST_CASE("shutdown, co_cancel, orphaned and auth3 encode and decode as header-o
             auto bytes = encode_control(type, 12, pfc_single_frag, rep);
             CHECK(bytes.size() == (type == pdu_type::auth3 ? 20u : 16u));
             auto h = decode_common_header(bytes);
-            EPMDUMP_REQUIRE_OK(h);
+            REQUIRE_OK(h);
             CHECK(h->type == type);
             CHECK(h->call_id == 12);
             auto c = decode_control(*h, bytes);
-            EPMDUMP_REQUIRE_OK(c);
+            REQUIRE_OK(c);
             CHECK_FALSE(c->auth.has_value());
         }
     }
@@ -95,7 +95,7 @@ TEST_CASE("auth3 exposes its verifier after the four pad octets")
     append_auth_verifier(bytes, sec_trailer{10, 6, 0, 0, 0}, pattern(50));
     auto h = decode_common_header(bytes).value();
     auto c = decode_auth3(h, bytes);
-    EPMDUMP_REQUIRE_OK(c);
+    REQUIRE_OK(c);
     REQUIRE(c->auth.has_value());
     CHECK(to_vector(c->auth->auth_value) == pattern(50));
     CHECK(c->auth->trailer.auth_level == 6);

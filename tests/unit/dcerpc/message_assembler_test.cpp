@@ -21,14 +21,14 @@ std::vector<message> assemble(const std::vector<std::span<const std::byte>>& chu
     std::vector<message> out;
     for (auto c : chunks)
     {
-        EPMDUMP_REQUIRE_OK(f.feed(c));
+        REQUIRE_OK(f.feed(c));
         for (;;)
         {
             auto p = f.next();
-            EPMDUMP_REQUIRE_OK(p);
+            REQUIRE_OK(p);
             if (!*p) break;
             auto m = a.add(**p);
-            EPMDUMP_REQUIRE_OK(m);
+            REQUIRE_OK(m);
             if (*m) out.push_back(std::move(**m));
         }
     }
@@ -132,7 +132,7 @@ TEST_CASE("non-fragmented PDUs pass through the assembler whole")
     CHECK(msgs[0].type == pdu_type::bind_ack);
     CHECK(msgs[0].pdu == hex(vectors::samba_bind_ack));
     auto ack = decode_bind_ack(msgs[0].first, msgs[0].pdu);
-    EPMDUMP_REQUIRE_OK(ack);
+    REQUIRE_OK(ack);
     CHECK(ack->params.secondary_address == "135");
     CHECK(msgs[1].type == pdu_type::request);
     CHECK(msgs[1].fragments == 1);
@@ -200,7 +200,7 @@ TEST_CASE("the assembler recovers after an error and assembles the next message"
     auto last = hex(vectors::samba_response_last);
     REQUIRE_FALSE(feed_pdus(a, {first, first}).has_value());
     auto r = feed_pdus(a, {first, last});
-    EPMDUMP_REQUIRE_OK(r);
+    REQUIRE_OK(r);
     REQUIRE(r->has_value());
     CHECK((*r)->stub == samba_stub());
 }
@@ -217,7 +217,7 @@ TEST_CASE("a message over the size cap is limit_exceeded")
     CHECK(r.error().offset == first.size());
     message_assembler exact(4828);
     auto ok = feed_pdus(exact, {first, last});
-    EPMDUMP_REQUIRE_OK(ok);
+    REQUIRE_OK(ok);
     CHECK(ok->has_value());
 }
 
@@ -228,7 +228,7 @@ TEST_CASE("a fault for the open call ends it and passes through")
     fault_params p;
     p.status = 0x6f7;
     auto r = feed_pdus(a, {first, encode_fault(1, p)});
-    EPMDUMP_REQUIRE_OK(r);
+    REQUIRE_OK(r);
     REQUIRE(r->has_value());
     CHECK((*r)->type == pdu_type::fault);
     CHECK_FALSE(a.in_progress());

@@ -19,7 +19,7 @@ TEST_CASE("negotiate over the Samba bind and bind_ack picks NDR 2.0 context 0 an
     auto bind = decode_bind(decode_common_header(bind_bytes).value(), bind_bytes).value();
     auto ack = decode_bind_ack(decode_common_header(ack_bytes).value(), ack_bytes).value();
     auto n = negotiate(bind.params, ack.params);
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     CHECK(n->accepted());
     CHECK(n->ndr20_context == std::optional<std::uint16_t>{0});
     CHECK_FALSE(n->ndr64_context.has_value());
@@ -39,7 +39,7 @@ TEST_CASE("negotiate reads NDR64 acceptance and negotiate_ack feature bits posit
                    {result_acceptance, 0, ndr64_syntax()},
                    {result_negotiate_ack, 2, {}}};
     auto n = negotiate(offered, ack);
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     CHECK_FALSE(n->ndr20_context.has_value());
     CHECK(n->ndr64_context == std::optional<std::uint16_t>{1});
     CHECK(n->features == std::optional<std::uint64_t>{2});
@@ -54,7 +54,7 @@ TEST_CASE("negotiate with every context rejected is not accepted and keeps the f
     bind_ack_params ack;
     ack.results = {{result_provider_rejection, abstract_syntax_not_supported, {}}};
     auto n = negotiate(offered, ack);
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     CHECK_FALSE(n->accepted());
     REQUIRE(n->rejection.has_value());
     CHECK(n->rejection->reason == abstract_syntax_not_supported);

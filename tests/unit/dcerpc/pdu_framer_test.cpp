@@ -30,11 +30,11 @@ seen run(pdu_framer& f, const std::vector<std::span<const std::byte>>& chunks)
     seen out;
     for (auto c : chunks)
     {
-        EPMDUMP_REQUIRE_OK(f.feed(c));
+        REQUIRE_OK(f.feed(c));
         for (;;)
         {
             auto p = f.next();
-            EPMDUMP_REQUIRE_OK(p);
+            REQUIRE_OK(p);
             if (!*p) break;
             out.offsets.push_back((*p)->stream_offset);
             out.pdus.push_back(to_vector((*p)->bytes));
@@ -91,12 +91,12 @@ TEST_CASE("framer prepare/commit path reads straight into its buffer")
         auto room = f.prepare(1000);
         const auto n = std::min(room.size(), stream.size() - at);
         std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(at), n, room.begin());
-        EPMDUMP_REQUIRE_OK(f.commit(n));
+        REQUIRE_OK(f.commit(n));
         at += n;
         for (;;)
         {
             auto p = f.next();
-            EPMDUMP_REQUIRE_OK(p);
+            REQUIRE_OK(p);
             if (!*p) break;
             ++count;
         }
@@ -113,8 +113,8 @@ TEST_CASE("framer reports frag_length 0 and 15 as bad_header at the PDU's stream
         bad[8] = std::byte{len};
         stream.insert(stream.end(), bad.begin(), bad.end());
         pdu_framer f;
-        EPMDUMP_REQUIRE_OK(f.feed(stream));
-        EPMDUMP_REQUIRE_OK(f.next());
+        REQUIRE_OK(f.feed(stream));
+        REQUIRE_OK(f.next());
         auto e = f.next();
         REQUIRE_FALSE(e.has_value());
         CHECK(e.error().code == codec_errc::bad_header);
@@ -133,19 +133,19 @@ TEST_CASE("framer accepts frag_length 65535 only when whole and up to the config
     big.resize(65535, std::byte{0x5a});
     {
         pdu_framer f;
-        EPMDUMP_REQUIRE_OK(f.feed(std::span<const std::byte>(big).first(65534)));
+        REQUIRE_OK(f.feed(std::span<const std::byte>(big).first(65534)));
         auto p = f.next();
-        EPMDUMP_REQUIRE_OK(p);
+        REQUIRE_OK(p);
         CHECK_FALSE(p->has_value());
-        EPMDUMP_REQUIRE_OK(f.feed(std::span<const std::byte>(big).last(1)));
+        REQUIRE_OK(f.feed(std::span<const std::byte>(big).last(1)));
         p = f.next();
-        EPMDUMP_REQUIRE_OK(p);
+        REQUIRE_OK(p);
         REQUIRE(p->has_value());
         CHECK((*p)->header.frag_length == 65535);
     }
     {
         pdu_framer f({5840, 256 * 1024});
-        EPMDUMP_REQUIRE_OK(f.feed(std::span<const std::byte>(big).first(16)));
+        REQUIRE_OK(f.feed(std::span<const std::byte>(big).first(16)));
         auto p = f.next();
         REQUIRE_FALSE(p.has_value());
         CHECK(p.error().code == codec_errc::limit_exceeded);
@@ -157,9 +157,9 @@ TEST_CASE("framer rejects a fragment larger than the negotiated max_recv_frag se
 {
     auto stream = concat({hex(vectors::samba_bind_ack), hex(vectors::samba_response_first)});
     pdu_framer f;
-    EPMDUMP_REQUIRE_OK(f.feed(stream));
+    REQUIRE_OK(f.feed(stream));
     auto ack = f.next();
-    EPMDUMP_REQUIRE_OK(ack);
+    REQUIRE_OK(ack);
     REQUIRE(ack->has_value());
     f.set_max_frag_length(4279);
     auto p = f.next();
@@ -172,7 +172,7 @@ TEST_CASE("framer rejects a non-DCE/RPC stream on its first byte")
 {
     const std::string http = "HTTP/1.1 400 Bad Request\r\n";
     pdu_framer f;
-    EPMDUMP_REQUIRE_OK(f.feed(std::as_bytes(std::span(http.data(), 1))));
+    REQUIRE_OK(f.feed(std::as_bytes(std::span(http.data(), 1))));
     auto p = f.next();
     REQUIRE_FALSE(p.has_value());
     CHECK(p.error().code == codec_errc::bad_header);
@@ -183,7 +183,7 @@ TEST_CASE("framer stops at its buffered-bytes cap with limit_exceeded")
 {
     pdu_framer f({65535, 100});
     auto big = encode_response(1, {}, pattern(400));
-    EPMDUMP_REQUIRE_OK(f.feed(std::span<const std::byte>(big).first(60)));
+    REQUIRE_OK(f.feed(std::span<const std::byte>(big).first(60)));
     auto r = f.feed(std::span<const std::byte>(big).subspan(60, 60));
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == codec_errc::limit_exceeded);
@@ -200,7 +200,7 @@ TEST_CASE("frame_at splits a contiguous capture buffer without copying")
     while (!rest.empty())
     {
         auto p = frame_at(rest, 65535, offset);
-        EPMDUMP_REQUIRE_OK(p);
+        REQUIRE_OK(p);
         REQUIRE(p->has_value());
         CHECK((*p)->bytes.data() == rest.data());
         rest = rest.subspan((*p)->bytes.size());

@@ -11,9 +11,9 @@ namespace {
 request_pdu must_decode_request(std::span<const std::byte> pdu)
 {
     auto h = decode_common_header(pdu);
-    EPMDUMP_REQUIRE_OK(h);
+    REQUIRE_OK(h);
     auto r = decode_request(*h, pdu);
-    EPMDUMP_REQUIRE_OK(r);
+    REQUIRE_OK(r);
     return *r;
 }
 } // namespace

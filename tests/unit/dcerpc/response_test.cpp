@@ -11,9 +11,9 @@ namespace {
 response_pdu must_decode_response(std::span<const std::byte> pdu)
 {
     auto h = decode_common_header(pdu);
-    EPMDUMP_REQUIRE_OK(h);
+    REQUIRE_OK(h);
     auto r = decode_response(*h, pdu);
-    EPMDUMP_REQUIRE_OK(r);
+    REQUIRE_OK(r);
     return *r;
 }
 } // namespace

@@ -8,7 +8,6 @@
 #include "dcerpc_test_util.hpp"
 #include "pdu_vectors.hpp"
 
-#include <memory>
 #include <random>
 
 using namespace epmdump;
@@ -66,14 +65,6 @@ bool views_inside(const any_pdu& p, std::span<const std::byte> input)
         },
         p);
 }
-
-// Copies into an exact-size heap block so an over-read is an over-read (ASan builds).
-std::unique_ptr<std::byte[]> exact_copy(std::span<const std::byte> s)
-{
-    auto block = std::make_unique<std::byte[]>(s.size() == 0 ? 1 : s.size());
-    std::copy(s.begin(), s.end(), block.get());
-    return block;
-}
 } // namespace
 
 TEST_CASE("every real and synthetic PDU decodes whole, with views inside the input")
@@ -83,7 +74,7 @@ TEST_CASE("every real and synthetic PDU decodes whole, with views inside the inp
     for (const auto& pdu : all)
     {
         auto d = decode_pdu(pdu);
-        EPMDUMP_REQUIRE_OK(d);
+        REQUIRE_OK(d);
         CHECK(views_inside(*d, pdu));
     }
 }
@@ -94,14 +85,12 @@ TEST_CASE("every prefix of every real PDU is truncated, never a value or a crash
     for (auto& p : synthetic_pdus()) all.push_back(p);
     for (const auto& pdu : all)
     {
-        for (std::size_t n = 0; n < pdu.size(); ++n)
-        {
-            auto block = exact_copy(std::span<const std::byte>(pdu).first(n));
-            auto d = decode_pdu(std::span<const std::byte>(block.get(), n));
+        test::for_each_prefix(pdu, [](std::span<const std::byte> cut) {
+            auto d = decode_pdu(cut);
             REQUIRE_FALSE(d.has_value());
             REQUIRE(d.error().code == codec_errc::truncated);
-            REQUIRE(d.error().offset <= n);
-        }
+            REQUIRE(d.error().offset <= cut.size());
+        });
     }
 }
 
@@ -109,12 +98,11 @@ TEST_CASE("a trailing byte after frag_length changes nothing")
 {
     for (const auto& pdu : real_pdus())
     {
-        auto longer = pdu;
-        longer.push_back(std::byte{0x42});
+        const auto longer = with_trailing_byte(pdu);
         auto a = decode_pdu(pdu);
         auto b = decode_pdu(longer);
-        EPMDUMP_REQUIRE_OK(a);
-        EPMDUMP_REQUIRE_OK(b);
+        REQUIRE_OK(a);
+        REQUIRE_OK(b);
         CHECK(a->index() == b->index());
         CHECK(views_inside(*b, std::span<const std::byte>(longer).first(pdu.size())));
     }
@@ -137,8 +125,8 @@ TEST_CASE("fixed-seed random byte mutations of every PDU never crash and never e
             pdu[at] = std::byte(static_cast<unsigned char>(rng()));
         }
         if (rng() % 4 == 0) pdu.resize(rng() % (pdu.size() + 1));
-        auto block = exact_copy(pdu);
-        std::span<const std::byte> input(block.get(), pdu.size());
+        const exact_bytes block(pdu);
+        const std::span<const std::byte> input = block.span();
         auto d = decode_pdu(input);
         if (d)
         {

@@ -66,9 +66,9 @@ TEST_CASE("Windows client bind offers NDR 2.0, NDR64 and bind-time feature negot
     if (!segs) EPMDUMP_SKIP("../shared/pcaps is absent");
     const auto& pdu = frame(*segs, 24).payload;
     auto h = decode_common_header(pdu);
-    EPMDUMP_REQUIRE_OK(h);
+    REQUIRE_OK(h);
     auto b = decode_bind(*h, pdu);
-    EPMDUMP_REQUIRE_OK(b);
+    REQUIRE_OK(b);
     REQUIRE(b->params.contexts.size() == 3);
     CHECK(b->params.max_xmit_frag == 5840);
     CHECK(b->params.contexts[0].transfer_syntaxes.at(0) == ndr20_syntax());
@@ -86,9 +86,9 @@ TEST_CASE("Windows bind_ack answers provider rejection, acceptance and negotiate
     if (!segs) EPMDUMP_SKIP("../shared/pcaps is absent");
     const auto& pdu = frame(*segs, 25).payload;
     auto h = decode_common_header(pdu);
-    EPMDUMP_REQUIRE_OK(h);
+    REQUIRE_OK(h);
     auto a = decode_bind_ack(*h, pdu);
-    EPMDUMP_REQUIRE_OK(a);
+    REQUIRE_OK(a);
     CHECK(a->params.max_xmit_frag == 5840);
     CHECK(a->params.max_recv_frag == 5840);
     CHECK(a->params.secondary_address == "135");
@@ -104,9 +104,9 @@ TEST_CASE("Windows bind_ack answers provider rejection, acceptance and negotiate
     // And the pair negotiates NDR64 on context 1 with both features acknowledged.
     const auto& bind_bytes = frame(*segs, 24).payload;
     auto b = decode_bind(decode_common_header(bind_bytes).value(), bind_bytes);
-    EPMDUMP_REQUIRE_OK(b);
+    REQUIRE_OK(b);
     auto n = negotiate(b->params, a->params);
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     CHECK(n->ndr64_context == std::optional<std::uint16_t>{1});
     CHECK_FALSE(n->ndr20_context.has_value());
     CHECK(n->features == std::optional<std::uint64_t>{3});
@@ -126,14 +126,14 @@ TEST_CASE("every DCE/RPC PDU of the Windows NTLM conversation frames and decodes
         const bool rpc = s.src_port == 135 || s.dst_port == 135 || s.src_port == 49667 || s.dst_port == 49667;
         if (!rpc) continue;
         auto& f = flows[{s.src_port, s.dst_port}];
-        EPMDUMP_REQUIRE_OK(f.feed(s.payload));
+        REQUIRE_OK(f.feed(s.payload));
         for (;;)
         {
             auto p = f.next();
-            EPMDUMP_REQUIRE_OK(p);
+            REQUIRE_OK(p);
             if (!*p) break;
             auto d = decode_pdu((*p)->bytes);
-            EPMDUMP_REQUIRE_OK(d);
+            REQUIRE_OK(d);
             ++types[pdu_type_name((*p)->header.type)];
             if ((*p)->header.auth_length != 0) ++with_auth;
         }
@@ -163,14 +163,14 @@ TEST_CASE("Windows 11-fragment ept_lookup response reassembles to one 45,276-byt
         std::vector<message> out;
         for (auto c : chunks)
         {
-            EPMDUMP_REQUIRE_OK(f.feed(c));
+            REQUIRE_OK(f.feed(c));
             for (;;)
             {
                 auto p = f.next();
-                EPMDUMP_REQUIRE_OK(p);
+                REQUIRE_OK(p);
                 if (!*p) break;
                 auto m = a.add(**p);
-                EPMDUMP_REQUIRE_OK(m);
+                REQUIRE_OK(m);
                 if (*m) out.push_back(std::move(**m));
             }
         }

@@ -1,7 +1,7 @@
 // ept_map (opnum 3) and ept_lookup_handle_free (opnum 4).
 #include "capture_calls.hpp"
 #include "support/test_files.hpp"
-#include "test_util.hpp"
+#include "support/codec_checks.hpp"
 
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/epm/ept_lookup_handle_free.hpp>

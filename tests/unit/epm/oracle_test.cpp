@@ -2,7 +2,7 @@
 // oracle (NAME.expected.json, from tshark's dissection) lists, entry by entry, in order.
 #include "capture_calls.hpp"
 #include "support/test_files.hpp"
-#include "test_util.hpp"
+#include "support/codec_checks.hpp"
 
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/epm/ept_lookup.hpp>

@@ -2,8 +2,8 @@
 // value or a typed codec_error - never a crash, a hang or a read past the span (run under
 // EPMDUMP_SANITIZE=ON to have the last one checked).
 #include "capture_calls.hpp"
+#include "support/codec_checks.hpp"
 #include "support/test_files.hpp"
-#include "test_util.hpp"
 
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/epm/ept_lookup.hpp>
@@ -99,13 +99,10 @@ TEST_CASE("every prefix of every real stub decodes to a value or a typed error")
     for (const auto& s : samples)
     {
         CHECK(decode(s, s.stub)); // the whole stub is fine
-        for (std::size_t n = 0; n < s.stub.size(); ++n)
-        {
-            // an exact-size copy so that a sanitizer catches any read past the end
-            std::vector<std::byte> cut(s.stub.begin(), s.stub.begin() + static_cast<std::ptrdiff_t>(n));
+        test::for_each_prefix(s.stub, [&](std::span<const std::byte> cut) {
             CHECK_FALSE(decode(s, cut)); // every field up to status is needed
             ++prefixes;
-        }
+        });
     }
     MESSAGE("prefixes decoded: " << prefixes);
 }
@@ -119,19 +116,9 @@ TEST_CASE("seeded random damage to real stubs never crashes the decoders")
         for (int round = 0; round < 300; ++round)
         {
             auto damaged = s.stub;
-            const int edits = 1 + static_cast<int>(rng() % 4);
-            for (int k = 0; k < edits && !damaged.empty(); ++k)
-            {
-                const std::size_t at = rng() % damaged.size();
-                switch (rng() % 4)
-                {
-                case 0: damaged[at] = static_cast<std::byte>(rng()); break;                  // byte
-                case 1: damaged[at] ^= static_cast<std::byte>(1u << (rng() % 8)); break;     // bit
-                case 2: damaged[at] = std::byte{0xff}; break;                               // big count
-                default: damaged.resize(at); break;                                          // cut
-                }
-            }
-            (decode(s, damaged) ? values : errors)++;
+            test::damage(damaged, rng);
+            const test::exact_bytes input(damaged);
+            (decode(s, input.span()) ? values : errors)++;
         }
     MESSAGE("damaged stubs: " << values << " decoded, " << errors << " typed errors");
     CHECK(values + errors == samples.size() * 300);

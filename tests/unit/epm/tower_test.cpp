@@ -1,7 +1,7 @@
 // Towers (C706 App. L): floors, protseq rules, string bindings, the ept_map tower encoder.
 #include "capture_calls.hpp"
 #include "support/test_files.hpp"
-#include "test_util.hpp"
+#include "support/codec_checks.hpp"
 
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/epm/ept_lookup.hpp>
@@ -163,15 +163,12 @@ TEST_CASE("every cut of a tower is a truncation error, never a read past the end
 {
     auto tower = encode_tower(nspi, dcerpc::ndr20_syntax(), binding{"ncacn_np", "\\\\HOST", "\\PIPE\\lsass"});
     REQUIRE_OK(tower);
-    for (std::size_t n = 0; n < tower->size(); ++n)
-    {
-        // a copy of exactly n bytes, so a sanitizer sees any read past it
-        std::vector<std::byte> cut(tower->begin(), tower->begin() + static_cast<std::ptrdiff_t>(n));
+    test::for_each_prefix(*tower, [](std::span<const std::byte> cut) {
         auto t = decode_tower(cut);
         REQUIRE_FALSE(t.has_value());
         CHECK(t.error().code == codec_errc::truncated);
-        CHECK(t.error().offset <= n);
-    }
+        CHECK(t.error().offset <= cut.size());
+    });
 }
 
 TEST_CASE("malformed interface and transfer syntax floors are bad values")

@@ -54,11 +54,9 @@ struct call_body_start
 
 inline result<call_body_start> read_call_body_start(ndr::reader& r) noexcept
 {
-    auto hint = r.u32();
-    if (!hint) return hint.error();
-    auto ctx = r.u16();
-    if (!ctx) return ctx.error();
-    return call_body_start{*hint, *ctx};
+    call_body_start s;
+    if (auto e = r.read(s.alloc_hint, s.context_id); !e) return e.error();
+    return s;
 }
 
 // max_xmit_frag, max_recv_frag and assoc_group_id open every bind, bind_ack, alter_context and
@@ -72,13 +70,9 @@ struct association_fields
 
 inline result<association_fields> read_association_fields(ndr::reader& r) noexcept
 {
-    auto xmit = r.u16();
-    if (!xmit) return xmit.error();
-    auto recv = r.u16();
-    if (!recv) return recv.error();
-    auto group = r.u32();
-    if (!group) return group.error();
-    return association_fields{*xmit, *recv, *group};
+    association_fields a;
+    if (auto e = r.read(a.max_xmit_frag, a.max_recv_frag, a.assoc_group_id); !e) return e.error();
+    return a;
 }
 
 inline codec_error wrong_type(const char* expected) noexcept

@@ -69,3 +69,25 @@ TEST_CASE("ndr varying string drops the NUL, caps the length and translates EBCD
     auto lying = from_hex("00000000 10000000 6c7361");
     CHECK(ndr::reader(lying, ndr::little_endian_ascii).varying_string(64).error().code == codec_errc::truncated);
 }
+
+TEST_CASE("ndr reader reads a run of fields by type and stops at the first that does not fit")
+{
+    auto bytes = from_hex("01 00 0302 07060504 0883afe11f5dc91191a408002b14a0fa 0a0b");
+    ndr::reader r(bytes, ndr::little_endian_ascii, ndr::transfer_syntax::ndr20, 40);
+    std::uint8_t a = 0;
+    std::uint16_t b = 0;
+    std::uint32_t c = 0;
+    uuid d{};
+    REQUIRE(r.read(a, b, c, d).has_value());
+    CHECK(a == 0x01);
+    CHECK(b == 0x0203);
+    CHECK(c == 0x04050607u);
+    CHECK(d == *parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"));
+    std::uint16_t e = 0;
+    std::uint32_t f = 0xdead;
+    const auto cut = r.read(e, f);
+    REQUIRE_FALSE(cut.has_value());
+    CHECK(e == 0x0b0a);
+    CHECK(f == 0xdead); // left as it was
+    CHECK(cut.error() == codec_error{codec_errc::truncated, 40 + 26, "alignment padding"});
+}
