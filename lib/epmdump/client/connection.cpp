@@ -229,7 +229,7 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
         core->arm(phase::resolve);
         // Polled, from 1 ms up to every 32 ms: a quick answer costs little waiting, and at the
         // deadline or an abort we leave the lookup to end on its own thread.
-        const auto lookup = detail::name_lookup::start(host, port);
+        const auto lookup = detail::name_lookup::start(core->socket.get_executor(), host, port);
         std::optional<detail::lookup_answer> answer;
         auto pause = std::chrono::milliseconds(1);
         while (!(answer = lookup->answer()) && !core->aborted && !core->expired)
