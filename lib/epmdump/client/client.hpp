@@ -41,13 +41,13 @@ struct map_result
 };
 
 // Drives a sans-I/O session over a connected connection until it is done.
-asio::awaitable<void> run_session(connection& c, rpc_session& s);
+boost::asio::awaitable<void> run_session(connection& c, rpc_session& s);
 
-asio::awaitable<host_result> async_enumerate(target t, client_options options,
+boost::asio::awaitable<host_result> async_enumerate(target t, client_options options,
                                              std::shared_ptr<abort_group> group = {});
 host_result enumerate(const target& t, const client_options& options);
 
-asio::awaitable<map_result> async_map(target t, epm::syntax_id interface, std::string protseq,
+boost::asio::awaitable<map_result> async_map(target t, epm::syntax_id interface, std::string protseq,
                                       client_options options, std::shared_ptr<abort_group> group = {});
 map_result map(const target& t, const epm::syntax_id& interface, const std::string& protseq,
                const client_options& options);

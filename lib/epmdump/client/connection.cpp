@@ -14,6 +14,10 @@
 
 namespace epmdump::client {
 
+// Spelled here, not in the headers: a user's `using namespace` must not meet them.
+namespace asio = boost::asio;
+using steady_clock = std::chrono::steady_clock;
+
 namespace detail {
 
 // Shared with the watchdog's completion handler, which may run after the connection is gone.
@@ -33,13 +37,13 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
 
     bool attempted = false; // `remote` names an address we tried
     phase current = phase::connect;
-    duration current_budget{};
+    std::chrono::milliseconds current_budget{};
     bool expired = false;          // the watchdog fired
     bool expired_by_host = false;  // ... because of the host deadline
     std::optional<client_errc> aborted;
     std::uint64_t generation = 0;
 
-    duration budget(phase p) const noexcept
+    std::chrono::milliseconds budget(phase p) const noexcept
     {
         switch (p)
         {

@@ -42,15 +42,15 @@ class scanner
 public:
     using source_fn = std::function<std::optional<target>()>;
     // A source that may wait (a list read on another thread) without holding the hosts in flight.
-    using async_source_fn = std::function<asio::awaitable<std::optional<target>>()>;
+    using async_source_fn = std::function<boost::asio::awaitable<std::optional<target>>()>;
     using result_fn = std::function<void(host_result&&)>;
 
-    scanner(asio::any_io_executor ex, scan_options options);
+    scanner(boost::asio::any_io_executor ex, scan_options options);
 
     // Pulls targets until the source is empty (or stop()), reporting every host it started:
     // each finished one, and at stop() each one in flight (error cancelled, entries so far).
-    asio::awaitable<scan_summary> run(source_fn source, result_fn on_result);
-    asio::awaitable<scan_summary> run(async_source_fn source, result_fn on_result);
+    boost::asio::awaitable<scan_summary> run(source_fn source, result_fn on_result);
+    boost::asio::awaitable<scan_summary> run(async_source_fn source, result_fn on_result);
 
     // Takes no more targets and aborts the conversations in flight (call on the executor).
     void stop();
@@ -58,15 +58,15 @@ public:
     std::size_t in_flight() const noexcept { return summary_.started - summary_.finished - summary_.cancelled; }
 
 private:
-    asio::awaitable<void> host(target t, result_fn& on_result);
-    asio::awaitable<bool> wait_for_start();
+    boost::asio::awaitable<void> host(target t, result_fn& on_result);
+    boost::asio::awaitable<bool> wait_for_start();
 
-    asio::any_io_executor ex_;
+    boost::asio::any_io_executor ex_;
     scan_options options_;
     std::shared_ptr<abort_group> group_;
-    asio::steady_timer slot_;   // the dispatcher sleeps here while every slot is taken
-    asio::steady_timer pacing_; // ... and here until the rate limit's next start
-    steady_clock::time_point next_start_{};
+    boost::asio::steady_timer slot_;   // the dispatcher sleeps here while every slot is taken
+    boost::asio::steady_timer pacing_; // ... and here until the rate limit's next start
+    std::chrono::steady_clock::time_point next_start_{};
     scan_summary summary_;
 };
 

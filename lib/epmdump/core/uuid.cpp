@@ -1,7 +1,6 @@
 #include <epmdump/core/uuid.hpp>
 
 #include <boost/endian/conversion.hpp>
-#include <boost/uuid/uuid_io.hpp>
 
 #include <cstring>
 
@@ -35,8 +34,6 @@ void store_guid(const uuid& value, std::span<std::byte, 16> wire, guid_order ord
         boost::endian::store_little_u16(out + 6, load_big_u16(value.data + 6));
     }
 }
-
-std::string to_string(const uuid& value) { return boost::uuids::to_string(value); }
 
 std::size_t uuid_hash::operator()(const uuid& value) const noexcept
 {
