@@ -2,6 +2,12 @@
 // Many hosts on one io_context: at most `concurrency` conversations at once, an optional rate
 // limit on new ones, results handed out as each host finishes. Targets are pulled one at a time
 // from a source, so memory follows the concurrency, not the number of targets.
+//
+// Executor rules: a scanner lives on the executor it is given, and that executor must run one
+// handler at a time (an io_context run by one thread, or a strand): the scanner has no lock.
+// run()/async_run(), stop(), summary() and in_flight() are called on it; the source and the
+// result callback are invoked on it, one at a time, never concurrently with each other. To
+// stop from another thread (a signal), asio::post a call to stop() onto that executor.
 #include <epmdump/client/client.hpp>
 #include <epmdump/client/connection.hpp>
 #include <epmdump/client/options.hpp>
@@ -9,10 +15,12 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -51,6 +59,15 @@ public:
     // each finished one, and at stop() each one in flight (error cancelled, entries so far).
     boost::asio::awaitable<scan_summary> run(source_fn source, result_fn on_result);
     boost::asio::awaitable<scan_summary> run(async_source_fn source, result_fn on_result);
+
+    // The same with any completion token (use_future, a callback, deferred, use_awaitable):
+    // completes with void(std::exception_ptr, scan_summary); the pointer holds what a result
+    // callback threw. The handler runs on its associated executor, by default the scanner's.
+    template <class Source, class Token>
+    auto async_run(Source source, result_fn on_result, Token&& token)
+    {
+        return boost::asio::co_spawn(ex_, run(std::move(source), std::move(on_result)), std::forward<Token>(token));
+    }
 
     // Takes no more targets and aborts the conversations in flight (call on the executor).
     void stop();
