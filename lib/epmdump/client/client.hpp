@@ -7,8 +7,9 @@
 // Executors and threads:
 // - The operation's sockets and timers run on the executor given first, or, without one, on the
 //   completion handler's associated executor (a coroutine's with use_awaitable, or one bound
-//   with asio::bind_executor); a token with no I/O executor of its own (use_future, a plain
-//   callback) needs the executor overload, and is refused at compile time without it.
+//   with asio::bind_executor); a token with no I/O executor of its own needs the executor
+//   overload: a plain callback does not compile without it, use_future throws
+//   std::invalid_argument from the call.
 // - The handler is invoked as Asio invokes handlers: on its associated executor, which defaults to
 //   the operation's executor; never inside the initiating call.
 // - One operation is driven by one coroutine: give it an executor that runs its handlers one at a
@@ -29,8 +30,10 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/execution/context.hpp>
 #include <boost/asio/execution/executor.hpp>
 #include <boost/asio/is_executor.hpp>
+#include <boost/asio/query.hpp>
 #include <boost/asio/system_executor.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -38,6 +41,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -80,12 +84,18 @@ inline constexpr bool is_executor_v =
     boost::asio::execution::is_executor<T>::value || boost::asio::is_executor<T>::value;
 
 // The executor a token-only call runs on: the handler's own, which must be an I/O executor.
+// A plain callback's system_executor is refused at compile time; use_future's promise executor
+// (its context is the system_context too, but its type does not say so) at run time.
 template <class Handler>
 auto io_executor_of(const Handler& handler)
 {
     static_assert(!std::is_same_v<boost::asio::associated_executor_t<Handler>, boost::asio::system_executor>,
                   "this completion token has no I/O executor: pass an executor (or bind one) first");
-    return boost::asio::get_associated_executor(handler);
+    auto ex = boost::asio::get_associated_executor(handler);
+    const boost::asio::execution_context* context = &boost::asio::query(ex, boost::asio::execution::context);
+    if (context == &boost::asio::query(boost::asio::system_executor(), boost::asio::execution::context))
+        throw std::invalid_argument("epmdump::client: this completion token has no I/O executor; pass one first");
+    return ex;
 }
 
 // Spawns `make()`'s coroutine on `ex` and completes the handler with its result.

@@ -202,3 +202,13 @@ TEST_CASE("scanner::async_run with use_future reports every host and the summary
 // a test touches no address but loopback.
 static_assert(requires { epmdump::client::enumerate("10.0.0.5", {}); });
 static_assert(requires { epmdump::client::map("10.0.0.5", epmdump::epm::syntax_id{}, "ncacn_ip_tcp", {}); });
+
+TEST_CASE("use_future without an executor is refused from the call, before any connection")
+{
+    const auto s = five_entries();
+    scripted_server server(s);
+    CHECK_THROWS_AS(epmdump::client::async_enumerate(epmdump::client::target("127.0.0.1", server.port()),
+                                                     fast_options(), asio::use_future),
+                    std::invalid_argument);
+    CHECK(server.log().connections == 0);
+}
