@@ -9,9 +9,9 @@ namespace epmdump::app {
 
 namespace {
 
-client::duration seconds(double s)
+client::timeouts::duration seconds(double s)
 {
-    return std::chrono::duration_cast<client::duration>(std::chrono::duration<double>(s));
+    return std::chrono::duration_cast<client::timeouts::duration>(std::chrono::duration<double>(s));
 }
 
 } // namespace

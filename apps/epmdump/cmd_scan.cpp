@@ -130,11 +130,11 @@ int run_scan(const scan_args& args, output::sink& sink)
     output::writer out(sink.stream(), *fmt, fo);
     out.begin();
 
-    const auto started = client::steady_clock::now();
+    const auto started = std::chrono::steady_clock::now();
     auto counts = [&] {
         const auto& s = scanner.summary();
         return progress_counts{s.finished, source.total(), source.total_known(), s.answered, s.failed,
-                               std::chrono::duration<double>(client::steady_clock::now() - started).count()};
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
     };
     bool interrupted = false;
     bool finished = false;

@@ -59,6 +59,9 @@ grep -qx "replay: 1 conversations, 53 entries" "$tmp/consumer.out" || fail "cons
 # The README's example, against a closed loopback port: a typed failure in one JSON line.
 "$tmp/consumer/readme_example" 127.0.0.1 1 >"$tmp/readme.out" 2>/dev/null && fail "readme_example: port 1 answered"
 grep -q '"kind":"refused"' "$tmp/readme.out" || fail "readme_example printed: $(cat "$tmp/readme.out")"
+"$tmp/consumer/async_example" 127.0.0.1 1 >"$tmp/async.out" || fail "async_example failed"
+[ "$(sort "$tmp/async.out" | tr '\n' ' ')" = "callback: refused future: refused " ] ||
+    fail "async_example printed: $(cat "$tmp/async.out")"
 # The headers must be the installed ones, not the checkout's.
 grep -q -- "-I$src/lib\|-isystem $src/lib" "$tmp/consumer/compile_commands.json" 2>/dev/null &&
     fail "the consumer compiled against the source tree"

@@ -1,4 +1,5 @@
 #include <epmdump/capture/capture_file.hpp>
+#include <epmdump/core/error_exception.hpp>
 
 #include <pcap/pcap.h>
 
@@ -20,7 +21,8 @@ std::ostream& operator<<(std::ostream& os, const capture_error& e) { return os <
 
 void throw_exception_from_error(const capture_error& e, const boost::source_location&)
 {
-    throw std::runtime_error(e.to_string());
+    // A file we cannot read as a capture has no finer code (yet): the input was not usable.
+    throw error_exception(make_error_code(boost::system::errc::invalid_argument), e.to_string(), e.offset);
 }
 
 struct capture_file::handle

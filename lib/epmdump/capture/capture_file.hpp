@@ -28,6 +28,8 @@ struct capture_error
     std::string to_string() const;
 };
 
+// capture_result<T>::value() throws epmdump::error_exception (errc::invalid_argument) with the
+// offset and to_string().
 [[noreturn]] void throw_exception_from_error(const capture_error& e, const boost::source_location& loc);
 
 template <class T>

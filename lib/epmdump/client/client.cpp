@@ -11,6 +11,10 @@
 
 namespace epmdump::client {
 
+// Spelled here, not in the headers: a user's `using namespace` must not meet them.
+namespace asio = boost::asio;
+using steady_clock = std::chrono::steady_clock;
+
 namespace {
 
 double ms_since(steady_clock::time_point start)
@@ -64,7 +68,7 @@ asio::awaitable<void> run_session(connection& c, rpc_session& s)
     }
 }
 
-asio::awaitable<host_result> async_enumerate(target t, client_options options, std::shared_ptr<abort_group> group)
+asio::awaitable<host_result> detail::enumerate_op(target t, client_options options, std::shared_ptr<abort_group> group)
 {
     auto ex = co_await asio::this_coro::executor;
     const auto started = steady_clock::now();
@@ -102,11 +106,11 @@ asio::awaitable<host_result> async_enumerate(target t, client_options options, s
 
 host_result enumerate(const target& t, const client_options& options)
 {
-    return run_blocking(async_enumerate(t, options));
+    return run_blocking(detail::enumerate_op(t, options, {}));
 }
 
-asio::awaitable<map_result> async_map(target t, epm::syntax_id interface, std::string protseq,
-                                      client_options options, std::shared_ptr<abort_group> group)
+asio::awaitable<map_result> detail::map_op(target t, epm::syntax_id interface, std::string protseq,
+                                           client_options options, std::shared_ptr<abort_group> group)
 {
     auto ex = co_await asio::this_coro::executor;
     const auto started = steady_clock::now();
@@ -135,7 +139,7 @@ asio::awaitable<map_result> async_map(target t, epm::syntax_id interface, std::s
 map_result map(const target& t, const epm::syntax_id& interface, const std::string& protseq,
                const client_options& options)
 {
-    return run_blocking(async_map(t, interface, protseq, options));
+    return run_blocking(detail::map_op(t, interface, protseq, options, {}));
 }
 
 } // namespace epmdump::client

@@ -14,6 +14,10 @@
 
 namespace epmdump::client {
 
+// Spelled here, not in the headers: a user's `using namespace` must not meet them.
+namespace asio = boost::asio;
+using steady_clock = std::chrono::steady_clock;
+
 namespace detail {
 
 // Shared with the watchdog's completion handler, which may run after the connection is gone.
@@ -33,13 +37,13 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
 
     bool attempted = false; // `remote` names an address we tried
     phase current = phase::connect;
-    duration current_budget{};
+    std::chrono::milliseconds current_budget{};
     bool expired = false;          // the watchdog fired
     bool expired_by_host = false;  // ... because of the host deadline
     std::optional<client_errc> aborted;
     std::uint64_t generation = 0;
 
-    duration budget(phase p) const noexcept
+    std::chrono::milliseconds budget(phase p) const noexcept
     {
         switch (p)
         {
@@ -229,7 +233,7 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
         core->arm(phase::resolve);
         // Polled, from 1 ms up to every 32 ms: a quick answer costs little waiting, and at the
         // deadline or an abort we leave the lookup to end on its own thread.
-        const auto lookup = detail::name_lookup::start(host, port);
+        const auto lookup = detail::name_lookup::start(core->socket.get_executor(), host, port);
         std::optional<detail::lookup_answer> answer;
         auto pause = std::chrono::milliseconds(1);
         while (!(answer = lookup->answer()) && !core->aborted && !core->expired)

@@ -22,9 +22,6 @@
 
 namespace epmdump::client {
 
-namespace asio = boost::asio;
-using steady_clock = std::chrono::steady_clock;
-
 class abort_group;
 
 namespace detail {
@@ -64,7 +61,8 @@ struct io_outcome
 class connection
 {
 public:
-    connection(const asio::any_io_executor& ex, const client::timeouts& t, steady_clock::time_point host_deadline,
+    connection(const boost::asio::any_io_executor& ex, const client::timeouts& t,
+               std::chrono::steady_clock::time_point host_deadline,
                const std::shared_ptr<abort_group>& group = {});
     ~connection();
     connection(const connection&) = delete;
@@ -72,12 +70,12 @@ public:
 
     // Resolves `host` (an IP literal is used as is) and tries every address in turn, each with
     // the connect timeout. A name that resolves to nothing is resolve_failed.
-    asio::awaitable<std::optional<failure>> connect(const std::string& host, std::uint16_t port);
+    boost::asio::awaitable<std::optional<failure>> connect(const std::string& host, std::uint16_t port);
 
     // Writes all of `data`; the phase's timeout starts now.
-    asio::awaitable<std::optional<failure>> write(std::span<const std::byte> data, phase p);
+    boost::asio::awaitable<std::optional<failure>> write(std::span<const std::byte> data, phase p);
     // Reads what is available (at least one byte) into `buffer`.
-    asio::awaitable<io_outcome> read_some(std::span<std::byte> buffer, phase p);
+    boost::asio::awaitable<io_outcome> read_some(std::span<std::byte> buffer, phase p);
 
     // Starts the phase's timer without an I/O call (a read that spans several calls keeps it).
     void begin_phase(phase p);
@@ -88,7 +86,7 @@ public:
     // without brackets ("10.0.0.1", "::1"); empty when no address was tried (a failed lookup).
     std::string remote_address() const;
     std::uint16_t remote_port() const;
-    const asio::ip::tcp::endpoint& remote_endpoint() const noexcept;
+    const boost::asio::ip::tcp::endpoint& remote_endpoint() const noexcept;
 
 private:
     std::shared_ptr<detail::connection_core> core_;

@@ -9,6 +9,10 @@
 
 namespace epmdump::client {
 
+// Spelled here, not in the headers: a user's `using namespace` must not meet them.
+namespace asio = boost::asio;
+using steady_clock = std::chrono::steady_clock;
+
 scanner::scanner(asio::any_io_executor ex, scan_options options)
     : ex_(std::move(ex)), options_(options), group_(std::make_shared<abort_group>()), slot_(ex_), pacing_(ex_)
 {

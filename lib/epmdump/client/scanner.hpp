@@ -2,6 +2,12 @@
 // Many hosts on one io_context: at most `concurrency` conversations at once, an optional rate
 // limit on new ones, results handed out as each host finishes. Targets are pulled one at a time
 // from a source, so memory follows the concurrency, not the number of targets.
+//
+// Executor rules: a scanner lives on the executor it is given, and that executor must run one
+// handler at a time (an io_context run by one thread, or a strand): the scanner has no lock.
+// run()/async_run(), stop(), summary() and in_flight() are called on it; the source and the
+// result callback are invoked on it, one at a time, never concurrently with each other. To
+// stop from another thread (a signal), asio::post a call to stop() onto that executor.
 #include <epmdump/client/client.hpp>
 #include <epmdump/client/connection.hpp>
 #include <epmdump/session/options.hpp>
@@ -9,10 +15,12 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -42,15 +50,24 @@ class scanner
 public:
     using source_fn = std::function<std::optional<target>()>;
     // A source that may wait (a list read on another thread) without holding the hosts in flight.
-    using async_source_fn = std::function<asio::awaitable<std::optional<target>>()>;
+    using async_source_fn = std::function<boost::asio::awaitable<std::optional<target>>()>;
     using result_fn = std::function<void(host_result&&)>;
 
-    scanner(asio::any_io_executor ex, scan_options options);
+    scanner(boost::asio::any_io_executor ex, scan_options options);
 
     // Pulls targets until the source is empty (or stop()), reporting every host it started:
     // each finished one, and at stop() each one in flight (error cancelled, entries so far).
-    asio::awaitable<scan_summary> run(source_fn source, result_fn on_result);
-    asio::awaitable<scan_summary> run(async_source_fn source, result_fn on_result);
+    boost::asio::awaitable<scan_summary> run(source_fn source, result_fn on_result);
+    boost::asio::awaitable<scan_summary> run(async_source_fn source, result_fn on_result);
+
+    // The same with any completion token (use_future, a callback, deferred, use_awaitable):
+    // completes with void(std::exception_ptr, scan_summary); the pointer holds what a result
+    // callback threw. The handler runs on its associated executor, by default the scanner's.
+    template <class Source, class Token>
+    auto async_run(Source source, result_fn on_result, Token&& token)
+    {
+        return boost::asio::co_spawn(ex_, run(std::move(source), std::move(on_result)), std::forward<Token>(token));
+    }
 
     // Takes no more targets and aborts the conversations in flight (call on the executor).
     void stop();
@@ -58,15 +75,15 @@ public:
     std::size_t in_flight() const noexcept { return summary_.started - summary_.finished - summary_.cancelled; }
 
 private:
-    asio::awaitable<void> host(target t, result_fn& on_result);
-    asio::awaitable<bool> wait_for_start();
+    boost::asio::awaitable<void> host(target t, result_fn& on_result);
+    boost::asio::awaitable<bool> wait_for_start();
 
-    asio::any_io_executor ex_;
+    boost::asio::any_io_executor ex_;
     scan_options options_;
     std::shared_ptr<abort_group> group_;
-    asio::steady_timer slot_;   // the dispatcher sleeps here while every slot is taken
-    asio::steady_timer pacing_; // ... and here until the rate limit's next start
-    steady_clock::time_point next_start_{};
+    boost::asio::steady_timer slot_;   // the dispatcher sleeps here while every slot is taken
+    boost::asio::steady_timer pacing_; // ... and here until the rate limit's next start
+    std::chrono::steady_clock::time_point next_start_{};
     scan_summary summary_;
 };
 

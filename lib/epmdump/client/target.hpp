@@ -13,6 +13,8 @@ struct target
 {
     target() = default;
     target(std::string h, std::uint16_t p = 0, std::string l = {}) : host(std::move(h)), port(p), label(std::move(l)) {}
+    // A literal is a target too: enumerate("10.0.0.5", {}) needs two conversions without this one.
+    target(const char* h, std::uint16_t p = 0) : target(std::string(h), p) {}
 
     std::string host;       // IPv4/IPv6 literal (no brackets) or a DNS name
     std::uint16_t port = 0; // 0: the transport's default (135 / 593)

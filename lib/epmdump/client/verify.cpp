@@ -13,6 +13,10 @@
 
 namespace epmdump::client {
 
+// Spelled here, not in the headers: a user's `using namespace` must not meet them.
+namespace asio = boost::asio;
+using steady_clock = std::chrono::steady_clock;
+
 namespace {
 
 // Everything registered on one TCP port: its distinct interfaces and the entries to mark.

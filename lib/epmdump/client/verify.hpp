@@ -18,8 +18,8 @@ namespace epmdump::client {
 // Sets entry.ping for each ncacn_ip_tcp entry: pinged (its interface was accepted),
 // not_listening (the port refused or never answered the connection), or not_pinged (the
 // port answered but did not accept the interface, or the host ran out of time).
-asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, std::string address,
-                                   client_options options, steady_clock::time_point host_deadline,
+boost::asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, std::string address,
+                                   client_options options, std::chrono::steady_clock::time_point host_deadline,
                                    std::shared_ptr<abort_group> group = {});
 
 // Blocking form with its own io_context; the host deadline is options.timeouts.host from now.

@@ -1,7 +1,7 @@
 #include <epmdump/core/codec_error.hpp>
+#include <epmdump/core/error_exception.hpp>
 
 #include <ostream>
-#include <stdexcept>
 
 namespace epmdump {
 
@@ -19,6 +19,23 @@ std::string_view to_string(codec_errc code) noexcept
     case codec_errc::trailing_bytes: return "trailing bytes";
     }
     return "unknown codec error";
+}
+
+namespace {
+
+class codec_category_impl final : public boost::system::error_category
+{
+public:
+    const char* name() const noexcept override { return "epmdump.codec"; }
+    std::string message(int ev) const override { return std::string(to_string(static_cast<codec_errc>(ev))); }
+};
+
+} // namespace
+
+const boost::system::error_category& codec_category() noexcept
+{
+    static const codec_category_impl instance;
+    return instance;
 }
 
 std::string codec_error::message() const
@@ -39,7 +56,7 @@ std::ostream& operator<<(std::ostream& os, const codec_error& e) { return os << 
 
 void throw_exception_from_error(const codec_error& e, const boost::source_location&)
 {
-    throw std::runtime_error(e.message());
+    throw error_exception(make_error_code(e.code), e.message(), e.offset);
 }
 
 } // namespace epmdump

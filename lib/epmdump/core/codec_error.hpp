@@ -1,5 +1,6 @@
 #pragma once
 // The one error type of the codec: what went wrong, and at which byte offset.
+#include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
 #include <cstddef>
@@ -7,6 +8,7 @@
 #include <iosfwd>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace epmdump {
 
@@ -24,6 +26,14 @@ enum class codec_errc : std::uint8_t
 
 std::string_view to_string(codec_errc code) noexcept;
 
+// The "epmdump.codec" category: a codec_errc is a boost::system::error_code like Asio's.
+const boost::system::error_category& codec_category() noexcept;
+
+inline boost::system::error_code make_error_code(codec_errc e) noexcept
+{
+    return {static_cast<int>(e), codec_category()};
+}
+
 struct codec_error
 {
     codec_errc code{};
@@ -36,10 +46,18 @@ struct codec_error
 
 std::ostream& operator<<(std::ostream& os, const codec_error& e);
 
-// boost::system::result<T, codec_error>::value() throws this on error.
+// boost::system::result<T, codec_error>::value() throws epmdump::error_exception
+// (core/error_exception.hpp) with the code, the offset and message().
 [[noreturn]] void throw_exception_from_error(const codec_error& e, const boost::source_location& loc);
 
 template <class T>
 using result = boost::system::result<T, codec_error>;
 
 } // namespace epmdump
+
+namespace boost::system {
+template <>
+struct is_error_code_enum<epmdump::codec_errc> : std::true_type
+{
+};
+} // namespace boost::system

@@ -1,7 +1,5 @@
 #include <epmdump/core/uuid.hpp>
 
-#include <boost/uuid/uuid_io.hpp>
-
 #include <algorithm>
 
 namespace epmdump {
@@ -26,8 +24,6 @@ void store_guid(const uuid& value, std::span<std::byte, 16> wire, byte_order ord
     store(wire.subspan<6, 2>(), load<std::uint16_t>(text.subspan<6, 2>(), byte_order::big), order);
     std::ranges::copy(text.subspan<8>(), wire.subspan<8>().begin());
 }
-
-std::string to_string(const uuid& value) { return boost::uuids::to_string(value); }
 
 std::size_t uuid_hash::operator()(const uuid& value) const noexcept
 {

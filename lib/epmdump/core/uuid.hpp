@@ -4,6 +4,7 @@
 #include <epmdump/core/hex.hpp>
 
 #include <boost/uuid/uuid.hpp>
+#include <boost/uuid/uuid_io.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -57,8 +58,10 @@ consteval uuid uuid_literal(std::string_view text)
 uuid load_guid(std::span<const std::byte, 16> wire, byte_order order) noexcept;
 void store_guid(const uuid& value, std::span<std::byte, 16> wire, byte_order order) noexcept;
 
-// Lower-case canonical form, as Windows rpcdump and tshark print it.
-std::string to_string(const uuid& value);
+// Lower-case canonical form, as Windows rpcdump and tshark print it: Boost's own, declared here
+// so that epmdump::to_string(u) and an unqualified to_string(u) (found by ADL in boost::uuids)
+// name the same function, and `using namespace epmdump` beside uuid_io.hpp is not ambiguous.
+using boost::uuids::to_string;
 
 constexpr uuid nil_uuid() noexcept { return uuid{}; }
 

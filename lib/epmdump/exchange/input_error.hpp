@@ -14,7 +14,8 @@ struct input_error
     friend bool operator==(const input_error&, const input_error&) = default;
 };
 
-// boost::system::result<T, input_error>::value() throws std::invalid_argument with the message.
+// input_result<T>::value() throws epmdump::error_exception (errc::invalid_argument) with the line
+// and "line N: message".
 [[noreturn]] void throw_exception_from_error(const input_error& e, const boost::source_location& loc);
 
 template <class T>

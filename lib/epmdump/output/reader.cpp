@@ -1,9 +1,10 @@
+#include <epmdump/core/error_exception.hpp>
 #include <epmdump/output/reader.hpp>
 
 #include "read_text.hpp"
 
+#include <optional>
 #include <ostream>
-#include <stdexcept>
 
 namespace epmdump::output {
 
@@ -35,9 +36,26 @@ std::string read_error::message() const
 
 std::ostream& operator<<(std::ostream& os, const read_error& e) { return os << e.message(); }
 
+namespace {
+
+class read_category_impl final : public boost::system::error_category
+{
+public:
+    const char* name() const noexcept override { return "epmdump.output.read"; }
+    std::string message(int ev) const override { return std::string(to_string(static_cast<read_errc>(ev))); }
+};
+
+} // namespace
+
+const boost::system::error_category& read_category() noexcept
+{
+    static const read_category_impl instance;
+    return instance;
+}
+
 void throw_exception_from_error(const read_error& e, const boost::source_location&)
 {
-    throw std::runtime_error(e.message());
+    throw error_exception(make_error_code(e.code), e.message(), std::nullopt, e.line);
 }
 
 std::size_t dump::entry_count() const noexcept

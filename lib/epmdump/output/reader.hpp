@@ -4,6 +4,7 @@
 #include <epmdump/epm/enumeration.hpp>
 #include <epmdump/output/format.hpp>
 
+#include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace epmdump::output {
@@ -28,6 +30,14 @@ enum class read_errc : std::uint8_t
 
 std::string_view to_string(read_errc code) noexcept;
 
+// The "epmdump.output.read" category: a read_errc is a boost::system::error_code.
+const boost::system::error_category& read_category() noexcept;
+
+inline boost::system::error_code make_error_code(read_errc e) noexcept
+{
+    return {static_cast<int>(e), read_category()};
+}
+
 struct read_error
 {
     read_errc code{};
@@ -39,6 +49,7 @@ struct read_error
 };
 
 std::ostream& operator<<(std::ostream& os, const read_error& e);
+// read_result<T>::value() throws epmdump::error_exception with the code, line and message().
 [[noreturn]] void throw_exception_from_error(const read_error& e, const boost::source_location& loc);
 
 template <class T>
@@ -90,3 +101,10 @@ std::optional<format> detect_format(std::string_view text) noexcept;
 read_result<dump> read_dump(std::string_view text);
 
 } // namespace epmdump::output
+
+namespace boost::system {
+template <>
+struct is_error_code_enum<epmdump::output::read_errc> : std::true_type
+{
+};
+} // namespace boost::system

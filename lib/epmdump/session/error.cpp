@@ -1,4 +1,5 @@
 #include <epmdump/session/error.hpp>
+#include <epmdump/core/error_exception.hpp>
 #include <epmdump/epm/enumeration.hpp>
 
 #include <string>
@@ -95,6 +96,13 @@ std::string failure::message() const
         text += detail;
     }
     return text;
+}
+
+void throw_exception_from_error(const failure& f, const boost::source_location&)
+{
+    std::optional<std::uint64_t> offset;
+    if (f.codec) offset = f.codec->offset;
+    throw error_exception(make_error_code(f.code), f.message(), offset);
 }
 
 epm::enumeration_error to_enumeration_error(const failure& f)

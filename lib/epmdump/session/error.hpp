@@ -4,6 +4,7 @@
 #include <epmdump/core/codec_error.hpp>
 
 #include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -69,6 +70,10 @@ struct failure
     std::string message() const;             // "timeout in bind after 5000 ms", ...
     friend bool operator==(const failure&, const failure&) = default;
 };
+
+// boost::system::result<T, failure>::value() throws epmdump::error_exception with the code,
+// message() and, for a protocol violation, the codec's offset.
+[[noreturn]] void throw_exception_from_error(const failure& f, const boost::source_location& loc);
 
 // The shared result model's error: kind word + message.
 epm::enumeration_error to_enumeration_error(const failure& f);

@@ -20,11 +20,10 @@ std::string_view to_string(transport t) noexcept;
 std::optional<transport> parse_transport(std::string_view text) noexcept;
 constexpr std::uint16_t default_port(transport t) noexcept { return t == transport::ncacn_http ? 593 : 135; }
 
-using duration = std::chrono::milliseconds;
-
 // Each phase has its own budget; the host deadline bounds all of them together.
 struct timeouts
 {
+    using duration = std::chrono::milliseconds;
     duration resolve{5000};
     duration connect{3000};  // per resolved address
     duration banner{5000};

@@ -241,9 +241,9 @@ TEST_CASE("a server that stops answering: the call timeout fires and earlier pag
     auto o = fast_options();
     o.limits.max_ents = 3;
     o.timeouts.call = std::chrono::milliseconds(300);
-    const auto started = steady_clock::now();
+    const auto started = std::chrono::steady_clock::now();
     auto r = enumerate(target{"127.0.0.1", server.port(), {}}, o);
-    const auto took = steady_clock::now() - started;
+    const auto took = std::chrono::steady_clock::now() - started;
     REQUIRE(r.error);
     CHECK(r.error->code == client_errc::timeout);
     CHECK(r.error->phase == phase::lookup);
@@ -275,12 +275,12 @@ TEST_CASE("the host deadline bounds the whole conversation, whatever the phase t
     auto o = fast_options();
     o.timeouts.bind = std::chrono::seconds(20);
     o.timeouts.host = std::chrono::milliseconds(250);
-    const auto started = steady_clock::now();
+    const auto started = std::chrono::steady_clock::now();
     auto r = enumerate(target{"127.0.0.1", server.port(), {}}, o);
     REQUIRE(r.error);
     CHECK(r.error->code == client_errc::timeout);
     CHECK(r.error->detail.find("host deadline") != std::string::npos);
-    CHECK(steady_clock::now() - started < std::chrono::seconds(3));
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
 }
 
 TEST_CASE("a server that never ends is cut off after repeated pages and its handle is freed")

@@ -54,14 +54,14 @@ run_result scan(const std::vector<std::string>& hosts, std::uint16_t port, scan_
         out.max_in_flight = std::max(out.max_in_flight, sc.in_flight() + 1);
         out.results.push_back(std::move(r));
     };
-    const auto started = steady_clock::now();
+    const auto started = std::chrono::steady_clock::now();
     boost::asio::co_spawn(io, sc.run(source, sink), [&](std::exception_ptr e, scan_summary s) {
         if (e) std::rethrow_exception(e);
         out.summary = s;
     });
     if (also) also(sc, io);
     io.run();
-    out.seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
 }
 

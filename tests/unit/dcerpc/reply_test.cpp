@@ -39,13 +39,13 @@ TEST_CASE("decode_reply reads the Samba bind_ack, a fault and a two-fragment res
 {
     const auto ack = assembled(hex(vectors::samba_bind_ack));
     auto r = decode_reply(ack);
-    EPMDUMP_REQUIRE_OK(r);
+    REQUIRE_OK(r);
     REQUIRE(std::holds_alternative<bind_ack_pdu>(*r));
     CHECK(std::get<bind_ack_pdu>(*r).params.assoc_group_id == 0xa137);
 
     const auto fault = assembled(hex(vectors::suricata_fault));
     r = decode_reply(fault);
-    EPMDUMP_REQUIRE_OK(r);
+    REQUIRE_OK(r);
     REQUIRE(std::holds_alternative<fault_pdu>(*r));
     CHECK(std::get<fault_pdu>(*r).status == 0x1c010002u); // nca_s_op_rng_error
 
@@ -60,7 +60,7 @@ TEST_CASE("decode_reply reads the Samba bind_ack, a fault and a two-fragment res
     }
     REQUIRE(response.has_value());
     r = decode_reply(*response);
-    EPMDUMP_REQUIRE_OK(r);
+    REQUIRE_OK(r);
     REQUIRE(std::holds_alternative<response_reply>(*r));
     const auto& stub = std::get<response_reply>(*r).stub;
     CHECK(stub.data() == response->stub.data());
@@ -74,7 +74,7 @@ TEST_CASE("decode_reply reads a bind_nak with its reason")
     p.versions = {rt_version{5, 0}};
     const auto m = assembled(encode_bind_nak(7, p));
     auto r = decode_reply(m);
-    EPMDUMP_REQUIRE_OK(r);
+    REQUIRE_OK(r);
     REQUIRE(std::holds_alternative<bind_nak_pdu>(*r));
     CHECK(std::get<bind_nak_pdu>(*r).params == p);
 }
@@ -102,7 +102,7 @@ TEST_CASE("negotiate lists each accepted context with the transfer syntax the se
     const auto ack_bytes = hex(vectors::samba_bind_ack);
     const auto ack = decode_bind_ack(decode_common_header(ack_bytes).value(), ack_bytes).value();
     auto n = negotiate(samba_offer(), ack.params);
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     REQUIRE(n->contexts.size() == 1);
     CHECK(n->contexts[0].context_id == 0);
     CHECK(n->contexts[0].abstract_syntax == samba_offer().contexts[0].abstract_syntax);
@@ -133,13 +133,13 @@ TEST_CASE("a result list shorter than the offer leaves the missing contexts unac
     offered.contexts = make_contexts(samba_offer().contexts[0].abstract_syntax, {true, 3});
     bind_ack_params ack; // no results at all
     auto n = negotiate(offered, ack);
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     CHECK_FALSE(n->accepted());
     CHECK(n->contexts.empty());
     CHECK_FALSE(n->rejection.has_value());
     ack.results = {{result_acceptance, 0, ndr20_syntax()}};
     n = negotiate(offered, ack);
-    EPMDUMP_REQUIRE_OK(n);
+    REQUIRE_OK(n);
     CHECK(n->accepts(0));
     CHECK(n->ndr20_context == std::optional<std::uint16_t>{0});
 }
