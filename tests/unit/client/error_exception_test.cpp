@@ -1,7 +1,7 @@
 // value() on every result type of the library throws the one exception type, which keeps the
 // error's code, its place in the input and its message (what() unchanged from before).
 #include <epmdump/capture/capture_file.hpp>
-#include <epmdump/client/error.hpp>
+#include <epmdump/session/error.hpp>
 #include <epmdump/core/codec_error.hpp>
 #include <epmdump/core/error_exception.hpp>
 #include <epmdump/exchange/input_error.hpp>
