@@ -4,7 +4,8 @@
 #     hostile servers, and live tests against real Samba endpoint mappers (started here);
 #  2. the same suite built with ASan + UBSan (no recovery);
 #  3. clang-tidy on lib/;
-#  4. every libFuzzer target for EPMDUMP_FUZZ_SECONDS (default 60) each;
+#  4. every libFuzzer target, its seeds and kept crash inputs first: EPMDUMP_FUZZ_SECONDS each when
+#     set (long runs), else EPMDUMP_FUZZ_BUDGET seconds (default 300) shared by all the targets;
 #  5. the Windows build (mingw-w64) and its tests under Wine;
 #  6. install, a consumer project against the CMake package, and the .deb in a clean Debian 12 root.
 # EPMDUMP_STAGES="build sanitize tidy fuzz windows install" picks stages (default: all).
@@ -39,7 +40,10 @@ build_and_test() {
 stage build build_and_test
 stage sanitize bash scripts/sanitize-test.sh
 stage tidy bash scripts/static-analysis.sh
-stage fuzz bash tests/fuzz/run.sh "${EPMDUMP_FUZZ_SECONDS:-60}"
+# A fixed fuzzing budget for the stage: a new target shares it instead of adding a minute.
+if [ -n "${EPMDUMP_FUZZ_SECONDS:-}" ]; then fuzz_time=("$EPMDUMP_FUZZ_SECONDS")
+else fuzz_time=(--budget "${EPMDUMP_FUZZ_BUDGET:-300}"); fi
+stage fuzz bash tests/fuzz/run.sh "${fuzz_time[@]}"
 stage windows bash scripts/windows-test.sh
 stage install env EPMDUMP_DEB_ROOT=clean bash tests/platform/install-test.sh build
 

@@ -26,19 +26,29 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# 2. A private, headless Wine. The build runs wine too (doctest_discover_tests lists cases).
+# 2. A private, headless Wine, made in the background while step 3 compiles (wineboot mostly
+# waits). Whatever runs wine before it is ready (doctest_discover_tests after each link, ctest)
+# goes through scripts/wine-when-ready.sh, which waits for the lock the background job holds.
 export WINEPREFIX=${EPMDUMP_WINEPREFIX:-$root/$dir/wineprefix} WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 unset DISPLAY
-mkdir -p "$WINEPREFIX"
+mkdir -p "$WINEPREFIX" "$dir"
 cleanup() { wineserver -k 2>/dev/null || true; }
 trap cleanup EXIT
-t=$SECONDS
-wineboot -i >/dev/null 2>&1 || true
-wineserver -w
-# A persistent server: without it each test waits ~2.5 s for Wine's helper processes to linger out.
-wineserver -p
-wine cmd /c exit >/dev/null 2>&1 || true
-log "wine prefix ready ($((SECONDS - t)) s)"
+export EPMDUMP_WINE_LOCK=$(realpath "$dir")/wine-prefix.lock
+exec 9>"$EPMDUMP_WINE_LOCK"
+flock -x 9
+# The job keeps descriptor 9 (the lock) until it ends; the Wine processes must not inherit it
+# (the persistent wineserver would hold the lock for ever).
+(
+  t=$SECONDS
+  wineboot -i >/dev/null 2>&1 9>&- || true
+  wineserver -w 9>&-
+  # A persistent server: without it each test waits ~2.5 s for Wine's helper processes to linger out.
+  wineserver -p 9>&-
+  wine cmd /c exit >/dev/null 2>&1 9>&- || true
+  log "wine prefix ready ($((SECONDS - t)) s, in the background)"
+) &
+exec 9>&-
 
 # 3. Configure and build only what runs here: epmdump.exe, the unit tests (platform ones included),
 # the replay tests and the CLI's target parsing.
@@ -49,7 +59,7 @@ werror=OFF
 t=$SECONDS
 cmake -S . -B "$dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DCMAKE_CXX_FLAGS=-Wno-maybe-uninitialized \
-    -DEPMDUMP_WERROR=$werror >/dev/null
+    -DEPMDUMP_WERROR=$werror -DCMAKE_CROSSCOMPILING_EMULATOR="$root/scripts/wine-when-ready.sh" >/dev/null
 mapfile -t targets < <(ninja -C "$dir" -t targets all |
     sed -n 's#^\(tests/\(unit/[^/]*\|replay\)/[^/:]*\.exe\):.*#\1#p' | sort -u)
 # The CLI's target parsing too: it caught Winsock reading "10.0.0.1-3" as a range to 0.0.0.3.
