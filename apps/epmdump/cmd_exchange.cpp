@@ -3,12 +3,12 @@
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "file_arguments.hpp"
-#include "targets.hpp"
-#include "utf8_path.hpp"
 
 #include <epmdump/epm/ept_lookup.hpp>
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/client/client.hpp>
+#include <epmdump/client/detail/utf8_path.hpp>
+#include <epmdump/client/target_pattern.hpp>
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/exchange/diagnose.hpp>
 #include <epmdump/exchange/netstat.hpp>
@@ -32,6 +32,8 @@
 #include <vector>
 
 namespace epmdump::app {
+
+using client::detail::path_from_utf8;
 
 namespace {
 
@@ -157,7 +159,7 @@ std::vector<epm::enumeration> read_capture(const std::string& path)
 std::optional<epm::enumeration> enumerate_live(const exchange_args& args)
 {
     std::string error;
-    const auto pattern = parse_target(args.target, error);
+    const auto pattern = client::parse_target(args.target, error);
     if (!pattern) throw input_failure{"target '" + args.target + "': " + error};
     if (pattern->count != 1) throw input_failure{"target '" + args.target + "': give one host, not a block"};
     auto options = to_client_options(args.client, pattern->port);

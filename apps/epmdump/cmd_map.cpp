@@ -3,10 +3,10 @@
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
-#include "targets.hpp"
 
 #include <epmdump/client/client.hpp>
 #include <epmdump/client/status_text.hpp>
+#include <epmdump/client/target_pattern.hpp>
 #include <epmdump/names/interface_names.hpp>
 #include <epmdump/output/filter.hpp>
 #include <epmdump/output/sanitize.hpp>
@@ -81,7 +81,7 @@ int run_map(const map_args& args, output::sink& sink)
     }
     if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
     std::string error;
-    auto pattern = parse_target(args.host, error);
+    auto pattern = client::parse_target(args.host, error);
     if (!pattern || pattern->count != 1)
     {
         std::cerr << "epmdump map: bad host '" << args.host << "': " << (error.empty() ? "one host only" : error) << '\n';

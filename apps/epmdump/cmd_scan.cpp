@@ -3,12 +3,13 @@
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "fd_limit.hpp"
+#include "misplaced_word.hpp"
 #include "option_checks.hpp"
 #include "progress.hpp"
-#include "target_feed.hpp"
-#include "targets.hpp"
 
 #include <epmdump/client/scanner.hpp>
+#include <epmdump/client/target_feed.hpp>
+#include <epmdump/client/target_list.hpp>
 #include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/writer.hpp>
 
@@ -78,7 +79,7 @@ int run_scan(const scan_args& args, output::sink& sink)
         std::cerr << "epmdump: no targets (give HOST..., CIDR blocks, ranges, or -iL FILE); see --help\n";
         return exit_usage;
     }
-    std::vector<target_pattern> words;
+    std::vector<client::target_pattern> words;
     for (const auto& w : args.targets)
     {
         // A capture or a mistyped subcommand is a usage error here, never a name sent to DNS.
@@ -88,10 +89,10 @@ int run_scan(const scan_args& args, output::sink& sink)
             return exit_usage;
         }
         std::string error;
-        auto p = parse_target(w, error);
+        auto p = client::parse_target(w, error);
         if (!p)
         {
-            std::cerr << "epmdump: bad target " << quote_word(w) << ": " << error << '\n';
+            std::cerr << "epmdump: bad target " << client::quote_word(w) << ": " << error << '\n';
             return exit_usage;
         }
         words.push_back(std::move(*p));
@@ -110,7 +111,7 @@ int run_scan(const scan_args& args, output::sink& sink)
         progress.clear();
         std::cerr << "epmdump: " << warning << '\n';
     };
-    auto listed = std::make_unique<target_source>(std::move(words), args.lists, args.client.port);
+    auto listed = std::make_unique<client::target_source>(std::move(words), args.lists, args.client.port);
     if (!listed->list_error().empty())
     {
         std::cerr << "epmdump: " << listed->list_error() << '\n';
@@ -120,8 +121,8 @@ int run_scan(const scan_args& args, output::sink& sink)
     if (!fit.notice.empty()) std::cerr << "epmdump: " << fit.notice << '\n';
 
     asio::io_context io;
-    target_feed feed(io.get_executor(), std::move(listed), warn);
-    const target_source& source = feed.source();
+    client::target_feed feed(io.get_executor(), std::move(listed), warn);
+    const client::target_source& source = feed.source();
     client::scan_options so;
     so.concurrency = fit.concurrency;
     so.rate = args.rate;
