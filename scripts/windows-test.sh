@@ -41,7 +41,7 @@ wine cmd /c exit >/dev/null 2>&1 || true
 log "wine prefix ready ($((SECONDS - t)) s)"
 
 # 3. Configure and build only what runs here: epmdump.exe, the unit tests (platform ones included),
-# the replay tests and the CLI's target parsing.
+# the replay tests and the end-to-end tests that run through the shell (tests/e2e).
 # -O1 keeps the cross build quick; GCC 12 reports false -Wmaybe-uninitialized at -O1 through
 # Boost.Variant2 and std::optional moves, so that one warning is off (the Linux build keeps it).
 werror=OFF
@@ -53,7 +53,7 @@ cmake -S . -B "$dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmak
 mapfile -t targets < <(ninja -C "$dir" -t targets all |
     sed -n 's#^\(tests/\(unit/[^/]*\|replay\)/[^/:]*\.exe\):.*#\1#p' | sort -u)
 # (tests/unit/client/client_targets: the target grammar caught Winsock reading "10.0.0.1-3" as a range to 0.0.0.3.)
-targets+=(apps/epmdump.exe)
+targets+=(apps/epmdump.exe tests/e2e/replay_cli.exe tests/e2e/platform_cli.exe tests/e2e/exchange_cli.exe)
 log "building ${#targets[@]} programs: ${targets[*]}"
 cmake --build "$dir" -j"$jobs" --target "${targets[@]}"
 log "built in $((SECONDS - t)) s"

@@ -1,8 +1,7 @@
 // The epmdump executable against scripted endpoint mappers on loopback: every output format on
 // a fixed result, exit statuses, target forms, streaming, Ctrl-C, and a 256-target scan.
-#include "run_process.hpp"
+#include "e2e/run_process.hpp"
 #include "support/scripted_server.hpp"
-#include "support/run_command.hpp"
 #include "support/test_files.hpp"
 
 #include <epmdump/output/reader.hpp>

@@ -2,8 +2,8 @@
 // refuse must finish in about one deadline (the stalls run side by side, not one after the
 // other), with every good target's result intact. Drives the real epmdump executable and
 // reports its wall time and peak RSS. EPMDUMP_STALL_TARGETS / EPMDUMP_STALL_CONCURRENCY change
-// the shape (tests/hostile/scan_under_stall.sh runs a few).
-#include "cli/run_process.hpp"
+// the shape (tests/e2e/hostile/scan_under_stall.sh runs a few).
+#include "e2e/run_process.hpp"
 #include "support/scripted_server.hpp"
 #include "support/test_files.hpp"
 

@@ -1,7 +1,7 @@
-// Hosts that drop every SYN (tests/hostile/black_hole.sh: a private network namespace where
+// Hosts that drop every SYN (tests/e2e/hostile/black_hole.sh: a private network namespace where
 // TEST-NET-1 leads nowhere): the connect timeout ends each one, side by side, and a name with
 // several addresses is tried address by address, the failure naming what each one did.
-#include "cli/run_process.hpp"
+#include "e2e/run_process.hpp"
 #include "support/test_files.hpp"
 
 #include <epmdump/output/reader.hpp>
