@@ -116,7 +116,7 @@ std::vector<epm::enumeration> read_dump_file(const std::string& path)
         }
         auto& last = d->enumerations.back();
         last.status = epm::enumeration_status::incomplete;
-        last.error = epm::enumeration_error{"cut_dump", why};
+        last.error = epm::enumeration_error{epm::failure_kind::cut_dump, why};
     }
     if (d->enumerations.empty()) throw input_failure{path + ": no endpoint-mapper listing in it"};
     return std::move(d->enumerations);
@@ -137,7 +137,7 @@ std::vector<epm::enumeration> read_capture(const std::string& path)
         {
             c.enumeration.status = epm::enumeration_status::incomplete;
             c.enumeration.error = epm::enumeration_error{
-                "no_full_listing", "the conversation has only ept_map answers or interface-filtered lookups, no full ept_lookup listing"};
+                epm::failure_kind::no_full_listing, "the conversation has only ept_map answers or interface-filtered lookups, no full ept_lookup listing"};
         }
         out.push_back(std::move(c.enumeration));
     }
@@ -150,7 +150,7 @@ std::vector<epm::enumeration> read_capture(const std::string& path)
         epm::enumeration none;
         none.target = base_name(path);
         none.status = epm::enumeration_status::error;
-        none.error = epm::enumeration_error{"no_conversation", "no endpoint-mapper conversation in the capture"};
+        none.error = epm::enumeration_error{epm::failure_kind::no_conversation, "no endpoint-mapper conversation in the capture"};
         out.push_back(std::move(none));
     }
     return out;

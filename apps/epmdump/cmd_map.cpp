@@ -113,8 +113,7 @@ int run_map(const map_args& args, output::sink& sink)
     e.entries = r.towers;
     if (r.error)
     {
-        e.error = client::to_enumeration_error(*r.error);
-        e.status = e.entries.empty() ? epm::enumeration_status::error : epm::enumeration_status::incomplete;
+        e.fail(client::to_enumeration_error(*r.error));
     }
     output::format_options fo;
     fo.csv_bom = args.csv_bom;

@@ -170,7 +170,7 @@ int run_scan(const scan_args& args, output::sink& sink)
     auto emit = [&](client::host_result&& r) {
         const auto& e = r.enumeration;
         if (e.status != epm::enumeration_status::ok && !(r.error && r.error->code == client::client_errc::cancelled))
-            ++failed_by_kind[e.error ? e.error->kind : std::string("incomplete")];
+            ++failed_by_kind[std::string(epm::to_string(e.error ? e.error->kind : epm::failure_kind::incomplete))];
         if (shared_screen) progress.clear();
         // Output lost (full disk, closed pipe): no point scanning more hosts; main reports it (3).
         if (!out.write(r.enumeration)) scanner.stop();

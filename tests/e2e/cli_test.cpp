@@ -162,7 +162,7 @@ TEST_CASE("exit status 1 when one target fails; the others are still printed")
     REQUIRE(d->enumerations.size() == 2);
     CHECK(d->enumerations[0].status == epm::enumeration_status::ok);
     CHECK(d->enumerations[1].status == epm::enumeration_status::error);
-    CHECK(d->enumerations[1].error->kind == "refused");
+    CHECK(d->enumerations[1].error->kind == epmdump::epm::failure_kind::refused);
 }
 
 TEST_CASE("exit status 2 for usage errors: bad target, bad format, unknown option, no target")

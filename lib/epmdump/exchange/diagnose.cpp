@@ -95,11 +95,12 @@ report diagnose(const diagnosis_input& input)
             f.level = severity::warning;
             f.kind = finding_kind::enumeration_incomplete;
             f.title = "The endpoint mapper listing of " + en.target + " is incomplete";
-            f.evidence = en.error ? en.error->kind + ": " + en.error->message : "enumeration stopped early";
-            const std::string kind = en.error ? en.error->kind : "";
-            f.cause = kind == "no_full_listing" ? "the capture holds no complete ept_lookup listing, only answers about single interfaces"
-                      : kind == "cut_dump"      ? "the dump file was cut (a killed scan, a copy stopped early)"
-                                                : "the enumeration stopped before the server said it was done";
+            f.evidence = en.error ? std::string(epm::to_string(en.error->kind)) + ": " + en.error->message
+                                  : "enumeration stopped early";
+            const auto kind = en.error ? en.error->kind : epm::failure_kind::unspecified;
+            f.cause = kind == epm::failure_kind::no_full_listing ? "the capture holds no complete ept_lookup listing, only answers about single interfaces"
+                      : kind == epm::failure_kind::cut_dump      ? "the dump file was cut (a killed scan, a copy stopped early)"
+                                                                 : "the enumeration stopped before the server said it was done";
             f.remedy = "interfaces not in the listing may only be unlisted: check again with a complete listing "
                        "(epmdump exchange HOST, or rpcdump /S HOST > rpcdump.txt and --dump)";
             // Several conversations of one capture stop the same way: say it once.

@@ -47,7 +47,7 @@ TEST_CASE("hosts that drop every SYN each end at the connect timeout, side by si
     {
         CAPTURE(e.target);
         REQUIRE(e.error.has_value());
-        CHECK(e.error->kind == "timeout");
+        CHECK(e.error->kind == epmdump::epm::failure_kind::timeout);
         CHECK(e.error->message.find("during connect") != std::string::npos);
         CHECK(e.elapsed_ms >= 900.0);
         CHECK(e.elapsed_ms < 10'000.0); // the 1 s connect timeout, not the kernel's SYN retries
@@ -79,7 +79,7 @@ TEST_CASE("a name with several addresses is tried address by address, and the fa
     const auto& e = d->enumerations.front();
     REQUIRE(e.error.has_value());
     INFO(e.error->message);
-    CHECK(e.error->kind == "timeout");
+    CHECK(e.error->kind == epmdump::epm::failure_kind::timeout);
     CHECK(e.error->message.find("(192.0.2.2)") != std::string::npos);
     CHECK(e.error->message.find("before it: 127.0.0.1 refused") != std::string::npos);
     CHECK(e.elapsed_ms >= 900.0);

@@ -107,13 +107,13 @@ TEST_CASE("1000 targets, 30% stalling and 20% refusing, finish in about one dead
         {
         case role::good:
             if (e.status == epm::enumeration_status::ok && e.entries == answering.entries) ++intact;
-            else MESSAGE(address(i) << ": " << to_string(e.status) << " " << (e.error ? e.error->kind + " " + e.error->message : ""));
+            else MESSAGE(address(i) << ": " << to_string(e.status) << " " << (e.error ? std::string(epm::to_string(e.error->kind)) + " " + e.error->message : ""));
             break;
         case role::stall:
-            if (e.error && e.error->kind == "timeout") ++timed_out;
+            if (e.error && e.error->kind == epmdump::epm::failure_kind::timeout) ++timed_out;
             break;
         case role::refuse:
-            if (e.error && e.error->kind == "refused") ++refused;
+            if (e.error && e.error->kind == epmdump::epm::failure_kind::refused) ++refused;
             break;
         }
     }

@@ -35,7 +35,7 @@ TEST_CASE("names behind a DNS server that never answers each end at the resolve 
     {
         CAPTURE(e.target);
         REQUIRE(e.error.has_value());
-        CHECK(e.error->kind == "timeout");
+        CHECK(e.error->kind == epmdump::epm::failure_kind::timeout);
         CHECK(e.error->message.find("during resolve") != std::string::npos);
         // The 1 s resolve timeout, not the name server's 30 s; loose for sanitizer builds.
         CHECK(e.elapsed_ms >= 900.0);
