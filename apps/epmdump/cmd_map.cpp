@@ -101,10 +101,8 @@ int run_map(const map_args& args, output::sink& sink)
         return exit_usage;
     }
     auto t = pattern->at(0, args.client.port);
-    auto copts = to_client_options(args.client, t.port);
-    if (!copts) return exit_usage;
-
-    const auto r = client::map(t, *interface, *protseq, *copts);
+    const auto copts = to_client_options(args.client, t.port);
+    const auto r = client::map(t, *interface, *protseq, copts);
     epm::enumeration e;
     e.target = r.target;
     e.address = r.address;

@@ -113,9 +113,8 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
     // decided before the first result (a list counts as several, whatever it holds).
     fo.target_headers = !args.lists.empty() || words.size() > 1 || (words.size() == 1 && words.front().count > 1);
     auto copts = to_client_options(args.client);
-    if (!copts) return std::nullopt;
-    copts->limits.max_ents = args.max_ents;
-    copts->verify = args.ping;
+    copts.limits.max_ents = args.max_ents;
+    copts.verify = args.ping;
 
     plan.targets = std::make_unique<client::target_source>(std::move(words), args.lists, args.client.port);
     if (!plan.targets->list_error().empty())
@@ -123,11 +122,11 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
         std::cerr << "epmdump: " << plan.targets->list_error() << '\n';
         return std::nullopt;
     }
-    const auto fit = fit_concurrency_to_descriptors(args.concurrency, args.ping ? copts->verify_concurrency : 1);
+    const auto fit = fit_concurrency_to_descriptors(args.concurrency, args.ping ? copts.verify_concurrency : 1);
     if (!fit.notice.empty()) std::cerr << "epmdump: " << fit.notice << '\n';
     plan.scan.concurrency = fit.concurrency;
     plan.scan.rate = args.rate;
-    plan.scan.client = *copts;
+    plan.scan.client = copts;
     return plan;
 }
 
