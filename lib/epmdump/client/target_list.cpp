@@ -205,7 +205,7 @@ target_source::target_source(std::vector<target_pattern> words, std::vector<std:
 
 target_source::~target_source() = default;
 
-void target_source::fail_list(std::string message)
+void target_source::fail_list(const std::string& message)
 {
     ++bad_entries_;
     if (list_error_.empty()) list_error_ = message;

@@ -84,7 +84,7 @@ public:
 private:
     bool open_next_file();
     bool next_pattern();
-    void fail_list(std::string message);
+    void fail_list(const std::string& message);
 
     std::vector<target_pattern> words_;
     std::size_t word_index_ = 0;

@@ -73,6 +73,7 @@ bool check_readable(context& ctx)
     f.kind = finding_kind::could_not_check;
     f.title = "Could not read the endpoint mapper";
     std::vector<std::string> why;
+    why.reserve(enumerations.size());
     for (const auto& en : enumerations)
         why.push_back(en.target + ": " + (en.error ? en.error->message : std::string("no result")));
     f.evidence = why.empty() ? "no target, capture or dump was given" : join(why, "; ");
