@@ -51,7 +51,7 @@ flock -x 9
 exec 9>&-
 
 # 3. Configure and build only what runs here: epmdump.exe, the unit tests (platform ones included),
-# the replay tests and the CLI's target parsing.
+# the replay tests and the end-to-end tests that run through the shell (tests/e2e).
 # -O1 keeps the cross build quick; GCC 12 reports false -Wmaybe-uninitialized at -O1 through
 # Boost.Variant2 and std::optional moves, so that one warning is off (the Linux build keeps it).
 werror=OFF
@@ -62,8 +62,8 @@ cmake -S . -B "$dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmak
     -DEPMDUMP_WERROR=$werror -DCMAKE_CROSSCOMPILING_EMULATOR="$root/scripts/wine-when-ready.sh" >/dev/null
 mapfile -t targets < <(ninja -C "$dir" -t targets all |
     sed -n 's#^\(tests/\(unit/[^/]*\|replay\)/[^/:]*\.exe\):.*#\1#p' | sort -u)
-# The CLI's target parsing too: it caught Winsock reading "10.0.0.1-3" as a range to 0.0.0.3.
-targets+=(apps/epmdump.exe tests/cli/cli_targets.exe)
+# (tests/unit/client/client_targets: the target grammar caught Winsock reading "10.0.0.1-3" as a range to 0.0.0.3.)
+targets+=(apps/epmdump.exe tests/e2e/replay_cli.exe tests/e2e/platform_cli.exe tests/e2e/exchange_cli.exe)
 log "building ${#targets[@]} programs: ${targets[*]}"
 cmake --build "$dir" -j"$jobs" --target "${targets[@]}"
 log "built in $((SECONDS - t)) s"

@@ -35,7 +35,7 @@ void add_client_options(CLI::App& cmd, client_args& args)
                  "Do not offer the bind-time feature negotiation context");
 }
 
-std::optional<client::client_options> to_client_options(const client_args& args, std::uint16_t target_port)
+client::client_options to_client_options(const client_args& args, std::uint16_t target_port)
 {
     client::client_options o;
     const std::uint16_t port = target_port != 0 ? target_port : args.port;

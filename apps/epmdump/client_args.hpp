@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 
 namespace epmdump::app {
@@ -22,7 +21,7 @@ struct client_args
 
 void add_client_options(CLI::App& cmd, client_args& args);
 
-// nullopt (and a message on stderr) when the values make no sense.
-std::optional<client::client_options> to_client_options(const client_args& args, std::uint16_t target_port = 0);
+// The client options the values ask for (CLI11's checks have already refused bad ones).
+client::client_options to_client_options(const client_args& args, std::uint16_t target_port = 0);
 
 } // namespace epmdump::app

@@ -3,14 +3,15 @@
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "file_arguments.hpp"
-#include "targets.hpp"
-#include "utf8_path.hpp"
 
 #include <epmdump/epm/ept_lookup.hpp>
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/client/client.hpp>
+#include <epmdump/client/detail/utf8_path.hpp>
+#include <epmdump/client/target_pattern.hpp>
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/exchange/diagnose.hpp>
+#include <epmdump/exchange/listing.hpp>
 #include <epmdump/exchange/netstat.hpp>
 #include <epmdump/exchange/registry.hpp>
 #include <epmdump/exchange/report_format.hpp>
@@ -32,6 +33,8 @@
 #include <vector>
 
 namespace epmdump::app {
+
+using client::detail::path_from_utf8;
 
 namespace {
 
@@ -112,9 +115,7 @@ std::vector<epm::enumeration> read_dump_file(const std::string& path)
             lost.target = base_name(path) + " line " + std::to_string(lines);
             d->enumerations.push_back(std::move(lost));
         }
-        auto& last = d->enumerations.back();
-        last.status = epm::enumeration_status::incomplete;
-        last.error = epm::enumeration_error{"cut_dump", why};
+        exchange::mark_cut(d->enumerations.back(), why);
     }
     if (d->enumerations.empty()) throw input_failure{path + ": no endpoint-mapper listing in it"};
     return std::move(d->enumerations);
@@ -126,45 +127,30 @@ std::vector<epm::enumeration> read_capture(const std::string& path)
     std::vector<epm::enumeration> out;
     for (auto& c : r.conversations)
     {
-        // Outlook's own traffic holds ept_map answers and interface-filtered lookups (one
-        // interface each), not a listing: what it does not name is not thereby missing.
+        // A full listing: an ept_lookup of every element (not one interface or object).
         const bool listed = std::any_of(c.calls.begin(), c.calls.end(), [](const capture::epm_call& call) {
             return call.opnum == epm::opnum_ept_lookup && call.inquiry_type.value_or(epm::rpc_c_ep_all_elts) == epm::rpc_c_ep_all_elts;
         });
-        if (!listed && c.enumeration.status == epm::enumeration_status::ok)
-        {
-            c.enumeration.status = epm::enumeration_status::incomplete;
-            c.enumeration.error = epm::enumeration_error{
-                "no_full_listing", "the conversation has only ept_map answers or interface-filtered lookups, no full ept_lookup listing"};
-        }
+        exchange::require_full_listing(c.enumeration, listed);
         out.push_back(std::move(c.enumeration));
     }
     if (r.error && out.empty()) throw input_failure{r.error->to_string()};
     if (r.error)
         std::cerr << "epmdump exchange: " << output::sanitize_text(r.error->to_string()) << " (using the conversations before it)\n";
-    if (out.empty())
-    {
-        // Readable, but nothing to check: the report says "unknown", as for an unreachable host.
-        epm::enumeration none;
-        none.target = base_name(path);
-        none.status = epm::enumeration_status::error;
-        none.error = epm::enumeration_error{"no_conversation", "no endpoint-mapper conversation in the capture"};
-        out.push_back(std::move(none));
-    }
+    if (out.empty()) out.push_back(exchange::no_conversation(base_name(path)));
     return out;
 }
 
-std::optional<epm::enumeration> enumerate_live(const exchange_args& args)
+epm::enumeration enumerate_live(const exchange_args& args)
 {
     std::string error;
-    const auto pattern = parse_target(args.target, error);
+    const auto pattern = client::parse_target(args.target, error);
     if (!pattern) throw input_failure{"target '" + args.target + "': " + error};
     if (pattern->count != 1) throw input_failure{"target '" + args.target + "': give one host, not a block"};
     auto options = to_client_options(args.client, pattern->port);
-    if (!options) return std::nullopt;
-    options->verify = !args.no_verify; // "registered but not answering" needs the ping
-    const auto t = pattern->at(0, args.client.port != 0 ? args.client.port : client::default_port(options->transport));
-    return client::enumerate(t, *options).enumeration;
+    options.verify = !args.no_verify; // "registered but not answering" needs the ping
+    const auto t = pattern->at(0, args.client.port != 0 ? args.client.port : client::default_port(options.transport));
+    return client::enumerate(t, options).enumeration;
 }
 
 int run_exchange(const exchange_args& args, output::sink& out)
@@ -212,11 +198,7 @@ int run_exchange(const exchange_args& args, output::sink& out)
         for (const auto& path : expand_wildcards(args.pcaps).files) // the check let only matching patterns in
             for (auto& e : read_capture(path)) in.enumerations.push_back(std::move(e));
         if (!args.target.empty())
-        {
-            auto live = enumerate_live(args);
-            if (!live) return exit_usage;
-            in.enumerations.push_back(std::move(*live));
-        }
+            in.enumerations.push_back(enumerate_live(args));
     }
     catch (const input_failure& f)
     {

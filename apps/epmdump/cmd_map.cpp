@@ -3,9 +3,9 @@
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
-#include "targets.hpp"
 
 #include <epmdump/client/client.hpp>
+#include <epmdump/client/target_pattern.hpp>
 #include <epmdump/session/status_text.hpp>
 #include <epmdump/names/interface_names.hpp>
 #include <epmdump/output/filter.hpp>
@@ -81,7 +81,7 @@ int run_map(const map_args& args, output::sink& sink)
     }
     if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
     std::string error;
-    auto pattern = parse_target(args.host, error);
+    auto pattern = client::parse_target(args.host, error);
     if (!pattern || pattern->count != 1)
     {
         std::cerr << "epmdump map: bad host '" << args.host << "': " << (error.empty() ? "one host only" : error) << '\n';
@@ -101,10 +101,8 @@ int run_map(const map_args& args, output::sink& sink)
         return exit_usage;
     }
     auto t = pattern->at(0, args.client.port);
-    auto copts = to_client_options(args.client, t.port);
-    if (!copts) return exit_usage;
-
-    const auto r = client::map(t, *interface, *protseq, *copts);
+    const auto copts = to_client_options(args.client, t.port);
+    const auto r = client::map(t, *interface, *protseq, copts);
     epm::enumeration e;
     e.target = r.target;
     e.address = r.address;
@@ -113,8 +111,7 @@ int run_map(const map_args& args, output::sink& sink)
     e.entries = r.towers;
     if (r.error)
     {
-        e.error = client::to_enumeration_error(*r.error);
-        e.status = e.entries.empty() ? epm::enumeration_status::error : epm::enumeration_status::incomplete;
+        e.fail(client::to_enumeration_error(*r.error));
     }
     output::format_options fo;
     fo.csv_bom = args.csv_bom;

@@ -2,9 +2,9 @@
 #include "commands.hpp"
 #include "file_arguments.hpp"
 #include "option_checks.hpp"
-#include "utf8_path.hpp"
 
 #include <epmdump/capture/replay.hpp>
+#include <epmdump/client/detail/utf8_path.hpp>
 #include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/writer.hpp>
 
@@ -17,6 +17,8 @@
 #include <vector>
 
 namespace epmdump::app {
+
+using client::detail::path_from_utf8;
 
 namespace {
 

@@ -3,12 +3,13 @@
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "fd_limit.hpp"
+#include "misplaced_word.hpp"
 #include "option_checks.hpp"
 #include "progress.hpp"
-#include "target_feed.hpp"
-#include "targets.hpp"
 
 #include <epmdump/client/scanner.hpp>
+#include <epmdump/client/target_feed.hpp>
+#include <epmdump/client/target_list.hpp>
 #include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/writer.hpp>
 
@@ -48,51 +49,63 @@ struct scan_args
     bool quiet = false;
 };
 
-int run_scan(const scan_args& args, output::sink& sink)
+// What the arguments ask for, checked: everything the event loop needs.
+struct scan_plan
 {
+    output::format format{};
+    output::format_options format_options;
+    client::scan_options scan;
+    std::unique_ptr<client::target_source> targets;
+};
+
+// nullopt when the arguments are a usage error (said on stderr).
+std::optional<scan_plan> make_scan_options(const scan_args& args)
+{
+    scan_plan plan;
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
     {
         std::cerr << "epmdump: unknown format '" << args.format << "' (rpcdump, impacket, json, csv)\n";
-        return exit_usage;
+        return std::nullopt;
     }
-    if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
-    output::format_options fo;
+    plan.format = *fmt;
+    if (!check_csv_bom(args.csv_bom, *fmt)) return std::nullopt;
+    output::format_options& fo = plan.format_options;
     fo.json_towers = args.towers;
     fo.csv_bom = args.csv_bom;
     for (const auto& u : args.uuids)
         if (!fo.filter.add_interface(u))
         {
             std::cerr << "epmdump: --uuid '" << u << "' is not a UUID\n";
-            return exit_usage;
+            return std::nullopt;
         }
     for (const auto& p : args.protseqs)
         if (!fo.filter.add_protseq(p))
         {
             std::cerr << "epmdump: --protseq '" << output::sanitize_text(p) << "' is not a protocol sequence we know: "
                       << protseq_choices() << '\n';
-            return exit_usage;
+            return std::nullopt;
         }
     if (args.targets.empty() && args.lists.empty())
     {
         std::cerr << "epmdump: no targets (give HOST..., CIDR blocks, ranges, or -iL FILE); see --help\n";
-        return exit_usage;
+        return std::nullopt;
     }
-    std::vector<target_pattern> words;
+    std::vector<client::target_pattern> words;
     for (const auto& w : args.targets)
     {
         // A capture or a mistyped subcommand is a usage error here, never a name sent to DNS.
         if (auto hint = misplaced_word(w, &w == &args.targets.front()); !hint.empty())
         {
             std::cerr << "epmdump: " << hint << '\n';
-            return exit_usage;
+            return std::nullopt;
         }
         std::string error;
-        auto p = parse_target(w, error);
+        auto p = client::parse_target(w, error);
         if (!p)
         {
-            std::cerr << "epmdump: bad target " << quote_word(w) << ": " << error << '\n';
-            return exit_usage;
+            std::cerr << "epmdump: bad target " << client::quote_word(w) << ": " << error << '\n';
+            return std::nullopt;
         }
         words.push_back(std::move(*p));
     }
@@ -100,34 +113,49 @@ int run_scan(const scan_args& args, output::sink& sink)
     // decided before the first result (a list counts as several, whatever it holds).
     fo.target_headers = !args.lists.empty() || words.size() > 1 || (words.size() == 1 && words.front().count > 1);
     auto copts = to_client_options(args.client);
-    if (!copts) return exit_usage;
-    copts->limits.max_ents = args.max_ents;
-    copts->verify = args.ping;
-    const bool transport_given = !args.client.transport.empty();
+    copts.limits.max_ents = args.max_ents;
+    copts.verify = args.ping;
 
+    plan.targets = std::make_unique<client::target_source>(std::move(words), args.lists, args.client.port);
+    if (!plan.targets->list_error().empty())
+    {
+        std::cerr << "epmdump: " << plan.targets->list_error() << '\n';
+        return std::nullopt;
+    }
+    const auto fit = fit_concurrency_to_descriptors(args.concurrency, args.ping ? copts.verify_concurrency : 1);
+    if (!fit.notice.empty()) std::cerr << "epmdump: " << fit.notice << '\n';
+    plan.scan.concurrency = fit.concurrency;
+    plan.scan.rate = args.rate;
+    plan.scan.client = copts;
+    return plan;
+}
+
+// How the event loop ended.
+struct scan_outcome
+{
+    client::scan_summary summary;
+    bool interrupted = false;
+    std::map<std::string, std::uint64_t> failed_by_kind; // for the summary on stderr
+    bool list_failed = false;       // a piped list turned out empty or not text
+    std::uint64_t bad_entries = 0;  // bad words in lists, unreadable lists
+};
+
+// The scan itself: targets in, results out as each host finishes, Ctrl-C and the progress line.
+scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink& sink, bool& output_ok)
+{
+    const bool transport_given = !args.client.transport.empty();
+    scan_outcome outcome;
     progress_line progress(std::cerr, !args.quiet && stderr_is_a_terminal());
     auto warn = [&](const std::string& warning) {
         progress.clear();
         std::cerr << "epmdump: " << warning << '\n';
     };
-    auto listed = std::make_unique<target_source>(std::move(words), args.lists, args.client.port);
-    if (!listed->list_error().empty())
-    {
-        std::cerr << "epmdump: " << listed->list_error() << '\n';
-        return exit_usage;
-    }
-    const auto fit = fit_concurrency_to_descriptors(args.concurrency, args.ping ? copts->verify_concurrency : 1);
-    if (!fit.notice.empty()) std::cerr << "epmdump: " << fit.notice << '\n';
 
     asio::io_context io;
-    target_feed feed(io.get_executor(), std::move(listed), warn);
-    const target_source& source = feed.source();
-    client::scan_options so;
-    so.concurrency = fit.concurrency;
-    so.rate = args.rate;
-    so.client = *copts;
-    client::scanner scanner(io.get_executor(), so);
-    output::writer out(sink.stream(), *fmt, fo);
+    client::target_feed feed(io.get_executor(), std::move(plan.targets), warn);
+    const client::target_source& source = feed.source();
+    client::scanner scanner(io.get_executor(), plan.scan);
+    output::writer out(sink.stream(), plan.format, plan.format_options);
     out.begin();
 
     const auto started = std::chrono::steady_clock::now();
@@ -136,13 +164,12 @@ int run_scan(const scan_args& args, output::sink& sink)
         return progress_counts{s.finished, source.total(), source.total_known(), s.answered, s.failed,
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
     };
-    bool interrupted = false;
     bool finished = false;
     asio::signal_set signals(io, SIGINT, SIGTERM);
     std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int) {
         if (ec || finished) return;
-        if (interrupted) std::_Exit(130); // a second Ctrl-C: the user means it
-        interrupted = true;
+        if (outcome.interrupted) std::_Exit(130); // a second Ctrl-C: the user means it
+        outcome.interrupted = true;
         feed.stop();
         scanner.stop();
         signals.async_wait(on_signal);
@@ -165,11 +192,10 @@ int run_scan(const scan_args& args, output::sink& sink)
     // Results and the progress line share the screen only when stdout is the terminal too:
     // then the line is lifted off before each result and put back after it.
     const bool shared_screen = progress.enabled() && stdout_is_a_terminal();
-    std::map<std::string, std::uint64_t> failed_by_kind; // for the summary on stderr
     auto emit = [&](client::host_result&& r) {
         const auto& e = r.enumeration;
         if (e.status != epm::enumeration_status::ok && !(r.error && r.error->code == client::client_errc::cancelled))
-            ++failed_by_kind[e.error ? e.error->kind : std::string("incomplete")];
+            ++outcome.failed_by_kind[std::string(epm::to_string(e.error ? e.error->kind : epm::failure_kind::incomplete))];
         if (shared_screen) progress.clear();
         // Output lost (full disk, closed pipe): no point scanning more hosts; main reports it (3).
         if (!out.write(r.enumeration)) scanner.stop();
@@ -186,26 +212,38 @@ int run_scan(const scan_args& args, output::sink& sink)
     progress.clear();
     out.end();
     if (failed) std::rethrow_exception(failed);
+    outcome.summary = scanner.summary();
+    outcome.list_failed = !source.list_error().empty();
+    outcome.bad_entries = source.bad_entries();
+    output_ok = out.ok();
+    return outcome;
+}
 
-    const auto& s = scanner.summary();
-    if (!out.ok()) return exit_some_failed; // main turns this into exit_output
-    if (interrupted && !args.quiet)
+int run_scan(const scan_args& args, output::sink& sink)
+{
+    auto plan = make_scan_options(args);
+    if (!plan) return exit_usage;
+    bool output_ok = true;
+    const auto outcome = run_event_loop(args, *plan, sink, output_ok);
+    const auto& s = outcome.summary;
+    if (!output_ok) return exit_some_failed; // main turns this into exit_output
+    if (outcome.interrupted && !args.quiet)
         std::cerr << "epmdump: interrupted: " << s.finished << " done, " << s.cancelled << " stopped in flight (written with error kind cancelled)\n";
     // Output redirected to a file shows nothing of a failed host on the console: say how many.
     if (s.failed > 0 && !args.quiet)
     {
         std::cerr << "epmdump: " << s.failed << " of " << s.finished << (s.finished == 1 ? " host" : " hosts") << " failed (";
         const char* sep = "";
-        for (const auto& [kind, n] : failed_by_kind) std::cerr << std::exchange(sep, ", ") << n << ' ' << kind;
+        for (const auto& [kind, n] : outcome.failed_by_kind) std::cerr << std::exchange(sep, ", ") << n << ' ' << kind;
         std::cerr << ")\n";
     }
-    if (!source.list_error().empty()) return exit_usage; // a piped list turned out empty or not text
-    if (s.started == 0 && source.bad_entries() > 0)
+    if (outcome.list_failed) return exit_usage; // a piped list turned out empty or not text
+    if (s.started == 0 && outcome.bad_entries > 0)
     {
         std::cerr << "epmdump: no target to scan\n";
         return exit_usage;
     }
-    if (interrupted || s.failed > 0 || source.bad_entries() > 0) return exit_some_failed;
+    if (outcome.interrupted || s.failed > 0 || outcome.bad_entries > 0) return exit_some_failed;
     return exit_ok;
 }
 

@@ -292,5 +292,5 @@ TEST_CASE("the ncacn_http endpoint the AD DC advertises on 593 refuses connectio
     auto r = enumerate(target{*address, 593, {}}, o);
     REQUIRE(r.error);
     CHECK(r.error->code == client_errc::refused);
-    CHECK(r.enumeration.error->kind == "refused");
+    CHECK(r.enumeration.error->kind == epmdump::epm::failure_kind::refused);
 }

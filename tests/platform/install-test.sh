@@ -77,6 +77,9 @@ grep -qx "replay: 1 conversations, 53 entries" "$tmp/consumer.out" || fail "cons
 # The README's example, against a closed loopback port: a typed failure in one JSON line.
 "$tmp/consumer/readme_example" 127.0.0.1 1 >"$tmp/readme.out" 2>/dev/null && fail "readme_example: port 1 answered"
 grep -q '"kind":"refused"' "$tmp/readme.out" || fail "readme_example printed: $(cat "$tmp/readme.out")"
+# ... and a CIDR block of loopback addresses (127.0.0.4-7): one refused line per address.
+"$tmp/consumer/readme_example" 127.0.0.4/30 1 >"$tmp/readme-block.out" 2>/dev/null && fail "readme_example: a block on port 1 answered"
+[ "$(grep -c '"kind":"refused"' "$tmp/readme-block.out")" = 4 ] || fail "readme_example on 127.0.0.4/30 printed: $(cat "$tmp/readme-block.out")"
 "$tmp/consumer/async_example" 127.0.0.1 1 >"$tmp/async.out" || fail "async_example failed"
 [ "$(sort "$tmp/async.out" | tr '\n' ' ')" = "callback: refused future: refused " ] ||
     fail "async_example printed: $(cat "$tmp/async.out")"

@@ -61,7 +61,7 @@ capture::replayed_conversation only(std::vector<capture::replayed_conversation> 
     return std::move(v[0]);
 }
 
-std::string kind_of(const epm::enumeration& e) { return e.error ? e.error->kind : std::string(); }
+epm::failure_kind kind_of(const epm::enumeration& e) { return e.error ? e.error->kind : epm::failure_kind::unspecified; }
 
 } // namespace
 
@@ -70,7 +70,7 @@ TEST_CASE("a capture holding only the bind (the first 5 frames, 848 bytes, of th
     const auto c = read_capture(test::project_pcap("samba-ad-dc-rpcdump.pcap"));
     const auto e = only(replay_first(c, 5)).enumeration;
     CHECK(e.status == epm::enumeration_status::error);
-    CHECK(kind_of(e) == "no_response");
+    CHECK(kind_of(e) == epmdump::epm::failure_kind::no_response);
     CHECK(e.error->message == "the server never answered the bind");
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("bind and bind_ack with no call after them is incomplete, not an empty
     const auto c = read_capture(test::project_pcap("samba-ad-dc-rpcdump.pcap"));
     const auto e = only(replay_first(c, 7)).enumeration;
     CHECK(e.status == epm::enumeration_status::error);
-    CHECK(kind_of(e) == "incomplete");
+    CHECK(kind_of(e) == epmdump::epm::failure_kind::incomplete);
     CHECK(e.error->message == "no endpoint-mapper call after the bind");
 }
 
@@ -88,7 +88,7 @@ TEST_CASE("an ept_lookup whose response was not captured is no_response")
     const auto c = read_capture(test::project_pcap("samba-ad-dc-rpcdump.pcap"));
     const auto e = only(replay_first(c, 8)).enumeration;
     CHECK(e.status == epm::enumeration_status::error);
-    CHECK(kind_of(e) == "no_response");
+    CHECK(kind_of(e) == epmdump::epm::failure_kind::no_response);
 }
 
 TEST_CASE("a listing cut after its first page keeps the page's entries and is incomplete, since the handle says more may follow")
@@ -97,7 +97,7 @@ TEST_CASE("a listing cut after its first page keeps the page's entries and is in
     const auto e = only(replay_first(c, 12)).enumeration; // the first lookup answered, the second not asked
     CHECK(e.entries.size() == 53);
     CHECK(e.status == epm::enumeration_status::incomplete);
-    CHECK(kind_of(e) == "incomplete");
+    CHECK(kind_of(e) == epmdump::epm::failure_kind::incomplete);
     CHECK(e.error->message.find("the listing did not end") != std::string::npos);
     // The second lookup's ept_s_not_registered (frame 14) is what ends it.
     CHECK(only(replay_first(c, 14)).enumeration.status == epm::enumeration_status::ok);
@@ -133,7 +133,7 @@ TEST_CASE("an ept_map answered is a complete table, and the same ept_map without
     REQUIRE(unanswered.size() == 1);
     CHECK(unanswered[0].calls.at(0).opnum == epm::opnum_ept_map);
     CHECK(unanswered[0].enumeration.status == epm::enumeration_status::error);
-    CHECK(kind_of(unanswered[0].enumeration) == "no_response");
+    CHECK(kind_of(unanswered[0].enumeration) == epmdump::epm::failure_kind::no_response);
     const auto answered = replay_first(c, 400);
     REQUIRE(answered.size() == 1);
     CHECK(answered[0].enumeration.status == epm::enumeration_status::ok);
@@ -153,7 +153,7 @@ TEST_CASE("a listing page with an error status is lookup_failed, not the end of 
     const auto e = only(replay_first(c, c.frames.size())).enumeration;
     CHECK(e.status == epm::enumeration_status::incomplete);
     CHECK(e.entries.size() == 53);
-    CHECK(kind_of(e) == "lookup_failed");
+    CHECK(kind_of(e) == epmdump::epm::failure_kind::lookup_failed);
     CHECK(e.error->message.find("0x16c9a0cd") != std::string::npos);
 }
 

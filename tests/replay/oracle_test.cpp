@@ -279,7 +279,7 @@ TEST_CASE("suricata EPM capture: both opnum 42 calls end in nca_op_rng_error fau
     {
         CHECK(c.enumeration.status == epm::enumeration_status::error);
         REQUIRE(c.enumeration.error);
-        CHECK(c.enumeration.error->kind == "fault");
+        CHECK(c.enumeration.error->kind == epmdump::epm::failure_kind::fault);
         CHECK(c.enumeration.error->message.find("nca_op_rng_error") != std::string::npos);
     }
 }

@@ -216,7 +216,7 @@ TEST_CASE("a lost server segment makes that conversation incomplete and leaves t
     CHECK_FALSE(bad.origin->complete);
     CHECK(bad.status == epm::enumeration_status::error);
     REQUIRE(bad.error);
-    CHECK(bad.error->kind == "no_response");
+    CHECK(bad.error->kind == epmdump::epm::failure_kind::no_response);
     CHECK(bad.entries.empty()); // the response never completed: nothing is invented
     const auto& good = r.conversations[1].enumeration;
     CHECK(good.entries == samba_entries());
@@ -393,7 +393,7 @@ TEST_CASE("stubs sealed with auth level privacy are reported as encrypted, not e
     CHECK(c.calls[0].auth_level == 6);
     CHECK(c.enumeration.origin->encrypted);
     REQUIRE(c.enumeration.error);
-    CHECK(c.enumeration.error->kind == "encrypted");
+    CHECK(c.enumeration.error->kind == epmdump::epm::failure_kind::encrypted);
     CHECK(c.enumeration.status == epm::enumeration_status::error);
 }
 

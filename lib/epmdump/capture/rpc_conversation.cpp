@@ -123,7 +123,7 @@ void rpc_conversation::feed_direction(flow_direction d, std::span<const std::byt
     if (!dir.framer.feed(bytes))
     {
         dir.state = stream_state::failed;
-        note("decode", "PDU larger than the framer's buffer");
+        note(epm::failure_kind::decode, "PDU larger than the framer's buffer");
         return;
     }
     drain(d, chunk);
@@ -143,7 +143,7 @@ void rpc_conversation::drain(flow_direction d, const stream_chunk& chunk)
             else
             {
                 dir.state = stream_state::failed;
-                note("decode", "bad PDU header: " + next.error().message());
+                note(epm::failure_kind::decode, "bad PDU header: " + next.error().message());
             }
             return;
         }
@@ -172,7 +172,7 @@ void rpc_conversation::on_pdu(flow_direction d, const dcerpc::pdu_frame& f, cons
     if (!m)
     {
         truncated_ = true;
-        note("decode", "fragments do not join: " + m.error().message());
+        note(epm::failure_kind::decode, "fragments do not join: " + m.error().message());
         return;
     }
     if (!*m) return;
@@ -215,7 +215,7 @@ void rpc_conversation::on_reply(const dcerpc::message& m, const stream_chunk& ch
     if (auto* ack = std::get_if<dcerpc::bind_ack_pdu>(&*reply))
         on_bind_ack(m, std::move(ack->params));
     else if (const auto* nak = std::get_if<dcerpc::bind_nak_pdu>(&*reply))
-        note("bind_rejected",
+        note(epm::failure_kind::bind_rejected,
              "bind_nak: " + std::string(dcerpc::bind_nak_reason_name(nak->params.provider_reject_reason)));
     else if (const auto* fault = std::get_if<dcerpc::fault_pdu>(&*reply))
         on_fault(m, fault, nullptr, chunk);
@@ -227,11 +227,11 @@ void rpc_conversation::on_bad_reply(const dcerpc::message& m, const codec_error&
 {
     using dcerpc::pdu_type;
     if (m.type == pdu_type::bind_nak)
-        note("bind_rejected", "bind_nak");
+        note(epm::failure_kind::bind_rejected, "bind_nak");
     else if (m.type == pdu_type::fault)
         on_fault(m, nullptr, &e, chunk);
     else
-        note("decode", "bind_ack: " + e.message());
+        note(epm::failure_kind::decode, "bind_ack: " + e.message());
 }
 
 void rpc_conversation::on_bind(const dcerpc::message& m)
@@ -239,7 +239,7 @@ void rpc_conversation::on_bind(const dcerpc::message& m)
     auto bind = dcerpc::decode_bind(m.first, m.pdu);
     if (!bind)
     {
-        note("decode", "bind: " + bind.error().message());
+        note(epm::failure_kind::decode, "bind: " + bind.error().message());
         return;
     }
     for (const auto& c : bind->params.contexts)
@@ -274,7 +274,7 @@ void rpc_conversation::apply_bind_ack(const dcerpc::bind_params& offered, const 
     auto n = dcerpc::negotiate(offered, ack);
     if (!n)
     {
-        note("decode", "bind_ack: " + n.error().message());
+        note(epm::failure_kind::decode, "bind_ack: " + n.error().message());
         return;
     }
     for (const auto& c : n->contexts) contexts_[c.context_id] = context_state{c.abstract_syntax, c.transfer_syntax};
@@ -399,7 +399,7 @@ std::optional<epm::enumeration_error> rpc_conversation::unfinished_table() const
         answered = true;
         if (call.opnum == epm::opnum_ept_lookup && *call.status != epm::rpc_s_ok &&
             *call.status != epm::ept_s_not_registered)
-            return epm::enumeration_error{"lookup_failed", "ept_lookup returned " + client::ept_status_text(*call.status)};
+            return epm::enumeration_error{epm::failure_kind::lookup_failed, "ept_lookup returned " + client::ept_status_text(*call.status)};
         if (call.opnum == epm::opnum_ept_lookup &&
             call.inquiry_type.value_or(epm::rpc_c_ep_all_elts) == epm::rpc_c_ep_all_elts)
             last_listing = &call;
@@ -407,10 +407,10 @@ std::optional<epm::enumeration_error> rpc_conversation::unfinished_table() const
     if (!answered)
     {
         if (!bound_ && !offered_.empty())
-            return epm::enumeration_error{"no_response", "the server never answered the bind"};
+            return epm::enumeration_error{epm::failure_kind::no_response, "the server never answered the bind"};
         if (calls_.empty())
-            return epm::enumeration_error{"incomplete", "no endpoint-mapper call after the bind"};
-        return epm::enumeration_error{"incomplete", "no ept_lookup or ept_map was answered"};
+            return epm::enumeration_error{epm::failure_kind::incomplete, "no endpoint-mapper call after the bind"};
+        return epm::enumeration_error{epm::failure_kind::incomplete, "no ept_lookup or ept_map was answered"};
     }
     if (last_listing == nullptr) return std::nullopt; // answered resolutions: the answer is the table
     // The ends real servers use (as the live client reads them): ept_s_not_registered (Samba),
@@ -419,14 +419,14 @@ std::optional<epm::enumeration_error> rpc_conversation::unfinished_table() const
                        (last_listing->entry_handle && last_listing->entry_handle->is_null()) ||
                        last_listing->entry_count == 0;
     if (ended) return std::nullopt;
-    return epm::enumeration_error{"incomplete", "the listing did not end: the last ept_lookup returned " +
+    return epm::enumeration_error{epm::failure_kind::incomplete, "the listing did not end: the last ept_lookup returned " +
                                                     std::to_string(last_listing->entry_count) +
                                                     " entries and a handle to go on from, and no next page was captured"};
 }
 
-void rpc_conversation::note(std::string kind, std::string message)
+void rpc_conversation::note(epm::failure_kind kind, std::string message)
 {
-    if (!error_) error_ = epm::enumeration_error{std::move(kind), std::move(message)};
+    if (!error_) error_ = epm::enumeration_error{kind, std::move(message)};
 }
 
 std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connection& c)
@@ -466,22 +466,18 @@ std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connecti
     {
         if (problem) break;
         if (call.fault)
-            problem = epm::enumeration_error{"fault", client::fault_status_text(*call.fault) + " for opnum " + std::to_string(call.opnum)};
+            problem = epm::enumeration_error{epm::failure_kind::fault, client::fault_status_text(*call.fault) + " for opnum " + std::to_string(call.opnum)};
         else if (call.encrypted)
-            problem = epm::enumeration_error{"encrypted", "stubs sealed with auth level privacy: not decodable"};
+            problem = epm::enumeration_error{epm::failure_kind::encrypted, "stubs sealed with auth level privacy: not decodable"};
         else if (!call.decode_error.empty())
-            problem = epm::enumeration_error{"decode", "opnum " + std::to_string(call.opnum) + ": " + call.decode_error};
+            problem = epm::enumeration_error{epm::failure_kind::decode, "opnum " + std::to_string(call.opnum) + ": " + call.decode_error};
         else if (call.response_frame == 0)
-            problem = epm::enumeration_error{"no_response", "no response to opnum " + std::to_string(call.opnum)};
+            problem = epm::enumeration_error{epm::failure_kind::no_response, "no response to opnum " + std::to_string(call.opnum)};
     }
     if (!problem && !origin.complete)
-        problem = epm::enumeration_error{"incomplete", "capture lost bytes of this conversation"};
+        problem = epm::enumeration_error{epm::failure_kind::incomplete, "capture lost bytes of this conversation"};
     if (!problem) problem = unfinished_table();
-    if (problem)
-    {
-        e.status = e.entries.empty() ? epm::enumeration_status::error : epm::enumeration_status::incomplete;
-        e.error = std::move(problem);
-    }
+    if (problem) e.fail(std::move(*problem));
     e.origin = std::move(origin);
     out.calls = std::move(calls_);
     return out;

@@ -127,7 +127,7 @@ private:
     void decode_answer(epm_call& call, const dcerpc::response_reply& r);
     bool is_epm_context(std::uint16_t context_id) const;
     std::optional<epm::enumeration_error> unfinished_table() const;
-    void note(std::string kind, std::string message);
+    void note(epm::failure_kind kind, std::string message);
 
     std::string file_;
     conversation_limits limits_;

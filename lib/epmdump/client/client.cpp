@@ -24,9 +24,7 @@ double ms_since(steady_clock::time_point start)
 
 void set_failure(host_result& r, failure f)
 {
-    r.enumeration.error = to_enumeration_error(f);
-    r.enumeration.status = r.enumeration.entries.empty() ? epm::enumeration_status::error
-                                                         : epm::enumeration_status::incomplete;
+    r.enumeration.fail(to_enumeration_error(f));
     r.error = std::move(f);
 }
 

@@ -219,41 +219,70 @@ std::uint16_t connection::remote_port() const { return core_->remote.port(); }
 
 const asio::ip::tcp::endpoint& connection::remote_endpoint() const noexcept { return core_->remote; }
 
-asio::awaitable<std::optional<failure>> connection::connect(const std::string& host, std::uint16_t port)
+namespace {
+
+using endpoints = std::vector<asio::ip::tcp::endpoint>;
+
+// The addresses to try: `host` itself when it is a literal, else what the name resolves to.
+asio::awaitable<std::optional<failure>> resolve(std::shared_ptr<detail::connection_core> core, const std::string& host,
+                                                std::uint16_t port, endpoints& candidates)
 {
-    auto core = core_;
-    if (core->aborted) co_return core->explain({});
-    std::vector<asio::ip::tcp::endpoint> candidates;
     boost::system::error_code ec;
     const auto literal = asio::ip::make_address(host, ec);
     if (!ec)
-        candidates.emplace_back(literal, port);
-    else
     {
-        core->arm(phase::resolve);
-        // Polled, from 1 ms up to every 32 ms: a quick answer costs little waiting, and at the
-        // deadline or an abort we leave the lookup to end on its own thread.
-        const auto lookup = detail::name_lookup::start(core->socket.get_executor(), host, port);
-        std::optional<detail::lookup_answer> answer;
-        auto pause = std::chrono::milliseconds(1);
-        while (!(answer = lookup->answer()) && !core->aborted && !core->expired)
-        {
-            core->lookup_wait.expires_after(pause);
-            co_await core->lookup_wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            pause = std::min(pause * 2, std::chrono::milliseconds(32));
-        }
-        core->disarm();
-        if (!answer || core->aborted || core->expired) co_return core->explain(ec);
-        if (answer->error)
-        {
-            auto f = classify(answer->error, phase::resolve);
-            if (f.code == client_errc::io_error) f.code = client_errc::resolve_failed;
-            co_return f;
-        }
-        candidates = std::move(answer->endpoints);
-        if (candidates.empty()) co_return failure{client_errc::resolve_failed, phase::resolve, {}, {}, "no address"};
+        candidates.emplace_back(literal, port);
+        co_return std::nullopt;
     }
+    core->arm(phase::resolve);
+    // Polled, from 1 ms up to every 32 ms: a quick answer costs little waiting, and at the
+    // deadline or an abort we leave the lookup to end on its own thread.
+    const auto lookup = detail::name_lookup::start(core->socket.get_executor(), host, port);
+    std::optional<detail::lookup_answer> answer;
+    auto pause = std::chrono::milliseconds(1);
+    while (!(answer = lookup->answer()) && !core->aborted && !core->expired)
+    {
+        core->lookup_wait.expires_after(pause);
+        co_await core->lookup_wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        pause = std::min(pause * 2, std::chrono::milliseconds(32));
+    }
+    core->disarm();
+    if (!answer || core->aborted || core->expired) co_return core->explain(ec);
+    if (answer->error)
+    {
+        auto f = classify(answer->error, phase::resolve);
+        if (f.code == client_errc::io_error) f.code = client_errc::resolve_failed;
+        co_return f;
+    }
+    candidates = std::move(answer->endpoints);
+    if (candidates.empty()) co_return failure{client_errc::resolve_failed, phase::resolve, {}, {}, "no address"};
+    co_return std::nullopt;
+}
 
+// Opens a socket for `ep`; out of descriptors is our shortage, not the host's: wait for other
+// conversations to free some, without charging the wait to this host's deadline.
+asio::awaitable<boost::system::error_code> open_socket(detail::connection_core& core, const asio::ip::tcp::endpoint& ep)
+{
+    boost::system::error_code ec;
+    core.socket.close(ec);
+    core.socket.open(ep.protocol(), ec);
+    for (auto pause = std::chrono::milliseconds(5); out_of_descriptors(ec) && !core.aborted;
+         pause = std::min(pause * 2, std::chrono::milliseconds(200)))
+    {
+        const auto waited_from = steady_clock::now();
+        boost::system::error_code ignored;
+        core.lookup_wait.expires_after(pause);
+        co_await core.lookup_wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        core.host_deadline += steady_clock::now() - waited_from;
+        core.socket.open(ep.protocol(), ec);
+    }
+    co_return ec;
+}
+
+// Tries every address in turn, each with the connect timeout, until one connects.
+asio::awaitable<std::optional<failure>> connect_any(std::shared_ptr<detail::connection_core> core, const endpoints& candidates)
+{
+    boost::system::error_code ec;
     std::optional<failure> last;
     std::string earlier; // "127.0.0.1 refused, ...": what the addresses before the last one did
     for (std::size_t i = 0; i < candidates.size(); ++i)
@@ -267,20 +296,7 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
         core->expired = false;
         core->remote = ep; // the address a failure is reported for
         core->attempted = true;
-        core->socket.close(ec);
-        core->socket.open(ep.protocol(), ec);
-        // Out of descriptors is our shortage, not the host's: wait for other conversations to
-        // free some, without charging the wait to this host's deadline.
-        for (auto pause = std::chrono::milliseconds(5); out_of_descriptors(ec) && !core->aborted;
-             pause = std::min(pause * 2, std::chrono::milliseconds(200)))
-        {
-            const auto waited_from = steady_clock::now();
-            boost::system::error_code ignored;
-            core->lookup_wait.expires_after(pause);
-            co_await core->lookup_wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-            core->host_deadline += steady_clock::now() - waited_from;
-            core->socket.open(ep.protocol(), ec);
-        }
+        ec = co_await open_socket(*core, ep);
         if (core->aborted) co_return core->explain({});
         if (ec)
         {
@@ -306,6 +322,17 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
     core->shut();
     if (last && !earlier.empty()) last->detail += "; before it: " + earlier;
     co_return last;
+}
+
+} // namespace
+
+asio::awaitable<std::optional<failure>> connection::connect(const std::string& host, std::uint16_t port)
+{
+    auto core = core_;
+    if (core->aborted) co_return core->explain({});
+    endpoints candidates;
+    if (auto f = co_await resolve(core, host, port, candidates)) co_return f;
+    co_return co_await connect_any(core, candidates);
 }
 
 asio::awaitable<std::optional<failure>> connection::write(std::span<const std::byte> data, phase p)

@@ -1,10 +1,12 @@
 #pragma once
 // The result of enumerating one endpoint mapper: live, replayed from a capture, or read from a dump.
 #include <epmdump/epm/endpoint.hpp>
+#include <epmdump/epm/failure_kind.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace epmdump::epm {
@@ -18,7 +20,7 @@ enum class enumeration_status : std::uint8_t
 
 struct enumeration_error
 {
-    std::string kind;    // stable machine word: "refused", "timeout", "bind_rejected", "fault", ...
+    failure_kind kind = failure_kind::unspecified; // its JSON word: to_string(kind)
     std::string message; // one human line
     friend bool operator==(const enumeration_error&, const enumeration_error&) = default;
 };
@@ -48,6 +50,15 @@ struct enumeration
     double elapsed_ms = 0;
     std::vector<endpoint_entry> entries;
     std::optional<capture_origin> origin; // set by replay only
+
+    // Records why it stopped, after the entries it gathered: status error when there are none,
+    // incomplete otherwise.
+    void fail(enumeration_error why)
+    {
+        status = entries.empty() ? enumeration_status::error : enumeration_status::incomplete;
+        error = std::move(why);
+    }
+    void fail(failure_kind kind, std::string message) { fail(enumeration_error{kind, std::move(message)}); }
 };
 
 std::string_view to_string(enumeration_status s) noexcept;

@@ -45,8 +45,8 @@ std::string with_line_ending(std::string_view text, line_ending ending)
 
 std::string error_text(const epm::enumeration_error& e)
 {
-    if (e.kind.empty()) return e.message;
-    return e.kind + ": " + e.message;
+    if (e.kind == epm::failure_kind::unspecified) return e.message;
+    return std::string(epm::to_string(e.kind)) + ": " + e.message;
 }
 
 } // namespace epmdump::output

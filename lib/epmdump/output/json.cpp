@@ -170,7 +170,7 @@ std::string to_json_line(const epm::enumeration& e, const format_options& option
         append_key(out, "error");
         out += '{';
         append_key(out, "kind", true);
-        append_string(out, e.error->kind);
+        append_string(out, epm::to_string(e.error->kind));
         append_key(out, "message");
         append_string(out, e.error->message);
         out += '}';

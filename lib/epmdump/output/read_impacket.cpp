@@ -144,8 +144,7 @@ read_result<dump> read_impacket_text(std::string_view text)
         if (t.starts_with("[-] Protocol failed: "))
         {
             auto& e = current();
-            e.error = detail::split_error(t.substr(21));
-            e.status = e.entries.empty() ? epm::enumeration_status::error : epm::enumeration_status::incomplete;
+            e.fail(detail::split_error(t.substr(21)));
             structure_seen = true;
             continue;
         }

@@ -217,7 +217,7 @@ read_result<epm::enumeration> read_object(const json& j, std::size_t line, std::
     if (const json* error = f.find(j, "error", false); error && !error->is_null())
     {
         if (error->is_object())
-            e.error = epm::enumeration_error{f.string(*error, "kind"), f.string(*error, "message")};
+            e.error = detail::error_of(f.string(*error, "kind"), f.string(*error, "message"));
         else
             f.fail("\"error\" is not an object");
     }

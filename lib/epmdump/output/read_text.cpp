@@ -160,9 +160,17 @@ epm::enumeration_error split_error(std::string_view text)
         const auto kind = text.substr(0, sep);
         bool word = true;
         for (char c : kind) word = word && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-        if (word) return {std::string(kind), std::string(text.substr(sep + 2))};
+        if (word) return error_of(kind, std::string(text.substr(sep + 2)));
     }
-    return {"", std::string(text)};
+    return {epm::failure_kind::unspecified, std::string(text)};
+}
+
+epm::enumeration_error error_of(std::string_view kind, std::string message)
+{
+    if (const auto k = epm::parse_failure_kind(kind)) return {*k, std::move(message)};
+    // A word this epmdump does not know (a newer one's): kept in the message, where the text
+    // formats print it as before ("KIND: MESSAGE").
+    return {epm::failure_kind::unspecified, std::string(kind) + ": " + message};
 }
 
 std::optional<std::uint64_t> parse_decimal(std::string_view s) noexcept

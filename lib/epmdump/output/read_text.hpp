@@ -46,6 +46,8 @@ rpcdump_line_result parse_rpcdump_entry(std::string_view line);
 
 // "kind: message" when kind is a machine word ([a-z0-9_]+), else kind "" and the whole text.
 epm::enumeration_error split_error(std::string_view text);
+// The error a dump names with `kind` (a JSON error.kind or a "KIND: " prefix).
+epm::enumeration_error error_of(std::string_view kind, std::string message);
 
 // "16" -> 16; nullopt for anything but 1-9 decimal digits.
 std::optional<std::uint64_t> parse_decimal(std::string_view s) noexcept;

@@ -107,7 +107,7 @@ void throw_exception_from_error(const failure& f, const boost::source_location&)
 
 epm::enumeration_error to_enumeration_error(const failure& f)
 {
-    return epm::enumeration_error{std::string(to_string(f.code)), f.message()};
+    return epm::enumeration_error{epm::parse_failure_kind(to_string(f.code)).value_or(epm::failure_kind::io_error), f.message()};
 }
 
 } // namespace epmdump::client

@@ -9,6 +9,7 @@
 #include <string>
 
 using namespace epmdump::client;
+namespace epm = epmdump::epm;
 
 TEST_CASE("every client_errc has its own stable kind word")
 {
@@ -36,7 +37,7 @@ TEST_CASE("a timeout's message names its phase and the budget, and becomes the J
     failure f{client_errc::timeout, phase::lookup, {}, {}, "no progress within 300 ms"};
     CHECK(f.message() == "timed out during lookup: no progress within 300 ms");
     auto e = to_enumeration_error(f);
-    CHECK(e.kind == "timeout");
+    CHECK(e.kind == epm::failure_kind::timeout);
     CHECK(e.message == f.message());
 }
 
@@ -53,9 +54,21 @@ TEST_CASE("no failure message restates its kind word, since every format prints 
     {
         const auto code = static_cast<client_errc>(i);
         const auto e = to_enumeration_error(failure{code, phase::lookup, {}, {}, {}});
-        CAPTURE(e.kind);
+        const std::string word(epm::to_string(e.kind));
+        CAPTURE(word);
         CAPTURE(e.message);
         CHECK_FALSE(e.message.empty());
-        CHECK(e.message.rfind(e.kind, 0) != 0); // "cancelled: cancelled" read as a stutter
+        CHECK(e.message.rfind(word, 0) != 0); // "cancelled: cancelled" read as a stutter
+    }
+}
+
+TEST_CASE("every client_errc's kind word names the failure kind it becomes in results")
+{
+    for (int i = static_cast<int>(client_errc::resolve_failed); i <= static_cast<int>(client_errc::io_error); ++i)
+    {
+        const auto code = static_cast<client_errc>(i);
+        CAPTURE(to_string(code));
+        const auto e = to_enumeration_error(failure{code, phase::lookup, {}, {}, {}});
+        CHECK(epm::to_string(e.kind) == to_string(code));
     }
 }

@@ -199,7 +199,7 @@ TEST_CASE("bind_nak is bind_rejected with the p_reject_reason_t, not the provide
     CHECK(r.error->status == dcerpc::reject_local_limit_exceeded);
     CHECK(r.error->detail.find("local_limit_exceeded") != std::string::npos);
     CHECK(r.enumeration.status == epm::enumeration_status::error);
-    CHECK(r.enumeration.error->kind == "bind_rejected");
+    CHECK(r.enumeration.error->kind == epmdump::epm::failure_kind::bind_rejected);
 }
 
 TEST_CASE("a fault on ept_lookup is a fault failure carrying the status and its name")
@@ -214,7 +214,7 @@ TEST_CASE("a fault on ept_lookup is a fault failure carrying the status and its 
     CHECK(r.error->phase == phase::lookup);
     CHECK(r.error->status == 5u);
     CHECK(r.error->detail.find("0x00000005") != std::string::npos);
-    CHECK(r.enumeration.error->kind == "fault");
+    CHECK(r.enumeration.error->kind == epmdump::epm::failure_kind::fault);
 }
 
 TEST_CASE("an ept_lookup error status other than the end marker is lookup_failed, entries kept")
@@ -249,7 +249,7 @@ TEST_CASE("a server that stops answering: the call timeout fires and earlier pag
     CHECK(r.error->phase == phase::lookup);
     CHECK(r.enumeration.status == epm::enumeration_status::incomplete);
     CHECK(r.enumeration.entries.size() == 6);
-    CHECK(r.enumeration.error->kind == "timeout");
+    CHECK(r.enumeration.error->kind == epmdump::epm::failure_kind::timeout);
     CHECK(took < std::chrono::seconds(3));
 }
 
@@ -387,7 +387,7 @@ TEST_CASE("a closed port is refused in the connect phase")
     REQUIRE(r.error);
     CHECK(r.error->code == client_errc::refused);
     CHECK(r.error->phase == phase::connect);
-    CHECK(r.enumeration.error->kind == "refused");
+    CHECK(r.enumeration.error->kind == epmdump::epm::failure_kind::refused);
     CHECK(r.enumeration.status == epm::enumeration_status::error);
 }
 
@@ -399,7 +399,7 @@ TEST_CASE("another protocol answering (an SSH banner) is not_dcerpc")
     auto r = enumerate(target{"127.0.0.1", server.port(), {}}, fast_options());
     REQUIRE(r.error);
     CHECK(r.error->code == client_errc::not_dcerpc);
-    CHECK(r.enumeration.error->kind == "not_dcerpc");
+    CHECK(r.enumeration.error->kind == epmdump::epm::failure_kind::not_dcerpc);
 }
 
 TEST_CASE("a service that accepts and closes at once is not_dcerpc")

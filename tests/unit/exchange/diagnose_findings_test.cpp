@@ -145,7 +145,7 @@ TEST_CASE("an incomplete enumeration warns that absences may be artefacts")
     diagnosis_input in;
     in.enumerations.push_back(enumeration_of(healthy_2003()));
     in.enumerations[0].status = epm::enumeration_status::incomplete;
-    in.enumerations[0].error = epm::enumeration_error{"timeout", "no response within 5000 ms"};
+    in.enumerations[0].error = epm::enumeration_error{epm::failure_kind::timeout, "no response within 5000 ms"};
     const auto r = diagnose(in);
     const auto* f = first_of(r, finding_kind::enumeration_incomplete);
     REQUIRE(f);
@@ -160,7 +160,7 @@ TEST_CASE("an unreachable target gives verdict unknown with the reason")
     epm::enumeration failed;
     failed.target = "exch01";
     failed.status = epm::enumeration_status::error;
-    failed.error = epm::enumeration_error{"refused", "connection refused by 10.0.0.9:135"};
+    failed.error = epm::enumeration_error{epm::failure_kind::refused, "connection refused by 10.0.0.9:135"};
     in.enumerations.push_back(failed);
     const auto r = diagnose(in);
     CHECK(r.outcome == verdict::unknown);
@@ -250,7 +250,7 @@ TEST_CASE("absences in listings that never completed are warnings, not errors")
     diagnosis_input in;
     in.enumerations.push_back(enumeration_of(read_dump_fixture("kb926210-broken.txt").at(0).entries));
     in.enumerations[0].status = epm::enumeration_status::incomplete;
-    in.enumerations[0].error = epm::enumeration_error{"ept_map_only", "ept_map answers only"};
+    in.enumerations[0].error = epm::enumeration_error{epm::failure_kind::no_full_listing, "ept_map answers only"};
     auto r = diagnose(in);
     CHECK(r.count(severity::error) == 0);
     CHECK_FALSE(r.listing_complete);

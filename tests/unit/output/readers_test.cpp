@@ -1,3 +1,4 @@
+#include <epmdump/output/format.hpp>
 #include <epmdump/output/reader.hpp>
 
 #include "sample.hpp"
@@ -213,7 +214,7 @@ TEST_CASE("impacket reader turns stock impacket's ept_s_not_registered failure i
     const auto& e = d->enumerations[0];
     CHECK(e.status == epm::enumeration_status::error);
     REQUIRE(e.error);
-    CHECK(e.error->kind.empty());
+    CHECK(e.error->kind == epm::failure_kind::unspecified);
     CHECK(e.error->message == "DCERPC Runtime Error: code: 0x16c9a0d6 - ept_s_not_registered");
     CHECK(e.entries.empty());
     // The shell's "cmd rc=0; ..." line after the dump is not impacket's: skipped with a warning.
@@ -333,4 +334,24 @@ TEST_CASE("read_dump gives garbage a typed unknown_format error and never crashe
         auto r = read_rpcdump_text("ncacn_ip_tcp(Connection-oriented TCP/IP)\n" + line.substr(0, n));
         CHECK((r.has_value() || r.error().line == 2));
     }
+}
+
+TEST_CASE("an error kind this epmdump does not know stays in the message, so the text formats print it as before")
+{
+    const std::string line = R"({"schema":1,"target":"h","address":"","port":135,"status":"error",)"
+                             R"("error":{"kind":"from_the_future","message":"it broke"},"elapsed_ms":0,"entries":[]})"
+                             "\n";
+    const auto d = read_dump(line);
+    REQUIRE(d.has_value());
+    REQUIRE(d->enumerations.size() == 1);
+    const auto& e = d->enumerations[0];
+    REQUIRE(e.error);
+    CHECK(e.error->kind == epm::failure_kind::unspecified);
+    CHECK(error_text(*e.error) == "from_the_future: it broke");
+    // A known word is typed, from JSON as from text.
+    const auto known = read_dump(R"({"schema":1,"target":"h","address":"","port":135,"status":"error",)"
+                                 R"("error":{"kind":"refused","message":"connection refused"},"elapsed_ms":0,"entries":[]})"
+                                 "\n");
+    REQUIRE(known.has_value());
+    CHECK(known->enumerations.at(0).error->kind == epm::failure_kind::refused);
 }

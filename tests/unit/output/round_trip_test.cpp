@@ -73,7 +73,7 @@ TEST_CASE("rpcdump output of several targets, one failed, reads back target by t
     failed.target = "dc01";
     failed.address = "192.0.2.7";
     failed.status = epm::enumeration_status::error;
-    failed.error = epm::enumeration_error{"bind_rejected", "bind_nak: reason 2 | local limit: exceeded"};
+    failed.error = epm::enumeration_error{epm::failure_kind::bind_rejected, "bind_nak: reason 2 | local limit: exceeded"};
     format_options o;
     o.target_headers = true;
     const auto d = read_rpcdump_text(written(format::rpcdump, {first, second, failed}, o));
@@ -122,10 +122,10 @@ TEST_CASE("impacket output reads back into the same interfaces, versions and bin
     epm::enumeration failed;
     failed.target = "dc01";
     failed.status = epm::enumeration_status::error;
-    failed.error = epm::enumeration_error{"refused", "connection refused"};
+    failed.error = epm::enumeration_error{epm::failure_kind::refused, "connection refused"};
     auto partial = test::sample_enumeration();
     partial.status = epm::enumeration_status::incomplete;
-    partial.error = epm::enumeration_error{"timeout", "second page never came"};
+    partial.error = epm::enumeration_error{epm::failure_kind::timeout, "second page never came"};
     const auto two = read_impacket_text(written(format::impacket, {failed, partial}));
     REQUIRE(two.has_value());
     REQUIRE(two->enumerations.size() == 2);
@@ -170,7 +170,7 @@ TEST_CASE("json output reads back into identical enumerations, towers and captur
     replayed.target = "samba.pcap";
     replayed.address = "10.200.0.2";
     replayed.status = epm::enumeration_status::incomplete;
-    replayed.error = epm::enumeration_error{"gap", "frames missing after 7"};
+    replayed.error = epm::enumeration_error{epm::failure_kind::incomplete, "frames missing after 7"};
     replayed.origin = epm::capture_origin{"samba.pcap", "10.200.0.1", 40000, "10.200.0.2", 135, 1.5, 2.75, 9, false,
                                           false};
     replayed.entries.push_back(test::make_entry("12345778-1234-abcd-ef00-0123456789ab", 0, 0, "lsarpc", "ncacn_np",

@@ -68,7 +68,7 @@ epm::enumeration hostile_enumeration()
     e.entries[1].where.endpoint = "\\PIPE\\\x1b[1;31mred";
     e.entries[2].annotation = "=HYPERLINK(\"http://x\")";
     e.entries[3].where.host = "\x7f\xe2\x80\xae";
-    e.error = epm::enumeration_error{"fault", "server said \x1b[5m"};
+    e.error = epm::enumeration_error{epm::failure_kind::fault, "server said \x1b[5m"};
     e.status = epm::enumeration_status::incomplete;
     return e;
 }
@@ -105,7 +105,7 @@ TEST_CASE("rpcdump writer puts a target header first when asked and always for a
     failed.target = "dc01.example";
     failed.address = "192.0.2.7";
     failed.status = epm::enumeration_status::error;
-    failed.error = epm::enumeration_error{"timeout", "no answer within 5 s"};
+    failed.error = epm::enumeration_error{epm::failure_kind::timeout, "no answer within 5 s"};
     CHECK(rpcdump_text(failed) == "# target: dc01.example | address: 192.0.2.7 | port: 135 | status: error | "
                                   "entries: 0 | error: timeout: no answer within 5 s\n");
 }
@@ -154,7 +154,7 @@ TEST_CASE("impacket writer reports a failed target the way rpcdump.py does")
     epm::enumeration failed;
     failed.target = "10.200.0.2";
     failed.status = epm::enumeration_status::error;
-    failed.error = epm::enumeration_error{"refused", "connection refused"};
+    failed.error = epm::enumeration_error{epm::failure_kind::refused, "connection refused"};
     CHECK(impacket_text(failed) == "[*] Retrieving endpoint list from 10.200.0.2\n"
                                    "[-] Protocol failed: refused: connection refused\n"
                                    "[*] No endpoints found.\n");
@@ -194,13 +194,13 @@ TEST_CASE("json writer adds error only when set and capture only for replayed co
     epm::enumeration e;
     e.target = "capture.pcap";
     e.status = epm::enumeration_status::incomplete;
-    e.error = epm::enumeration_error{"truncated", "stream ends mid-PDU"};
+    e.error = epm::enumeration_error{epm::failure_kind::decode, "stream ends mid-PDU"};
     e.elapsed_ms = 0.1234567;
     e.origin = epm::capture_origin{"capture.pcap", "10.0.0.1", 50000, "10.0.0.2", 135, 1700000000.25, 1700000001.5,
                                    17, false, true};
     const auto j = nlohmann::json::parse(to_json_line(e));
     CHECK(j["status"] == "incomplete");
-    CHECK(j["error"]["kind"] == "truncated");
+    CHECK(j["error"]["kind"] == "decode");
     CHECK(j["error"]["message"] == "stream ends mid-PDU");
     CHECK(j["elapsed_ms"].get<double>() == doctest::Approx(0.123));
     CHECK(j["capture"]["client_port"] == 50000);
@@ -266,7 +266,7 @@ TEST_CASE("csv gives a failed target one row with as many fields as the header")
     failed.target = "dc01";
     failed.address = "192.0.2.7";
     failed.status = epm::enumeration_status::error;
-    failed.error = epm::enumeration_error{"refused", "connection refused"};
+    failed.error = epm::enumeration_error{epm::failure_kind::refused, "connection refused"};
     const auto lines = test::lines_of(csv_text(failed));
     REQUIRE(lines.size() == 2);
     CHECK(lines[1] == "dc01,192.0.2.7,135,error,refused: connection refused,,,,,,,,,,");
@@ -360,7 +360,7 @@ TEST_CASE("the text formats end lines with CR LF when the writer is set to, and 
 {
     auto failed = test::sample_enumeration();
     failed.status = epm::enumeration_status::error;
-    failed.error = epm::enumeration_error{"refused", "connection refused"};
+    failed.error = epm::enumeration_error{epm::failure_kind::refused, "connection refused"};
     const std::vector<epm::enumeration> two{test::sample_enumeration(), failed};
     auto render = [&](output::format f, output::line_ending ending) {
         output::format_options o;

@@ -164,6 +164,110 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
     }
 }
 
+// A service's required interfaces of the profile, split by whether the listing has them on TCP.
+struct required_rows
+{
+    std::vector<const interface_info*> required, missing, present;
+};
+
+required_rows rows_required(const context& ctx, const service_info& svc)
+{
+    required_rows r;
+    for (const auto* row : ctx.rows_of_service(svc.id))
+    {
+        if (!row->required(ctx.profile)) continue;
+        r.required.push_back(row);
+        (ctx.seen.tcp_ports(*row).empty() ? r.missing : r.present).push_back(row);
+    }
+    return r;
+}
+
+// What the listing shows of the service instead; the ports of the interfaces present go to f.ports.
+std::string evidence_of_missing(const context& ctx, const required_rows& r, finding& f)
+{
+    std::vector<std::string> notes;
+    if (r.present.empty())
+        notes.push_back("none of the " + std::to_string(r.required.size()) + " " + f.service +
+                        " interfaces is registered on ncacn_ip_tcp");
+    else
+    {
+        std::vector<std::string> there;
+        for (const auto* row : r.present)
+        {
+            there.push_back(std::string(row->label) + " on " + join(ctx.seen.tcp_ports(*row), "/"));
+            for (auto port : ctx.seen.tcp_ports(*row))
+                if (std::find(f.ports.begin(), f.ports.end(), port) == f.ports.end()) f.ports.push_back(port);
+        }
+        notes.push_back(std::to_string(r.missing.size()) + " of " + std::to_string(r.required.size()) +
+                        " interfaces missing; present: " + join(there, ", "));
+    }
+    for (const auto* row : r.missing)
+    {
+        if (auto other = ctx.seen.other_protseqs(*row); !other.empty())
+            notes.push_back(std::string(row->label) + " is registered on " + join(other, ", ") + " only");
+        if (auto versions = ctx.seen.other_versions(*row); !versions.empty())
+            notes.push_back(std::string(row->label) + " is registered as " + join(versions, ", ") + ", expected " +
+                            version_text(*row));
+    }
+    notes.push_back(std::to_string(ctx.seen.tcp_entries()) + " ncacn_ip_tcp entries read");
+    if (!ctx.complete_listing) notes.push_back("no listing was complete, so they may only be unlisted");
+    return join(notes, "; ");
+}
+
+finding missing_interfaces(context& ctx, const service_info& svc, const required_rows& r)
+{
+    finding f;
+    // An absence from a listing that did not end normally is only a suspicion.
+    f.level = ctx.complete_listing ? severity::error : severity::warning;
+    f.kind = finding_kind::interfaces_missing;
+    f.service = std::string(svc.display_name);
+    f.title = f.service + " (" + summary_of(svc, r.missing) + ")" +
+              (ctx.complete_listing ? " not registered" : " not in the partial listing");
+    for (const auto* row : r.missing)
+        if (std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
+            f.interfaces.push_back(row->id);
+    f.evidence = evidence_of_missing(ctx, r, f);
+    explain_missing(ctx, svc, r.missing, f);
+    std::sort(f.ports.begin(), f.ports.end());
+    return f;
+}
+
+finding role_not_detected(const context& ctx, std::string_view role, const std::vector<const service_info*>& services)
+{
+    finding f;
+    f.level = severity::info;
+    f.kind = finding_kind::role_not_detected;
+    std::vector<std::string> names;
+    for (const auto* svc : services)
+    {
+        names.emplace_back(svc->display_name);
+        for (const auto* row : ctx.rows_of_service(svc->id))
+            if (row->required(ctx.profile) && std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
+                f.interfaces.push_back(row->id);
+    }
+    const std::string role_name = role == "client_access" ? "Client Access" : role == "mailbox" ? "Mailbox" : std::string(role);
+    // An interface another role registers too (EMSMDB) may be listed: say so, as the table shows it.
+    std::vector<std::string> shared;
+    for (const auto* svc : services)
+        for (const auto* row : ctx.rows_of_service(svc->id))
+            if (ctx.shared_with_other_group(*row) && !ctx.seen.tcp_ports(*row).empty())
+                shared.push_back(std::string(row->label) + " on " + join(ctx.seen.tcp_ports(*row), "/"));
+    f.title = "No " + role_name + " role services " + (ctx.complete_listing ? "registered" : "in the partial listing") +
+              " (" + join(names, ", ") + ")";
+    f.service = join(names, ", ");
+    f.evidence = shared.empty() ? "no interface of " + join(names, " or ") + " is in the listing"
+                                : "no interface that only " + join(names, " or ") + " registers is in the listing (" +
+                                      join(shared, ", ") + " is registered by the Mailbox role's store too, so it "
+                                      "does not show the role)";
+    f.evidence += ", and no static port is configured for them";
+    f.cause = ctx.complete_listing ? "this Exchange 2010 server probably does not hold the " + role_name + " role"
+                                   : "the listing is partial: this server may not hold the " + role_name +
+                                         " role, or its interfaces are unlisted";
+    f.remedy = "none if the role is not installed here; otherwise start " + join(names, " and ") +
+               " and check their static ports";
+    return f;
+}
+
 } // namespace
 
 void check_required(context& ctx)
@@ -171,103 +275,18 @@ void check_required(context& ctx)
     std::map<std::string_view, std::vector<const service_info*>> absent_roles;
     for (const auto& svc : all_services())
     {
-        std::vector<const interface_info*> required, missing, present;
-        for (const auto* row : ctx.rows_of_service(svc.id))
-        {
-            if (!row->required(ctx.profile)) continue;
-            required.push_back(row);
-            (ctx.seen.tcp_ports(*row).empty() ? missing : present).push_back(row);
-        }
-        if (missing.empty()) continue;
+        const auto rows = rows_required(ctx, svc);
+        if (rows.missing.empty()) continue;
         // 2010 splits services across server roles; a role with nothing at all is not installed.
         // An interface another role registers too (EMSMDB) proves nothing about this service.
-        const bool own_present = std::any_of(present.begin(), present.end(),
+        const bool own_present = std::any_of(rows.present.begin(), rows.present.end(),
                                              [&](const interface_info* row) { return !ctx.shared_with_other_group(*row); });
         if (ctx.profile == exchange_version::e2010 && !own_present && !role_present(ctx, svc.role))
-        {
             absent_roles[svc.role].push_back(&svc);
-            continue;
-        }
-
-        finding f;
-        // An absence from a listing that did not end normally is only a suspicion.
-        f.level = ctx.complete_listing ? severity::error : severity::warning;
-        f.kind = finding_kind::interfaces_missing;
-        f.service = std::string(svc.display_name);
-        f.title = f.service + " (" + summary_of(svc, missing) + ")" +
-                  (ctx.complete_listing ? " not registered" : " not in the partial listing");
-        for (const auto* row : missing)
-            if (std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
-                f.interfaces.push_back(row->id);
-
-        std::vector<std::string> notes;
-        if (present.empty())
-            notes.push_back("none of the " + std::to_string(required.size()) + " " + f.service +
-                            " interfaces is registered on ncacn_ip_tcp");
         else
-        {
-            std::vector<std::string> there;
-            for (const auto* row : present)
-            {
-                there.push_back(std::string(row->label) + " on " + join(ctx.seen.tcp_ports(*row), "/"));
-                for (auto port : ctx.seen.tcp_ports(*row))
-                    if (std::find(f.ports.begin(), f.ports.end(), port) == f.ports.end()) f.ports.push_back(port);
-            }
-            notes.push_back(std::to_string(missing.size()) + " of " + std::to_string(required.size()) +
-                            " interfaces missing; present: " + join(there, ", "));
-        }
-        for (const auto* row : missing)
-        {
-            if (auto other = ctx.seen.other_protseqs(*row); !other.empty())
-                notes.push_back(std::string(row->label) + " is registered on " + join(other, ", ") + " only");
-            if (auto versions = ctx.seen.other_versions(*row); !versions.empty())
-                notes.push_back(std::string(row->label) + " is registered as " + join(versions, ", ") + ", expected " +
-                                version_text(*row));
-        }
-        notes.push_back(std::to_string(ctx.seen.tcp_entries()) + " ncacn_ip_tcp entries read");
-        if (!ctx.complete_listing) notes.push_back("no listing was complete, so they may only be unlisted");
-        f.evidence = join(notes, "; ");
-
-        explain_missing(ctx, svc, missing, f);
-        std::sort(f.ports.begin(), f.ports.end());
-        ctx.add(std::move(f));
+            ctx.add(missing_interfaces(ctx, svc, rows));
     }
-
-    for (const auto& [role, services] : absent_roles)
-    {
-        finding f;
-        f.level = severity::info;
-        f.kind = finding_kind::role_not_detected;
-        std::vector<std::string> names;
-        for (const auto* svc : services)
-        {
-            names.emplace_back(svc->display_name);
-            for (const auto* row : ctx.rows_of_service(svc->id))
-                if (row->required(ctx.profile) && std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
-                    f.interfaces.push_back(row->id);
-        }
-        const std::string role_name = role == "client_access" ? "Client Access" : role == "mailbox" ? "Mailbox" : std::string(role);
-        // An interface another role registers too (EMSMDB) may be listed: say so, as the table shows it.
-        std::vector<std::string> shared;
-        for (const auto* svc : services)
-            for (const auto* row : ctx.rows_of_service(svc->id))
-                if (ctx.shared_with_other_group(*row) && !ctx.seen.tcp_ports(*row).empty())
-                    shared.push_back(std::string(row->label) + " on " + join(ctx.seen.tcp_ports(*row), "/"));
-        f.title = "No " + role_name + " role services " + (ctx.complete_listing ? "registered" : "in the partial listing") +
-                  " (" + join(names, ", ") + ")";
-        f.service = join(names, ", ");
-        f.evidence = shared.empty() ? "no interface of " + join(names, " or ") + " is in the listing"
-                                    : "no interface that only " + join(names, " or ") + " registers is in the listing (" +
-                                          join(shared, ", ") + " is registered by the Mailbox role's store too, so it "
-                                          "does not show the role)";
-        f.evidence += ", and no static port is configured for them";
-        f.cause = ctx.complete_listing ? "this Exchange 2010 server probably does not hold the " + role_name + " role"
-                                       : "the listing is partial: this server may not hold the " + role_name +
-                                             " role, or its interfaces are unlisted";
-        f.remedy = "none if the role is not installed here; otherwise start " + join(names, " and ") +
-                   " and check their static ports";
-        ctx.add(std::move(f));
-    }
+    for (const auto& [role, services] : absent_roles) ctx.add(role_not_detected(ctx, role, services));
 }
 
 // ---- ports a group shares --------------------------------------------------------------------

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace epmdump::app {
+namespace epmdump::client::detail {
 
 inline std::filesystem::path path_from_utf8(std::string_view text)
 {
@@ -23,4 +23,4 @@ inline std::filesystem::path path_from_utf8(std::string_view text)
 #endif
 }
 
-} // namespace epmdump::app
+} // namespace epmdump::client::detail

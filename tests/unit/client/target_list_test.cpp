@@ -1,5 +1,5 @@
 // Target words and lists: what admins type, and what they mistype.
-#include "targets.hpp"
+#include <epmdump/client/target_list.hpp>
 
 #include <doctest/doctest.h>
 
@@ -7,9 +7,9 @@
 #include <fstream>
 #include <sstream>
 
-using epmdump::app::parse_target;
-using epmdump::app::target_pattern;
-using epmdump::app::target_source;
+using epmdump::client::parse_target;
+using epmdump::client::target_pattern;
+using epmdump::client::target_source;
 
 namespace {
 
@@ -251,18 +251,4 @@ TEST_CASE("words of digits and dots are IPv4 addresses or errors, never names to
     CHECK(rejection("10.1").find("not an IPv4 address") != std::string::npos);
     CHECK(rejection("010.0.0.1").find("not an IPv4 address") != std::string::npos);
     CHECK(expand("10.0.0.255") == std::vector<std::string>{"10.0.0.255"});
-}
-
-TEST_CASE("a word that is a capture or a subcommand typo is named for what it is; host-like words are left alone")
-{
-    using epmdump::app::misplaced_word;
-    CHECK(misplaced_word("replya", true).find("epmdump replay") != std::string::npos);
-    CHECK(misplaced_word("mpa", true).find("epmdump map") != std::string::npos);
-    CHECK(misplaced_word("trace.PCAPNG", false).find("epmdump replay trace.PCAPNG") != std::string::npos);
-    CHECK(misplaced_word("replya", false).empty()); // only the first word can be a subcommand
-    for (const char* host : {"dc1", "app", "exchange01", "ad", "mail", "web-01.corp"})
-    {
-        CAPTURE(host);
-        CHECK(misplaced_word(host, true).empty());
-    }
 }

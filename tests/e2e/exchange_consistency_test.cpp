@@ -17,7 +17,7 @@ using namespace epmdump::test;
 
 namespace {
 
-run_result run(const std::string& args) { return run_exchange(args); }
+process_result run(const std::string& args) { return run_exchange(args); }
 
 // Labels and services as the catalog names them, longest first so "NSPI Proxy" wins over "NSPI".
 const std::vector<std::string> labels = {"Information Store", "AsyncEMSMDB", "STORE ADMIN", "NSPI Proxy", "EMSMDB",
@@ -328,7 +328,7 @@ TEST_CASE("every sentence of the text report agrees with its own table, for ever
                 const auto args = input + " " + setting + " " + profile;
                 CAPTURE(args);
                 const auto r = run(args);
-                REQUIRE(r.status >= 0);
+                REQUIRE(r.exit_code >= 0);
                 ++reports;
                 if (r.out.find(" interfaces on ncacn_ip_tcp:\n") != std::string::npos) ++tables;
                 const auto bad = contradictions(r.out);

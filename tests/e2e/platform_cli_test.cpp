@@ -1,8 +1,8 @@
 // The epmdump executable where Windows differs: it runs (under Wine in CI) against a loopback
 // endpoint mapper, Winsock's error codes come out as the same failure kinds as on Linux, and
 // it writes the same bytes on both (no text-mode "\r\n" doubling).
+#include "e2e/run_process.hpp"
 #include "support/scripted_server.hpp"
-#include "support/run_command.hpp"
 #include "support/test_files.hpp"
 
 #include <doctest/doctest.h>
@@ -39,7 +39,7 @@ run_result run(const std::string& args)
 #else
     const auto c = test::run_epmdump(EPMDUMP_EXE, args, "2>/dev/null");
 #endif
-    return {c.status, c.out};
+    return {c.exit_code, c.out};
 }
 
 std::string pcap(const std::string& name) { return test::project_pcap(name).make_preferred().string(); }
@@ -270,7 +270,7 @@ TEST_CASE("capture arguments with * and ? expand on Windows, where cmd.exe leave
     CHECK(count(run("replay --format json " + one).out, "\n") == 1);
     // A pattern matching nothing is an error naming it; the other arguments still run.
     const auto missing = test::run_epmdump(EPMDUMP_EXE, "replay --format json " + none + " " + one, "2>&1");
-    CHECK(missing.status == 1);
+    CHECK(missing.exit_code == 1);
     CHECK(missing.out.find(none + ": no file matches this pattern") != std::string::npos);
     CHECK(missing.out.find("Invalid argument") == std::string::npos);
     CHECK(count(missing.out, "{\"schema\"") == 1);
@@ -283,7 +283,7 @@ TEST_CASE("capture arguments with * and ? expand on Windows, where cmd.exe leave
 #else
     // The shell expands; a quoted pattern reaches epmdump as a name, which no file has.
     const auto r = test::run_epmdump(EPMDUMP_EXE, "replay '" + all + "'", "2>&1");
-    CHECK(r.status == 1);
+    CHECK(r.exit_code == 1);
     CHECK(r.out.find(all + ": at byte offset 0: No such file or directory") != std::string::npos);
     const auto expanded = run("replay --format json " + all); // unquoted: sh expands it
     CHECK(expanded.status == 0);

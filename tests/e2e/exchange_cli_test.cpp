@@ -15,7 +15,7 @@ using namespace epmdump::test;
 
 namespace {
 
-run_result run(const std::string& args) { return run_exchange(args); }
+process_result run(const std::string& args) { return run_exchange(args); }
 
 std::string fixture(const std::string& name) { return exchange_fixture(name).string(); }
 
@@ -24,10 +24,10 @@ std::string fixture(const std::string& name) { return exchange_fixture(name).str
 TEST_CASE("epmdump exchange --dump on KB 926210's samples exits 1 for the broken one and 0 for the healthy one")
 {
     const auto broken = run("--dump " + fixture("kb926210-broken.txt"));
-    CHECK(broken.status == 1);
+    CHECK(broken.exit_code == 1);
     CHECK(broken.out.rfind("Verdict: PROBLEMS (2 errors)", 0) == 0);
     const auto healthy = run("--dump " + fixture("kb926210-healthy.txt"));
-    CHECK(healthy.status == 0);
+    CHECK(healthy.exit_code == 0);
     CHECK(healthy.out.find("\x1b[") == std::string::npos); // not a terminal: no colour
     // Not a terminal: wrapped at 80 columns (the remedies were 500-character lines).
     for (const auto* out : {&broken.out, &healthy.out})
@@ -43,7 +43,7 @@ TEST_CASE("epmdump exchange --format json prints one object with verdict and fin
 {
     const auto r = run("--format json --dump " + fixture("kb926210-broken.txt") + " --registry " +
                        fixture("exchange2003-static-ports.reg") + " --netstat " + fixture("netstat-ano-windows.txt"));
-    CHECK(r.status == 1);
+    CHECK(r.exit_code == 1);
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["verdict"] == "problems");
     CHECK(doc["findings"].size() == 4);
@@ -52,12 +52,12 @@ TEST_CASE("epmdump exchange --format json prints one object with verdict and fin
 
 TEST_CASE("epmdump exchange exits 2 when it cannot check: no input, unreadable dump, unreachable target")
 {
-    CHECK(run("").status == 2);
-    CHECK(run("--dump " + fixture("netstat-an-windows.txt")).status == 2); // not a dump
-    CHECK(run("--dump " + fixture("kb926210-healthy.txt") + " --static-port smtp=25").status == 2);
+    CHECK(run("").exit_code == 2);
+    CHECK(run("--dump " + fixture("netstat-an-windows.txt")).exit_code == 2); // not a dump
+    CHECK(run("--dump " + fixture("kb926210-healthy.txt") + " --static-port smtp=25").exit_code == 2);
     // Port 9 on loopback: nothing listens there, so the connection is refused at once.
     const auto r = run("127.0.0.1:9 --connect-timeout 2 --host-timeout 5 --format json");
-    CHECK(r.status == 2);
+    CHECK(r.exit_code == 2);
     CHECK(nlohmann::json::parse(r.out)["verdict"] == "unknown");
 }
 
@@ -69,7 +69,7 @@ TEST_CASE("epmdump exchange --format json prints verdict unknown and the reason 
     {
         CAPTURE(args);
         const auto r = run("--format json " + args);
-        CHECK(r.status == 2);
+        CHECK(r.exit_code == 2);
         REQUIRE_FALSE(r.out.empty());
         const auto doc = nlohmann::json::parse(r.out);
         CHECK(doc["verdict"] == "unknown");
@@ -87,7 +87,7 @@ TEST_CASE("epmdump exchange against the Samba endpoint mapper says no Exchange i
     const char* address = std::getenv("EPMDUMP_SAMBA_ADDRESS");
     if (!address || !*address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS not set (scripts/start-peers.sh starts Samba)");
     const auto r = run(address);
-    CHECK(r.status == 1);
+    CHECK(r.exit_code == 1);
     CHECK(r.out.find("No Exchange interfaces registered") != std::string::npos);
 }
 
@@ -96,7 +96,7 @@ TEST_CASE("epmdump exchange --pcap on a Samba capture says no Exchange interface
     const auto path = project_pcap("samba-standalone-rpcdump.pcap");
     if (!std::filesystem::exists(path)) EPMDUMP_SKIP("pcaps/samba-standalone-rpcdump.pcap is absent");
     const auto r = run("--format json --pcap " + path.string());
-    CHECK(r.status == 1);
+    CHECK(r.exit_code == 1);
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["verdict"] == "not_exchange");
     CHECK(doc["entries"] == 38);
@@ -117,7 +117,7 @@ TEST_CASE("epmdump exchange reads a dump saved as UTF-16LE by Windows PowerShell
     }
     const auto r = run("--format json --dump " + path.string());
     std::filesystem::remove(path);
-    CHECK(r.status == 1);
+    CHECK(r.exit_code == 1);
     CHECK(nlohmann::json::parse(r.out)["findings"].size() == 2);
 }
 
@@ -138,11 +138,11 @@ TEST_CASE("epmdump exchange --pcap of Outlook's ept_map traffic marks those answ
     }
     CHECK(incomplete == 1); // two ept_map-only conversations, said once
     // Issue 12 bug 9: a partial listing is never "healthy" (it was, with exit 0).
-    CHECK(r.status == 2);
+    CHECK(r.exit_code == 2);
     CHECK(doc["verdict"] == "incomplete");
     CHECK(doc["listing_complete"] == false);
     const auto text = run("--pcap " + path.string());
-    CHECK(text.status == 2);
+    CHECK(text.exit_code == 2);
     CHECK(text.out.rfind("Verdict: INCOMPLETE", 0) == 0);
     CHECK(text.out.find("RFR are registered") == std::string::npos);
     CHECK(text.out.find("Profile: Exchange 2010 (detected: EMSMDB is registered without a System") != std::string::npos);
@@ -168,7 +168,7 @@ TEST_CASE("epmdump exchange checks a rpcdump text cut mid-line and says the list
     const auto path = write_temp("exchange-cut-rpcdump.txt", text.substr(0, at + 20));
     const auto r = run("--format json --dump " + path.string());
     std::filesystem::remove(path);
-    CHECK(r.status == 2);
+    CHECK(r.exit_code == 2);
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["verdict"] == "incomplete");
     CHECK(doc["entries"] == 14); // the 14 whole entry lines before the cut
@@ -188,7 +188,7 @@ TEST_CASE("epmdump exchange checks a killed scan's JSON Lines and names the line
     const auto path = write_temp("exchange-cut-scan.jsonl", whole + "\n" + whole.substr(0, whole.size() / 2));
     const auto r = run("--format json --dump " + path.string());
     std::filesystem::remove(path);
-    CHECK(r.status == 2); // mail01's listing is whole, but the lost line may have said more
+    CHECK(r.exit_code == 2); // mail01's listing is whole, but the lost line may have said more
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["verdict"] == "incomplete");
     CHECK(doc["listing_complete"] == true);
@@ -199,7 +199,7 @@ TEST_CASE("epmdump exchange checks a killed scan's JSON Lines and names the line
     CHECK(doc["findings"][0]["title"] == "The endpoint mapper listing of exchange-cut-scan.jsonl line 2 is incomplete");
     // Nothing before the cut: still refused, with the reader's reason.
     const auto alone = write_temp("exchange-cut-alone.jsonl", whole.substr(0, 100));
-    CHECK(run("--dump " + alone.string()).status == 2);
+    CHECK(run("--dump " + alone.string()).exit_code == 2);
     std::filesystem::remove(alone);
 }
 
@@ -208,7 +208,7 @@ TEST_CASE("epmdump exchange options take one value per occurrence and leave the 
     // "--static-port store=6001 HOST" took HOST as a second static-port value and then asked for
     // a TARGET. Port 9 on loopback refuses at once: the run reaches the target, verdict unknown.
     const auto r = run("--format json --static-port store=6001 127.0.0.1:9 --connect-timeout 2 --host-timeout 5");
-    CHECK(r.status == 2);
+    CHECK(r.exit_code == 2);
     REQUIRE_FALSE(r.out.empty());
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["verdict"] == "unknown");
@@ -218,13 +218,13 @@ TEST_CASE("epmdump exchange options take one value per occurrence and leave the 
     CHECK(nlohmann::json::parse(d.out)["targets"].size() == 2);
     // Repeating the option gives several values.
     const auto twice = run("--format json --dump " + fixture("kb926210-healthy.txt") + " --static-port store=1033 --static-port nspi=1032");
-    CHECK(twice.status == 0);
+    CHECK(twice.exit_code == 0);
 }
 
 TEST_CASE("epmdump exchange --help prints the exchange exit statuses, not the scan's")
 {
     const auto r = run("--help");
-    CHECK(r.status == 0);
+    CHECK(r.exit_code == 0);
     CHECK(r.out.find("Exit status: 0 healthy, 1 findings of severity error") != std::string::npos);
     CHECK(r.out.find("every target answered") == std::string::npos);
 }
@@ -232,7 +232,7 @@ TEST_CASE("epmdump exchange --help prints the exchange exit statuses, not the sc
 TEST_CASE("epmdump exchange --dump - reads the dump from standard input, once")
 {
     const auto r = run("--format json --dump - < " + fixture("kb926210-broken.txt"));
-    CHECK(r.status == 1);
+    CHECK(r.exit_code == 1);
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["verdict"] == "problems");
     CHECK(doc["targets"] == nlohmann::json::array({"stdin"}));
@@ -240,10 +240,10 @@ TEST_CASE("epmdump exchange --dump - reads the dump from standard input, once")
 #ifndef _WIN32 // cmd under Wine has no cat
     // The text report too, and from a pipe rather than a redirected file.
     const auto text = run_shell("cat " + fixture("kb926210-healthy.txt") + " | " + epmdump_binary() + " exchange --dump -");
-    CHECK(text.status == 0);
+    CHECK(text.exit_code == 0);
 #endif
     // Standard input cannot be read twice.
-    CHECK(run("--dump - --dump - < " + fixture("kb926210-healthy.txt")).status == 2);
+    CHECK(run("--dump - --dump - < " + fixture("kb926210-healthy.txt")).exit_code == 2);
 }
 
 TEST_CASE("epmdump exchange escapes control bytes of netstat -b process names and file names in its text report")
@@ -251,7 +251,7 @@ TEST_CASE("epmdump exchange escapes control bytes of netstat -b process names an
     // netstat -anob output whose process names carry ESC sequences (retitle, clear screen, move up).
     const auto r = run("--dump " + fixture("kb926210-broken.txt") + " --static-port rfr=1031 --static-port store=3595 --netstat " +
                        fixture("netstat-anob-control-bytes.txt"));
-    CHECK(r.status == 1);
+    CHECK(r.exit_code == 1);
     CHECK(r.out.find('\x1b') == std::string::npos);
     CHECK(r.out.find('\x07') == std::string::npos);
     CHECK(r.out.find('\r') == std::string::npos);
@@ -274,7 +274,7 @@ TEST_CASE("epmdump exchange escapes control bytes of netstat -b process names an
     const auto refused = run_shell(epmdump_binary() + " exchange --dump " + fixture("kb926210-broken.txt") + " --registry '" +
                                    odd.string() + "' 2>&1 >/dev/null");
     std::filesystem::remove(odd);
-    CHECK(refused.status == 2);
+    CHECK(refused.exit_code == 2);
     CHECK(refused.out.find("not a regedit export") != std::string::npos);
     CHECK(refused.out.find('\x1b') == std::string::npos);
 #endif

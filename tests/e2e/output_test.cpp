@@ -1,7 +1,6 @@
 // Standard output that cannot be written: a full disk (/dev/full) and a closed pipe, for every
 // subcommand. Each must say so on stderr, stop, and exit with status 3.
-#include "run_process.hpp"
-#include "support/run_command.hpp"
+#include "e2e/run_process.hpp"
 #include "support/scripted_server.hpp"
 #include "support/test_files.hpp"
 

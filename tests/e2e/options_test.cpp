@@ -1,6 +1,6 @@
 // The epmdump executable's option parsing: every refused value says which option, what was
 // expected and what was given, and exits 2 before anything is scanned or replayed.
-#include "run_process.hpp"
+#include "e2e/run_process.hpp"
 #include "support/test_files.hpp"
 
 #include <doctest/doctest.h>

@@ -1,10 +1,9 @@
 #pragma once
-// Scan targets from the command line and from lists: host names, IPv4/IPv6 literals, HOST:PORT,
-// [IPv6]:PORT, CIDR blocks (10.0.0.0/24, [fd00::/120]) and ranges (10.0.0.1-20,
-// 10.0.0.1-10.0.1.5). Blocks are expanded lazily, so memory does not grow with their size.
+// Scan targets from lists (files, pipes, stdin) after the command-line words: each word in the
+// grammar of target_pattern.hpp, blocks expanded lazily, one target at a time.
 #include <epmdump/client/target.hpp>
+#include <epmdump/client/target_pattern.hpp>
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -15,26 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace epmdump::app {
-
-// Largest block one word may name (a /8); more is almost certainly a typo.
-inline constexpr std::uint64_t max_block_size = std::uint64_t{1} << 24;
-
-// One parsed word: a single name, or `count` consecutive addresses from `first`.
-struct target_pattern
-{
-    std::string name;                  // DNS name or a literal with a zone id; empty for blocks
-    bool v6 = false;
-    std::array<std::uint8_t, 16> first{}; // network order; IPv4 uses the first 4 bytes
-    std::uint64_t count = 1;
-    std::uint16_t port = 0;            // 0: not given in the word
-
-    // The i-th target (i < count), port filled from `default_port` when the word gave none.
-    client::target at(std::uint64_t i, std::uint16_t default_port) const;
-};
-
-// nullopt with `error` set when the word is not a target.
-std::optional<target_pattern> parse_target(std::string_view word, std::string& error);
+namespace epmdump::client {
 
 // Longest line a target list may have: a line holds words of at most a host name (253 bytes),
 // an IPv6 literal with zone, brackets and port, or a range; 4 KiB leaves room for many of them.
@@ -74,11 +54,6 @@ std::vector<std::string> list_words(std::string line);
 // to its first 80 bytes with its length said when longer.
 std::string quote_word(std::string_view word);
 
-// Why a command-line word that is no target was meant as something else, as a usage error with
-// its remedy: a mistyped subcommand (`first` word only: "replya" for replay) or a capture file
-// given without `replay`. Empty when the word may be a host.
-std::string misplaced_word(std::string_view word, bool first);
-
 // Pulls targets one at a time: command-line words first, then each list file ("-" = stdin).
 class target_source
 {
@@ -92,7 +67,7 @@ public:
     target_source(const target_source&) = delete;
     target_source& operator=(const target_source&) = delete;
 
-    std::optional<client::target> next();
+    std::optional<target> next();
 
     // Set when a list cannot serve as one (missing, a directory, empty, a line too long), found
     // up front for regular files, while reading for pipes and devices: a usage error.
@@ -109,7 +84,7 @@ public:
 private:
     bool open_next_file();
     bool next_pattern();
-    void fail_list(std::string message);
+    void fail_list(const std::string& message);
 
     std::vector<target_pattern> words_;
     std::size_t word_index_ = 0;
@@ -136,4 +111,4 @@ private:
     std::string list_error_;
 };
 
-} // namespace epmdump::app
+} // namespace epmdump::client

@@ -2,8 +2,8 @@
 // refuse must finish in about one deadline (the stalls run side by side, not one after the
 // other), with every good target's result intact. Drives the real epmdump executable and
 // reports its wall time and peak RSS. EPMDUMP_STALL_TARGETS / EPMDUMP_STALL_CONCURRENCY change
-// the shape (tests/hostile/scan_under_stall.sh runs a few).
-#include "cli/run_process.hpp"
+// the shape (tests/e2e/hostile/scan_under_stall.sh runs a few).
+#include "e2e/run_process.hpp"
 #include "support/scripted_server.hpp"
 #include "support/test_files.hpp"
 
@@ -107,13 +107,13 @@ TEST_CASE("1000 targets, 30% stalling and 20% refusing, finish in about one dead
         {
         case role::good:
             if (e.status == epm::enumeration_status::ok && e.entries == answering.entries) ++intact;
-            else MESSAGE(address(i) << ": " << to_string(e.status) << " " << (e.error ? e.error->kind + " " + e.error->message : ""));
+            else MESSAGE(address(i) << ": " << to_string(e.status) << " " << (e.error ? std::string(epm::to_string(e.error->kind)) + " " + e.error->message : ""));
             break;
         case role::stall:
-            if (e.error && e.error->kind == "timeout") ++timed_out;
+            if (e.error && e.error->kind == epmdump::epm::failure_kind::timeout) ++timed_out;
             break;
         case role::refuse:
-            if (e.error && e.error->kind == "refused") ++refused;
+            if (e.error && e.error->kind == epmdump::epm::failure_kind::refused) ++refused;
             break;
         }
     }

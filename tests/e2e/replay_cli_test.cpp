@@ -2,7 +2,7 @@
 #include <epmdump/capture/capture_file.hpp>
 
 #include "capture_builder.hpp"
-#include "support/run_command.hpp"
+#include "e2e/run_process.hpp"
 #include "support/test_files.hpp"
 
 #include <doctest/doctest.h>
@@ -25,8 +25,8 @@ struct run_result
 run_result run(const std::string& args)
 {
     const auto c = run_epmdump(EPMDUMP_EXE, args, "2>&1");
-    REQUIRE(c.status != -1);
-    return {c.status, c.out};
+    REQUIRE(c.exit_code != -1);
+    return {c.exit_code, c.out};
 }
 
 std::string pcap(const std::string& name) { return project_pcap(name).string(); }
@@ -122,7 +122,7 @@ TEST_CASE("epmdump replay of a capture without endpoint-mapper traffic says so o
     CHECK(r.out.find("epmdump replay: " + handshake + ": no endpoint-mapper traffic (3 packets read)") == 0);
     CHECK(count_of(r.out, "\n") == 1);
     const auto json = run_epmdump(EPMDUMP_EXE, "replay --format json " + handshake, no_stderr);
-    CHECK(json.status == 0);
+    CHECK(json.exit_code == 0);
     CHECK(json.out.empty());
 }
 
@@ -130,10 +130,10 @@ TEST_CASE("epmdump replay - reads the capture from standard input, byte for byte
 {
     const auto from_file = run_epmdump(EPMDUMP_EXE, "replay --format json " + pcap("samba-ad-dc-rpcdump.pcap"),
                                        no_stderr);
-    REQUIRE(from_file.status == 0);
+    REQUIRE(from_file.exit_code == 0);
     const auto from_stdin =
         run_epmdump(EPMDUMP_EXE, "replay --format json - < " + pcap("samba-ad-dc-rpcdump.pcap"), no_stderr);
-    CHECK(from_stdin.status == 0);
+    CHECK(from_stdin.exit_code == 0);
     CHECK(count_of(from_stdin.out, "\"protseq\"") == 53);
     CHECK(from_stdin.out.find("\"target\":\"(stdin)\"") != std::string::npos);
     // Same table, byte for byte, from the address to the capture's file name (the only difference).
@@ -171,7 +171,7 @@ TEST_CASE("epmdump replay escapes file names on stderr: no control byte of a nam
                                "replay --summary " + quoted(good) + " " + quoted(missing) + " " + quoted(directory) +
                                    " " + quoted(quiet),
                                "2>&1 >/dev/null");
-    CHECK(r.status == 1);
+    CHECK(r.exit_code == 1);
     CHECK(count_of(r.out, "\n") >= 4);
     const auto controls = std::count_if(r.out.begin(), r.out.end(), [](char c) {
         const auto byte = static_cast<unsigned char>(c);

@@ -1,8 +1,7 @@
 // The epmdump executable against scripted endpoint mappers on loopback: every output format on
 // a fixed result, exit statuses, target forms, streaming, Ctrl-C, and a 256-target scan.
-#include "run_process.hpp"
+#include "e2e/run_process.hpp"
 #include "support/scripted_server.hpp"
-#include "support/run_command.hpp"
 #include "support/test_files.hpp"
 
 #include <epmdump/output/reader.hpp>
@@ -163,7 +162,7 @@ TEST_CASE("exit status 1 when one target fails; the others are still printed")
     REQUIRE(d->enumerations.size() == 2);
     CHECK(d->enumerations[0].status == epm::enumeration_status::ok);
     CHECK(d->enumerations[1].status == epm::enumeration_status::error);
-    CHECK(d->enumerations[1].error->kind == "refused");
+    CHECK(d->enumerations[1].error->kind == epmdump::epm::failure_kind::refused);
 }
 
 TEST_CASE("exit status 2 for usage errors: bad target, bad format, unknown option, no target")

@@ -1,7 +1,7 @@
-// A dead name server: every lookup waits 30 s (tests/hostile/silent_dns.sh answers nothing). The
+// A dead name server: every lookup waits 30 s (tests/e2e/hostile/silent_dns.sh answers nothing). The
 // resolve timeout must end each host's lookup on time, and lookups must run side by side, so
 // 20 names with a 1 s resolve timeout take about a second, not 20 x 30 s.
-#include "cli/run_process.hpp"
+#include "e2e/run_process.hpp"
 #include "support/test_files.hpp"
 
 #include <epmdump/output/reader.hpp>
@@ -35,7 +35,7 @@ TEST_CASE("names behind a DNS server that never answers each end at the resolve 
     {
         CAPTURE(e.target);
         REQUIRE(e.error.has_value());
-        CHECK(e.error->kind == "timeout");
+        CHECK(e.error->kind == epmdump::epm::failure_kind::timeout);
         CHECK(e.error->message.find("during resolve") != std::string::npos);
         // The 1 s resolve timeout, not the name server's 30 s; loose for sanitizer builds.
         CHECK(e.elapsed_ms >= 900.0);

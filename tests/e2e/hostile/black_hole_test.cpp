@@ -1,7 +1,7 @@
-// Hosts that drop every SYN (tests/hostile/black_hole.sh: a private network namespace where
+// Hosts that drop every SYN (tests/e2e/hostile/black_hole.sh: a private network namespace where
 // TEST-NET-1 leads nowhere): the connect timeout ends each one, side by side, and a name with
 // several addresses is tried address by address, the failure naming what each one did.
-#include "cli/run_process.hpp"
+#include "e2e/run_process.hpp"
 #include "support/test_files.hpp"
 
 #include <epmdump/output/reader.hpp>
@@ -47,7 +47,7 @@ TEST_CASE("hosts that drop every SYN each end at the connect timeout, side by si
     {
         CAPTURE(e.target);
         REQUIRE(e.error.has_value());
-        CHECK(e.error->kind == "timeout");
+        CHECK(e.error->kind == epmdump::epm::failure_kind::timeout);
         CHECK(e.error->message.find("during connect") != std::string::npos);
         CHECK(e.elapsed_ms >= 900.0);
         CHECK(e.elapsed_ms < 10'000.0); // the 1 s connect timeout, not the kernel's SYN retries
@@ -79,7 +79,7 @@ TEST_CASE("a name with several addresses is tried address by address, and the fa
     const auto& e = d->enumerations.front();
     REQUIRE(e.error.has_value());
     INFO(e.error->message);
-    CHECK(e.error->kind == "timeout");
+    CHECK(e.error->kind == epmdump::epm::failure_kind::timeout);
     CHECK(e.error->message.find("(192.0.2.2)") != std::string::npos);
     CHECK(e.error->message.find("before it: 127.0.0.1 refused") != std::string::npos);
     CHECK(e.elapsed_ms >= 900.0);

@@ -1,4 +1,4 @@
-#include "target_feed.hpp"
+#include <epmdump/client/target_feed.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -11,7 +11,7 @@
 #include <thread>
 #include <variant>
 
-namespace epmdump::app {
+namespace epmdump::client {
 
 namespace asio = boost::asio;
 
@@ -30,14 +30,14 @@ struct target_feed::shared
     std::size_t capacity = 0;
     std::mutex mutex;
     std::condition_variable room;
-    std::deque<std::variant<client::target, std::string>> queue; // a target or a warning
+    std::deque<std::variant<target, std::string>> queue; // a target or a warning
     bool finished = false;    // the reader has read everything
     bool stopped = false;     // the feed is gone or stopped: the reader quits at its next item
     bool loop_waiting = false;
     std::weak_ptr<waker> wake;
 
     // Reader thread: queue an item, waiting for room; false once stopped.
-    bool push(std::variant<client::target, std::string> item)
+    bool push(std::variant<target, std::string> item)
     {
         std::unique_lock lock(mutex);
         room.wait(lock, [&] { return stopped || queue.size() < capacity; });
@@ -107,11 +107,11 @@ void target_feed::stop()
 
 const target_source& target_feed::source() const noexcept { return *shared_->source; }
 
-asio::awaitable<std::optional<client::target>> target_feed::next()
+asio::awaitable<std::optional<target>> target_feed::next()
 {
     for (;;)
     {
-        std::optional<std::variant<client::target, std::string>> item;
+        std::optional<std::variant<target, std::string>> item;
         {
             std::lock_guard lock(shared_->mutex);
             if (shared_->stopped) co_return std::nullopt;
@@ -135,9 +135,9 @@ asio::awaitable<std::optional<client::target>> target_feed::next()
             continue;
         }
         shared_->room.notify_one();
-        if (auto* t = std::get_if<client::target>(&*item)) co_return std::move(*t);
+        if (auto* t = std::get_if<target>(&*item)) co_return std::move(*t);
         if (on_warning_) on_warning_(std::get<std::string>(*item));
     }
 }
 
-} // namespace epmdump::app
+} // namespace epmdump::client

@@ -2,7 +2,7 @@
 // Targets for a scan, read on their own thread: a list on a pipe whose producer pauses
 // (`nmap ... | epmdump -iL -`) must never hold the event loop, or every host in flight would
 // stall and time out. The reader thread fills a bounded queue; the loop awaits the next target.
-#include "targets.hpp"
+#include <epmdump/client/target_list.hpp>
 
 #include <epmdump/client/target.hpp>
 
@@ -16,7 +16,7 @@
 #include <string>
 #include <thread>
 
-namespace epmdump::app {
+namespace epmdump::client {
 
 class target_feed
 {
@@ -31,7 +31,7 @@ public:
     target_feed& operator=(const target_feed&) = delete;
 
     // The next target, or nullopt at the end of all lists or after stop(). One caller at a time.
-    boost::asio::awaitable<std::optional<client::target>> next();
+    boost::asio::awaitable<std::optional<target>> next();
     // Takes no more targets (call on the executor); a reader blocked on a silent pipe is left to
     // end with the process.
     void stop();
@@ -48,4 +48,4 @@ private:
     std::thread thread_;
 };
 
-} // namespace epmdump::app
+} // namespace epmdump::client
