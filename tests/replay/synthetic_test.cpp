@@ -353,7 +353,7 @@ TEST_CASE("a recorded bind_ack accepting NDR64 where the client offered NDR 2.0 
     REQUIRE(r.conversations.size() == 1);
     const auto& e = r.conversations[0].enumeration;
     REQUIRE(e.error.has_value());
-    CHECK(e.error->kind == "decode");
+    CHECK(e.error->kind == epm::failure_kind::decode);
     CHECK(e.error->message.find("bind_ack: ") == 0);
     CHECK(e.error->message.find("not offered") != std::string::npos);
     CHECK(e.status == epm::enumeration_status::incomplete);
