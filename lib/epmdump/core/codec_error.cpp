@@ -1,4 +1,5 @@
 #include <epmdump/core/codec_error.hpp>
+#include <epmdump/core/detail/enum_category.hpp>
 #include <epmdump/core/error_exception.hpp>
 
 #include <ostream>
@@ -21,20 +22,9 @@ std::string_view to_string(codec_errc code) noexcept
     return "unknown codec error";
 }
 
-namespace {
-
-class codec_category_impl final : public boost::system::error_category
-{
-public:
-    const char* name() const noexcept override { return "epmdump.codec"; }
-    std::string message(int ev) const override { return std::string(to_string(static_cast<codec_errc>(ev))); }
-};
-
-} // namespace
-
 const boost::system::error_category& codec_category() noexcept
 {
-    static const codec_category_impl instance;
+    static const detail::enum_category<codec_errc> instance("epmdump.codec");
     return instance;
 }
 

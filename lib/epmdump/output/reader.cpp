@@ -1,3 +1,4 @@
+#include <epmdump/core/detail/enum_category.hpp>
 #include <epmdump/core/error_exception.hpp>
 #include <epmdump/output/reader.hpp>
 
@@ -36,20 +37,9 @@ std::string read_error::message() const
 
 std::ostream& operator<<(std::ostream& os, const read_error& e) { return os << e.message(); }
 
-namespace {
-
-class read_category_impl final : public boost::system::error_category
-{
-public:
-    const char* name() const noexcept override { return "epmdump.output.read"; }
-    std::string message(int ev) const override { return std::string(to_string(static_cast<read_errc>(ev))); }
-};
-
-} // namespace
-
 const boost::system::error_category& read_category() noexcept
 {
-    static const read_category_impl instance;
+    static const epmdump::detail::enum_category<read_errc> instance("epmdump.output.read");
     return instance;
 }
 
