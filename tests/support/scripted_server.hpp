@@ -3,6 +3,8 @@
 // answering bind and ept_lookup / ept_map / ept_lookup_handle_free the way a script says
 // (page sizes and the three real ways of ending a list, byte order, fragment size, bind_nak,
 // faults, stalls, the ncacn_http banner, garbage). It listens on 127.0.0.0/8 only.
+#include "support/sample_entries.hpp"
+
 #include <epmdump/epm/endpoint.hpp>
 #include <epmdump/ndr/drep.hpp>
 
@@ -117,14 +119,5 @@ private:
 
 // A closed loopback port (bound, then released): connecting to it is refused.
 std::uint16_t closed_port();
-
-// An entry as servers register them: tower built with encode_tower, NDR 2.0 in floor 2.
-epm::endpoint_entry make_entry(std::string_view interface_uuid, std::uint16_t major, std::uint16_t minor,
-                               std::string_view protseq, std::string_view host, std::string_view endpoint,
-                               std::string_view annotation = {});
-
-// n entries cycling through realistic protseqs (tcp 0.0.0.0 ports, np, lrpc, http) and
-// interfaces of the name table, annotations "svcN".
-std::vector<epm::endpoint_entry> sample_entries(std::size_t n, std::uint16_t tcp_port = 49152);
 
 } // namespace epmdump::test

@@ -34,6 +34,13 @@ std::string read_text(const std::filesystem::path& p)
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+std::vector<std::byte> to_bytes(std::string_view text)
+{
+    std::vector<std::byte> out;
+    for (char c : text) out.push_back(static_cast<std::byte>(c));
+    return out;
+}
+
 std::vector<std::byte> from_hex(std::string_view hex)
 {
     auto nibble = [](char c) -> int {

@@ -16,6 +16,7 @@ std::optional<std::filesystem::path> shared_file(const std::string& subpath);
 std::vector<std::byte> read_file(const std::filesystem::path& p);
 std::string read_text(const std::filesystem::path& p);
 std::vector<std::byte> from_hex(std::string_view hex);
+std::vector<std::byte> to_bytes(std::string_view text); // the characters as they are
 
 } // namespace epmdump::test
 

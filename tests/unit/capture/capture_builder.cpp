@@ -26,13 +26,6 @@ void pad4(bytes& b)
 
 } // namespace
 
-bytes to_bytes(std::string_view text)
-{
-    bytes out;
-    for (char c : text) out.push_back(static_cast<std::byte>(c));
-    return out;
-}
-
 capture::ip_address ipv4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d)
 {
     const std::byte raw[4] = {std::byte{a}, std::byte{b}, std::byte{c}, std::byte{d}};

@@ -2,6 +2,8 @@
 // Test-side capture writer: builds IPv4/IPv6 TCP packets, wraps them in any link layer we
 // decode, and writes classic pcap (either byte order, µs or ns) or pcapng (either section
 // byte order, several interfaces, EPB/SPB/OPB). Used by tests/unit/capture and tests/replay.
+#include "support/test_files.hpp" // to_bytes
+
 #include <epmdump/capture/ip_address.hpp>
 
 #include <chrono>
@@ -16,7 +18,6 @@ namespace epmdump::test {
 
 using bytes = std::vector<std::byte>;
 
-bytes to_bytes(std::string_view text);
 capture::ip_address ipv4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d);
 capture::ip_address ipv6(std::string_view text); // "2001:db8::1" only with one "::"
 

@@ -9,17 +9,6 @@
 #include <string_view>
 #include <vector>
 
-namespace epmdump::test {
-
-inline std::vector<std::byte> bytes(std::string_view s)
-{
-    std::vector<std::byte> out;
-    for (char c : s) out.push_back(static_cast<std::byte>(c));
-    return out;
-}
-
-} // namespace epmdump::test
-
 // Short timeouts so a wrong test fails fast rather than hanging.
 inline epmdump::client::client_options fast_options()
 {

@@ -346,7 +346,7 @@ TEST_CASE("ncacn_http: the banner is read, then DCE/RPC flows as on ncacn_ip_tcp
 TEST_CASE("ncacn_http: an HTTP server instead of the banner is not_dcerpc in the banner phase")
 {
     server_script s;
-    s.greeting = test::bytes("HTTP/1.1 400 Bad Request\r\n\r\n");
+    s.greeting = test::to_bytes("HTTP/1.1 400 Bad Request\r\n\r\n");
     scripted_server server(s);
     auto o = fast_options();
     o.transport = transport::ncacn_http;
@@ -394,7 +394,7 @@ TEST_CASE("a closed port is refused in the connect phase")
 TEST_CASE("another protocol answering (an SSH banner) is not_dcerpc")
 {
     server_script s;
-    s.greeting = test::bytes("SSH-2.0-OpenSSH_9.2\r\n");
+    s.greeting = test::to_bytes("SSH-2.0-OpenSSH_9.2\r\n");
     scripted_server server(s);
     auto r = enumerate(target{"127.0.0.1", server.port(), {}}, fast_options());
     REQUIRE(r.error);

@@ -1,6 +1,7 @@
 // The sans-I/O lookup session with no socket: server bytes in any split, what it writes back,
 // and how it reacts to broken conversations.
-#include "client_test_util.hpp"
+#include "support/sample_entries.hpp"
+#include "support/test_files.hpp"
 
 #include <epmdump/session/lookup_session.hpp>
 #include <epmdump/session/ping_session.hpp>
@@ -297,7 +298,7 @@ TEST_CASE("a fault answering the bind is a fault failure in the bind phase")
 TEST_CASE("the first bytes not being a DCE/RPC header is not_dcerpc, not a protocol violation")
 {
     lookup_session s(options(), false);
-    converse(s, {test::bytes("220 mail.example ESMTP ready\r\n")}, whole);
+    converse(s, {test::to_bytes("220 mail.example ESMTP ready\r\n")}, whole);
     REQUIRE(s.error());
     CHECK(s.error()->code == client_errc::not_dcerpc);
 }
