@@ -131,8 +131,8 @@ auto async_enumerate(const Executor& ex, target t, client_options options, std::
 {
     return boost::asio::async_initiate<Token, enumerate_signature>(
         detail::initiate_spawn{}, token, ex,
-        [t = std::move(t), options = std::move(options), group = std::move(group)]() mutable {
-            return detail::enumerate_op(std::move(t), std::move(options), std::move(group));
+        [t = std::move(t), options, group = std::move(group)]() mutable {
+            return detail::enumerate_op(std::move(t), options, std::move(group));
         });
 }
 
@@ -140,7 +140,7 @@ template <class Executor, class Token>
     requires detail::is_executor_v<Executor>
 auto async_enumerate(const Executor& ex, target t, client_options options, Token&& token)
 {
-    return async_enumerate(ex, std::move(t), std::move(options), {}, std::forward<Token>(token));
+    return async_enumerate(ex, std::move(t), options, {}, std::forward<Token>(token));
 }
 
 // On the completion handler's executor; without a token, an awaitable for co_await.
@@ -150,12 +150,12 @@ auto async_enumerate(target t, client_options options, std::shared_ptr<abort_gro
 {
     // co_await in the caller's coroutine, no second frame: as before the tokens came.
     if constexpr (detail::is_plain_use_awaitable_v<Token>)
-        return detail::enumerate_op(std::move(t), std::move(options), std::move(group));
+        return detail::enumerate_op(std::move(t), options, std::move(group));
     else
         return boost::asio::async_initiate<Token, enumerate_signature>(
             detail::initiate_spawn{}, token, nullptr,
-            [t = std::move(t), options = std::move(options), group = std::move(group)]() mutable {
-                return detail::enumerate_op(std::move(t), std::move(options), std::move(group));
+            [t = std::move(t), options, group = std::move(group)]() mutable {
+                return detail::enumerate_op(std::move(t), options, std::move(group));
             });
 }
 
@@ -163,7 +163,7 @@ template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_convertible_v<Token, std::shared_ptr<abort_group>>)
 auto async_enumerate(target t, client_options options, Token&& token = {})
 {
-    return async_enumerate(std::move(t), std::move(options), std::shared_ptr<abort_group>{},
+    return async_enumerate(std::move(t), options, std::shared_ptr<abort_group>{},
                            std::forward<Token>(token));
 }
 
@@ -178,9 +178,9 @@ auto async_map(const Executor& ex, target t, epm::syntax_id interface, std::stri
 {
     return boost::asio::async_initiate<Token, map_signature>(
         detail::initiate_spawn{}, token, ex,
-        [t = std::move(t), interface, protseq = std::move(protseq), options = std::move(options),
+        [t = std::move(t), interface, protseq = std::move(protseq), options,
          group = std::move(group)]() mutable {
-            return detail::map_op(std::move(t), interface, std::move(protseq), std::move(options), std::move(group));
+            return detail::map_op(std::move(t), interface, std::move(protseq), options, std::move(group));
         });
 }
 
@@ -189,7 +189,7 @@ template <class Executor, class Token>
 auto async_map(const Executor& ex, target t, epm::syntax_id interface, std::string protseq, client_options options,
                Token&& token)
 {
-    return async_map(ex, std::move(t), interface, std::move(protseq), std::move(options), {},
+    return async_map(ex, std::move(t), interface, std::move(protseq), options, {},
                      std::forward<Token>(token));
 }
 
@@ -199,13 +199,13 @@ auto async_map(target t, epm::syntax_id interface, std::string protseq, client_o
                std::shared_ptr<abort_group> group, Token&& token = {})
 {
     if constexpr (detail::is_plain_use_awaitable_v<Token>)
-        return detail::map_op(std::move(t), interface, std::move(protseq), std::move(options), std::move(group));
+        return detail::map_op(std::move(t), interface, std::move(protseq), options, std::move(group));
     else
         return boost::asio::async_initiate<Token, map_signature>(
             detail::initiate_spawn{}, token, nullptr,
-            [t = std::move(t), interface, protseq = std::move(protseq), options = std::move(options),
+            [t = std::move(t), interface, protseq = std::move(protseq), options,
              group = std::move(group)]() mutable {
-                return detail::map_op(std::move(t), interface, std::move(protseq), std::move(options),
+                return detail::map_op(std::move(t), interface, std::move(protseq), options,
                                       std::move(group));
             });
 }
@@ -214,7 +214,7 @@ template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_convertible_v<Token, std::shared_ptr<abort_group>>)
 auto async_map(target t, epm::syntax_id interface, std::string protseq, client_options options, Token&& token = {})
 {
-    return async_map(std::move(t), interface, std::move(protseq), std::move(options),
+    return async_map(std::move(t), interface, std::move(protseq), options,
                      std::shared_ptr<abort_group>{}, std::forward<Token>(token));
 }
 
