@@ -15,7 +15,7 @@ namespace {
 
 std::string kind(const epmdump::client::host_result& r)
 {
-    return r.enumeration.error ? r.enumeration.error->kind : std::string("ok");
+    return r.enumeration.error ? std::string(to_string(r.enumeration.error->kind)) : std::string("ok");
 }
 
 } // namespace
