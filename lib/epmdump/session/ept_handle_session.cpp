@@ -70,4 +70,9 @@ bool ept_handle_session::keep_capped(std::vector<epm::endpoint_entry>& kept, std
     return page.size() > room;
 }
 
+rpc_session::step ept_handle_session::stop_on_bad_page(phase in, std::string_view what, const codec_error& e)
+{
+    return stop_early(failure{client_errc::protocol_violation, in, {}, e, std::string(what) + " response: " + e.message()});
+}
+
 } // namespace epmdump::client

@@ -37,6 +37,8 @@ protected:
     // Stops the operation: frees the handle first when the server still holds one, then ends
     // with `why` (nullopt: a normal end).
     step stop_early(std::optional<failure> why);
+    // A page that does not decode: a protocol violation in `in`, named "WHAT response: ...".
+    step stop_on_bad_page(phase in, std::string_view what, const codec_error& e);
     // Moves what fits under limits.max_entries from `page` onto the end of `kept`; returns
     // true when some of it did not fit.
     bool keep_capped(std::vector<epm::endpoint_entry>& kept, std::vector<epm::endpoint_entry>& page) const;

@@ -75,12 +75,7 @@ rpc_session::step lookup_session::on_page(std::span<const std::byte> stub, ndr::
     epm::decode_limits decode;
     decode.max_entries = std::max<std::size_t>(1, std::min(limits.max_ents, epm::ept_max_ents));
     auto page = epm::decode_ept_lookup_response(stub, rep, ndr::transfer_syntax::ndr20, decode);
-    if (!page)
-    {
-        failure f{client_errc::protocol_violation, phase::lookup, {}, page.error(), "ept_lookup response: "};
-        f.detail += page.error().message();
-        return stop_early(std::move(f));
-    }
+    if (!page) return stop_on_bad_page(phase::lookup, "ept_lookup", page.error());
     handle_ = page->entry_handle;
     pages_.push_back(lookup_page{static_cast<std::uint32_t>(page->entries.size()), page->status, handle_.is_null()});
 

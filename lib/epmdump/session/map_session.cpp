@@ -32,12 +32,7 @@ rpc_session::step map_session::on_page(std::span<const std::byte> stub, ndr::dre
     epm::decode_limits decode;
     decode.max_entries = max_towers_;
     auto r = epm::decode_ept_map_response(stub, rep, ndr::transfer_syntax::ndr20, decode);
-    if (!r)
-    {
-        failure f{client_errc::protocol_violation, phase::map, {}, r.error(), "ept_map response: "};
-        f.detail += r.error().message();
-        return stop_early(std::move(f));
-    }
+    if (!r) return stop_on_bad_page(phase::map, "ept_map", r.error());
     handle_ = r->entry_handle;
     status_ = r->status;
     const bool capped = keep_capped(towers_, r->towers);
