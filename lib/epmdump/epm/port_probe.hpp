@@ -2,7 +2,7 @@
 // What one TCP port serves, asked of the port itself (`epmdump probe`): the endpoint mapper's
 // word is not trusted here. Shared by the live client, the output formats and the Exchange check.
 #include <epmdump/epm/endpoint.hpp>
-#include <epmdump/epm/failure_kind.hpp>
+#include <epmdump/epm/enumeration.hpp>
 
 #include <cstdint>
 #include <optional>
