@@ -57,8 +57,17 @@ asio::awaitable<void> probe_port(port_probe& probe, std::vector<epm::endpoint_en
         // Pings always speak plain ncacn_ip_tcp: these are the towers' TCP ports.
         ping_session s(options, false, std::move(batch));
         co_await run_session(c, s);
-        for (std::size_t i = 0; i < count; ++i)
-            if (i < s.accepted().size() && s.accepted()[i]) mark(first + i, epm::ping_status::pinged);
+        // Refused by an RPC server, or what answered is none; silence and lack of time stay not_pinged.
+        const bool not_rpc = s.error() && s.error()->code == client_errc::not_dcerpc;
+        for (std::size_t i = 0; i < count && i < s.accepted().size(); ++i)
+        {
+            if (s.accepted()[i])
+                mark(first + i, epm::ping_status::pinged);
+            else if (s.refused()[i])
+                mark(first + i, epm::ping_status::wrong_interface);
+            else if (not_rpc)
+                mark(first + i, epm::ping_status::not_rpc);
+        }
     }
 }
 

@@ -16,8 +16,10 @@
 namespace epmdump::client {
 
 // Sets entry.ping for each ncacn_ip_tcp entry: pinged (its interface was accepted),
-// not_listening (the port refused or never answered the connection), or not_pinged (the
-// port answered but did not accept the interface, or the host ran out of time).
+// not_listening (the port refused or never answered the connection), wrong_interface (a
+// DCE/RPC server answered but refused the interface, offered alone too), not_rpc (what
+// answered is no DCE/RPC server: other bytes, or a close or reset of our bind), or not_pinged
+// (no answer within the time, or the host ran out of time).
 boost::asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, std::string address,
                                    client_options options, std::chrono::steady_clock::time_point host_deadline,
                                    std::shared_ptr<abort_group> group = {});

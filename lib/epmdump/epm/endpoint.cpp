@@ -25,6 +25,27 @@ std::optional<std::uint16_t> port_of(const endpoint_entry& e) noexcept
     return port;
 }
 
+std::string_view to_string(ping_status p) noexcept
+{
+    switch (p)
+    {
+    case ping_status::not_pinged: return "not_pinged";
+    case ping_status::pinged: return "pinged";
+    case ping_status::not_listening: return "not_listening";
+    case ping_status::wrong_interface: return "wrong_interface";
+    case ping_status::not_rpc: return "not_rpc";
+    }
+    return "not_pinged";
+}
+
+std::optional<ping_status> ping_status_from_string(std::string_view word) noexcept
+{
+    for (auto p : {ping_status::not_pinged, ping_status::pinged, ping_status::not_listening,
+                   ping_status::wrong_interface, ping_status::not_rpc})
+        if (to_string(p) == word) return p;
+    return std::nullopt;
+}
+
 std::string_view to_string(enumeration_status s) noexcept
 {
     switch (s)

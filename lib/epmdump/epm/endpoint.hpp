@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace epmdump::epm {
@@ -32,10 +33,17 @@ std::string to_string(const binding& b);
 
 enum class ping_status : std::uint8_t
 {
-    not_pinged,    // not tried
-    pinged,        // connected and the interface answered
-    not_listening, // nothing accepted a connection on the endpoint
+    not_pinged,      // not tried, or no answer within the time (a silent or dripping port)
+    pinged,          // connected and the interface answered
+    not_listening,   // nothing accepted a connection on the endpoint
+    wrong_interface, // a DCE/RPC server answered but refused this interface, alone too
+    not_rpc,         // something accepted the connection but is no DCE/RPC server (other bytes, or a reset of our bind)
 };
+
+// The JSON/CSV word: "not_pinged", "pinged", "not_listening", "wrong_interface", "not_rpc".
+std::string_view to_string(ping_status p) noexcept;
+// The status a word names (as to_string spells it), nullopt for any other word.
+std::optional<ping_status> ping_status_from_string(std::string_view word) noexcept;
 
 // One ept_entry_t, decoded.
 struct endpoint_entry

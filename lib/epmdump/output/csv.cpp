@@ -13,13 +13,7 @@ constexpr std::string_view crlf = "\r\n"; // RFC 4180 section 2, rule 1
 
 std::string_view ping_word(epm::ping_status p)
 {
-    switch (p)
-    {
-    case epm::ping_status::not_pinged: return "";
-    case epm::ping_status::pinged: return "pinged";
-    case epm::ping_status::not_listening: return "not_listening";
-    }
-    return "";
+    return p == epm::ping_status::not_pinged ? std::string_view{} : epm::to_string(p);
 }
 
 void write_row(std::ostream& out, std::initializer_list<std::string_view> cells)

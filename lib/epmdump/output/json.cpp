@@ -131,12 +131,10 @@ void append_entry(std::string& out, const epm::endpoint_entry& entry, const form
     append_key(out, "binding");
     append_string(out, epm::to_string(entry.where));
     append_key(out, "ping");
-    switch (entry.ping)
-    {
-    case epm::ping_status::not_pinged: out += "null"; break;
-    case epm::ping_status::pinged: out += "\"pinged\""; break;
-    case epm::ping_status::not_listening: out += "\"not_listening\""; break;
-    }
+    if (entry.ping == epm::ping_status::not_pinged)
+        out += "null";
+    else
+        append_string(out, epm::to_string(entry.ping));
     append_key(out, "transfer_syntax");
     if (entry.transfer_syntax) append_syntax(out, *entry.transfer_syntax);
     else out += "null";

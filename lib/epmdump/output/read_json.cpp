@@ -167,12 +167,11 @@ epm::endpoint_entry read_entry(const json& j, fields& f)
     e.where.endpoint = f.string(j, "endpoint");
     if (const json* ping = f.find(j, "ping", false); ping && !ping->is_null())
     {
-        if (*ping == "pinged")
-            e.ping = epm::ping_status::pinged;
-        else if (*ping == "not_listening")
-            e.ping = epm::ping_status::not_listening;
-        else if (*ping != "not_pinged")
-            f.fail("\"ping\" is not null, \"pinged\" or \"not_listening\"");
+        const auto word = ping->is_string() ? epm::ping_status_from_string(ping->get_ref<const std::string&>()) : std::nullopt;
+        if (word)
+            e.ping = *word;
+        else
+            f.fail("\"ping\" is not null, \"pinged\", \"not_listening\", \"wrong_interface\" or \"not_rpc\"");
     }
     if (const json* ts = f.find(j, "transfer_syntax", false); ts && !ts->is_null())
     {

@@ -1,5 +1,6 @@
 #include "read_text.hpp"
 
+#include <epmdump/output/rpcdump.hpp>
 #include <epmdump/output/sanitize.hpp>
 
 #include <cctype>
@@ -104,9 +105,11 @@ std::optional<epm::ping_status> ping_from_word(std::string_view word) noexcept
 {
     std::string upper;
     for (char c : word) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (upper == "NOT_PINGED") return epm::ping_status::not_pinged;
-    if (upper == "PINGED" || upper == "YES") return epm::ping_status::pinged; // ":YES" in Resource Kit samples
-    if (upper == "NOT_LISTENING" || upper == "NO") return epm::ping_status::not_listening;
+    if (upper == "YES") return epm::ping_status::pinged;        // ":YES" in Resource Kit samples
+    if (upper == "NO") return epm::ping_status::not_listening;
+    for (auto p : {epm::ping_status::not_pinged, epm::ping_status::pinged, epm::ping_status::not_listening,
+                   epm::ping_status::wrong_interface, epm::ping_status::not_rpc})
+        if (upper == rpcdump_ping_word(p)) return p;
     return std::nullopt;
 }
 
@@ -141,7 +144,7 @@ rpcdump_line_result parse_rpcdump_entry(std::string_view line)
     const auto colon = rest.rfind(':');
     if (colon == std::string_view::npos) return fail(read_errc::bad_line, "no \":STATUS\" at the end");
     const auto ping = ping_from_word(trim(rest.substr(colon + 1)));
-    if (!ping) return fail(read_errc::bad_line, "status is not NOT_PINGED, PINGED or NOT_LISTENING");
+    if (!ping) return fail(read_errc::bad_line, "status is not NOT_PINGED, PINGED, NOT_LISTENING, WRONG_INTERFACE or NOT_RPC");
     r.entry.ping = *ping;
     auto annotation = rest.substr(0, colon);
     // The writer puts exactly one space on each side of the annotation.

@@ -47,6 +47,8 @@ std::string_view rpcdump_ping_word(epm::ping_status p) noexcept
     case epm::ping_status::not_pinged: return "NOT_PINGED";
     case epm::ping_status::pinged: return "PINGED";
     case epm::ping_status::not_listening: return "NOT_LISTENING";
+    case epm::ping_status::wrong_interface: return "WRONG_INTERFACE";
+    case epm::ping_status::not_rpc: return "NOT_RPC";
     }
     return "NOT_PINGED";
 }

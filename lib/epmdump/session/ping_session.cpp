@@ -8,6 +8,7 @@ ping_session::ping_session(const client_options& options, bool expect_banner, st
 {
     if (interfaces_.size() > max_ping_interfaces) interfaces_.resize(max_ping_interfaces);
     accepted_.resize(interfaces_.size());
+    refused_.resize(interfaces_.size());
 }
 
 std::vector<dcerpc::presentation_context> ping_session::contexts() const
@@ -21,6 +22,7 @@ std::vector<dcerpc::presentation_context> ping_session::contexts() const
 
 rpc_session::step ping_session::on_bound(const dcerpc::negotiation& n)
 {
+    bound_ = true;
     // Context i offers interface i (contexts()).
     for (std::size_t i = 0; i < accepted_.size(); ++i) accepted_[i] = n.accepts(static_cast<std::uint16_t>(i));
     return next_retry();
@@ -41,6 +43,7 @@ rpc_session::step ping_session::next_retry()
 rpc_session::step ping_session::on_altered(const dcerpc::negotiation& n)
 {
     accepted_[pending_] = n.accepts(static_cast<std::uint16_t>(pending_));
+    refused_[pending_] = !accepted_[pending_];
     return next_retry();
 }
 
@@ -51,8 +54,19 @@ rpc_session::step ping_session::on_response(std::span<const std::byte>, ndr::dre
 
 rpc_session::step ping_session::on_fault(std::uint32_t)
 {
-    // A server may fault an alter_context it dislikes: that interface stays unconfirmed.
+    // A server may fault an alter_context it dislikes: that interface is refused. A fault
+    // instead of a bind_ack refuses them all (the session ends there).
+    if (!bound_)
+        refused_.assign(refused_.size(), true);
+    else
+        refused_[pending_] = true;
     return next_retry();
+}
+
+void ping_session::on_failed(std::optional<failure>& f)
+{
+    // A bind_nak is a DCE/RPC server's answer too ([C706] 12.6.4.4).
+    if (f && f->code == client_errc::bind_rejected) refused_.assign(refused_.size(), true);
 }
 
 } // namespace epmdump::client

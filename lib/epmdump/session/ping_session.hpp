@@ -21,6 +21,10 @@ public:
 
     // One per interface, in the order given: the server accepted its context.
     const std::vector<bool>& accepted() const noexcept { return accepted_; }
+    // One per interface: a DCE/RPC server refused it for good (offered alone in alter_context
+    // and refused or faulted, or the whole bind was refused with bind_nak or a fault); false
+    // while not tried alone (the time ran out) and for what is no DCE/RPC server.
+    const std::vector<bool>& refused() const noexcept { return refused_; }
 
 protected:
     std::vector<dcerpc::presentation_context> contexts() const override;
@@ -29,6 +33,7 @@ protected:
     step on_altered(const dcerpc::negotiation& n) override;
     step on_response(std::span<const std::byte> stub, ndr::drep rep) override;
     step on_fault(std::uint32_t status) override;
+    void on_failed(std::optional<failure>& f) override;
 
 private:
     step next_retry();
@@ -37,6 +42,8 @@ private:
     std::vector<bool> accepted_;
     std::size_t retry_ = 0; // next interface to offer alone
     std::size_t pending_ = 0; // the interface the outstanding alter_context offers
+    std::vector<bool> refused_;
+    bool bound_ = false;
 };
 
 } // namespace epmdump::client

@@ -17,9 +17,20 @@ constexpr const char* lsarpc = "12345778-1234-abcd-ef00-0123456789ab";
 constexpr const char* samr = "12345778-1234-abcd-ef00-0123456789ac";
 constexpr const char* netlogon = "12345678-1234-abcd-ef00-01234567cffb";
 
+// The mapper's entries, enumerated on loopback with verification.
+std::vector<epm::endpoint_entry> verified_entries(const server_script& mapper)
+{
+    scripted_server mapper_server(mapper);
+    auto o = fast_options();
+    o.verify = true;
+    auto r = enumerate(target{"127.0.0.1", mapper_server.port(), {}}, o);
+    REQUIRE_MESSAGE(!r.error, describe(r));
+    return r.enumeration.entries;
+}
+
 } // namespace
 
-TEST_CASE("verification marks answering endpoints pinged, a closed port not listening, others not pinged")
+TEST_CASE("verification marks answering endpoints pinged, a refused interface wrong_interface, a closed port not listening")
 {
     // The service port knows lsarpc and samr but not netlogon.
     server_script service;
@@ -37,16 +48,11 @@ TEST_CASE("verification marks answering endpoints pinged, a closed port not list
         test::make_entry(lsarpc, 0, 0, "ncacn_np", "", "\\pipe\\lsass", "lsarpc"),
         test::make_entry(lsarpc, 0, 0, "ncacn_http", "0.0.0.0", closed, "lsarpc"),
     };
-    scripted_server mapper_server(mapper);
-    auto o = fast_options();
-    o.verify = true;
-    auto r = enumerate(target{"127.0.0.1", mapper_server.port(), {}}, o);
-    REQUIRE_MESSAGE(!r.error, describe(r));
-    const auto& e = r.enumeration.entries;
+    const auto e = verified_entries(mapper);
     REQUIRE(e.size() == 6);
     CHECK(e[0].ping == epm::ping_status::pinged);
     CHECK(e[1].ping == epm::ping_status::pinged);
-    CHECK(e[2].ping == epm::ping_status::not_pinged);    // the port answered, the interface was refused
+    CHECK(e[2].ping == epm::ping_status::wrong_interface); // the port answered, the interface was refused
     CHECK(e[3].ping == epm::ping_status::not_listening); // nothing there
     CHECK(e[4].ping == epm::ping_status::not_pinged);    // not TCP: not tried
     CHECK(e[5].ping == epm::ping_status::not_pinged);    // ncacn_http is not probed
@@ -70,18 +76,49 @@ TEST_CASE("a server that accepts one context per bind (Samba) gets the others on
         test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "netlogon"),
         test::make_entry(samr, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "samr"),
     };
-    scripted_server mapper_server(mapper);
-    auto o = fast_options();
-    o.verify = true;
-    auto r = enumerate(target{"127.0.0.1", mapper_server.port(), {}}, o);
-    REQUIRE_MESSAGE(!r.error, describe(r));
-    const auto& e = r.enumeration.entries;
+    const auto e = verified_entries(mapper);
     CHECK(e.at(0).ping == epm::ping_status::pinged);
-    CHECK(e.at(1).ping == epm::ping_status::not_pinged);
+    CHECK(e.at(1).ping == epm::ping_status::wrong_interface); // refused alone too
     CHECK(e.at(2).ping == epm::ping_status::pinged);
     CHECK(service_server.log().connections == 1);
     CHECK(service_server.log().binds == 1);
     CHECK(service_server.log().alters == 2);
+}
+
+TEST_CASE("a registered interface whose port serves another RPC server is wrong_interface, and a port with no RPC server is not_rpc")
+{
+    // Another RPC server holds the port: it serves samr only (the KB 926210 case: a static port
+    // taken by another program), and a second one refuses every bind with bind_nak.
+    server_script other;
+    other.accepted = {epm::syntax_id{*parse_uuid(samr), 1, 0}};
+    scripted_server other_server(other);
+    server_script naks;
+    naks.bind_nak = 4; // reason_not_specified (Samba 4's answer to an interface it does not serve)
+    scripted_server nak_server(naks);
+    // Not RPC at all: an HTTP server, and a service that drops our bind (Samba's LDAP does).
+    server_script http;
+    http.greeting = test::to_bytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    scripted_server http_server(http);
+    server_script dropper;
+    dropper.close_on_accept = true;
+    scripted_server dropping_server(dropper);
+
+    server_script mapper;
+    mapper.entries = {
+        test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(other_server.port()), "lsarpc"),
+        test::make_entry(samr, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(other_server.port()), "samr"),
+        test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(nak_server.port()), "netlogon"),
+        test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(http_server.port()), "lsarpc"),
+        test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(dropping_server.port()), "netlogon"),
+    };
+    const auto e = verified_entries(mapper);
+    REQUIRE(e.size() == 5);
+    CHECK(e[0].ping == epm::ping_status::wrong_interface); // refused in the bind and alone
+    CHECK(e[1].ping == epm::ping_status::pinged);
+    CHECK(e[2].ping == epm::ping_status::wrong_interface); // bind_nak
+    CHECK(e[3].ping == epm::ping_status::not_rpc);         // HTTP answered
+    CHECK(e[4].ping == epm::ping_status::not_rpc);         // the bind was dropped unanswered
+    CHECK(other_server.log().alters == 1);                 // lsarpc, offered alone once more
 }
 
 TEST_CASE("verification connects to the address we reached the mapper on, not the 0.0.0.0 the tower names")

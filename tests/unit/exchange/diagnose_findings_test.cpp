@@ -132,6 +132,20 @@ TEST_CASE("live verification: registered Exchange endpoints that do not answer a
     CHECK(f->title == "Message Transfer Agent (Mta/QAdmin) registered but not answering on port 1987");
     CHECK(r.outcome == verdict::problems);
 
+    // A port that answers but not for the interface (another RPC server, or none) is no healthier.
+    for (const auto state : {epm::ping_status::wrong_interface, epm::ping_status::not_rpc})
+    {
+        for (auto& e : entries) e.ping = e.where.endpoint == "1987" ? state : epm::ping_status::pinged;
+        const auto other = run(entries);
+        const auto* g = first_of(other, finding_kind::not_answering);
+        REQUIRE(g);
+        CHECK(g->ports == std::vector<std::uint32_t>{1987});
+        CHECK(g->evidence == (state == epm::ping_status::wrong_interface
+                                  ? "the endpoint mapper lists them, but the DCE/RPC server on port(s) 1987 refused these interfaces"
+                                  : "the endpoint mapper lists them, but what answered on port(s) 1987 is no DCE/RPC server"));
+        CHECK(other.outcome == verdict::problems);
+    }
+
     for (auto& e : entries) e.ping = epm::ping_status::pinged;
     CHECK_FALSE(has_kind(run(entries), finding_kind::not_answering));
     // Non-Exchange endpoints that do not answer are not this check's business.

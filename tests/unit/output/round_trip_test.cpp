@@ -200,3 +200,40 @@ TEST_CASE("impacket dump converted to JSON and read back keeps all 53 AD DC endp
     REQUIRE(as_rpcdump.has_value());
     CHECK(as_rpcdump->entry_count() == 53);
 }
+
+TEST_CASE("every ping status reads back from rpcdump text and JSON, and CSV writes its word")
+{
+    using epm::ping_status;
+    for (const auto [status, rpcdump_word] :
+         {std::pair{ping_status::not_pinged, "NOT_PINGED"}, std::pair{ping_status::pinged, "PINGED"},
+          std::pair{ping_status::not_listening, "NOT_LISTENING"}, std::pair{ping_status::wrong_interface, "WRONG_INTERFACE"},
+          std::pair{ping_status::not_rpc, "NOT_RPC"}})
+    {
+        CAPTURE(rpcdump_word);
+        auto e = test::sample_enumeration();
+        e.entries[0].ping = status;
+        const auto text = written(format::rpcdump, {e});
+        CHECK(text.find(std::string(" :") + rpcdump_word + "\n") != std::string::npos);
+        const auto from_text = read_dump(text);
+        REQUIRE(from_text.has_value());
+        CHECK(test::rpcdump_view(from_text->enumerations.at(0).entries) == test::rpcdump_view(e.entries));
+
+        const auto from_json = read_dump(written(format::json, {e}));
+        REQUIRE(from_json.has_value());
+        CHECK(from_json->enumerations.at(0).entries == e.entries);
+
+        const auto csv = written(format::csv, {e});
+        const std::string cell = status == ping_status::not_pinged ? "" : std::string(epm::to_string(status));
+        CHECK(csv.find("ncacn_ip_tcp:10.0.100.32[135]," + cell + "\r\n") != std::string::npos);
+    }
+    // The words are the ones the readers take back, and nothing else reads as a status.
+    CHECK(epm::ping_status_from_string("wrong_interface") == ping_status::wrong_interface);
+    CHECK(epm::ping_status_from_string("not_rpc") == ping_status::not_rpc);
+    CHECK_FALSE(epm::ping_status_from_string("WRONG_INTERFACE"));
+    auto json = written(format::json, {test::sample_enumeration()});
+    REQUIRE(read_dump(json).has_value());
+    const auto at = json.find(R"("ping":null)");
+    REQUIRE(at != std::string::npos);
+    json.replace(at, 11, R"("ping":"maybe")");
+    CHECK_FALSE(read_dump(json).has_value());
+}

@@ -343,11 +343,20 @@ void check_answering(context& ctx)
     {
         finding f;
         std::vector<std::string> labels;
+        // Per state, the ports: nothing listening, another RPC server, no RPC server.
+        std::vector<std::uint32_t> silent, other_rpc, not_rpc;
         for (const auto* row : ctx.rows_of_service(svc.id))
         {
             for (const auto& r : ctx.seen.matching(*row))
             {
-                if (!r.port || r.entry->ping != epm::ping_status::not_listening) continue;
+                const auto ping = r.entry->ping;
+                if (!r.port || (ping != epm::ping_status::not_listening && ping != epm::ping_status::wrong_interface &&
+                                ping != epm::ping_status::not_rpc))
+                    continue;
+                auto& by_state = ping == epm::ping_status::not_listening     ? silent
+                                 : ping == epm::ping_status::wrong_interface ? other_rpc
+                                                                              : not_rpc;
+                if (std::find(by_state.begin(), by_state.end(), *r.port) == by_state.end()) by_state.push_back(*r.port);
                 if (std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
                 {
                     f.interfaces.push_back(row->id);
@@ -363,9 +372,16 @@ void check_answering(context& ctx)
         f.service = std::string(svc.display_name);
         f.title = f.service + " (" + join(labels, std::string(svc.label_separator)) + ") registered but not answering on port " +
                   join(f.ports, ", ");
-        f.evidence = "the endpoint mapper lists them, but a connection to port(s) " + join(f.ports, ", ") + " was not answered";
+        for (auto* ports : {&silent, &other_rpc, &not_rpc}) std::sort(ports->begin(), ports->end());
+        std::vector<std::string> seen;
+        if (!silent.empty()) seen.push_back("a connection to port(s) " + join(silent, ", ") + " was not answered");
+        if (!other_rpc.empty())
+            seen.push_back("the DCE/RPC server on port(s) " + join(other_rpc, ", ") + " refused these interfaces");
+        if (!not_rpc.empty()) seen.push_back("what answered on port(s) " + join(not_rpc, ", ") + " is no DCE/RPC server");
+        f.evidence = "the endpoint mapper lists them, but " + join(seen, "; ");
         f.cause = std::string(svc.windows_service) + " stopped or crashed without removing its registrations, or a firewall "
                   "blocks the port";
+        if (!other_rpc.empty() || !not_rpc.empty()) f.cause += ", or another program now holds the port";
         f.remedy = "restart " + std::string(svc.windows_service) + "; if it is running, allow TCP " + join(f.ports, ", ") +
                    " through the firewall between clients and the server";
         ctx.add(std::move(f));
