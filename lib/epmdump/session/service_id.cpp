@@ -75,7 +75,8 @@ struct tlv
 };
 
 // One low-tag-number element at the start of b; nullopt for a high tag number, an indefinite
-// or oversized length, or a header cut short. Content may be cut short (first bytes only).
+// or over-4-octet length, or a header cut short. Content may be cut short (first bytes only).
+// BER, not DER: Active Directory's LDAP writes every length in the 4-octet long form (0x84).
 std::optional<tlv> read_tlv(bytes b)
 {
     if (b.size() < 2) return std::nullopt;
@@ -89,9 +90,8 @@ std::optional<tlv> read_tlv(bytes b)
     else
     {
         const std::size_t n = first & 0x7F;
-        if (n == 0 || n > 3 || b.size() < 2 + n) return std::nullopt;
+        if (n == 0 || n > 4 || b.size() < 2 + n) return std::nullopt;
         t.length = be(b, 2, n);
-        if (t.length < 0x80 && n == 1) return std::nullopt; // not DER, and not what servers send
         header += n;
     }
     t.size = header + t.length;
@@ -99,7 +99,7 @@ std::optional<tlv> read_tlv(bytes b)
     return t;
 }
 
-// A complete INTEGER of at most 4 octets, as unsigned (Kerberos and LDAP codes are small).
+// A complete INTEGER (or ENUMERATED) of at most 4 octets, two's complement.
 std::optional<std::int64_t> read_integer(const tlv& t, unsigned tag = 0x02)
 {
     if (t.tag != tag || t.length == 0 || t.length > 4 || t.content.size() != t.length) return std::nullopt;

@@ -204,7 +204,7 @@ TEST_CASE("impacket dump converted to JSON and read back keeps all 53 AD DC endp
 TEST_CASE("every ping status reads back from rpcdump text and JSON, and CSV writes its word")
 {
     using epm::ping_status;
-    for (const auto [status, rpcdump_word] :
+    for (const auto& [status, rpcdump_word] :
          {std::pair{ping_status::not_pinged, "NOT_PINGED"}, std::pair{ping_status::pinged, "PINGED"},
           std::pair{ping_status::not_listening, "NOT_LISTENING"}, std::pair{ping_status::wrong_interface, "WRONG_INTERFACE"},
           std::pair{ping_status::not_rpc, "NOT_RPC"}})

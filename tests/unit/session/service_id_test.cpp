@@ -79,6 +79,15 @@ TEST_CASE("Samba's LDAP bindResponse on 389 and 3268 is LDAP with its result cod
     CHECK(n.looks_like == "LDAP bindResponse, resultCode success (0)");
 }
 
+TEST_CASE("an LDAP answer with every length in the 4-octet long form (Active Directory's encoding) is LDAP")
+{
+    // The bindResponse above as AD's LDAP server lays it out: 0x84 and four length octets for
+    // the SEQUENCE and the protocolOp (BER allows it; no AD DC runs here to capture one).
+    const auto n = name_of_hex("308400000010" "020101" "618400000007" "0a0131" "0400" "0400");
+    CHECK(n.kind == service_kind::ldap);
+    CHECK(n.looks_like == "LDAP bindResponse, resultCode invalidCredentials (49)");
+}
+
 TEST_CASE("an LDAP notice of disconnection is named as one")
 {
     // RFC 4511 4.4.1: extendedResp, messageID 0, resultCode protocolError (2), empty matchedDN and
