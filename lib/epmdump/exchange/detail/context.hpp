@@ -194,6 +194,7 @@ inline std::string value_name(const configured_port& c)
 // probe_checks.cpp: what a probe of a port shows, for the findings that cite it.
 std::string interface_text(const epm::syntax_id& id);     // "367abb81-... v2.0 (MS-SCMR Service Control ...)"
 std::string probe_shows(const epm::port_probe& p);        // "port 59600 serves ...", "nothing listens on port 59600 now"
+std::string probe_cited(const epm::port_probe& p);        // "probe of 10.0.0.5:59600: " + probe_shows (IPv6 in brackets)
 bool serves(const epm::port_probe& p, const interface_info& row);
 served_state judge(const epm::port_probe& p, const interface_info& row);
 void check_served(context& ctx);                          // registered Exchange ports that do not serve them

@@ -373,8 +373,7 @@ void check_answering(context& ctx)
                     {
                         f.add_source(evidence_source::probe);
                         f.probed.push_back(*r.port);
-                        probe_notes.push_back("probe of " + probe->address + ":" + std::to_string(*r.port) + ": " +
-                                              probe_shows(*probe));
+                        probe_notes.push_back(probe_cited(*probe));
                     }
                 }
             }

@@ -239,7 +239,7 @@ void check_static_port(context& ctx, const configured_port& c)
     std::string probe_note;   // the evidence
     if (probe)
     {
-        probe_note = "probe of " + probe->address + ":" + std::to_string(p) + ": " + probe_shows(*probe);
+        probe_note = probe_cited(*probe);
         if (held && probe->state == epm::port_state::rpc)
         {
             probe_holder = "an RPC server that is not the " + pinned_name;

@@ -62,6 +62,12 @@ std::string probe_shows(const epm::port_probe& p)
     return "the probe of " + port + " failed" + (p.error ? ": " + p.error->message : std::string{});
 }
 
+std::string probe_cited(const epm::port_probe& p)
+{
+    const bool v6 = p.address.find(':') != std::string::npos;
+    return "probe of " + (v6 ? "[" + p.address + "]" : p.address) + ":" + std::to_string(p.port) + ": " + probe_shows(p);
+}
+
 bool serves(const epm::port_probe& p, const interface_info& row)
 {
     if (p.state != epm::port_state::rpc || p.accepts_any_interface) return false;
@@ -121,8 +127,7 @@ void check_served(context& ctx)
             f.probed = {port};
             f.title = f.service + " (" + join(labels, std::string(svc.label_separator)) + ") is registered on port " + p_text +
                       ", which does not serve " + (labels.size() == 1 ? "it" : "them");
-            f.evidence = "the endpoint mapper lists " + join(labels, ", ") + " on port " + p_text + "; probe of " + p.address +
-                         ":" + p_text + ": " + probe_shows(p);
+            f.evidence = "the endpoint mapper lists " + join(labels, ", ") + " on port " + p_text + "; " + probe_cited(p);
             f.cause = "the registration is stale: " + std::string(svc.windows_service) +
                       " stopped or moved without removing it, and " +
                       (p.state == epm::port_state::not_rpc ? "a program that is not an RPC server"
