@@ -290,7 +290,12 @@ std::string render_text(const report& r, const text_options& options)
             else
                 where = r.listing_complete ? "not registered" : "not listed";
             if (!st.row->required(r.profile)) where += " (optional)";
-            if (st.served != served_state::not_probed) where += ", probe: " + std::string(to_string(st.served));
+            if (st.served != served_state::not_probed)
+            {
+                std::string word(to_string(st.served));
+                std::replace(word.begin(), word.end(), '_', ' ');
+                where += ", probe: " + word;
+            }
             const std::string row = "  " + name + "  " + epmdump::to_string(st.row->id);
             // Too wide: the status goes on the next line, under the UUID, so the columns stay.
             const bool fits = width == 0 || columns(row) + 2 + columns(where) <= width;

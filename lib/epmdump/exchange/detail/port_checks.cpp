@@ -273,8 +273,7 @@ void check_static_port(context& ctx, const configured_port& c)
     const std::string windows_service = owner ? std::string(owner->windows_service) : "the service";
     if (!holders.empty() || !netstat_holders.empty() || held)
     {
-        std::vector<std::string> who = holders;
-        if (held) who.push_back(probe_holder + " (probe)");
+        std::vector<std::string> who = holders; // the probe's holder is in probe_note
         who.insert(who.end(), netstat_holders.begin(), netstat_holders.end());
         f.level = severity::error;
         f.kind = finding_kind::static_port_conflict;
@@ -284,7 +283,7 @@ void check_static_port(context& ctx, const configured_port& c)
             title_holder += " (netstat: PID " + std::to_string(*listening.front()->pid) + ")";
         f.title = "Port conflict: " + service + " is configured for port " + std::to_string(p) + ", which is held by " +
                   title_holder;
-        f.evidence = setting + "; port " + std::to_string(p) + " is used by " + join(who, "; ") +
+        f.evidence = setting + (who.empty() ? std::string{} : "; port " + std::to_string(p) + " is used by " + join(who, "; ")) +
                      (elsewhere.empty() ? "; " + nowhere
                                         : "; " + pinned_name + " is registered on port(s) " + join(elsewhere, ", ")) +
                      with_probe;
