@@ -83,7 +83,11 @@ struct scripted_server::impl
         if (script.accept_any_interface || abstract == epm::ept_interface()) return true;
         if (abstract == mgmt::mgmt_interface())
             return script.mgmt == mgmt_style::answers || script.mgmt == mgmt_style::unk_if;
-        if (std::find(script.accepted.begin(), script.accepted.end(), abstract) != script.accepted.end()) return true;
+        // A server accepts a minor version up to its own (the DCE rule: same major, minor no higher).
+        const auto compatible = [&](const epm::syntax_id& served) {
+            return served.id == abstract.id && served.major == abstract.major && abstract.minor <= served.minor;
+        };
+        if (std::any_of(script.accepted.begin(), script.accepted.end(), compatible)) return true;
         return std::any_of(script.entries.begin(), script.entries.end(),
                            [&](const epm::endpoint_entry& e) { return e.interface == abstract; });
     }
@@ -275,7 +279,8 @@ struct scripted_server::impl
             std::lock_guard lock(mutex);
             ++log.mgmt_calls;
         }
-        if (script.mgmt == mgmt_style::unk_if) return fault(m, nca_s_unk_if);
+        // Only a liar (accept_any_interface) gets here with mgmt refused: its calls fail like Windows'.
+        if (script.mgmt != mgmt_style::answers) return fault(m, nca_s_unk_if);
         ndr::writer stub(script.rep);
         switch (m.opnum)
         {
