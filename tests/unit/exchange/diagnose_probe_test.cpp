@@ -288,3 +288,22 @@ TEST_CASE("without probes (offline inputs) the report has no probe fields, as be
         CHECK_FALSE(f["sources"].empty());
     CHECK(render_text(live).find("    Sources:    command line, endpoint mapper, probe of the port\n") != std::string::npos);
 }
+
+TEST_CASE("a registered port whose server refuses mgmt and serves nothing we offer, or whose probe failed, is unconfirmed")
+{
+    auto probes = healthy_2003_probes();
+    probes[2] = probe(1032, epm::port_state::rpc);
+    probes[2].mgmt_refusal = "bind_nak: reason_not_specified";
+    auto r = diagnose(healthy_with(probes));
+    CHECK(r.outcome == verdict::healthy);
+    CHECK_FALSE(has_kind(r, finding_kind::registered_not_served));
+
+    probes[2] = probe(1032, epm::port_state::error);
+    probes[2].error = epm::enumeration_error{epm::failure_kind::unspecified, "the host deadline passed"};
+    r = diagnose(healthy_with(probes));
+    CHECK(r.outcome == verdict::healthy);
+    CHECK(r.findings.empty());
+    const auto text = render_text(r, {.width = 0});
+    CHECK(text.find("port 1032, probe: unconfirmed") != std::string::npos);
+    CHECK(text.find("  10.0.100.32: error: the probe of port 1032 failed: the host deadline passed\n") != std::string::npos);
+}
