@@ -36,4 +36,14 @@ inline constexpr std::string_view samba_49153_inq_if_ids = "00000200090000000900
 // max_count 256, "DC$@SAMBA".
 inline constexpr std::string_view built_inq_princ_name = "00010000000000000a0000004443244053414d424100000000000000";
 
+// The same capture's whole PDUs from port 135 (the server's side of the conversation): the bind_ack
+// to a bind of mgmt v1.0 (call 1, max frags 4280), the inq_if_ids response (call 2) and the fault
+// nca_s_op_rng_error that answers inq_princ_name (call 3).
+inline constexpr std::string_view samba_135_bind_ack = "05000c03100000003c00000001000000b810b810b9de000004003133350000000100000000000000"
+                                                       "045d888aeb1cc9119fe808002b10486002000000";
+inline constexpr std::string_view samba_135_if_ids_pdu = "05000203100000005800000002000000400000000000000000000200020000000200000004000200"
+                                                         "080002000883afe11f5dc91191a408002b14a0fa0300000080bda8af8a7dc911bef408002b102989"
+                                                         "0100000000000000";
+inline constexpr std::string_view samba_135_princ_fault_pdu = "0500030310000000200000000300000018000000000000000200011c00000000";
+
 } // namespace mgmt_answers
