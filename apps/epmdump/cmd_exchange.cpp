@@ -1,7 +1,9 @@
 // epmdump exchange [TARGET] [--dump F] [--pcap F] [--registry F.reg] [--static-port S=P] [--netstat F]:
-// KB 926210 in one command. Reads the inputs, hands them to the Exchange library, prints its report.
+// KB 926210 in one command. Reads the inputs (and, live, probes the ports the check asks about),
+// hands them to the Exchange library, prints its report.
 #include "client_args.hpp"
 #include "commands.hpp"
+#include "exchange_probes.hpp"
 #include "file_arguments.hpp"
 
 #include <epmdump/epm/ept_lookup.hpp>
@@ -49,6 +51,7 @@ struct exchange_args
     std::string profile = "auto";
     std::string format = "text";
     bool no_verify = false;
+    bool no_probe = false;
     client_args client;
 };
 
@@ -141,7 +144,13 @@ std::vector<epm::enumeration> read_capture(const std::string& path)
     return out;
 }
 
-epm::enumeration enumerate_live(const exchange_args& args)
+struct live_listing
+{
+    epm::enumeration enumeration;
+    client::client_options options; // the same timeouts serve the probes
+};
+
+live_listing enumerate_live(const exchange_args& args)
 {
     std::string error;
     const auto pattern = client::parse_target(args.target, error);
@@ -150,7 +159,7 @@ epm::enumeration enumerate_live(const exchange_args& args)
     auto options = to_client_options(args.client, pattern->port);
     options.verify = !args.no_verify; // "registered but not answering" needs the ping
     const auto t = pattern->at(0, args.client.port != 0 ? args.client.port : client::default_port(options.transport));
-    return client::enumerate(t, options).enumeration;
+    return {client::enumerate(t, options).enumeration, options};
 }
 
 int run_exchange(const exchange_args& args, output::sink& out)
@@ -198,7 +207,13 @@ int run_exchange(const exchange_args& args, output::sink& out)
         for (const auto& path : expand_wildcards(args.pcaps).files) // the check let only matching patterns in
             for (auto& e : read_capture(path)) in.enumerations.push_back(std::move(e));
         if (!args.target.empty())
-            in.enumerations.push_back(enumerate_live(args));
+        {
+            auto live = enumerate_live(args);
+            in.enumerations.push_back(live.enumeration);
+            // Only a live host can be asked: offline inputs (dumps, captures) are never probed.
+            if (!args.no_probe)
+                in.probes = probe_exchange_ports(in, live.enumeration, live.options, !args.no_verify);
+        }
     }
     catch (const input_failure& f)
     {
@@ -261,7 +276,10 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& ou
         ->check(CLI::IsMember({"2000", "2003", "2007", "2010", "auto"}))
         ->capture_default_str();
     cmd->add_option("--format,-f", args->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-    cmd->add_flag("--no-verify", args->no_verify, "Live: do not connect to each registered endpoint");
+    cmd->add_flag("--no-verify", args->no_verify,
+                  "Live: do not connect to each registered endpoint (no ping, no probe of registered ports)");
+    cmd->add_flag("--no-probe", args->no_probe,
+                  "Live: do not ask ports what they serve (who holds a static port, whether registered ports serve)");
     add_client_options(*cmd, args->client);
     cmd->footer("Exit status: 0 healthy, 1 findings of severity error (or not an Exchange server), 2 could not check\n"
                 "(nothing readable, a usage error, or a partial listing only: verdict incomplete), 3 output could\n"

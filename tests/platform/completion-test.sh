@@ -111,7 +111,7 @@ expect "epmdump exchange --registry " "exchange.reg sub"
 contains "epmdump -iL " notes.txt a.pcap
 contains "epmdump replay --" --format --summary --help
 lacks "epmdump replay --" --concurrency --ping
-contains "epmdump exchange --" --dump --pcap --registry --static-port --netstat --no-verify
+contains "epmdump exchange --" --dump --pcap --registry --static-port --netstat --no-verify --no-probe
 contains "epmdump --" --ping --verify --concurrency --max-ents --version --input-list
 contains "epmdump -" -iL -c -f -p -q
 lacks "epmdump replay " replay map exchange

@@ -21,6 +21,28 @@ std::string_view to_string(verdict v) noexcept
     return "unknown";
 }
 
+std::string_view to_string(probe_purpose p) noexcept
+{
+    switch (p)
+    {
+    case probe_purpose::static_port: return "static_port";
+    case probe_purpose::registered: return "registered";
+    }
+    return "static_port";
+}
+
+std::string_view to_string(served_state s) noexcept
+{
+    switch (s)
+    {
+    case served_state::not_probed: return "not_probed";
+    case served_state::served: return "served";
+    case served_state::not_served: return "not_served";
+    case served_state::unconfirmed: return "unconfirmed";
+    }
+    return "not_probed";
+}
+
 std::size_t report::count(severity s) const noexcept
 {
     return static_cast<std::size_t>(
@@ -80,6 +102,7 @@ bool check_readable(context& ctx)
     f.cause = "the target is unreachable, the endpoint mapper refused us, or the input is unreadable";
     f.remedy = "check that TCP 135 is reachable from here (firewall, RestrictRemoteClients), or run rpcdump /S server "
                "on the server and pass the output with --dump";
+    f.add_source(evidence_source::mapper);
     ctx.add(std::move(f));
     ctx.out.outcome = verdict::unknown;
     return false;
@@ -103,6 +126,7 @@ void check_incomplete(context& ctx)
                                                              : "the enumeration stopped before the server said it was done";
         f.remedy = "interfaces not in the listing may only be unlisted: check again with a complete listing "
                    "(epmdump exchange HOST, or rpcdump /S HOST > rpcdump.txt and --dump)";
+        f.add_source(evidence_source::mapper);
         // Several conversations of one capture stop the same way: say it once.
         const auto& findings = ctx.out.findings;
         const bool said = std::any_of(findings.begin(), findings.end(), [&](const finding& g) {
@@ -131,21 +155,44 @@ bool check_present(context& ctx)
     f.remedy = partial ? "check again with a complete listing (epmdump exchange HOST, or rpcdump /S HOST > rpcdump.txt "
                          "and --dump)"
                        : "check the target name; on the server run rpcdump /S localhost (or epmdump there) and compare";
+    f.add_source(evidence_source::mapper);
     ctx.add(std::move(f));
     ctx.out.outcome = partial ? verdict::incomplete : verdict::not_exchange;
     return false;
 }
 
+// What the probes of an interface's registered ports say, all ports together.
+served_state served_on(const context& ctx, const interface_info& row, const std::vector<std::uint32_t>& ports)
+{
+    bool any_probe = false, unsure = false;
+    for (auto port : ports)
+    {
+        const auto* probe = ctx.probe_of(port);
+        if (!probe)
+        {
+            unsure = true; // registered on a port nobody asked
+            continue;
+        }
+        any_probe = true;
+        const auto state = judge(*probe, row);
+        if (state == served_state::not_served) return state;
+        if (state == served_state::unconfirmed) unsure = true;
+    }
+    if (!any_probe) return served_state::not_probed;
+    return unsure ? served_state::unconfirmed : served_state::served;
+}
+
 // The table of the profile's interfaces and where the listing has them.
-void list_interfaces(const observed& seen, report& out)
+void list_interfaces(const context& ctx, report& out)
 {
     for (const auto& row : all_interfaces())
     {
         if (!row.in(out.profile)) continue;
         interface_status st;
         st.row = &row;
-        st.tcp_ports = seen.tcp_ports(row);
-        st.registered_elsewhere = st.tcp_ports.empty() && seen.registered_anywhere(row);
+        st.tcp_ports = ctx.seen.tcp_ports(row);
+        st.registered_elsewhere = st.tcp_ports.empty() && ctx.seen.registered_anywhere(row);
+        st.served = served_on(ctx, row, st.tcp_ports);
         out.interfaces.push_back(std::move(st));
     }
 }
@@ -193,11 +240,23 @@ report diagnose(const diagnosis_input& input)
             check_required(ctx);
             check_split(ctx);
             check_answering(ctx);
+            check_served(ctx);
         }
     }
-    list_interfaces(seen, out);
+    list_interfaces(ctx, out);
+    if (input.probes)
+    {
+        out.probed = true;
+        out.probes = *input.probes;
+        std::stable_sort(out.probes.begin(), out.probes.end(),
+                         [](const epm::port_probe& a, const epm::port_probe& b) { return a.port < b.port; });
+    }
+    std::sort(out.probe_requests.begin(), out.probe_requests.end(),
+              [](const probe_request& a, const probe_request& b) { return a.port < b.port; });
     conclude(out);
     return out;
 }
+
+std::vector<probe_request> ports_to_probe(const diagnosis_input& input) { return diagnose(input).probe_requests; }
 
 } // namespace epmdump::exchange

@@ -1,5 +1,7 @@
 #include <epmdump/exchange/finding.hpp>
 
+#include <algorithm>
+
 namespace epmdump::exchange {
 
 std::string_view to_string(severity s) noexcept
@@ -34,10 +36,30 @@ std::string_view to_string(finding_kind k) noexcept
     case finding_kind::setting_overridden: return "setting_overridden";
     case finding_kind::profile_contradicted: return "profile_contradicted";
     case finding_kind::not_answering: return "not_answering";
+    case finding_kind::registered_not_served: return "registered_not_served";
     case finding_kind::enumeration_incomplete: return "enumeration_incomplete";
     case finding_kind::could_not_check: return "could_not_check";
     }
     return "unknown";
+}
+
+std::string_view to_string(evidence_source s) noexcept
+{
+    switch (s)
+    {
+    case evidence_source::mapper: return "mapper";
+    case evidence_source::registry: return "registry";
+    case evidence_source::command_line: return "command_line";
+    case evidence_source::netstat: return "netstat";
+    case evidence_source::ping: return "ping";
+    case evidence_source::probe: return "probe";
+    }
+    return "mapper";
+}
+
+void finding::add_source(evidence_source s)
+{
+    if (std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(s);
 }
 
 } // namespace epmdump::exchange

@@ -36,12 +36,25 @@ enum class finding_kind : std::uint8_t
     setting_overridden,        // the same value given twice (file and --static-port)
     profile_contradicted,      // --version-profile given, but the listing holds interfaces that version lacks
     not_answering,             // live: registered, but nothing answered on the endpoint
+    registered_not_served,     // live: registered on a port whose probe shows it does not serve them
     enumeration_incomplete,    // the endpoint mapper stopped early; absences may be artefacts
     could_not_check,           // no usable endpoint data
 };
 
+// Where the evidence of a finding came from (JSON "sources"; stable words).
+enum class evidence_source : std::uint8_t
+{
+    mapper,       // the endpoint mapper's listing: live, capture or dump
+    registry,     // a regedit export (--registry)
+    command_line, // --static-port, --version-profile
+    netstat,      // a socket table from the server (--netstat)
+    ping,         // live: a bind to each registered endpoint (not with --no-verify)
+    probe,        // live: the port itself, asked what it serves (not with --no-probe)
+};
+
 std::string_view to_string(severity s) noexcept;
 std::string_view to_string(finding_kind k) noexcept;
+std::string_view to_string(evidence_source s) noexcept;
 
 struct finding
 {
@@ -54,6 +67,10 @@ struct finding
     std::string evidence;             // what in the inputs shows it
     std::string cause;                // the likely reason
     std::string remedy;               // concrete steps
+    std::vector<evidence_source> sources; // what the evidence rests on, without repeats
+    std::vector<std::uint32_t> probed;    // ports whose probe is part of the evidence
+
+    void add_source(evidence_source s);
 };
 
 } // namespace epmdump::exchange

@@ -1,4 +1,5 @@
 #include <epmdump/exchange/report_format.hpp>
+#include <epmdump/exchange/detail/context.hpp>
 #include <epmdump/output/sanitize.hpp>
 
 #include <algorithm>
@@ -147,6 +148,33 @@ void field(std::string& out, std::string_view name, std::string_view value, std:
     put(out, line + sanitize_text(value), 4 + field_width, width);
 }
 
+std::string_view source_words(evidence_source s)
+{
+    switch (s)
+    {
+    case evidence_source::mapper: return "endpoint mapper";
+    case evidence_source::registry: return "registry export";
+    case evidence_source::command_line: return "command line";
+    case evidence_source::netstat: return "netstat";
+    case evidence_source::ping: return "ping";
+    case evidence_source::probe: return "probe of the port";
+    }
+    return "endpoint mapper";
+}
+
+// Every interface registered on TCP was probed and its port serves it.
+bool probe_confirms(const report& r)
+{
+    bool any = false;
+    for (const auto& st : r.interfaces)
+    {
+        if (st.tcp_ports.empty()) continue;
+        if (st.served != served_state::served) return false;
+        any = true;
+    }
+    return any;
+}
+
 } // namespace
 
 std::string render_text(const report& r, const text_options& options)
@@ -166,7 +194,8 @@ std::string render_text(const report& r, const text_options& options)
                                              [](const finding& f) { return f.kind == finding_kind::role_not_detected; });
         verdict_line = p.paint("1;32", "HEALTHY") + (warnings ? " (" + plural(warnings, "warning") + ")" : "") +
                        (role_absent ? ": every required interface of the roles present is registered on ncacn_ip_tcp"
-                                    : ": every required Exchange interface is registered on ncacn_ip_tcp");
+                                    : ": every required Exchange interface is registered on ncacn_ip_tcp") +
+                       (r.probed && probe_confirms(r) ? ", and the probe finds each served on its port" : "");
         break;
     }
     case verdict::incomplete:
@@ -232,6 +261,12 @@ std::string render_text(const report& r, const text_options& options)
         if (!ids.empty()) out += "    Interfaces: " + ids + "\n"; // one UUID a line, never wrapped
         field(out, "Ports:", ports_text(f.ports), width);
         field(out, "Evidence:", f.evidence, width);
+        if (r.probed && !f.sources.empty())
+        {
+            std::string sources;
+            for (auto s : f.sources) sources += (sources.empty() ? "" : ", ") + std::string(source_words(s));
+            field(out, "Sources:", sources, width);
+        }
         field(out, "Cause:", f.cause, width);
         field(out, "Remedy:", f.remedy, width);
     }
@@ -255,6 +290,12 @@ std::string render_text(const report& r, const text_options& options)
             else
                 where = r.listing_complete ? "not registered" : "not listed";
             if (!st.row->required(r.profile)) where += " (optional)";
+            if (st.served != served_state::not_probed)
+            {
+                std::string word(to_string(st.served));
+                std::replace(word.begin(), word.end(), '_', ' ');
+                where += ", probe: " + word;
+            }
             const std::string row = "  " + name + "  " + epmdump::to_string(st.row->id);
             // Too wide: the status goes on the next line, under the UUID, so the columns stay.
             const bool fits = width == 0 || columns(row) + 2 + columns(where) <= width;
@@ -265,6 +306,15 @@ std::string render_text(const report& r, const text_options& options)
                 out.append("\n").append(4 + name_width, ' ');
             out.append(where).append("\n");
         }
+    }
+    if (r.probed)
+    {
+        out += "\nPorts probed (asked directly what they serve):\n";
+        if (r.probes.empty()) out += "  none\n";
+        for (const auto& pr : r.probes)
+            put(out, "  " + sanitize_text(pr.address) + ": " + std::string(epm::to_string(pr.state)) + ": " +
+                         sanitize_text(detail::probe_shows(pr)),
+                4, width);
     }
     return out;
 }

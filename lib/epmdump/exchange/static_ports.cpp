@@ -86,6 +86,7 @@ input_result<configured_port> parse_static_port_option(std::string_view text)
     c.raw = std::string(text);
     c.key_path = full_key(*setting);
     c.source = "--static-port " + std::string(text);
+    c.origin = evidence_source::command_line;
     return c;
 }
 

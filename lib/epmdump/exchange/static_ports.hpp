@@ -2,6 +2,7 @@
 // Static TCP ports an admin configured for Exchange services, from a regedit export or from
 // --static-port SERVICE=PORT.
 #include <epmdump/exchange/catalog.hpp>
+#include <epmdump/exchange/finding.hpp>
 #include <epmdump/exchange/input_error.hpp>
 #include <epmdump/exchange/registry.hpp>
 
@@ -21,6 +22,7 @@ struct configured_port
     std::string key_path;              // the key as the file names it (or the canonical one)
     std::string source;                // "exchange.reg line 7", "--static-port rpc=59532"
     bool wrong_type = false;           // a REG_SZ where Exchange reads a REG_DWORD: it ignores the value
+    evidence_source origin = evidence_source::registry; // or command_line (--static-port)
 };
 
 // Every catalog static-port value present in the file. Later keys override earlier ones and a

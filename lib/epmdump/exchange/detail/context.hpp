@@ -143,6 +143,26 @@ struct context
 
     std::vector<std::pair<const port_setting*, std::uint32_t>> suggested{}; // by suggest_port, in order
 
+    // The probe of this port of the live host, when the caller gave one.
+    const epm::port_probe* probe_of(std::uint32_t port) const
+    {
+        if (!input.probes) return nullptr;
+        for (const auto& p : *input.probes)
+            if (p.port == port) return &p;
+        return nullptr;
+    }
+
+    // Asks the caller to probe a port (report::probe_requests); a static port's reason wins.
+    void want_probe(std::uint32_t port, probe_purpose why)
+    {
+        auto& wanted = out.probe_requests;
+        auto it = std::find_if(wanted.begin(), wanted.end(), [port](const probe_request& r) { return r.port == port; });
+        if (it == wanted.end())
+            wanted.push_back({port, why});
+        else if (why == probe_purpose::static_port)
+            it->purpose = why;
+    }
+
     void add(finding f) { out.findings.push_back(std::move(f)); }
 };
 
@@ -170,6 +190,14 @@ inline std::string value_name(const configured_port& c)
 {
     return quoted(c.setting->value) + " under " + c.key_path;
 }
+
+// probe_checks.cpp: what a probe of a port shows, for the findings that cite it.
+std::string interface_text(const epm::syntax_id& id);     // "367abb81-... v2.0 (MS-SCMR Service Control ...)"
+std::string probe_shows(const epm::port_probe& p);        // "port 59600 serves ...", "nothing listens on port 59600 now"
+std::string probe_cited(const epm::port_probe& p);        // "probe of 10.0.0.5:59600: " + probe_shows (IPv6 in brackets)
+bool serves(const epm::port_probe& p, const interface_info& row);
+served_state judge(const epm::port_probe& p, const interface_info& row);
+void check_served(context& ctx);                          // registered Exchange ports that do not serve them
 
 // profile.cpp
 void choose_profile(const diagnosis_input& input, const observed& seen, report& out);

@@ -77,6 +77,7 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
         {
             if (bound || !ctx.shown_on_configured_port(*c).empty()) continue; // said below, or by the static-port check
             blamed.push_back(value_name(*c) + " = " + std::to_string(*c->port));
+            f.add_source(c->origin);
             blamed_settings.push_back(s);
             add_port(f.ports, *c->port);
             continue;
@@ -97,6 +98,7 @@ void explain_missing(context& ctx, const service_info& svc, const std::vector<co
         {
             working.push_back(value_name(c) + " = " + std::to_string(*c.port) + " (the listing shows " + join(shown, ", ") +
                               " on " + std::to_string(*c.port) + ")");
+            f.add_source(c.origin);
         }
     }
     // The same process registered other interfaces: it is running, whatever else is wrong.
@@ -226,6 +228,7 @@ finding missing_interfaces(context& ctx, const service_info& svc, const required
     for (const auto* row : r.missing)
         if (std::find(f.interfaces.begin(), f.interfaces.end(), row->id) == f.interfaces.end())
             f.interfaces.push_back(row->id);
+    f.add_source(evidence_source::mapper);
     f.evidence = evidence_of_missing(ctx, r, f);
     explain_missing(ctx, svc, r.missing, f);
     std::sort(f.ports.begin(), f.ports.end());
@@ -265,6 +268,7 @@ finding role_not_detected(const context& ctx, std::string_view role, const std::
                                          " role, or its interfaces are unlisted";
     f.remedy = "none if the role is not installed here; otherwise start " + join(names, " and ") +
                " and check their static ports";
+    f.add_source(evidence_source::mapper);
     return f;
 }
 
@@ -331,6 +335,7 @@ void check_split(context& ctx)
                   "from an earlier start, or a second instance";
         f.remedy = "restart " + std::string(svc->windows_service) + " so that it registers afresh; if the old port stays "
                    "registered, find its owner with netstat -ano";
+        f.add_source(evidence_source::mapper);
         ctx.add(std::move(f));
     }
 }
@@ -345,15 +350,24 @@ void check_answering(context& ctx)
         std::vector<std::string> labels;
         // Per state, the ports: nothing listening, another RPC server, no RPC server.
         std::vector<std::uint32_t> silent, other_rpc, not_rpc;
+        std::vector<std::string> probe_notes; // what the probe of each silent port showed
         for (const auto* row : ctx.rows_of_service(svc.id))
         {
             for (const auto& r : ctx.seen.matching(*row))
             {
+                if (!r.port) continue;
+                // The ping (a bind on the endpoint) or the probe (a connection to the port) got no answer.
                 const auto ping = r.entry->ping;
-                if (!r.port || (ping != epm::ping_status::not_listening && ping != epm::ping_status::wrong_interface &&
-                                ping != epm::ping_status::not_rpc))
-                    continue;
-                auto& by_state = ping == epm::ping_status::not_listening     ? silent
+                const bool pinged_silent = ping == epm::ping_status::not_listening;
+                const auto* probe = ctx.probe_of(*r.port);
+                const bool probed_silent =
+                    probe && (probe->state == epm::port_state::closed || probe->state == epm::port_state::filtered);
+                // Another program answered the ping; a probe of the port says it better (registered_not_served).
+                const bool pinged_other =
+                    !probe && (ping == epm::ping_status::wrong_interface || ping == epm::ping_status::not_rpc);
+                if (!pinged_silent && !probed_silent && !pinged_other) continue;
+                if (pinged_silent || pinged_other) f.add_source(evidence_source::ping);
+                auto& by_state = pinged_silent || probed_silent                ? silent
                                  : ping == epm::ping_status::wrong_interface ? other_rpc
                                                                               : not_rpc;
                 if (std::find(by_state.begin(), by_state.end(), *r.port) == by_state.end()) by_state.push_back(*r.port);
@@ -362,11 +376,22 @@ void check_answering(context& ctx)
                     f.interfaces.push_back(row->id);
                     labels.emplace_back(row->label);
                 }
-                if (std::find(f.ports.begin(), f.ports.end(), *r.port) == f.ports.end()) f.ports.push_back(*r.port);
+                if (std::find(f.ports.begin(), f.ports.end(), *r.port) == f.ports.end())
+                {
+                    f.ports.push_back(*r.port);
+                    if (probed_silent)
+                    {
+                        f.add_source(evidence_source::probe);
+                        f.probed.push_back(*r.port);
+                        probe_notes.push_back(probe_cited(*probe));
+                    }
+                }
             }
         }
         if (f.interfaces.empty()) continue;
         std::sort(f.ports.begin(), f.ports.end());
+        std::sort(f.probed.begin(), f.probed.end());
+        f.sources.insert(f.sources.begin(), evidence_source::mapper);
         f.level = severity::error;
         f.kind = finding_kind::not_answering;
         f.service = std::string(svc.display_name);
@@ -379,6 +404,7 @@ void check_answering(context& ctx)
             seen.push_back("the DCE/RPC server on port(s) " + join(other_rpc, ", ") + " refused these interfaces");
         if (!not_rpc.empty()) seen.push_back("what answered on port(s) " + join(not_rpc, ", ") + " is no DCE/RPC server");
         f.evidence = "the endpoint mapper lists them, but " + join(seen, "; ");
+        if (!probe_notes.empty()) f.evidence += "; " + join(probe_notes, "; ");
         f.cause = std::string(svc.windows_service) + " stopped or crashed without removing its registrations, or a firewall "
                   "blocks the port";
         if (!other_rpc.empty() || !not_rpc.empty()) f.cause += ", or another program now holds the port";

@@ -29,6 +29,8 @@ std::vector<configured_port> effective_ports(const diagnosis_input& input, repor
         f.remedy = "none needed; the later input (" + c.source + ") is the one checked";
         if (same->port) f.ports.push_back(*same->port);
         if (c.port) f.ports.push_back(*c.port);
+        f.add_source(same->origin);
+        f.add_source(c.origin);
         out.findings.push_back(std::move(f));
         *same = c;
     }
@@ -56,6 +58,7 @@ bool check_value(context& ctx, const configured_port& c)
                    (c.port ? " " + std::to_string(*c.port) : std::string{}) + "), or remove it if no static port is wanted; " +
                    (owner ? restart_advice(*owner) : "then restart the Exchange services");
         if (c.port) f.ports = {*c.port};
+        f.add_source(c.origin);
         ctx.add(std::move(f));
         return false;
     }
@@ -68,6 +71,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.cause = "the service cannot read a port from this value";
         f.remedy = "remove the value " + value_name(c) + ", or write a decimal port such as " +
                    std::to_string(ctx.suggest_port(s)) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
+        f.add_source(c.origin);
         ctx.add(std::move(f));
         return false;
     }
@@ -81,6 +85,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.evidence = c.source + ": " + c.raw;
         f.cause = "0 means no static port";
         f.remedy = "none needed";
+        f.add_source(c.origin);
         ctx.add(std::move(f));
         return false;
     }
@@ -93,6 +98,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.cause = p > 65535 ? "no TCP port has that number" : "ports below 1024 are reserved for well-known services";
         f.remedy = "remove the value " + value_name(c) + ", or set it to an unused port such as " +
                    std::to_string(ctx.suggest_port(s)) + "; " + (owner ? restart_advice(*owner) : "then restart the Exchange services");
+        f.add_source(c.origin);
         ctx.add(std::move(f));
         return false;
     }
@@ -104,6 +110,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.evidence = c.source + ": " + c.raw;
         f.cause = "a value of another Exchange version, probably left over from an upgrade";
         f.remedy = "none needed; remove it to avoid confusion";
+        f.add_source(c.origin);
         ctx.add(std::move(f));
         return false;
     }
@@ -119,6 +126,7 @@ bool check_value(context& ctx, const configured_port& c)
         f.remedy = "choose a port in " + std::to_string(s.recommended_low) + "-" + std::to_string(s.recommended_high) +
                    " such as " + std::to_string(ctx.suggest_port(s)) + "; " +
                    (owner ? restart_advice(*owner) : "then restart the Exchange services");
+        f.add_source(c.origin);
         ctx.add(std::move(f));
     }
     return true;
@@ -139,6 +147,7 @@ void check_duplicates(context& ctx, const std::vector<const configured_port*>& u
         {
             names.push_back(value_name(*c));
             evidence.push_back(c->source + ": " + c->raw);
+            f.add_source(c->origin);
             if (const auto* owner = owner_of(*c->setting))
                 if (std::find(services.begin(), services.end(), owner->display_name) == services.end())
                     services.emplace_back(owner->display_name);
@@ -187,6 +196,7 @@ void check_static_port(context& ctx, const configured_port& c)
         }
     }
     if (on_p) return; // in effect; a partial registration is the missing-interfaces check's business
+    ctx.want_probe(p, probe_purpose::static_port); // live: who holds the port now?
     std::sort(elsewhere.begin(), elsewhere.end());
     // What the value pins, named as the table names it: the whole service, or its interfaces
     // ("NSPI Proxy" for DSProxy's NSPI value, whose RFR sibling may well be registered).
@@ -217,40 +227,100 @@ void check_static_port(context& ctx, const configured_port& c)
     netstat_holders.reserve(listening.size());
     for (const auto* l : listening) netstat_holders.push_back(holder_from_netstat(*l, has_pids));
 
+    // The port asked directly (live): KB 926210's netstat -an step, done from here.
+    const auto* probe = ctx.probe_of(p);
+    const bool serves_itself = probe && std::any_of(pinned.begin(), pinned.end(), [&](const interface_info* row) {
+        return serves(*probe, *row);
+    });
+    const bool held = probe && !serves_itself &&
+                      (probe->state == epm::port_state::rpc || probe->state == epm::port_state::not_rpc);
+    const bool free_now = probe && probe->state == epm::port_state::closed;
+    std::string probe_holder; // who, in a title's words
+    std::string probe_note;   // the evidence
+    if (probe)
+    {
+        probe_note = probe_cited(*probe);
+        if (held && probe->state == epm::port_state::rpc)
+        {
+            probe_holder = "an RPC server that is not the " + pinned_name;
+            probe_note += ": it is held by " + probe_holder;
+        }
+        else if (held)
+            probe_holder = "a program that is not an RPC server (" +
+                           (probe->looks_like.empty() ? std::string(epm::to_string(probe->service)) : probe->looks_like) + ")";
+        else if (free_now)
+            probe_note += ": the port is free now";
+        else if (serves_itself)
+            probe_note += ": " + service + " listens there";
+    }
+
     finding f;
     f.service = service;
     f.interfaces = ids;
     f.ports = {p};
     for (auto q : elsewhere) f.ports.push_back(q);
+    f.add_source(c.origin);
+    f.add_source(evidence_source::mapper);
+    if (probe)
+    {
+        f.add_source(evidence_source::probe);
+        f.probed = {p};
+    }
+    const std::string with_probe = probe_note.empty() ? std::string{} : "; " + probe_note;
     const std::string setting = value_name(c) + " = " + std::to_string(p) + " (" + c.source + ")";
     const std::string replacement = std::to_string(ctx.suggest_port(s));
     const std::string restart = owner ? restart_advice(*owner) : "then restart the Exchange services";
-    if (!holders.empty() || !netstat_holders.empty())
+    const std::string windows_service = owner ? std::string(owner->windows_service) : "the service";
+    if (!holders.empty() || !netstat_holders.empty() || held)
     {
-        std::vector<std::string> who = holders;
+        std::vector<std::string> who = holders; // the probe's holder is in probe_note
         who.insert(who.end(), netstat_holders.begin(), netstat_holders.end());
         f.level = severity::error;
         f.kind = finding_kind::static_port_conflict;
+        // The endpoint mapper's word first (as before probes), then the port's own, then netstat's.
+        std::string title_holder = !holders.empty() ? holders.front() : held ? probe_holder : netstat_holders.front();
+        if (holders.empty() && held && !listening.empty() && listening.front()->pid)
+            title_holder += " (netstat: PID " + std::to_string(*listening.front()->pid) + ")";
         f.title = "Port conflict: " + service + " is configured for port " + std::to_string(p) + ", which is held by " +
-                  (holders.empty() ? netstat_holders.front() : holders.front());
-        f.evidence = setting + "; port " + std::to_string(p) + " is used by " + join(who, "; ") +
+                  title_holder;
+        f.evidence = setting + (who.empty() ? std::string{} : "; port " + std::to_string(p) + " is used by " + join(who, "; ")) +
                      (elsewhere.empty() ? "; " + nowhere
-                                        : "; " + pinned_name + " is registered on port(s) " + join(elsewhere, ", "));
+                                        : "; " + pinned_name + " is registered on port(s) " + join(elsewhere, ", ")) +
+                     with_probe;
         f.cause = "another program bound port " + std::to_string(p) + " before " + service +
                   " started, and Exchange services do not fall back to another port (KB 926210)";
         f.remedy = "remove the value " + value_name(c) + " (the service then uses a dynamic port), or set it to an "
                    "unused port such as " + replacement + "; " + restart;
+        if (free_now)
+        {
+            f.cause += "; nothing holds it now";
+            f.remedy = "the port is free now: restart " + windows_service + " (it binds port " + std::to_string(p) +
+                       " if nothing takes it first); or " + f.remedy;
+        }
     }
     else if (!elsewhere.empty())
     {
         f.level = severity::warning;
         f.kind = finding_kind::static_port_not_in_effect;
         f.title = subject + " is configured for port " + std::to_string(p) + " but registered on " + join(elsewhere, ", ");
-        f.evidence = setting + "; the endpoint mapper has " + pinned_name + " on port(s) " + join(elsewhere, ", ");
+        f.evidence = setting + "; the endpoint mapper has " + pinned_name + " on port(s) " + join(elsewhere, ", ") + with_probe;
         f.cause = "the value was set or changed after the service started, so a restart is pending";
-        f.remedy = "check that port " + std::to_string(p) + " is free (netstat -ano | findstr :" + std::to_string(p) +
-                   "), then restart " + std::string(owner ? owner->windows_service : "the service") +
-                   "; or remove the value if the static port is not wanted";
+        f.remedy = free_now ? "the port is free now: restart " + windows_service +
+                                  "; or remove the value if the static port is not wanted"
+                            : "check that port " + std::to_string(p) + " is free (netstat -ano | findstr :" +
+                                  std::to_string(p) + "), then restart " + windows_service +
+                                  "; or remove the value if the static port is not wanted";
+    }
+    else if (serves_itself)
+    {
+        // It bound its port, but the endpoint mapper does not know: clients asking the mapper fail.
+        f.level = severity::error;
+        f.kind = finding_kind::static_port_unbound;
+        f.title = subject + " listens on its configured port " + std::to_string(p) + " but is not registered there";
+        f.evidence = setting + "; " + nowhere + with_probe;
+        f.cause = service + " bound port " + std::to_string(p) +
+                  " but its registration with the endpoint mapper failed or was removed (the RPC service restarted?)";
+        f.remedy = "restart " + windows_service + " so that it registers again; " + restart;
     }
     else
     {
@@ -260,12 +330,24 @@ void check_static_port(context& ctx, const configured_port& c)
                   (shared_on.empty() ? " but registered on no TCP port" : " but not registered on it");
         f.evidence = setting + "; " + nowhere;
         if (ctx.input.netstat) f.evidence += "; netstat shows nothing listening on " + std::to_string(p) + " now";
+        f.evidence += with_probe;
         f.cause = "another program probably held port " + std::to_string(p) + " when " + service +
                   " started (KB 926210), or the service is stopped";
-        f.remedy = (ctx.input.netstat ? std::string{}
-                                      : "find the program on the port with netstat -ano | findstr :" + std::to_string(p) + "; ") +
+        f.remedy = (ctx.input.netstat || probe ? std::string{}
+                                               : "find the program on the port with netstat -ano | findstr :" +
+                                                     std::to_string(p) + "; ") +
                    "remove the value " + value_name(c) + ", or set it to an unused port such as " + replacement + "; " + restart;
+        if (free_now)
+        {
+            f.cause = "port " + std::to_string(p) + " is free now, so it was held when " + service +
+                      " started (KB 926210) and has been released since, or the service is stopped";
+            f.remedy = "the port is free now: restart the service (" + windows_service +
+                       " first, then the other Exchange services); if it fails again, " + f.remedy;
+        }
     }
+    // netstat told who listens, or (for an unbound value) that nothing did.
+    if (!listening.empty() || (ctx.input.netstat && f.kind == finding_kind::static_port_unbound && !serves_itself))
+        f.add_source(evidence_source::netstat);
     ctx.add(std::move(f));
 }
 

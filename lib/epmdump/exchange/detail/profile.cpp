@@ -158,6 +158,7 @@ void choose_profile(const diagnosis_input& input, const observed& seen, report& 
     f.cause = "the version given is not this server's, or the listing covers several servers";
     f.remedy = "check the server's Exchange version and rerun with it (or with --version-profile auto); the findings "
                "here are judged against Exchange " + given;
+    f.sources = {evidence_source::mapper, evidence_source::command_line};
     out.findings.push_back(std::move(f));
 }
 
