@@ -362,9 +362,11 @@ void check_answering(context& ctx)
                 const auto* probe = ctx.probe_of(*r.port);
                 const bool probed_silent =
                     probe && (probe->state == epm::port_state::closed || probe->state == epm::port_state::filtered);
-                // Another program answered the ping; a probe of the port says it better (registered_not_served).
+                // Another program answered the ping; where the probe finds it too, check_served says it
+                // (registered_not_served), so it is not said twice.
                 const bool pinged_other =
-                    !probe && (ping == epm::ping_status::wrong_interface || ping == epm::ping_status::not_rpc);
+                    (ping == epm::ping_status::wrong_interface || ping == epm::ping_status::not_rpc) &&
+                    !(probe && judge(*probe, *row) == served_state::not_served);
                 if (!pinged_silent && !probed_silent && !pinged_other) continue;
                 if (pinged_silent || pinged_other) f.add_source(evidence_source::ping);
                 auto& by_state = pinged_silent || probed_silent                ? silent
