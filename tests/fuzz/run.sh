@@ -66,7 +66,7 @@ cmake --build "$build" -j2 --target epmdump_fuzzers
 bindir=$build/tests/fuzz
 
 all_targets=(pdu_stream bind bind_ack bind_nak call_pdu tower ept_lookup_response ept_map_response
-  ept_requests session packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
+  ept_requests session service_id packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
   json_lines registry netstat)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
@@ -89,6 +89,7 @@ dict_of() {
     json_lines) echo json ;;
     registry) echo registry ;;
     netstat) echo netstat ;;
+    service_id) echo service ;;
   esac
 }
 
@@ -99,6 +100,7 @@ max_len_of() {
   case $1 in
     packet) echo 2048 ;;
     rpcdump_text|impacket_text|json_lines|registry|netstat) echo 4096 ;;
+    service_id) echo 1024 ;;
     pdu_stream|rpc_conversation|session) echo 16384 ;;
     *) echo 8192 ;;
   esac

@@ -5,11 +5,19 @@
 #include "support/test_files.hpp"
 
 #include <epmdump/client/client.hpp>
+#include <epmdump/client/probe.hpp>
 #include <epmdump/client/verify.hpp>
+#include <epmdump/mgmt/mgmt.hpp>
+#include <epmdump/names/interface_names.hpp>
+#include <epmdump/session/probe_session.hpp>
 #include <epmdump/epm/ept_status.hpp>
 #include <epmdump/output/reader.hpp>
 
 #include <doctest/doctest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <algorithm>
 #include <array>
@@ -293,4 +301,164 @@ TEST_CASE("the ncacn_http endpoint the AD DC advertises on 593 refuses connectio
     REQUIRE(r.error);
     CHECK(r.error->code == client_errc::refused);
     CHECK(r.enumeration.error->kind == epmdump::epm::failure_kind::refused);
+}
+
+// --- epmdump probe: asking each port what it serves (issue #14) -------------------------------
+
+namespace {
+
+probe_options live_probe_options()
+{
+    probe_options o;
+    o.base = live_options();
+    o.base.timeouts.host = std::chrono::seconds(20);
+    return o;
+}
+
+std::set<std::string> served_set(const epm::port_probe& p)
+{
+    std::set<std::string> out;
+    for (const auto& i : p.interfaces)
+        out.insert(to_string(i.interface.id) + " v" + std::to_string(i.interface.major) + "." +
+                   std::to_string(i.interface.minor));
+    return out;
+}
+
+// What impacket's rpcmap.py printed for ncacn_ip_tcp:10.200.0.2[PORT] (python3-impacket 0.10.0,
+// run by hand on 2026-12-05; the AD DC registers its ports in a fixed order).
+const std::map<std::uint16_t, std::set<std::string>> rpcmap_ad_dc{
+    {135, {"afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0", "e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0"}},
+    {49152, {"12345678-1234-abcd-ef00-01234567cffb v1.0", "afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0"}},
+    {49153,
+     {"12345778-1234-abcd-ef00-0123456789ab v0.0", "3919286a-b10c-11d0-9ba8-00c04fd92ef5 v0.0",
+      "3dde7c30-165d-11d1-ab8f-00805f14db40 v1.0", "50abc2a4-574d-40b3-9d66-ee4fd5fba076 v5.0",
+      "6bffd098-a112-3610-9833-012892020162 v0.0", "9c54e310-a955-4885-bd31-78787147dfa6 v0.0",
+      "afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0", "e3514235-4b06-11d1-ab04-00c04fc2dcd2 v4.0",
+      "f6beaff7-1e19-4fbb-9f8f-b89e2018337c v1.0"}},
+    {49154,
+     {"12345778-1234-abcd-ef00-0123456789ac v1.0", "6bffd098-a112-3610-9833-46c3f87e345a v1.0",
+      "afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0"}},
+};
+
+} // namespace
+
+TEST_CASE("probe: each AD DC port answers inq_if_ids on one connection with the set impacket's rpcmap prints")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    for (const auto& [port, expected] : rpcmap_ad_dc)
+    {
+        CAPTURE(port);
+        const auto p = probe_port(*address, *address, port, live_probe_options());
+        REQUIRE_MESSAGE(p.state == epm::port_state::rpc, (p.error ? p.error->message : std::string("no error")));
+        CHECK(p.mgmt_answered);
+        CHECK(p.mgmt_refusal.empty());
+        CHECK_FALSE(p.accepts_any_interface);
+        CHECK_FALSE(p.principal); // Samba faults inq_princ_name (nca_s_op_rng_error)
+        CHECK(p.connections == 1);
+        CHECK(p.round_trips == 3); // bind, inq_if_ids, inq_princ_name
+        CHECK_FALSE(p.error);
+        for (const auto& i : p.interfaces) CHECK(i.how == epm::found_by::inq_if_ids);
+        CHECK(served_set(p) == expected);
+    }
+}
+
+TEST_CASE("probe: what the AD DC's mapper registers on each TCP port is served there, and only mgmt is unregistered")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    auto listing = enumerate(target{*address, 0, {}}, live_options());
+    REQUIRE_MESSAGE(!listing.error, listing.error->message());
+    std::set<std::uint16_t> ports;
+    for (const auto& e : listing.enumeration.entries)
+        if (e.where.protseq == "ncacn_ip_tcp")
+            if (auto port = epm::port_of(e); port && *port != 0) ports.insert(*port);
+    REQUIRE(ports.size() >= 3);
+    for (const auto port : ports)
+    {
+        CAPTURE(port);
+        const auto p = probe_port(*address, *address, port, live_probe_options());
+        REQUIRE(p.state == epm::port_state::rpc);
+        std::vector<epm::endpoint_entry> here;
+        for (const auto& e : listing.enumeration.entries)
+            if (e.where.protseq == "ncacn_ip_tcp" && epm::port_of(e) == port) here.push_back(e);
+        const auto gap = epm::compare_with_registered(p, here);
+        CHECK(gap.registered_not_served.empty());
+        for (const auto& s : gap.served_not_registered) CHECK(s.id == mgmt::mgmt_interface().id);
+    }
+}
+
+TEST_CASE("probe: the fallback alone finds the AD DC's port 49153 interfaces on one connection, one per alter_context")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    // The session as the driver runs it after a bind_nak: the candidates go out in the bind and
+    // alter_contexts, mgmt never. Samba accepts the first served context of each PDU and refuses
+    // the other served ones with proposed_transfer_syntaxes_not_supported: they are offered again.
+    probe_settings settings;
+    settings.skip_mgmt = true;
+    for (const auto& i : names::all_interfaces())
+        settings.candidates.push_back(epm::syntax_id{i.id, static_cast<std::uint16_t>(i.major < 0 ? 1 : i.major), 0});
+    const auto o = live_probe_options();
+    probe_session s(o.base, false, settings);
+    boost::asio::io_context io;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            connection c(io.get_executor(), o.base.timeouts, std::chrono::steady_clock::now() + o.base.timeouts.host);
+            if (co_await c.connect(*address, 49153)) co_return;
+            co_await run_session(c, s);
+        },
+        boost::asio::detached);
+    io.run();
+    REQUIRE(s.bound());
+    CHECK_MESSAGE(!s.error(), (s.error() ? s.error()->message() : std::string()));
+    CHECK_FALSE(s.accepts_any_interface());
+    auto expected = rpcmap_ad_dc.at(49153);
+    expected.erase("afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0"); // mgmt is never offered
+    // rpcmap found these with inq_if_ids; the name table lacks 9c54e310 (no version-agnostic
+    // entry would offer v0.0 for it) only if it is absent: what the table holds must be found.
+    std::set<std::string> offerable;
+    for (const auto& c : settings.candidates)
+        offerable.insert(to_string(c.id) + " v" + std::to_string(c.major) + "." + std::to_string(c.minor));
+    std::set<std::string> reachable;
+    std::set_intersection(expected.begin(), expected.end(), offerable.begin(), offerable.end(),
+                          std::inserter(reachable, reachable.end()));
+    std::set<std::string> found;
+    for (const auto& i : s.interfaces())
+    {
+        CHECK(i.how == epm::found_by::probed);
+        found.insert(to_string(i.interface.id) + " v" + std::to_string(i.interface.major) + "." +
+                     std::to_string(i.interface.minor));
+    }
+    MESSAGE(reachable.size() << " of the " << expected.size() << " are in the candidate list; " << s.round_trips()
+                             << " round trips");
+    CHECK(reachable.size() >= 6);
+    CHECK(found == reachable);
+}
+
+TEST_CASE("probe: a closed AD DC port is closed")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    const auto closed = probe_port(*address, *address, 9, live_probe_options());
+    CHECK(closed.state == epm::port_state::closed);
+    REQUIRE(closed.error);
+    CHECK(closed.error->kind == epm::failure_kind::refused);
+    CHECK(closed.connections == 1);
+}
+
+TEST_CASE("probe: the AD DC's LDAP, Kerberos and SMB ports are not_rpc, each named by a protocol probe")
+{
+    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
+    const std::map<std::uint16_t, epm::service_kind> expected{
+        {389, epm::service_kind::ldap}, {88, epm::service_kind::kerberos}, {445, epm::service_kind::smb}};
+    for (const auto& [port, kind] : expected)
+    {
+        CAPTURE(port);
+        auto o = live_probe_options();
+        o.base.timeouts.bind = std::chrono::seconds(1); // Kerberos and SMB stay silent to a bind
+        const auto p = probe_port(*address, *address, port, o);
+        CHECK(p.state == epm::port_state::not_rpc);
+        CHECK(p.service == kind);
+        CHECK_FALSE(p.looks_like.empty());
+        CHECK(p.connections >= 1);
+        MESSAGE(port << ": " << p.looks_like << " (" << p.connections << " connections, " << p.elapsed_ms << " ms)");
+    }
 }

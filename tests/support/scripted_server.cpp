@@ -14,6 +14,7 @@
 #include <epmdump/epm/ept_map.hpp>
 #include <epmdump/epm/ept_status.hpp>
 #include <epmdump/epm/tower.hpp>
+#include <epmdump/mgmt/mgmt.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -26,6 +27,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <stdexcept>
 #include <thread>
 
@@ -37,6 +39,14 @@ using asio::ip::tcp;
 namespace {
 
 constexpr std::uint32_t nca_s_op_rng_error = 0x1c010002;
+constexpr std::uint32_t nca_s_unk_if = 0x1c010003;
+
+// What one connection has negotiated: the client's fragment size and its presentation contexts.
+struct connection_state
+{
+    std::uint16_t client_recv = dcerpc::default_max_frag;
+    std::map<std::uint16_t, epm::syntax_id> contexts; // accepted ones
+};
 
 // Handles carry the page position in the last 8 octets of their UUID.
 epm::context_handle handle_at(std::uint64_t position)
@@ -71,12 +81,18 @@ struct scripted_server::impl
     bool accepts(const epm::syntax_id& abstract) const
     {
         if (script.accept_any_interface || abstract == epm::ept_interface()) return true;
-        if (std::find(script.accepted.begin(), script.accepted.end(), abstract) != script.accepted.end()) return true;
+        if (abstract == mgmt::mgmt_interface())
+            return script.mgmt == mgmt_style::answers || script.mgmt == mgmt_style::unk_if;
+        // A server accepts a minor version up to its own (the DCE rule: same major, minor no higher).
+        const auto compatible = [&](const epm::syntax_id& served) {
+            return served.id == abstract.id && served.major == abstract.major && abstract.minor <= served.minor;
+        };
+        if (std::any_of(script.accepted.begin(), script.accepted.end(), compatible)) return true;
         return std::any_of(script.entries.begin(), script.entries.end(),
                            [&](const epm::endpoint_entry& e) { return e.interface == abstract; });
     }
 
-    std::vector<std::byte> answer_bind(const dcerpc::message& m, std::uint16_t& client_recv)
+    std::vector<std::byte> answer_bind(const dcerpc::message& m, connection_state& conn)
     {
         auto bind = dcerpc::decode_bind(m.first, m.pdu);
         if (!bind) return {};
@@ -84,6 +100,9 @@ struct scripted_server::impl
         {
             std::lock_guard lock(mutex);
             ++(alter ? log.alters : log.binds);
+            log.most_contexts = std::max(log.most_contexts, bind->params.contexts.size());
+            if (alter)
+                for (const auto& c : bind->params.contexts) log.alter_offered.push_back(c.abstract_syntax);
             if (!alter)
             {
                 log.client_max_recv_frag = bind->params.max_recv_frag;
@@ -96,7 +115,7 @@ struct scripted_server::impl
                 }
             }
         }
-        client_recv = bind->params.max_recv_frag;
+        conn.client_recv = bind->params.max_recv_frag;
         if (script.bind_nak && !alter)
         {
             dcerpc::bind_nak_params nak;
@@ -109,6 +128,7 @@ struct scripted_server::impl
         ack.max_recv_frag = script.max_recv_frag;
         ack.assoc_group_id = 0x12345;
         ack.secondary_address = "135";
+        bool accepted_one = false;
         for (const auto& c : bind->params.contexts)
         {
             dcerpc::context_result r;
@@ -119,10 +139,20 @@ struct scripted_server::impl
                 r.reason = static_cast<std::uint16_t>(*dcerpc::bind_time_features(ts.front()) &
                                                       dcerpc::feature_keep_connection_on_orphan);
             }
+            else if (c.abstract_syntax == mgmt::mgmt_interface() && script.mgmt == mgmt_style::not_specified)
+            {
+                r.result = dcerpc::result_provider_rejection;
+                r.reason = dcerpc::reason_not_specified;
+            }
             else if (!accepts(c.abstract_syntax) || (script.first_context_only && !alter && &c != &bind->params.contexts.front()))
             {
                 r.result = dcerpc::result_provider_rejection;
                 r.reason = dcerpc::abstract_syntax_not_supported;
+            }
+            else if (script.one_context_per_pdu && accepted_one)
+            {
+                r.result = dcerpc::result_provider_rejection;
+                r.reason = dcerpc::proposed_transfer_syntaxes_not_supported;
             }
             else if (std::find(ts.begin(), ts.end(), dcerpc::ndr20_syntax()) == ts.end())
             {
@@ -133,6 +163,8 @@ struct scripted_server::impl
             {
                 r.result = dcerpc::result_acceptance;
                 r.transfer_syntax = dcerpc::ndr20_syntax();
+                conn.contexts[c.context_id] = c.abstract_syntax;
+                accepted_one = true;
             }
             ack.results.push_back(r);
         }
@@ -241,13 +273,53 @@ struct scripted_server::impl
         return respond(m, stub, client_recv);
     }
 
-    std::vector<std::byte> answer(const dcerpc::message& m, std::uint16_t& client_recv)
+    std::vector<std::byte> answer_mgmt(const dcerpc::message& m, std::uint16_t client_recv)
     {
+        {
+            std::lock_guard lock(mutex);
+            ++log.mgmt_calls;
+        }
+        // Only a liar (accept_any_interface) gets here with mgmt refused: its calls fail like Windows'.
+        if (script.mgmt != mgmt_style::answers) return fault(m, nca_s_unk_if);
+        ndr::writer stub(script.rep);
+        switch (m.opnum)
+        {
+        case mgmt::opnum_inq_if_ids:
+        {
+            mgmt::inq_if_ids_response r;
+            r.vector_present = true;
+            r.if_ids = script.mgmt_if_ids;
+            mgmt::encode_inq_if_ids_response(r, stub);
+            return respond(m, stub, client_recv);
+        }
+        case mgmt::opnum_inq_princ_name:
+        {
+            auto request = mgmt::decode_inq_princ_name_request(m.stub, m.first.drep);
+            if (!request) return fault(m, 0x6f7);
+            if (!script.principal) return fault(m, nca_s_op_rng_error);
+            mgmt::encode_inq_princ_name_response({*script.principal, 0}, stub, request->princ_name_size);
+            return respond(m, stub, client_recv);
+        }
+        default: return fault(m, nca_s_op_rng_error); // never a state-changing call here
+        }
+    }
+
+    std::vector<std::byte> answer(const dcerpc::message& m, connection_state& conn)
+    {
+        const auto client_recv = conn.client_recv;
+        if (m.type == dcerpc::pdu_type::request)
+        {
+            std::lock_guard lock(mutex);
+            log.opnums.push_back(m.opnum);
+        }
         switch (m.type)
         {
         case dcerpc::pdu_type::bind:
-        case dcerpc::pdu_type::alter_context: return answer_bind(m, client_recv);
+        case dcerpc::pdu_type::alter_context: return answer_bind(m, conn);
         case dcerpc::pdu_type::request:
+            if (const auto c = conn.contexts.find(m.context_id);
+                c != conn.contexts.end() && c->second == mgmt::mgmt_interface())
+                return answer_mgmt(m, client_recv);
             switch (m.opnum)
             {
             case epm::opnum_ept_lookup: return answer_lookup(m, client_recv);
@@ -310,13 +382,19 @@ struct scripted_server::impl
             co_await asio::async_write(socket, asio::buffer(script.banner), asio::redirect_error(asio::use_awaitable, ec));
         dcerpc::pdu_framer framer;
         dcerpc::message_assembler assembler;
-        std::uint16_t client_recv = dcerpc::default_max_frag;
+        connection_state conn;
         std::array<std::byte, 8192> buffer;
         int index = 0;
         while (!ec)
         {
             const auto n = co_await socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
             if (ec) break;
+            if (!script.answer_to_anything.empty())
+            {
+                co_await asio::async_write(socket, asio::buffer(script.answer_to_anything), asio::redirect_error(asio::use_awaitable, ec));
+                socket.shutdown(tcp::socket::shutdown_both, ec);
+                co_return;
+            }
             if (!framer.feed(std::span<const std::byte>(buffer.data(), n))) break;
             for (;;)
             {
@@ -329,7 +407,7 @@ struct scripted_server::impl
                 auto message = assembler.add(**frame);
                 if (!message || !*message) continue;
                 if (script.silent || hung) continue;
-                auto out = answer(**message, client_recv);
+                auto out = answer(**message, conn);
                 if (script.tamper)
                 {
                     const auto plan = script.tamper(**message, std::move(out), index++);

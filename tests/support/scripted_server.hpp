@@ -2,7 +2,9 @@
 // A small endpoint mapper on loopback for the client's tests: Boost.Asio on its own thread,
 // answering bind and ept_lookup / ept_map / ept_lookup_handle_free the way a script says
 // (page sizes and the three real ways of ending a list, byte order, fragment size, bind_nak,
-// faults, stalls, the ncacn_http banner, garbage). It listens on 127.0.0.0/8 only.
+// faults, stalls, the ncacn_http banner, garbage), and the management interface
+// (inq_if_ids, inq_princ_name, and the three ways real servers refuse it). It listens on
+// 127.0.0.0/8 only.
 #include "support/sample_entries.hpp"
 
 #include <epmdump/epm/endpoint.hpp>
@@ -52,6 +54,15 @@ struct wire_step
 };
 using wire_plan = std::vector<wire_step>;
 
+// How the management interface (afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0) is answered.
+enum class mgmt_style : std::uint8_t
+{
+    absent,        // its context is rejected with abstract_syntax_not_supported (Samba 3, or no mgmt at all)
+    answers,       // inq_if_ids lists server_script::mgmt_if_ids (Samba 4 AD DC ports do this)
+    unk_if,        // Windows over some transports: the context is accepted, every call faults nca_s_unk_if
+    not_specified, // Samba 4: the context is rejected with reason_not_specified
+};
+
 // Given the n-th whole message the client sent on this connection (0: the bind) and the answer
 // the script would give, says what to do instead. Runs on the server's thread.
 using tamper_fn = std::function<wire_plan(const dcerpc::message& request, std::vector<std::byte> answer, int index)>;
@@ -77,6 +88,14 @@ struct server_script
     bool accept_any_interface = false;          // bind: accept every abstract syntax
     std::vector<epm::syntax_id> accepted;       // bind: accept these (the EPM always)
     bool first_context_only = false;            // bind: refuse every context after the first (Samba)
+    // bind and alter_context: accept only the first acceptable context of each PDU; later ones
+    // the server serves get proposed_transfer_syntaxes_not_supported, the others
+    // abstract_syntax_not_supported (what the Samba 4.17 AD DC does, measured on 10.200.0.2).
+    bool one_context_per_pdu = false;
+    mgmt_style mgmt = mgmt_style::absent;
+    std::vector<epm::syntax_id> mgmt_if_ids;    // inq_if_ids answer (mgmt_style::answers); mgmt itself is not added
+    std::optional<std::string> principal;       // inq_princ_name answer; nullopt: fault nca_s_op_rng_error (Samba)
+    std::vector<std::byte> answer_to_anything;  // not DCE/RPC: write these once the client sends anything, then close (an HTTP server)
     wire_plan on_accept;                        // done first on every connection (before the banner)
     tamper_fn tamper;                           // rewrites every answer (empty: send it as is)
 };
@@ -95,6 +114,10 @@ struct server_log
     std::uint16_t client_max_recv_frag = 0;       // from the last bind
     std::vector<epm::syntax_id> offered;          // abstract syntaxes of the last bind's contexts
     std::vector<epm::syntax_id> offered_transfer; // transfer syntaxes of the last bind's contexts
+    std::vector<std::uint16_t> opnums;            // of every request, in order (mgmt and EPM alike)
+    int mgmt_calls = 0;                           // requests on a mgmt context
+    std::size_t most_contexts = 0;                // the most contexts one bind or alter_context offered
+    std::vector<epm::syntax_id> alter_offered;    // abstract syntaxes of every alter_context, in order
 };
 
 class scripted_server

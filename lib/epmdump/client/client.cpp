@@ -1,6 +1,7 @@
 #include <epmdump/client/client.hpp>
 #include <epmdump/session/map_session.hpp>
 #include <epmdump/client/verify.hpp>
+#include <epmdump/client/detail/run_blocking.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,33 +15,15 @@ namespace epmdump::client {
 // Spelled here, not in the headers: a user's `using namespace` must not meet them.
 namespace asio = boost::asio;
 using steady_clock = std::chrono::steady_clock;
+using detail::ms_since;
+using detail::run_blocking;
 
 namespace {
-
-double ms_since(steady_clock::time_point start)
-{
-    return std::chrono::duration<double, std::milli>(steady_clock::now() - start).count();
-}
 
 void set_failure(host_result& r, failure f)
 {
     r.enumeration.fail(to_enumeration_error(f));
     r.error = std::move(f);
-}
-
-template <class T>
-T run_blocking(asio::awaitable<T> op)
-{
-    asio::io_context io;
-    std::optional<T> out;
-    std::exception_ptr failed;
-    asio::co_spawn(io, std::move(op), [&](const std::exception_ptr& e, T value) {
-        if (e) failed = e;
-        else out = std::move(value);
-    });
-    io.run();
-    if (failed) std::rethrow_exception(failed);
-    return std::move(*out);
 }
 
 } // namespace

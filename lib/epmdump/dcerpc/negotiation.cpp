@@ -26,6 +26,7 @@ result<negotiation> negotiate(const bind_params& offered, const bind_ack_params&
         if (!r.accepted())
         {
             if (!out.rejection) out.rejection = r;
+            out.rejected.push_back(rejected_context{c.context_id, c.abstract_syntax, r.reason});
             continue;
         }
         if (std::find(c.transfer_syntaxes.begin(), c.transfer_syntaxes.end(), r.transfer_syntax) ==

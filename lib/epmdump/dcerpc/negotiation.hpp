@@ -21,6 +21,15 @@ struct accepted_context
     friend bool operator==(const accepted_context&, const accepted_context&) = default;
 };
 
+// One context the server refused, with its p_provider_reason_t.
+struct rejected_context
+{
+    std::uint16_t context_id = 0;
+    syntax_id abstract_syntax{};
+    std::uint16_t reason = 0;
+    friend bool operator==(const rejected_context&, const rejected_context&) = default;
+};
+
 struct negotiation
 {
     std::vector<accepted_context> contexts;     // every accepted context, in the order offered
@@ -29,6 +38,7 @@ struct negotiation
     std::optional<std::uint64_t> features;      // reason bits of a negotiate_ack result
     // First non-acceptance result (for the error message) when nothing was accepted.
     std::optional<context_result> rejection;
+    std::vector<rejected_context> rejected;     // every refused context, in the order offered
     std::uint16_t max_xmit_frag = 0;            // what we may send: min(ours, the server's max_recv_frag)
     std::uint16_t max_recv_frag = 0;            // what we must accept: the max_recv_frag we offered
     std::uint16_t peer_max_xmit_frag = 0;       // what the server said it sends at most

@@ -4,6 +4,7 @@
 #include <epmdump/dcerpc/reply.hpp>
 #include <epmdump/dcerpc/request.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
+#include <epmdump/epm/port_probe.hpp>
 
 #include <algorithm>
 #include <variant>
@@ -125,6 +126,22 @@ next_action rpc_session::on_read(std::span<const std::byte> bytes)
 {
     if (done_) return finish();
     stats_.bytes_received += bytes.size();
+    if (first_bytes_.size() < epm::max_first_bytes)
+        first_bytes_.insert(first_bytes_.end(), bytes.begin(),
+                            bytes.begin() + static_cast<std::ptrdiff_t>(
+                                                std::min(bytes.size(), epm::max_first_bytes - first_bytes_.size())));
+    if (optional_banner_ && state_ == state::binding && banner_.current() == http_banner_reader::state::need_more)
+    {
+        std::size_t used = 0;
+        const auto s = banner_.feed(bytes, used);
+        if (s == http_banner_reader::state::need_more) return read(phase_);
+        bytes = bytes.subspan(used);
+        if (s == http_banner_reader::state::done)
+            saw_banner_ = true;
+        else if (!feed_framer(std::as_bytes(std::span(banner_.received())))) // not a banner: the stream's start
+            return finish();
+        if (bytes.empty() && s == http_banner_reader::state::done) return read(phase_);
+    }
     if (state_ == state::banner)
     {
         std::size_t used = 0;
@@ -138,6 +155,7 @@ next_action rpc_session::on_read(std::span<const std::byte> bytes)
             return finish();
         }
         bytes = bytes.subspan(used);
+        saw_banner_ = true;
         state_ = state::idle;
         expect_banner_ = false;
         auto act = start();
@@ -152,11 +170,7 @@ next_action rpc_session::on_read(std::span<const std::byte> bytes)
         }
         return act;
     }
-    if (auto fed = framer_.feed(bytes); !fed)
-    {
-        fail(protocol_violation(phase_, fed.error(), "framing"));
-        return finish();
-    }
+    if (!feed_framer(bytes)) return finish();
     for (;;)
     {
         const bool at_stream_start = framer_.stream_offset() == 0;
@@ -182,6 +196,16 @@ next_action rpc_session::on_read(std::span<const std::byte> bytes)
         auto act = handle_message(**message);
         if (act.type != next_action::kind::read) return act;
     }
+}
+
+bool rpc_session::feed_framer(std::span<const std::byte> bytes)
+{
+    if (auto fed = framer_.feed(bytes); !fed)
+    {
+        fail(protocol_violation(phase_, fed.error(), "framing"));
+        return false;
+    }
+    return true;
 }
 
 next_action rpc_session::next_call(step s)

@@ -62,6 +62,10 @@ public:
     next_action on_io_failure(failure f);
 
     bool done() const noexcept { return done_; }
+    // The port greeted with "ncacn_http/1.0" (expected, or found in optional-banner mode).
+    bool saw_banner() const noexcept { return saw_banner_; }
+    // The first bytes the server sent (at most epm::max_first_bytes), for naming a non-RPC answer.
+    std::span<const std::byte> first_bytes() const noexcept { return first_bytes_; }
     const std::optional<failure>& error() const noexcept { return error_; }
     const session_stats& stats() const noexcept { return stats_; }
 
@@ -97,6 +101,9 @@ protected:
     virtual void on_failed(std::optional<failure>& f);
 
     step fail(failure f);
+    // Optional-banner mode (call before start()): the bind goes out at once, and the first bytes
+    // read may be "ncacn_http/1.0" before the answer (a port not known to be ncacn_http).
+    void allow_banner() noexcept { optional_banner_ = true; }
     const client_options& options() const noexcept { return options_; }
     client::phase current_phase() const noexcept { return phase_; }
     // Offer NDR 2.0 for `abstract` in context `id`, then (optionally) feature negotiation.
@@ -107,12 +114,16 @@ private:
     next_action read(client::phase p);
     next_action finish();
     next_action handle_message(const dcerpc::message& m);
+    bool feed_framer(std::span<const std::byte> bytes);
     next_action on_bind_reply(const dcerpc::message& m);
     next_action on_call_reply(const dcerpc::message& m);
     next_action next_call(step s);
 
     client_options options_;
     bool expect_banner_;
+    bool optional_banner_ = false;
+    bool saw_banner_ = false;
+    std::vector<std::byte> first_bytes_;
     http_banner_reader banner_;
     dcerpc::pdu_framer framer_;
     dcerpc::message_assembler assembler_;

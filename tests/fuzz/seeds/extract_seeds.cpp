@@ -20,6 +20,7 @@
 #include <epmdump/output/writer.hpp>
 
 #include "fuzz_support.hpp"
+#include "unit/session/service_answers.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -346,6 +347,9 @@ void add_server_stream(seed_writer& out, std::span<const std::byte> stream)
     const bool http = stream.size() >= banner.size() &&
                       std::equal(banner.begin(), banner.end(), stream.begin(),
                                  [](char c, std::byte b) { return std::byte(c) == b; });
+    // recognize_service sees these first bytes on RPC ports (and names nothing): cut in full and in half.
+    if (!stream.empty() && out.want("service_id"))
+        for (std::uint8_t cut : {255, 128}) out.add("service_id", with_prefix({cut}, stream.first(std::min<std::size_t>(stream.size(), 512))));
     if (stream.empty() || (!http && stream.front() != std::byte{5}) || !out.want("session")) return;
     const std::uint8_t with_banner = http ? 0x04 : 0x00;
     for (std::uint8_t kind : {0, 1, 2}) out.add("session", with_prefix({std::uint8_t(with_banner | kind), 0}, stream));
@@ -507,6 +511,22 @@ int main(int argc, char** argv)
         return 2;
     }
     seed_writer out(argv[1]);
+    // The real answers of LDAP, Kerberos, SMB, TLS, HTTP and banner servers to our service probes
+    // (tests/unit/session/service_answers.hpp says whose), whole and cut in half.
+    for (const auto hex : {service_answers::samba_ldap_389_bind_response, service_answers::samba_ldaps_636_server_hello,
+                           service_answers::samba_kdc_88_krb_error, service_answers::samba_kpasswd_464_reply,
+                           service_answers::samba_smbd_445_negotiate_response, service_answers::samba_smbd_139_session_response,
+                           service_answers::python_http_server_get, service_answers::python_http_server_client_hello,
+                           service_answers::openssl_s_server_tls13_server_hello,
+                           service_answers::openssl_s_server_tls12_server_hello,
+                           service_answers::openssl_s_server_handshake_failure, service_answers::ssh_banner,
+                           service_answers::smtp_greeting})
+    {
+        bytes answer;
+        for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+            answer.push_back(std::byte(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+        for (std::uint8_t cut : {255, 128}) out.add("service_id", with_prefix({cut}, answer));
+    }
     int status = 0;
     for (int i = 2; i < argc; ++i) status |= extract(out, argv[i]);
     for (const auto& [target, n] : out.counts()) std::cout << target << ' ' << n << '\n';
