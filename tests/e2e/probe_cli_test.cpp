@@ -3,6 +3,9 @@
 #include "e2e/run_process.hpp"
 #include "support/scripted_server.hpp"
 
+#include <epmdump/core/uuid.hpp>
+#include <epmdump/epm/endpoint.hpp>
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -162,4 +165,93 @@ TEST_CASE("probe: targets and their ports from a list on stdin; a list entry wit
     CHECK(r.exit_code == 1);
     CHECK(json_lines(r.out).size() == 1);
     CHECK(r.err.find("no ports for '127.0.0.2' from a list") != std::string::npos);
+}
+
+namespace {
+
+constexpr const char* netlogon = "12345678-1234-abcd-ef00-01234567cffb";
+
+epm::syntax_id syntax_of(const char* id, std::uint16_t major) { return {*parse_uuid(id), major, 0}; }
+
+} // namespace
+
+TEST_CASE("probe --registered: an interface served but not registered, and one registered but not served")
+{
+    server_script served;
+    served.mgmt = test::mgmt_style::answers;
+    served.mgmt_if_ids = {syntax_of(lsarpc, 0), syntax_of(samr, 1)};
+    served.accepted = served.mgmt_if_ids;
+    scripted_server rpc(served);
+    server_script m;
+    m.entries = {test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(rpc.port()), "lsarpc"),
+                 test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(rpc.port()), "netlogon")};
+    scripted_server mapper(m);
+    const auto r = probe({"127.0.0.1", "--registered", "-p", std::to_string(mapper.port()), "-f", "json"});
+    CHECK(r.exit_code == 0);
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 1);
+    const auto& l = lines[0];
+    INFO(l.dump());
+    CHECK(l["state"] == "rpc");
+    CHECK(l["mgmt_answered"] == true);
+    CHECK(l["connections"] == 1);
+    const auto& gap = l["registered"];
+    REQUIRE(gap["served_not_registered"].size() == 1);
+    CHECK(gap["served_not_registered"][0]["uuid"] == samr);
+    REQUIRE(gap["registered_not_served"].size() == 1);
+    CHECK(gap["registered_not_served"][0]["uuid"] == netlogon);
+
+    const auto text = probe({"127.0.0.1", "--registered", "-p", std::to_string(mapper.port())});
+    CHECK(text.out.find("  served, not registered: [12345778-1234-abcd-ef00-0123456789ac] v1.0") != std::string::npos);
+    CHECK(text.out.find("  registered, not served: [12345678-1234-abcd-ef00-01234567cffb] v1.0") != std::string::npos);
+    CHECK(text.out.find(":INQ_IF_IDS :REGISTERED") != std::string::npos);
+    CHECK(text.out.find(":INQ_IF_IDS :NOT_REGISTERED") != std::string::npos);
+}
+
+TEST_CASE("probe: mgmt refused, the served interface is found by offering it, and the refusal is said")
+{
+    server_script s;
+    s.mgmt = test::mgmt_style::not_specified;
+    s.accepted = {syntax_of(lsarpc, 0)};
+    scripted_server rpc(s);
+    const auto r = probe({loopback(rpc.port()), "-f", "json"});
+    CHECK(r.exit_code == 0);
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 1);
+    INFO(lines[0].dump());
+    CHECK(lines[0]["state"] == "rpc");
+    CHECK(lines[0]["mgmt_answered"] == false);
+    CHECK_FALSE(lines[0]["mgmt_refusal"].is_null());
+    bool found = false;
+    for (const auto& i : lines[0]["interfaces"]) found |= i["uuid"] == lsarpc && i["found_by"] == "probed";
+    CHECK(found);
+}
+
+TEST_CASE("probe: a server that accepts any interface is reported as such, its acceptances not listed")
+{
+    server_script s;
+    s.accept_any_interface = true;
+    scripted_server rpc(s);
+    const auto r = probe({loopback(rpc.port()), "-f", "json"});
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 1);
+    INFO(lines[0].dump());
+    CHECK(lines[0]["accepts_any_interface"] == true);
+    CHECK(lines[0]["interfaces"].size() < 5);
+    const auto text = probe({loopback(rpc.port())});
+    CHECK(text.out.find("accepts any interface") != std::string::npos);
+}
+
+TEST_CASE("probe: Ctrl-C writes the port in flight as cancelled and exits 1")
+{
+    server_script s;
+    s.silent = true;
+    scripted_server quiet(s);
+    const auto r = probe({loopback(quiet.port()), "-f", "json", "--timeout", "20"}, std::chrono::milliseconds(500));
+    CHECK(r.exit_code == 1);
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["error"]["kind"] == "cancelled");
+    CHECK(r.err.find("interrupted") != std::string::npos);
+    CHECK(r.seconds < 10);
 }

@@ -79,7 +79,7 @@ void write_probe_csv_rows(std::ostream& out, const epm::probe_report& r)
         any = true;
     }
     if (epm::gap_known(r))
-        for (const auto& s : epm::compare_with_registered(r.probe, *r.registered).registered_not_served)
+        for (const auto& s : probe_gap(r).registered_not_served)
         {
             row c = base;
             set_interface(c, s, {}, "not_served");

@@ -46,7 +46,7 @@ ordered registered_object(const epm::probe_report& r)
     o["interfaces"] = syntax_list(ids);
     if (epm::gap_known(r))
     {
-        const auto gap = epm::compare_with_registered(r.probe, *r.registered);
+        const auto gap = probe_gap(r);
         o["served_not_registered"] = syntax_list(gap.served_not_registered);
         o["registered_not_served"] = syntax_list(gap.registered_not_served);
     }

@@ -80,7 +80,7 @@ void registration(std::ostream& out, const epm::probe_report& r)
                 << " entries registered here; whether they are served is not known\n";
         return;
     }
-    const auto gap = epm::compare_with_registered(r.probe, *r.registered);
+    const auto gap = probe_gap(r);
     for (const auto& s : gap.served_not_registered) out << "  served, not registered: " << interface_text(s) << '\n';
     for (const auto& s : gap.registered_not_served) out << "  registered, not served: " << interface_text(s) << '\n';
     if (gap.served_not_registered.empty() && gap.registered_not_served.empty())

@@ -1,5 +1,6 @@
 #include <epmdump/output/probe_writer.hpp>
 
+#include <epmdump/mgmt/mgmt.hpp>
 #include <epmdump/output/sanitize.hpp>
 
 #include <algorithm>
@@ -13,12 +14,20 @@ std::string first_bytes_text(const epm::port_probe& p)
     return sanitize_text(std::string_view(reinterpret_cast<const char*>(p.first_bytes.data()), p.first_bytes.size()));
 }
 
+epm::registration_gap probe_gap(const epm::probe_report& r)
+{
+    auto gap = epm::compare_with_registered(r.probe, *r.registered);
+    std::erase(gap.served_not_registered, mgmt::mgmt_interface());
+    return gap;
+}
+
 std::string_view registration_word(const epm::probe_report& r, const epm::syntax_id& served)
 {
     if (!epm::gap_known(r)) return {};
     const bool registered = std::any_of(r.registered->begin(), r.registered->end(),
                                         [&](const epm::endpoint_entry& e) { return e.interface == served; });
-    return registered ? "registered" : "not_registered";
+    if (registered) return "registered";
+    return served == mgmt::mgmt_interface() ? std::string_view{} : "not_registered";
 }
 
 probe_writer::probe_writer(std::ostream& out, format f, format_options options)

@@ -28,8 +28,14 @@ void write_probe_csv_rows(std::ostream& out, const epm::probe_report& r);
 // What a non-RPC port sent first, for people: its bytes as text, escaped (sanitize_text).
 std::string first_bytes_text(const epm::port_probe& p);
 
+// The registration gap as every format prints it (needs epm::gap_known(r)): compare_with_registered
+// without the management interface among "served, not registered", since every DCE/RPC runtime
+// serves it and few register it (Windows and samba-dcerpcd do not).
+epm::registration_gap probe_gap(const epm::probe_report& r);
+
 // Per-interface word of the registration columns: "registered", "not_registered" (served, not
-// registered) or "" when the mapper was not asked or the gap is not known (epm::gap_known).
+// registered) or "" when the mapper was not asked, the gap is not known (epm::gap_known), or it
+// is the unregistered management interface.
 std::string_view registration_word(const epm::probe_report& r, const epm::syntax_id& served);
 
 class probe_writer

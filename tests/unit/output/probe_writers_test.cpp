@@ -98,6 +98,24 @@ TEST_CASE("a probed RPC port prints as one block: header, mgmt, principal, each 
           "  registered, not served: [12345678-1234-abcd-ef00-01234567cffb] v1.0 Netlogon Remote Protocol\n");
 }
 
+TEST_CASE("the management interface, served everywhere and rarely registered, is never 'served, not registered'")
+{
+    auto r = rpc_report();
+    const epm::syntax_id mgmt{*parse_uuid("afa8bd80-7d8a-11c9-bef4-08002b102989"), 1, 0};
+    r.probe.interfaces = {{lsarpc, epm::found_by::inq_if_ids}, {mgmt, epm::found_by::inq_if_ids}};
+    r.registered = std::vector<epm::endpoint_entry>{tcp_entry(lsarpc, 49152)};
+    CHECK(probe_gap(r).served_not_registered.empty());
+    CHECK(registration_word(r, mgmt).empty());
+    const auto text = text_of(r);
+    CHECK(text.find("v1.0 Remote Management Interface :INQ_IF_IDS\n") != std::string::npos);
+    CHECK(text.find("  registration: as the endpoint mapper lists it\n") != std::string::npos);
+    const auto j = nlohmann::json::parse(to_probe_json_line(r));
+    CHECK(j["interfaces"][1]["registered"].is_null());
+    CHECK(j["registered"]["served_not_registered"].empty());
+    r.registered->push_back(tcp_entry(mgmt, 49152)); // the AD DC registers it
+    CHECK(registration_word(r, mgmt) == "registered");
+}
+
 TEST_CASE("a port whose mgmt was refused says why and that its interfaces were found by offering known ones")
 {
     auto r = rpc_report();
