@@ -2,6 +2,7 @@
 // Shared by the fuzz targets: a front-to-back input reader and the property check that
 // turns a broken invariant into a crash libFuzzer keeps (abort prints what broke first).
 #include <epmdump/ndr/drep.hpp>
+#include <epmdump/ndr/writer.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -92,6 +93,20 @@ inline std::uint8_t link_type_index(int link) noexcept
 }
 
 // The option byte the stub targets (and the seed extractor) use for an NDR stub's encoding.
+// decode -> encode (same drep and syntax) -> decode gives the same value.
+template <class Decode, class Encode>
+void check_round_trip(std::span<const std::byte> stub, ndr::drep rep, ndr::transfer_syntax syntax, Decode decode,
+                      Encode encode)
+{
+    auto decoded = decode(stub);
+    if (!decoded) return;
+    ndr::writer w(rep, syntax);
+    encode(*decoded, w);
+    auto again = decode(std::span<const std::byte>(w.buffer()));
+    EPMDUMP_FUZZ_CHECK(again.has_value());
+    EPMDUMP_FUZZ_CHECK(*again == *decoded);
+}
+
 namespace stub_options {
 inline constexpr std::uint8_t big_endian = 0x01;
 inline constexpr std::uint8_t ndr64 = 0x02;

@@ -66,7 +66,7 @@ cmake --build "$build" -j2 --target epmdump_fuzzers
 bindir=$build/tests/fuzz
 
 all_targets=(pdu_stream bind bind_ack bind_nak call_pdu tower ept_lookup_response ept_map_response
-  ept_requests session service_id packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
+  ept_requests mgmt session service_id packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
   json_lines registry netstat)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
@@ -81,7 +81,8 @@ dict_of() {
     pdu_stream|bind|bind_ack|bind_nak|call_pdu) echo dcerpc ;;
     tower|ept_lookup_response|ept_map_response|ept_requests) echo epm ;;
     packet|tcp_reassembler) echo capture ;;
-    rpc_conversation|session) echo "dcerpc epm" ;;
+    rpc_conversation) echo "dcerpc epm" ;;
+    session) echo "dcerpc epm mgmt" ;;
     capture_file) echo "capture dcerpc epm" ;;
     pcap_reader) echo capture ;;
     rpcdump_text) echo rpcdump ;;
@@ -90,6 +91,7 @@ dict_of() {
     registry) echo registry ;;
     netstat) echo netstat ;;
     service_id) echo service ;;
+    mgmt) echo mgmt ;;
   esac
 }
 

@@ -15,7 +15,6 @@ namespace epmdump::client {
 // Spelled here, not in the headers: a user's `using namespace` must not meet them.
 namespace asio = boost::asio;
 using steady_clock = std::chrono::steady_clock;
-using detail::ms_since;
 using detail::run_blocking;
 
 namespace {

@@ -191,7 +191,13 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
         if (spoke)
         {
             take_rpc(r, s);
-            bind_refused = s.bind_refused();
+            // A server that drops the connection after refusing mgmt (before any alter_context was
+            // answered) gets the fallback on a new connection, as after a bind_nak.
+            const bool dropped_after_refusal = s.bound() && !s.mgmt_answered() && s.interfaces().empty() &&
+                                               !s.accepts_any_interface() && f && f->code == client_errc::reset;
+            bind_refused = s.bind_refused() || dropped_after_refusal;
+            if (dropped_after_refusal && r.mgmt_refusal.empty()) r.mgmt_refusal = "connection reset: " + f->message();
+            if (dropped_after_refusal && options.fallback) r.error.reset();
         }
         else if (f && f->code == client_errc::cancelled)
         {
@@ -201,7 +207,8 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
         else
             co_await identify(r, c, s, options, deadline, group);
     }
-    // bind_nak ends the association: offer the candidates in a bind on a new connection.
+    // bind_nak ends the association (and some servers end the connection): offer the candidates
+    // in a bind on a new connection.
     if (bind_refused && (options.fallback || options.brute_versions) && !stopped(group, deadline))
     {
         connection c(ex, options.base.timeouts, deadline, group);

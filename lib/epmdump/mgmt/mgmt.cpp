@@ -5,16 +5,15 @@
 
 namespace epmdump::mgmt {
 
-dcerpc::syntax_id mgmt_interface() noexcept
-{
-    return dcerpc::syntax_id{uuid_literal("afa8bd80-7d8a-11c9-bef4-08002b102989"), 1, 0};
-}
-
 namespace {
+
+constexpr uuid mgmt_uuid = uuid_literal("afa8bd80-7d8a-11c9-bef4-08002b102989");
 
 std::size_t pointer_size(ndr::transfer_syntax s) noexcept { return s == ndr::transfer_syntax::ndr64 ? 8 : 4; }
 
 } // namespace
+
+dcerpc::syntax_id mgmt_interface() noexcept { return dcerpc::syntax_id{mgmt_uuid, 1, 0}; }
 
 result<inq_if_ids_response> decode_inq_if_ids_response(std::span<const std::byte> stub, ndr::drep rep,
                                                        ndr::transfer_syntax syntax)

@@ -24,6 +24,8 @@ constexpr std::size_t alter_overhead = 28;
 // The smallest max_recv_frag a server must accept ([MS-RPCE] 3.3.1.5.2): the first bind's limit.
 constexpr std::uint16_t min_recv_frag = 1432;
 
+constexpr uuid unserved_uuid = uuid_literal("8175a794-8e82-4162-89aa-5254499cf755");
+
 std::size_t batch_capacity(std::uint16_t max_xmit)
 {
     const std::size_t room = max_xmit > alter_overhead ? (max_xmit - alter_overhead) / context_size : 0;
@@ -34,7 +36,7 @@ std::size_t batch_capacity(std::uint16_t max_xmit)
 
 epm::syntax_id unserved_interface() noexcept
 {
-    return epm::syntax_id{uuid_literal("8175a794-8e82-4162-89aa-5254499cf755"), 1, 0};
+    return epm::syntax_id{unserved_uuid, 1, 0};
 }
 
 probe_session::probe_session(const client_options& options, bool expect_banner, probe_settings settings)

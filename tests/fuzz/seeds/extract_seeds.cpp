@@ -15,12 +15,14 @@
 #include <epmdump/dcerpc/message_assembler.hpp>
 #include <epmdump/dcerpc/pdu_framer.hpp>
 #include <epmdump/epm/ept_lookup.hpp>
+#include <epmdump/mgmt/mgmt.hpp>
 #include <epmdump/epm/ept_lookup_handle_free.hpp>
 #include <epmdump/epm/ept_map.hpp>
 #include <epmdump/output/writer.hpp>
 
 #include "fuzz_support.hpp"
 #include "unit/session/service_answers.hpp"
+#include "unit/mgmt/mgmt_answers.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -526,6 +528,50 @@ int main(int argc, char** argv)
         for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
             answer.push_back(std::byte(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
         for (std::uint8_t cut : {255, 128}) out.add("service_id", with_prefix({cut}, answer));
+    }
+    // The Samba AD DC's inq_if_ids answers and a built inq_princ_name answer (unit/mgmt/mgmt_answers.hpp),
+    // as sent (little-endian NDR 2.0) and re-encoded in the other representations.
+    for (const auto& [hex, which] : {std::pair{mgmt_answers::samba_135_inq_if_ids, 0},
+                                     std::pair{mgmt_answers::samba_49153_inq_if_ids, 0},
+                                     std::pair{mgmt_answers::built_inq_princ_name, 1}})
+    {
+        bytes stub;
+        for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+            stub.push_back(std::byte(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+        const auto selector = static_cast<std::uint8_t>(which);
+        out.add("mgmt", with_prefix({0, selector}, stub));
+        if (which == 0)
+        {
+            if (auto r = mgmt::decode_inq_if_ids_response(stub, ndr::little_endian_ascii))
+                add_variants(out, "mgmt", *r, [](const auto& v, ndr::writer& w) { mgmt::encode_inq_if_ids_response(v, w); },
+                             {selector});
+        }
+        else if (auto r = mgmt::decode_inq_princ_name_response(stub, ndr::little_endian_ascii))
+            add_variants(out, "mgmt", *r, [](const auto& v, ndr::writer& w) { mgmt::encode_inq_princ_name_response(v, w); },
+                         {selector});
+    }
+    {
+        ndr::writer w;
+        mgmt::encode_inq_princ_name_request({mgmt::rpc_c_authn_winnt, 256}, w);
+        out.add("mgmt", with_prefix({0, 2}, w.buffer()));
+    }
+    // The session target's probe_session (option 0x83; 0x87 with the banner, 0xa3 brute versions)
+    // fed the Samba AD DC's side of a probe of port 135, whole and in 7-byte reads.
+    {
+        bytes server;
+        for (const auto hex : {mgmt_answers::samba_135_bind_ack, mgmt_answers::samba_135_if_ids_pdu,
+                               mgmt_answers::samba_135_princ_fault_pdu})
+            for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+                server.push_back(std::byte(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+        bytes banner;
+        for (char c : std::string_view("ncacn_http/1.0")) banner.push_back(static_cast<std::byte>(c));
+        banner.insert(banner.end(), server.begin(), server.end());
+        for (std::uint8_t chunk : {255, 6})
+        {
+            out.add("session", with_prefix({0x83, chunk}, server));
+            out.add("session", with_prefix({0xa3, chunk}, server));
+            out.add("session", with_prefix({0x87, chunk}, banner));
+        }
     }
     int status = 0;
     for (int i = 2; i < argc; ++i) status |= extract(out, argv[i]);

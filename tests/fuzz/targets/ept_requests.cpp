@@ -11,23 +11,6 @@
 using namespace epmdump;
 using namespace epmdump::epm;
 
-namespace {
-
-template <class Decode, class Encode>
-void round_trip(std::span<const std::byte> stub, ndr::drep rep, ndr::transfer_syntax syntax, Decode decode,
-                Encode encode)
-{
-    auto decoded = decode(stub);
-    if (!decoded) return;
-    ndr::writer w(rep, syntax);
-    encode(*decoded, w);
-    auto again = decode(std::span<const std::byte>(w.buffer()));
-    EPMDUMP_FUZZ_CHECK(again.has_value());
-    EPMDUMP_FUZZ_CHECK(*again == *decoded);
-}
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     fuzz::input_reader in(fuzz::as_bytes(data, size));
@@ -42,19 +25,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     switch (which)
     {
     case 0:
-        round_trip(stub, rep, syntax, [&](auto s) { return decode_ept_lookup_request(s, rep, syntax); },
+        fuzz::check_round_trip(stub, rep, syntax, [&](auto s) { return decode_ept_lookup_request(s, rep, syntax); },
                    [](const auto& v, ndr::writer& w) { encode_ept_lookup_request(v, w); });
         break;
     case 1:
-        round_trip(stub, rep, syntax, [&](auto s) { return decode_ept_map_request(s, rep, syntax, limits); },
+        fuzz::check_round_trip(stub, rep, syntax, [&](auto s) { return decode_ept_map_request(s, rep, syntax, limits); },
                    [](const auto& v, ndr::writer& w) { encode_ept_map_request(v, w); });
         break;
     case 2:
-        round_trip(stub, rep, syntax, [&](auto s) { return decode_ept_lookup_handle_free_request(s, rep, syntax); },
+        fuzz::check_round_trip(stub, rep, syntax, [&](auto s) { return decode_ept_lookup_handle_free_request(s, rep, syntax); },
                    [](const auto& v, ndr::writer& w) { encode_ept_lookup_handle_free_request(v, w); });
         break;
     default:
-        round_trip(stub, rep, syntax, [&](auto s) { return decode_ept_lookup_handle_free_response(s, rep, syntax); },
+        fuzz::check_round_trip(stub, rep, syntax, [&](auto s) { return decode_ept_lookup_handle_free_response(s, rep, syntax); },
                    [](const auto& v, ndr::writer& w) { encode_ept_lookup_handle_free_response(v, w); });
         break;
     }

@@ -1,21 +1,25 @@
 // The live client's sans-I/O session (session/): what a server sends, fed to lookup_session,
-// map_session or ping_session as the driver would: a write is taken as sent, a read gets the
+// map_session, ping_session or probe_session as the driver would: a write is taken as sent, a read gets the
 // next chunk of the server's bytes, and when they run out the connection closes.
 //
 // Input: option byte, chunk byte, then the server's bytes (the server-to-client direction of
-// a capture in the seeds). Option bits: 0-1 the session (0 lookup, 1 map, 2 ping, 3 lookup),
-// 2 the ncacn_http banner comes first, 3 tiny limits (so the caps are reached), 4 no
-// feature negotiation context. Reads get 1 + chunk-byte bytes at a time.
+// a capture in the seeds). Option bits: 0-1 the session (0 lookup, 1 map, 2 ping, 3 probe;
+// probe with bit 7 clear: lookup), 2 the ncacn_http banner comes first (probe: may come, the
+// bind goes first), 3 tiny limits (so the caps are reached), 4 no feature negotiation context,
+// 5-6 probe: --brute-versions, skip mgmt. Reads get 1 + chunk-byte bytes at a time.
 // Properties:
 //  - the session ends (done) within a bound of steps proportional to the input, in a typed
 //    result: no failure, or a failure with a known code and phase and a message;
 //  - it never holds more than its caps: entries or towers <= limits.max_entries, lookup pages
 //    <= limits.max_pages, calls <= max_pages + 1 (the handle free), ping calls <= interfaces;
-//  - a lookup that says complete() has no failure.
+//  - a lookup that says complete() has no failure;
+//  - probe: calls <= 3 mgmt calls + two alter_contexts per candidate (and per brute version), no
+//    probed interface kept from a liar, the unserved interface never reported as probed.
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/session/lookup_session.hpp>
 #include <epmdump/session/map_session.hpp>
 #include <epmdump/session/ping_session.hpp>
+#include <epmdump/session/probe_session.hpp>
 
 #include "fuzz_support.hpp"
 
@@ -114,6 +118,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         EPMDUMP_FUZZ_CHECK(s.stats().calls <= interfaces.size());
         break;
     }
+    case 3:
+        if (o & 0x80)
+        {
+            probe_settings settings;
+            settings.brute_versions = (o & 0x20) != 0;
+            settings.skip_mgmt = (o & 0x40) != 0;
+            settings.optional_banner = banner;
+            for (std::uint16_t i = 0; i < 6; ++i)
+                settings.candidates.push_back(epm::syntax_id{epm::ept_interface().id, static_cast<std::uint16_t>(i), 0});
+            probe_session s(opts, false, settings);
+            EPMDUMP_FUZZ_CHECK(drive(s, in, chunk));
+            check_typed(s);
+            const std::size_t offered = settings.candidates.size() + 1 + (settings.brute_versions ? brute_max_major + 2u : 0u);
+            EPMDUMP_FUZZ_CHECK(s.stats().calls <= 3 + 2 * offered);
+            EPMDUMP_FUZZ_CHECK(s.round_trips() <= s.stats().calls + 1);
+            for (const auto& i : s.interfaces())
+            {
+                if (s.accepts_any_interface()) EPMDUMP_FUZZ_CHECK(i.how == epm::found_by::inq_if_ids);
+                if (i.how != epm::found_by::inq_if_ids) EPMDUMP_FUZZ_CHECK(i.interface != unserved_interface());
+            }
+            break;
+        }
+        [[fallthrough]];
     default: {
         lookup_session s(opts, banner);
         EPMDUMP_FUZZ_CHECK(drive(s, in, chunk));

@@ -4,6 +4,7 @@
 #include "client_test_util.hpp"
 
 #include <epmdump/client/probe.hpp>
+#include <epmdump/dcerpc/message_assembler.hpp>
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/mgmt/mgmt.hpp>
 #include <epmdump/session/probe_session.hpp>
@@ -231,6 +232,27 @@ TEST_CASE("a bind_nak ends that association: the candidates go out in a bind on 
     CHECK(p.connections == 2);
     CHECK(server.log().connections == 2);
     CHECK(server.log().binds == 2);
+}
+
+TEST_CASE("a server that resets the connection after faulting inq_if_ids gets the fallback on a second connection")
+{
+    server_script s;
+    s.mgmt = mgmt_style::unk_if;
+    s.accepted = {svcctl};
+    s.tamper = [](const dcerpc::message& m, std::vector<std::byte> answer, int) {
+        test::wire_plan plan{test::wire_step::write(std::move(answer))};
+        if (m.type == dcerpc::pdu_type::request) plan.push_back(test::wire_step::reset()); // after the fault
+        return plan;
+    };
+    scripted_server server(s);
+    const auto p = probe(server);
+    REQUIRE(p.state == epm::port_state::rpc);
+    // The fault, or the reset when it overtakes the fault (RST may discard unread data).
+    CHECK_FALSE(p.mgmt_refusal.empty());
+    CHECK_FALSE(p.error);
+    CHECK(p.connections == 2);
+    const std::vector<epm::syntax_id> expected{epm::ept_interface(), svcctl};
+    CHECK_MESSAGE(found(p, epm::found_by::probed) == expected, text(found(p, epm::found_by::probed)));
 }
 
 TEST_CASE("an interface served but not registered, and one registered but not served, are told apart")

@@ -1,6 +1,7 @@
 // rpc_mgmt_inq_if_ids (opnum 0) and rpc_mgmt_inq_princ_name (opnum 4) stubs.
 #include "support/codec_checks.hpp"
 #include "support/test_files.hpp"
+#include "mgmt_answers.hpp"
 
 #include <epmdump/mgmt/mgmt.hpp>
 
@@ -21,30 +22,8 @@ dcerpc::syntax_id iface(std::string_view text, std::uint16_t major, std::uint16_
     return {*parse_uuid(text), major, minor};
 }
 
-// Response stubs captured from the Samba 4.17 AD DC (../shared/peers/samba-epm, 10.200.0.2) on
-// 2026-12-05: a bind of mgmt v1.0 then an empty opnum 0 request, by /tmp/probe/cap.py (a raw
-// socket script); the stub is the response PDU after its 24-octet header.
-// Port 135: the endpoint mapper and mgmt.
-const auto samba_135 = from_hex("00000200020000000200000004000200"
-                                "080002000883afe11f5dc91191a40800"
-                                "2b14a0fa0300000080bda8af8a7dc911"
-                                "bef408002b1029890100000000000000");
-// Port 49153, the AD DC's busiest: nine interfaces.
-const auto samba_49153 = from_hex("00000200090000000900000004000200"
-                                  "080002000c0002001000020014000200"
-                                  "180002001c0002002000020024000200"
-                                  "a4c2ab504d57b3409d66ee4fd5fba076"
-                                  "05000000307cde3d5d16d111ab8f0080"
-                                  "5f14db4001000000f7afbef6191ebb4f"
-                                  "9f8fb89e2018337c0100000098d0ff6b"
-                                  "12a11036983301289202016200000000"
-                                  "10e3549c55a98548bd3178787147dfa6"
-                                  "000000006a2819390cb1d0119ba800c0"
-                                  "4fd92ef500000000354251e3064bd111"
-                                  "ab0400c04fc2dcd20400000078573412"
-                                  "3412cdabef000123456789ab00000000"
-                                  "80bda8af8a7dc911bef408002b102989"
-                                  "0100000000000000");
+const auto samba_135 = from_hex(mgmt_answers::samba_135_inq_if_ids);
+const auto samba_49153 = from_hex(mgmt_answers::samba_49153_inq_if_ids);
 
 } // namespace
 
@@ -165,9 +144,8 @@ TEST_CASE("an inq_princ_name request carries authn_proto and the size of the ans
 
 TEST_CASE("an inq_princ_name response is a conformant varying string then the status, in either byte order")
 {
-    // Built from the C706 App. N IDL ([out, string, size_is(princ_name_size)] char princ_name[]):
-    // the Samba peer faults opnum 4 (nca_s_op_rng_error) instead of answering it.
-    const auto stub = from_hex("00010000" "00000000" "0a000000" "4443244053414d424100" "0000" "00000000");
+    // max_count 256, offset 0, actual_count 10, "DC$@SAMBA" NUL, 2 pad octets, status 0.
+    const auto stub = from_hex(mgmt_answers::built_inq_princ_name);
     auto r = decode_inq_princ_name_response(stub, ndr::little_endian_ascii);
     REQUIRE_OK(r);
     CHECK(r->princ_name == "DC$@SAMBA");

@@ -2,6 +2,7 @@
 // whole or one byte at a time, behind an ncacn_http banner or not; a non-RPC answer; the
 // fallback's first alter_context after a Windows-style refusal.
 #include "support/test_files.hpp"
+#include "unit/mgmt/mgmt_answers.hpp"
 
 #include <epmdump/session/probe_session.hpp>
 #include <epmdump/dcerpc/any_pdu.hpp>
@@ -20,15 +21,10 @@ using test::from_hex;
 
 namespace {
 
-// Captured from the Samba 4.17 AD DC (../shared/peers/samba-epm, 10.200.0.2) port 135 on
-// 2026-12-05 by a raw socket script: its bind_ack to a bind of mgmt v1.0 (call 1), its answer to
-// inq_if_ids (call 2), and the fault it gives inq_princ_name (call 3: nca_s_op_rng_error).
-const auto samba_bind_ack = from_hex("05000c03100000003c00000001000000b810b810b9de000004003133350000000100000000000000"
-                                     "045d888aeb1cc9119fe808002b10486002000000");
-const auto samba_if_ids = from_hex("05000203100000005800000002000000400000000000000000000200020000000200000004000200"
-                                   "080002000883afe11f5dc91191a408002b14a0fa0300000080bda8af8a7dc911bef408002b102989"
-                                   "0100000000000000");
-const auto samba_princ_fault = from_hex("0500030310000000200000000300000018000000000000000200011c00000000");
+// The Samba AD DC's port 135 conversation (tests/unit/mgmt/mgmt_answers.hpp says how it was captured).
+const auto samba_bind_ack = from_hex(mgmt_answers::samba_135_bind_ack);
+const auto samba_if_ids = from_hex(mgmt_answers::samba_135_if_ids_pdu);
+const auto samba_princ_fault = from_hex(mgmt_answers::samba_135_princ_fault_pdu);
 
 std::vector<std::byte> bytes_of(std::string_view text)
 {
