@@ -6,6 +6,7 @@
 #include "misplaced_word.hpp"
 #include "option_checks.hpp"
 #include "progress.hpp"
+#include "run_controls.hpp"
 
 #include <epmdump/client/scanner.hpp>
 #include <epmdump/client/target_feed.hpp>
@@ -15,11 +16,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 
-#include <csignal>
-#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -164,25 +161,10 @@ scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink
         return progress_counts{s.finished, source.total(), source.total_known(), s.answered, s.failed,
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
     };
-    bool finished = false;
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int) {
-        if (ec || finished) return;
-        if (outcome.interrupted) std::_Exit(130); // a second Ctrl-C: the user means it
-        outcome.interrupted = true;
+    run_controls controls(io, progress, counts, [&] {
         feed.stop();
         scanner.stop();
-        signals.async_wait(on_signal);
-    };
-    signals.async_wait(on_signal);
-    asio::steady_timer ticker(io);
-    std::function<void(const boost::system::error_code&)> tick = [&](const boost::system::error_code& ec) {
-        if (ec || finished) return;
-        progress.draw(counts());
-        ticker.expires_after(std::chrono::milliseconds(250));
-        ticker.async_wait(tick);
-    };
-    if (progress.enabled()) tick({});
+    });
 
     auto pull = [&]() -> asio::awaitable<std::optional<client::target>> {
         auto t = co_await feed.next();
@@ -204,11 +186,10 @@ scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink
     std::exception_ptr failed;
     asio::co_spawn(io, scanner.run(client::scanner::async_source_fn(pull), emit), [&](std::exception_ptr e, client::scan_summary) {
         failed = e;
-        finished = true;
-        signals.cancel();
-        ticker.cancel();
+        controls.finish();
     });
     io.run();
+    outcome.interrupted = controls.interrupted();
     progress.clear();
     out.end();
     if (failed) std::rethrow_exception(failed);

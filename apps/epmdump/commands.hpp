@@ -30,6 +30,8 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& ou
 void add_scan_command(CLI::App& app, int& exit_status, output::sink& out);
 // Renames nmap's "-iL FILE" to "--input-list FILE" before parsing (cmd_scan.cpp).
 void rewrite_nmap_style_options(int argc, char** argv);
+// epmdump probe TARGET[:PORT,...]... [--ports LIST] [--registered]: what each port serves (cmd_probe.cpp).
+CLI::App* add_probe_command(CLI::App& app, int& exit_status, output::sink& out);
 // epmdump map HOST UUID[:MAJOR.MINOR] [--protseq P]: ept_map for one interface (cmd_map.cpp).
 CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out);
 

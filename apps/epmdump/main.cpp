@@ -25,6 +25,7 @@ int main(int argc, char** argv)
     epmdump::app::add_replay_command(app, exit_status, out);
     epmdump::app::add_scan_command(app, exit_status, out);
     epmdump::app::add_map_command(app, exit_status, out);
+    epmdump::app::add_probe_command(app, exit_status, out);
     epmdump::app::add_exchange_command(app, exit_status, out);
     // No arguments at all: show what the tool does by replaying the bundled capture.
     const char* demo_argv[] = {argv[0], "replay", "--bundled", epmdump::app::bundled_capture_name(), nullptr};

@@ -68,7 +68,7 @@ std::string misplaced_word(std::string_view word, bool first)
     });
     if (!first || !letters) return {};
     // Short host names are common ("dc", "ad", "app"): "map" takes one slip, longer commands two.
-    for (std::string_view command : {"replay", "exchange", "map"})
+    for (std::string_view command : {"replay", "exchange", "map", "probe"})
     {
         std::string lower(word);
         for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -12,7 +12,7 @@ std::string render_progress(const progress_counts& c)
                        std::to_string(c.answered) + " answered, " + std::to_string(c.failed) + " failed";
     const double rate = c.elapsed_seconds > 0 ? static_cast<double>(c.done) / c.elapsed_seconds : 0;
     char buf[64];
-    std::snprintf(buf, sizeof buf, ", %.1f hosts/s", rate);
+    std::snprintf(buf, sizeof buf, ", %.1f %s/s", rate, c.unit);
     line += buf;
     if (c.total_known && rate > 0 && c.total >= c.done)
     {

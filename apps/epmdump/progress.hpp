@@ -15,9 +15,10 @@ struct progress_counts
     std::uint64_t answered = 0;
     std::uint64_t failed = 0;
     double elapsed_seconds = 0;
+    const char* unit = "hosts"; // what is counted: "hosts" (scan), "ports" (probe)
 };
 
-// "12/256 done, 10 answered, 2 failed, 35.0 hosts/s, ETA 0:07" (no newline).
+// "12/256 done, 10 answered, 2 failed, 35.0 hosts/s, ETA 0:07" (no newline; "ports/s" for probe).
 std::string render_progress(const progress_counts& c);
 
 class progress_line

@@ -169,6 +169,20 @@ TEST_CASE("map to a full disk exits 3")
     CHECK_WRITE_FAILURE(r, "No space left on device");
 }
 
+TEST_CASE("probe to a full disk exits 3 in every format, and stops probing at the first failed write")
+{
+    const auto closed = std::to_string(test::closed_port());
+    for (const char* format : {"rpcdump", "json", "csv"})
+    {
+        INFO(format);
+        // 2,000 ports one at a time: stopping at the first write ends the run long before the last.
+        auto r = run_with_stdout({"probe", "127.0.0.1", "--ports", "1-2000", "-c", "1", "-f", format}, stdout_to::dev_full);
+        CHECK_WRITE_FAILURE(r, "No space left on device");
+    }
+    auto one = run_with_stdout({"probe", "127.0.0.1:" + closed, "-f", "json"}, stdout_to::dev_full);
+    CHECK_WRITE_FAILURE(one, "No space left on device");
+}
+
 TEST_CASE("exchange --dump to a full disk exits 3 in text and json")
 {
     const auto dump = (test::source_dir() / "tests/fixtures/exchange/kb926210-healthy.txt").string();

@@ -90,7 +90,7 @@ lacks()
 }
 
 cd "$work/caps"
-contains "epmdump " replay map exchange
+contains "epmdump " replay map exchange probe
 expect "epmdump rep" "replay"
 expect "epmdump --for" "--format"
 expect "epmdump --format " "csv impacket json rpcdump"
@@ -99,6 +99,10 @@ expect "epmdump -f i" "impacket"
 expect "epmdump replay --format " "csv impacket json rpcdump"
 expect "epmdump exchange --format " "json text"
 expect "epmdump exchange -f t" "text"
+expect "epmdump probe --format " "csv json rpcdump"
+expect "epmdump probe --ports 1" "1024-65535 135"
+contains "epmdump probe -" -iL --ports --registered --per-host --rate --brute-versions
+contains "epmdump probe -iL " notes.txt
 expect "epmdump --transport " "http ncacn_http ncacn_ip_tcp tcp"
 expect "epmdump exchange --version-profile 20" "2000 2003 2007 2010"
 expect "epmdump exchange --static-port n" "nspi="
@@ -114,11 +118,11 @@ lacks "epmdump replay --" --concurrency --ping
 contains "epmdump exchange --" --dump --pcap --registry --static-port --netstat --no-verify --no-probe
 contains "epmdump --" --ping --verify --concurrency --max-ents --version --input-list
 contains "epmdump -" -iL -c -f -p -q
-lacks "epmdump replay " replay map exchange
+lacks "epmdump replay " replay map exchange probe
 contains "epmdump local" localhost
 
 # Every option every --help names is completed in its own subcommand.
-for sub in "" replay map exchange; do
+for sub in "" replay map exchange probe; do
     opts=$("$exe" ${sub:+"$sub"} --help | tr -d '\r' | grep -oE '^ +-[^ ]+' | tr ',' '\n' | grep -oE -- '--?[A-Za-z][A-Za-z0-9-]*' | sort -u)
     [[ -n $opts ]] || { echo "FAIL no options in 'epmdump $sub --help'"; failures=$((failures + 1)); }
     # shellcheck disable=SC2086
