@@ -52,6 +52,13 @@ void add_once(std::vector<syntax_id>& list, const syntax_id& id)
         list.push_back(id);
 }
 
+// One interface in DCE/RPC's sense: the same UUID and major version; a minor version only adds
+// compatible operations (C706 §2.6.1), and a probe offers minor 0 where the mapper says 0.81.
+bool same_interface(const syntax_id& a, const syntax_id& b)
+{
+    return a.id == b.id && a.major == b.major;
+}
+
 bool registered_here(const endpoint_entry& e, std::uint16_t port)
 {
     return e.where.protseq == "ncacn_ip_tcp" && port_of(e) == port;
@@ -64,11 +71,11 @@ registration_gap compare_with_registered(const port_probe& probe, const std::vec
     registration_gap gap;
     const auto served = [&](const syntax_id& id) {
         return std::any_of(probe.interfaces.begin(), probe.interfaces.end(),
-                           [&](const served_interface& s) { return s.interface == id; });
+                           [&](const served_interface& s) { return same_interface(s.interface, id); });
     };
     const auto is_registered = [&](const syntax_id& id) {
         return std::any_of(registered.begin(), registered.end(), [&](const endpoint_entry& e) {
-            return registered_here(e, probe.port) && e.interface == id;
+            return registered_here(e, probe.port) && same_interface(e.interface, id);
         });
     };
     for (const auto& s : probe.interfaces)

@@ -85,7 +85,8 @@ std::string_view to_string(service_kind k) noexcept;
 
 // A probe of a port the mapper registers, against what the mapper registers there (the
 // "hidden interface" scan): interfaces served but not registered, and registered but not served.
-// Meaningful only for state rpc without accepts_any_interface; both lists keep the probe's and
+// Interfaces match by UUID and major version. Meaningful only for state rpc without
+// accepts_any_interface; both lists keep the probe's and
 // the registration's order, without repeats.
 struct registration_gap
 {
