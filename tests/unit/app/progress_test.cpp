@@ -21,6 +21,12 @@ TEST_CASE("while a list on stdin is still being read the total is marked open an
     CHECK(render_progress(c) == "10/12+ done, 10 answered, 0 failed, 10.0 hosts/s");
 }
 
+TEST_CASE("probe's progress line counts ports")
+{
+    progress_counts c{100, 400, true, 97, 3, 4.0, "ports"};
+    CHECK(render_progress(c) == "100/400 done, 97 answered, 3 failed, 25.0 ports/s, ETA 0:12");
+}
+
 TEST_CASE("a disabled progress line writes nothing; an enabled one redraws in place and clears")
 {
     std::ostringstream quiet;
