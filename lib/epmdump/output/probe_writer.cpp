@@ -11,7 +11,26 @@ namespace epmdump::output {
 
 std::string first_bytes_text(const epm::port_probe& p)
 {
-    return sanitize_text(std::string_view(reinterpret_cast<const char*>(p.first_bytes.data()), p.first_bytes.size()));
+    // Bytes, not text: only printable ASCII stays as it is (a run that happens to be valid UTF-8
+    // would otherwise print as a letter), and a backslash is doubled so that "\xNN" is never ambiguous.
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(p.first_bytes.size() * 2);
+    for (const auto b : p.first_bytes)
+    {
+        const auto c = std::to_integer<unsigned char>(b);
+        if (c == '\\')
+            out += "\\\\";
+        else if (c >= 0x20 && c < 0x7f)
+            out += static_cast<char>(c);
+        else
+        {
+            out += "\\x";
+            out += digits[c >> 4];
+            out += digits[c & 0xf];
+        }
+    }
+    return out;
 }
 
 epm::registration_gap probe_gap(const epm::probe_report& r)

@@ -25,7 +25,8 @@ std::string to_probe_json_line(const epm::probe_report& r);
 void write_probe_csv_header(std::ostream& out);
 void write_probe_csv_rows(std::ostream& out, const epm::probe_report& r);
 
-// What a non-RPC port sent first, for people: its bytes as text, escaped (sanitize_text).
+// What a non-RPC port sent first, for people: printable ASCII as it is, a backslash doubled,
+// every other byte \xNN (bytes, not text: never decoded as UTF-8).
 std::string first_bytes_text(const epm::port_probe& p);
 
 // The registration gap as every format prints it (needs epm::gap_known(r)): compare_with_registered

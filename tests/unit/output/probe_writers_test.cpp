@@ -268,3 +268,14 @@ TEST_CASE("the probe writer separates text blocks with a blank line, starts CSV 
     probe_writer b(broken, format::json);
     CHECK_FALSE(b.write(rpc_report()));
 }
+
+TEST_CASE("first bytes that happen to be valid UTF-8 print as \\xNN, and a backslash is doubled")
+{
+    // From a real TLS ServerHello (10.200.0.2:636): its random held d8 a9, which is U+0629 in UTF-8.
+    auto r = not_rpc_report();
+    r.probe.first_bytes.clear();
+    for (int b : {0x16, 0x03, 0xd8, 0xa9, 0x5c, 0x78, 0x34, 0x31})
+        r.probe.first_bytes.push_back(static_cast<std::byte>(b));
+    CHECK(first_bytes_text(r.probe) == "\\x16\\x03\\xd8\\xa9\\\\x41");
+    CHECK(text_of(r).find("  first bytes: \\x16\\x03\\xd8\\xa9\\\\x41\n") != std::string::npos);
+}
