@@ -52,19 +52,17 @@ void add_once(std::vector<syntax_id>& list, const syntax_id& id)
         list.push_back(id);
 }
 
-// One interface in DCE/RPC's sense: the same UUID and major version; a minor version only adds
-// compatible operations (C706 §2.6.1), and a probe offers minor 0 where the mapper says 0.81.
-bool same_interface(const syntax_id& a, const syntax_id& b)
-{
-    return a.id == b.id && a.major == b.major;
-}
-
 bool registered_here(const endpoint_entry& e, std::uint16_t port)
 {
     return e.where.protseq == "ncacn_ip_tcp" && port_of(e) == port;
 }
 
 } // namespace
+
+bool same_interface(const syntax_id& a, const syntax_id& b) noexcept
+{
+    return a.id == b.id && a.major == b.major;
+}
 
 registration_gap compare_with_registered(const port_probe& probe, const std::vector<endpoint_entry>& registered)
 {

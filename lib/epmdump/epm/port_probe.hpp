@@ -83,6 +83,10 @@ std::string_view to_string(port_state s) noexcept;
 std::string_view to_string(found_by f) noexcept;
 std::string_view to_string(service_kind k) noexcept;
 
+// One interface in DCE/RPC's sense: the same UUID and major version. A minor version only adds
+// compatible operations (C706 §2.6.1), and a probe offers minor 0 where the mapper says 0.81.
+bool same_interface(const syntax_id& a, const syntax_id& b) noexcept;
+
 // A probe of a port the mapper registers, against what the mapper registers there (the
 // "hidden interface" scan): interfaces served but not registered, and registered but not served.
 // Interfaces match by UUID and major version. Meaningful only for state rpc without

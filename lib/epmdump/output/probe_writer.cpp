@@ -44,7 +44,7 @@ std::string_view registration_word(const epm::probe_report& r, const epm::syntax
 {
     if (!epm::gap_known(r)) return {};
     const bool registered = std::any_of(r.registered->begin(), r.registered->end(),
-                                        [&](const epm::endpoint_entry& e) { return e.interface == served; });
+                                        [&](const epm::endpoint_entry& e) { return epm::same_interface(e.interface, served); });
     if (registered) return "registered";
     return served == mgmt::mgmt_interface() ? std::string_view{} : "not_registered";
 }
