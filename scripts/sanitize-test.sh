@@ -11,11 +11,14 @@ jobs=${EPMDUMP_JOBS:-$(nproc)}
 extra=()
 # CI: warnings are errors, and a live or hostile test that skips fails (tests/CMakeLists.txt).
 [ "${CI:-}" = true ] && extra+=(-DEPMDUMP_WERROR=ON -DEPMDUMP_REQUIRE_LIVE=ON)
-# -O1, as the sanitizers' documentation suggests: quicker to build on CI's two cores, asserts kept.
+# -O1, as the sanitizers' documentation suggests, asserts kept; the test programs' own files at -O0
+# (EPMDUMP_TEST_COMPILE_OPTIONS): they are most of the build, take ~37 % less CPU to compile at -O0
+# (GCC 12), and only drive the code under test, which stays at -O1: at -O0 everywhere the hostile
+# 1000-target scan missed its 3 s host deadline.
 # GCC 12 at -O1 with the sanitizers reports false -Wmaybe-uninitialized inside std::function and
 # ?: temporaries (std::regex in the Exchange tests), as the -O1 Windows build does: that one warning
 # is off here; the -O2 build keeps it, and it is an error there under CI.
-cmake -S . -B "$dir" -G Ninja -DEPMDUMP_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELEASE=-O1 \
+cmake -S . -B "$dir" -G Ninja -DEPMDUMP_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DEPMDUMP_TEST_COMPILE_OPTIONS=-O0 \
     -DCMAKE_CXX_FLAGS=-Wno-maybe-uninitialized "${extra[@]}" >/dev/null
 cmake --build "$dir" -j"$jobs"
 # Any finding ends the test with a failure (no recovery); leaks count too.

@@ -17,14 +17,21 @@ cxx=$(command -v clang++-14 || command -v clang++) || { echo "[epmdump] tidy: no
 # clang flags in the database, so what clang-tidy parses is what clang would compile.
 cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DEPMDUMP_BUILD_TESTS=OFF >/dev/null
 pattern=${1:-"^$root/lib/.*\\.cpp\$"}
+# Longest analyses first (files using Boost.Asio, then by size), so that xargs -P does not end
+# the stage on one big file with the other core idle.
 mapfile -t files < <(python3 - "$dir/compile_commands.json" "$pattern" <<'PY'
-import json, re, sys
+import json, os, re, sys
 seen = set()
 for c in json.load(open(sys.argv[1])):
     f = c["file"]
-    if re.search(sys.argv[2], f) and f not in seen:
+    if re.search(sys.argv[2], f):
         seen.add(f)
-        print(f)
+def cost(f):
+    if not os.path.isfile(f):  # generated, not written yet: last
+        return (True, 0, f)
+    with open(f, encoding="utf-8", errors="replace") as text:
+        return ("asio" not in text.read(), -os.path.getsize(f), f)
+print("\n".join(sorted(seen, key=cost)))
 PY
 )
 [ ${#files[@]} -gt 0 ] || { echo "[epmdump] no file matches $pattern" >&2; exit 2; }

@@ -3,11 +3,11 @@
 #  1. the normal build (-Werror under CI) and every CTest test: unit, capture replay, CLI,
 #     hostile servers, and live tests against real Samba endpoint mappers (started here);
 #  2. the same suite built with ASan + UBSan (no recovery);
-#  3. clang-tidy on lib/;
-#  4. every libFuzzer target, its seeds and kept crash inputs first: EPMDUMP_FUZZ_SECONDS each when
-#     set (long runs), else EPMDUMP_FUZZ_BUDGET seconds (default 300) shared by all the targets;
-#  5. the Windows build (mingw-w64) and its tests under Wine;
-#  6. install, a consumer project against the CMake package, and the .deb in a clean Debian 12 root.
+#  3. the Windows build (mingw-w64) and its tests under Wine;
+#  4. install, a consumer project against the CMake package, and the .deb in a clean Debian 12 root;
+#  5. clang-tidy on lib/: started first, in the background at the lowest CPU priority (see below);
+#  6. every libFuzzer target, its seeds and kept crash inputs first: EPMDUMP_FUZZ_SECONDS each when
+#     set (long runs), else EPMDUMP_FUZZ_BUDGET seconds (default 300) shared by all the targets.
 # EPMDUMP_STAGES="build sanitize tidy fuzz windows install" picks stages (default: all).
 # Every stage runs; the script fails if any did, and says which.
 set -uo pipefail
@@ -17,12 +17,19 @@ bash scripts/install-deps.sh --test || { echo "[epmdump] installing packages fai
 
 failed=()
 summary=()
+stop_peers=0 tidy_pid= tidy_log=
+cleanup() {  # on any exit: the background tidy stage (its own process group), then the peers
+  [ -z "$tidy_pid" ] || kill -- "-$tidy_pid" 2>/dev/null
+  rm -f "$tidy_log"
+  [ "$stop_peers" = 0 ] || bash scripts/stop-peers.sh
+}
+trap cleanup EXIT
 if [ -z "${EPMDUMP_SAMBA_ADDRESS:-}${EPMDUMP_SAMBA_SA_ADDRESS:-}" ]; then
   # Under CI a peer that does not start fails the run (start-peers.sh says why); the stages
   # still run, and with CI's EPMDUMP_REQUIRE_LIVE each live test that cannot run fails too.
   peer_exports=$(bash scripts/start-peers.sh) || { failed+=(peers); summary+=("peers: FAILED (see above)"); }
   eval "$peer_exports"
-  [ "${EPMDUMP_KEEP_PEERS:-0}" = 1 ] || trap 'bash scripts/stop-peers.sh' EXIT
+  [ "${EPMDUMP_KEEP_PEERS:-0}" = 1 ] || stop_peers=1
 fi
 export EPMDUMP_SAMBA_ADDRESS=${EPMDUMP_SAMBA_ADDRESS:-} EPMDUMP_SAMBA_SA_ADDRESS=${EPMDUMP_SAMBA_SA_ADDRESS:-}
 
@@ -34,18 +41,40 @@ stage() {  # stage NAME COMMAND...: runs it, times it, remembers a failure
   if "$@"; then summary+=("$name: ok in $((SECONDS - t0)) s")
   else failed+=("$name"); summary+=("$name: FAILED after $((SECONDS - t0)) s"); fi
 }
+# The tidy stage is CPU work of a fixed size that shares nothing with the others (its own build
+# tree, read-only sources), so it starts first under nice 19: it takes only the CPU the other
+# stages leave idle (configure steps, link tails, tests waiting on sockets, Wine, apt) and never
+# slows them (a nice-0 process gets ~98 % of a core against it). Its output is printed, and its
+# failure counted, where it is waited for: before the fuzz stage, whose fixed fuzzing time then
+# runs alone. Its time in the summary is that wait.
+case " $stages " in *" tidy "*)
+  # Its packages now, not beside another stage's apt-get; static-analysis.sh says what is missing.
+  bash scripts/install-deps.sh --tidy || true
+  tidy_log=$(mktemp)
+  tidy_started=$SECONDS
+  setsid nice -n 19 bash scripts/static-analysis.sh >"$tidy_log" 2>&1 </dev/null &
+  tidy_pid=$! ;;
+esac
+wait_for_tidy() {
+  local status=0
+  wait "$tidy_pid" || status=$?
+  tidy_pid=
+  cat "$tidy_log"
+  echo "[epmdump] tidy: started $((SECONDS - tidy_started)) s ago at nice 19, beside the stages before this one"
+  return "$status"
+}
 build_and_test() {
   bash scripts/build.sh && (cd build && ctest --output-on-failure -j"$(nproc)" --no-tests=error)
 }
 stage build build_and_test
 stage sanitize bash scripts/sanitize-test.sh
-stage tidy bash scripts/static-analysis.sh
+stage windows bash scripts/windows-test.sh
+stage install env EPMDUMP_DEB_ROOT=clean bash tests/platform/install-test.sh build
+stage tidy wait_for_tidy
 # A fixed fuzzing budget for the stage: a new target shares it instead of adding a minute.
 if [ -n "${EPMDUMP_FUZZ_SECONDS:-}" ]; then fuzz_time=("$EPMDUMP_FUZZ_SECONDS")
 else fuzz_time=(--budget "${EPMDUMP_FUZZ_BUDGET:-300}"); fi
 stage fuzz bash tests/fuzz/run.sh "${fuzz_time[@]}"
-stage windows bash scripts/windows-test.sh
-stage install env EPMDUMP_DEB_ROOT=clean bash tests/platform/install-test.sh build
 
 echo "=== [epmdump] summary"
 printf '  %s\n' "${summary[@]}"
