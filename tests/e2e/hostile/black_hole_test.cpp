@@ -1,15 +1,18 @@
 // Hosts that drop every SYN (tests/e2e/hostile/black_hole.sh: a private network namespace where
 // TEST-NET-1 leads nowhere): the connect timeout ends each one, side by side, and a name with
-// several addresses is tried address by address, the failure naming what each one did.
+// several addresses is tried address by address, the failure naming what each one did; a probe
+// of such ports reports them filtered.
 #include "e2e/run_process.hpp"
 #include "support/test_files.hpp"
 
 #include <epmdump/output/reader.hpp>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -83,5 +86,35 @@ TEST_CASE("a name with several addresses is tried address by address, and the fa
     CHECK(e.error->message.find("(192.0.2.2)") != std::string::npos);
     CHECK(e.error->message.find("before it: 127.0.0.1 refused") != std::string::npos);
     CHECK(e.elapsed_ms >= 900.0);
+#endif
+}
+
+TEST_CASE("probe reports ports that drop every SYN as filtered, each at the connect timeout, side by side")
+{
+#ifdef _WIN32
+    EPMDUMP_SKIP("needs a Linux network namespace");
+#else
+    const auto r = run_in_black_hole({"probe", "-f", "json", "-q", "--connect-timeout", "1", "--host-timeout", "60",
+                                      "192.0.2.2:135,445,49152", "192.0.2.3:135"});
+    if (r.exit_code == 77) EPMDUMP_SKIP("needs root, unshare, ip and veth for a private network namespace");
+    MESSAGE("4 black-holed ports: " << r.seconds << " s wall");
+    CHECK(r.exit_code == 0); // filtered is an answer, not a failure (README: probe's exit status)
+    CHECK_MESSAGE(r.err.empty(), r.err.substr(0, 2000));
+    std::istringstream lines(r.out);
+    std::string line;
+    int ports = 0;
+    while (std::getline(lines, line))
+    {
+        CAPTURE(line);
+        const auto j = nlohmann::json::parse(line);
+        CHECK(j["record"] == "probe");
+        CHECK(j["state"] == "filtered");
+        CHECK(j["connections"] == 1);
+        CHECK(j["elapsed_ms"].get<double>() >= 900.0);
+        CHECK(j["elapsed_ms"].get<double>() < 10'000.0); // the 1 s connect timeout, not the kernel's SYN retries
+        ++ports;
+    }
+    CHECK(ports == 4);
+    CHECK(r.seconds < 15.0); // side by side: one timeout, not four
 #endif
 }

@@ -10,6 +10,8 @@
 #include <doctest/doctest.h>
 
 #include <sstream>
+#include <string>
+#include <string_view>
 
 using namespace epmdump;
 using namespace epmdump::output;
@@ -213,7 +215,11 @@ TEST_CASE("every ping status reads back from rpcdump text and JSON, and CSV writ
         auto e = test::sample_enumeration();
         e.entries[0].ping = status;
         const auto text = written(format::rpcdump, {e});
-        CHECK(text.find(std::string(" :") + rpcdump_word + "\n") != std::string::npos);
+        // The word ends its line: LF, or CR LF where text is written so (Windows).
+        const auto at = text.find(std::string(" :") + rpcdump_word);
+        REQUIRE(at != std::string::npos);
+        const auto after = text.substr(at + 2 + std::string_view(rpcdump_word).size(), 2);
+        CHECK((after.starts_with('\n') || after == "\r\n"));
         const auto from_text = read_dump(text);
         REQUIRE(from_text.has_value());
         CHECK(test::rpcdump_view(from_text->enumerations.at(0).entries) == test::rpcdump_view(e.entries));
