@@ -31,7 +31,7 @@ bool stopped(const std::shared_ptr<abort_group>& group, steady_clock::time_point
 // What the fallback offers: every (uuid, major) of the name table, minor 0 (a server accepts a
 // minor up to its own). A version-agnostic entry is offered as 1.0 and 0.0, the two majors of
 // 88 % of the table's versioned entries.
-std::vector<epm::syntax_id> candidate_interfaces()
+std::vector<epm::syntax_id> make_candidate_interfaces()
 {
     std::vector<epm::syntax_id> out;
     std::set<epm::syntax_id> seen;
@@ -49,6 +49,13 @@ std::vector<epm::syntax_id> candidate_interfaces()
         }
     }
     return out;
+}
+
+// Derived once from the constant name table: a port scan probes tens of thousands of ports.
+const std::vector<epm::syntax_id>& candidate_interfaces()
+{
+    static const std::vector<epm::syntax_id> candidates = make_candidate_interfaces();
+    return candidates;
 }
 
 void set_error(epm::port_probe& r, const failure& f) { r.error = to_enumeration_error(f); }
@@ -166,7 +173,6 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
     probe_settings settings;
     settings.fallback = options.fallback;
     settings.brute_versions = options.brute_versions;
-    if (options.fallback || options.brute_versions) settings.candidates = candidate_interfaces();
     settings.optional_banner = true; // the bind goes out at once; an ncacn_http port greets first
     const bool expect_banner = options.base.transport == transport::ncacn_http;
 
@@ -180,6 +186,8 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
             r.elapsed_ms = ms_since(started);
             co_return r;
         }
+        // Only a port that accepted the connection needs them (most ports of a range refuse).
+        if (options.fallback || options.brute_versions) settings.candidates = candidate_interfaces();
         probe_session s(options.base, expect_banner, settings);
         co_await run_session(c, s);
         r.round_trips += s.round_trips();
