@@ -1,5 +1,6 @@
 #pragma once
 // The result of enumerating one endpoint mapper: live, replayed from a capture, or read from a dump.
+#include <epmdump/epm/auth_info.hpp>
 #include <epmdump/epm/endpoint.hpp>
 #include <epmdump/epm/failure_kind.hpp>
 
@@ -20,8 +21,14 @@ enum class enumeration_status : std::uint8_t
 
 struct enumeration_error
 {
+    enumeration_error() = default;
+    enumeration_error(failure_kind k, std::string m, std::optional<auth_errc> r = std::nullopt)
+        : kind(k), message(std::move(m)), reason(r)
+    {
+    }
     failure_kind kind = failure_kind::unspecified; // its JSON word: to_string(kind)
     std::string message; // one human line
+    std::optional<auth_errc> reason; // auth_failed / access_denied: why (JSON error.reason)
     friend bool operator==(const enumeration_error&, const enumeration_error&) = default;
 };
 
@@ -50,6 +57,7 @@ struct enumeration
     double elapsed_ms = 0;
     std::vector<endpoint_entry> entries;
     std::optional<capture_origin> origin; // set by replay only
+    std::optional<auth_info> auth;        // the conversation authenticated (live: as asked; replay: as seen)
 
     // Records why it stopped, after the entries it gathered: status error when there are none,
     // incomplete otherwise.

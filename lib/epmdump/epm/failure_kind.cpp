@@ -20,6 +20,8 @@ std::string_view to_string(failure_kind k) noexcept
     case failure_kind::incomplete: return "incomplete";
     case failure_kind::cancelled: return "cancelled";
     case failure_kind::io_error: return "io_error";
+    case failure_kind::auth_failed: return "auth_failed";
+    case failure_kind::access_denied: return "access_denied";
     case failure_kind::no_response: return "no_response";
     case failure_kind::encrypted: return "encrypted";
     case failure_kind::decode: return "decode";

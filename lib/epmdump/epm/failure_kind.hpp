@@ -26,6 +26,8 @@ enum class failure_kind : std::uint8_t
     incomplete,         // the list never ended (or, replayed, bytes or pages are missing)
     cancelled,          // the caller stopped us
     io_error,           // any other socket error
+    auth_failed,        // authentication failed (error.reason says why: auth_errc)
+    access_denied,      // the server refused us: anonymous, or these credentials (error.reason)
     // Replay of a capture.
     no_response,        // the answer to the bind or a call is not in the capture
     encrypted,          // stubs sealed (auth level privacy)
@@ -41,7 +43,8 @@ inline constexpr std::array all_failure_kinds{
     failure_kind::unreachable,   failure_kind::timeout,        failure_kind::reset,
     failure_kind::not_dcerpc,    failure_kind::bind_rejected,  failure_kind::fault,
     failure_kind::protocol_violation, failure_kind::lookup_failed, failure_kind::incomplete,
-    failure_kind::cancelled,     failure_kind::io_error,       failure_kind::no_response,
+    failure_kind::cancelled,     failure_kind::io_error,       failure_kind::auth_failed,    failure_kind::access_denied,
+    failure_kind::no_response,
     failure_kind::encrypted,     failure_kind::decode,         failure_kind::no_full_listing,
     failure_kind::no_conversation, failure_kind::cut_dump,
 };

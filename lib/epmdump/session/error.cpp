@@ -23,6 +23,8 @@ std::string_view to_string(client_errc code) noexcept
     case client_errc::incomplete: return "incomplete";
     case client_errc::cancelled: return "cancelled";
     case client_errc::io_error: return "io_error";
+    case client_errc::auth_failed: return "auth_failed";
+    case client_errc::access_denied: return "access_denied";
     }
     return "io_error";
 }
@@ -39,6 +41,7 @@ std::string_view to_string(phase p) noexcept
     case phase::map: return "map";
     case phase::free_handle: return "free_handle";
     case phase::ping: return "ping";
+    case phase::auth: return "auth";
     }
     return "connect";
 }
@@ -67,6 +70,8 @@ public:
         // Never the kind's own word: the formats print "KIND: MESSAGE".
         case client_errc::cancelled: return "stopped in flight when the scan was interrupted";
         case client_errc::io_error: return "I/O error";
+        case client_errc::auth_failed: return "authentication failed";
+        case client_errc::access_denied: return "the server refused access";
         }
         return "unknown client error";
     }
@@ -107,7 +112,7 @@ void throw_exception_from_error(const failure& f, const boost::source_location&)
 
 epm::enumeration_error to_enumeration_error(const failure& f)
 {
-    return epm::enumeration_error{epm::parse_failure_kind(to_string(f.code)).value_or(epm::failure_kind::io_error), f.message()};
+    return epm::enumeration_error{epm::parse_failure_kind(to_string(f.code)).value_or(epm::failure_kind::io_error), f.message(), f.auth};
 }
 
 } // namespace epmdump::client

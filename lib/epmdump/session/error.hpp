@@ -2,6 +2,7 @@
 // Typed failures of the network client: what went wrong, in which phase, and the server's word
 // for it. Each code has a stable machine word (the JSON `error.kind`, see output/SCHEMA.md).
 #include <epmdump/core/codec_error.hpp>
+#include <epmdump/epm/auth_info.hpp>
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -33,6 +34,8 @@ enum class client_errc : std::uint8_t
     incomplete,         // the server never ended the list (loop guard, entry cap); entries kept
     cancelled,          // the caller stopped us (Ctrl-C)
     io_error,           // any other socket error
+    auth_failed,        // our security context failed or the server refused our credentials (failure.auth)
+    access_denied,      // the server refused the caller (anonymous refused: failure.auth)
 };
 
 // The step a failure happened in; timeouts are per phase.
@@ -46,6 +49,7 @@ enum class phase : std::uint8_t
     map,
     free_handle,
     ping,
+    auth,   // a security context step that may wait for a KDC (Kerberos ticket for the host)
 };
 
 std::string_view to_string(client_errc code) noexcept; // the JSON error.kind word
@@ -66,6 +70,7 @@ struct failure
     std::optional<std::uint32_t> status;     // fault status, ept status, or bind_nak reason
     std::optional<codec_error> codec;        // protocol_violation: what the codec said
     std::string detail;                      // one human line, no trailing newline
+    std::optional<epm::auth_errc> auth{};    // auth_failed / access_denied: why
 
     std::string message() const;             // "timeout in bind after 5000 ms", ...
     friend bool operator==(const failure&, const failure&) = default;

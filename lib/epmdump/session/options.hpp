@@ -1,13 +1,18 @@
 #pragma once
 // What one host conversation may do and how long each step may take.
+#include <epmdump/epm/auth_info.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace epmdump::client {
+
+class security_provider;
 
 // How the endpoint mapper is reached.
 enum class transport : std::uint8_t
@@ -52,6 +57,9 @@ struct client_options
     bool feature_negotiation = true;      // offer the bind-time feature negotiation context
     bool verify = false;                  // ping every ncacn_ip_tcp endpoint found (verify.hpp)
     std::size_t verify_concurrency = 8;   // ports probed at once per host
+    // Authentication (issue #15). No provider: anonymous binds, as before.
+    std::shared_ptr<const security_provider> security;
+    epm::auth_level auth_level = epm::auth_level::privacy; // with a provider: the level every bind asks for
 };
 
 } // namespace epmdump::client
