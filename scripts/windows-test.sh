@@ -59,7 +59,7 @@ werror=OFF
 t=$SECONDS
 cmake -S . -B "$dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DCMAKE_CXX_FLAGS=-Wno-maybe-uninitialized \
-    -DEPMDUMP_TEST_COMPILE_OPTIONS=-O0 \
+    -DEPMDUMP_TEST_COMPILE_OPTIONS=-O0 -DEPMDUMP_UNITY_TESTS=ON \
     -DEPMDUMP_WERROR=$werror -DCMAKE_CROSSCOMPILING_EMULATOR="$root/scripts/wine-when-ready.sh" >/dev/null
 mapfile -t targets < <(ninja -C "$dir" -t targets all |
     sed -n 's#^\(tests/\(unit/[^/]*\|replay\)/[^/:]*\.exe\):.*#\1#p' | sort -u)

@@ -14,4 +14,6 @@ inline process_result run_exchange(const std::string& args)
     return run_shell(epmdump_binary() + " exchange " + args + " 2>/dev/null", shell_output::text);
 }
 
+inline process_result run(const std::string& args) { return run_exchange(args); }
+
 } // namespace epmdump::test

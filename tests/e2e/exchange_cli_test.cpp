@@ -13,14 +13,6 @@
 
 using namespace epmdump::test;
 
-namespace {
-
-process_result run(const std::string& args) { return run_exchange(args); }
-
-std::string fixture(const std::string& name) { return exchange_fixture(name).string(); }
-
-} // namespace
-
 TEST_CASE("epmdump exchange --dump on KB 926210's samples exits 1 for the broken one and 0 for the healthy one")
 {
     const auto broken = run("--dump " + fixture("kb926210-broken.txt"));

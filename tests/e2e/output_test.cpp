@@ -114,7 +114,7 @@ outcome run_with_stdout(const std::vector<std::string>& args, stdout_to where)
 
 std::string pcap(const std::string& name) { return test::project_pcap(name).string(); }
 
-test::server_script fixed_server()
+test::server_script six_entry_server()
 {
     test::server_script s;
     s.entries = test::sample_entries(6);
@@ -149,7 +149,7 @@ TEST_CASE("replay of several files stops at the first failed write instead of re
 
 TEST_CASE("a scan to a full disk stops at the first failed write and exits 3")
 {
-    auto s = fixed_server();
+    auto s = six_entry_server();
     std::vector<std::string> hosts;
     for (int i = 1; i <= 30; ++i) hosts.push_back("127.0.41." + std::to_string(i));
     test::scripted_server server(s, hosts);
@@ -162,7 +162,7 @@ TEST_CASE("a scan to a full disk stops at the first failed write and exits 3")
 
 TEST_CASE("map to a full disk exits 3")
 {
-    auto s = fixed_server();
+    auto s = six_entry_server();
     test::scripted_server server(s);
     auto r = run_with_stdout({"map", "127.0.0.1:" + std::to_string(server.port()), to_string(s.entries.front().interface.id)},
                              stdout_to::dev_full);
@@ -221,7 +221,7 @@ TEST_CASE("epmdump ... | head -c 10 ends promptly with exit 3 once head has gone
 
 TEST_CASE("a scan piped into head -c 10 stops scanning once head has gone")
 {
-    auto s = fixed_server();
+    auto s = six_entry_server();
     s.entries = test::sample_entries(200);
     std::vector<std::string> hosts;
     for (int i = 1; i <= 60; ++i) hosts.push_back("127.0.42." + std::to_string(i));
@@ -239,7 +239,7 @@ using test::count_of;
 
 TEST_CASE("rpcdump: a scan of two targets heads both tables with '# target:', the first one too")
 {
-    auto s = fixed_server();
+    auto s = six_entry_server();
     test::scripted_server server(s, {"127.0.43.1", "127.0.43.2"});
     const auto port = std::to_string(server.port());
     auto r = test::run_process(EPMDUMP_EXE, {"127.0.43.1:" + port, "127.0.43.2:" + port, "-c", "1"});
@@ -258,7 +258,7 @@ TEST_CASE("rpcdump: a scan of two targets heads both tables with '# target:', th
 
 TEST_CASE("rpcdump: a scan of a one-host list still heads its table, the count being decided up front")
 {
-    auto s = fixed_server();
+    auto s = six_entry_server();
     test::scripted_server server(s);
     auto r = test::run_process(EPMDUMP_EXE, {"-iL", "-"}, "127.0.0.1:" + std::to_string(server.port()) + "\n");
     CHECK(r.exit_code == 0);
@@ -324,7 +324,7 @@ TEST_CASE("--csv-bom starts CSV with one UTF-8 byte order mark, for Excel; with 
     r = test::run_process(EPMDUMP_EXE, {"replay", "-f", "csv", file});
     CHECK(r.out.rfind("target,address,port,", 0) == 0);
 
-    auto s = fixed_server();
+    auto s = six_entry_server();
     test::scripted_server server(s);
     const auto host = "127.0.0.1:" + std::to_string(server.port());
     r = test::run_process(EPMDUMP_EXE, {host, "-f", "csv", "--csv-bom"});

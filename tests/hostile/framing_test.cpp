@@ -16,16 +16,6 @@ using client::phase;
 
 namespace {
 
-// Nine entries served three per page (max_ents 3): page 1 is whole before anything goes wrong.
-constexpr std::uint32_t per_page = 3;
-
-client::client_options paged_options()
-{
-    auto o = hostile_options();
-    o.limits.max_ents = per_page;
-    return o;
-}
-
 server_script nine_entries()
 {
     server_script s;

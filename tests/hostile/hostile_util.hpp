@@ -33,6 +33,16 @@ inline client::client_options hostile_options()
     return o;
 }
 
+// Nine entries served three per page (max_ents 3): page 1 is whole before anything goes wrong.
+inline constexpr std::uint32_t per_page = 3;
+
+inline client::client_options paged_options()
+{
+    auto o = hostile_options();
+    o.limits.max_ents = per_page;
+    return o;
+}
+
 // What the machine's load may add to a deadline before we call it missed (it is shared and
 // noisy, and the sanitizer build is slow): generous on purpose, a hang still fails.
 inline constexpr auto slack = 3000ms;

@@ -16,15 +16,6 @@ using client::phase;
 
 namespace {
 
-constexpr std::uint32_t per_page = 3;
-
-client::client_options paged_options()
-{
-    auto o = hostile_options();
-    o.limits.max_ents = per_page;
-    return o;
-}
-
 // The k-th ept_lookup of the connection (0-based) gets the stub `page(k)` returns; binds and
 // handle frees are answered as usual, and so are lookups when `page` returns nothing.
 template <class F>

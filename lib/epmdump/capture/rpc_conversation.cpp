@@ -36,8 +36,6 @@ void append_entries(std::vector<epm::endpoint_entry>& to, std::vector<epm::endpo
 // [MS-RPCE] 2.2.1.1.8: RPC_C_AUTHN_LEVEL_PKT_PRIVACY seals the stub.
 constexpr std::uint8_t auth_level_privacy = 6;
 
-int index(flow_direction d) noexcept { return static_cast<int>(d); }
-
 bool sent_by_client(dcerpc::pdu_type t) noexcept
 {
     using dcerpc::pdu_type;

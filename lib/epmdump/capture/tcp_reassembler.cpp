@@ -16,8 +16,6 @@ std::int64_t seq_diff(std::uint32_t a, std::uint32_t b) noexcept
 // Segments further ahead than this are not from this connection's window; they are ignored.
 constexpr std::int64_t max_ahead = std::int64_t{1} << 30;
 
-int index(flow_direction d) noexcept { return static_cast<int>(d); }
-
 // Without a SYN, the side on the well-known port is the server (135, 593 and anything below
 // 1024 first; otherwise the lower port). DCE/RPC conversations fix this from PDU types.
 bool looks_like_server(std::uint16_t port, std::uint16_t other) noexcept

@@ -39,6 +39,9 @@ enum class flow_direction : std::uint8_t
     server_to_client = 1,
 };
 
+// The direction as an array index: 0 client to server, 1 server to client.
+constexpr int index(flow_direction d) noexcept { return static_cast<int>(d); }
+
 constexpr flow_direction opposite(flow_direction d) noexcept
 {
     return d == flow_direction::client_to_server ? flow_direction::server_to_client

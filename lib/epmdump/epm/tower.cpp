@@ -69,7 +69,7 @@ std::string render(const tower_floor& f)
         }
         return s;
     }
-    if (f.protocol_id == uuid_floor) return "~" + to_hex(f.rhs, true); // SPX/IPX node address (impacket)
+    if (f.protocol_id == uuid_floor) return "~" + epmdump::to_hex(f.rhs, true); // SPX/IPX node address (impacket)
     switch (f.protocol_id)
     {
     case named_pipe: case lrpc_endpoint: case netbios: case netbios_old: case netbios_2: case netbios_3:
@@ -77,7 +77,7 @@ std::string render(const tower_floor& f)
     case streettalk: case unix_domain: case null_protocol: case dna_session_control: case dna_session_control_v3:
     case dna_nsp:
         return text_of(f.rhs);
-    default: return to_hex(f.rhs);
+    default: return epmdump::to_hex(f.rhs);
     }
 }
 
@@ -142,7 +142,7 @@ binding binding_of(const std::vector<tower_floor>& floors)
     b.protseq = "unknown_proto_0x";
     if (f4 >= 0x10) b.protseq += hex_digit(f4 >> 4);
     b.protseq += hex_digit(f4);
-    b.endpoint = to_hex(floors[3].rhs);
+    b.endpoint = epmdump::to_hex(floors[3].rhs);
     return b;
 }
 

@@ -13,9 +13,9 @@ using epmdump::test::server_script;
 
 namespace {
 
-constexpr const char* lsarpc = "12345778-1234-abcd-ef00-0123456789ab";
-constexpr const char* samr = "12345778-1234-abcd-ef00-0123456789ac";
-constexpr const char* netlogon = "12345678-1234-abcd-ef00-01234567cffb";
+constexpr const char* lsarpc_uuid = "12345778-1234-abcd-ef00-0123456789ab";
+constexpr const char* samr_uuid = "12345778-1234-abcd-ef00-0123456789ac";
+constexpr const char* netlogon_uuid = "12345678-1234-abcd-ef00-01234567cffb";
 
 // The mapper's entries, enumerated on loopback with verification.
 std::vector<epm::endpoint_entry> verified_entries(const server_script& mapper)
@@ -34,19 +34,19 @@ TEST_CASE("verification marks answering endpoints pinged, a refused interface wr
 {
     // The service port knows lsarpc and samr but not netlogon.
     server_script service;
-    service.accepted = {epm::syntax_id{*parse_uuid(lsarpc), 0, 0}, epm::syntax_id{*parse_uuid(samr), 1, 0}};
+    service.accepted = {epm::syntax_id{*parse_uuid(lsarpc_uuid), 0, 0}, epm::syntax_id{*parse_uuid(samr_uuid), 1, 0}};
     scripted_server service_server(service);
     const auto p = std::to_string(service_server.port());
     const auto closed = std::to_string(test::closed_port());
 
     server_script mapper;
     mapper.entries = {
-        test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", p, "lsarpc"),
-        test::make_entry(samr, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "samr"),
-        test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "netlogon"),
-        test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", closed, "netlogon"),
-        test::make_entry(lsarpc, 0, 0, "ncacn_np", "", "\\pipe\\lsass", "lsarpc"),
-        test::make_entry(lsarpc, 0, 0, "ncacn_http", "0.0.0.0", closed, "lsarpc"),
+        test::make_entry(lsarpc_uuid, 0, 0, "ncacn_ip_tcp", "0.0.0.0", p, "lsarpc"),
+        test::make_entry(samr_uuid, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "samr"),
+        test::make_entry(netlogon_uuid, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "netlogon"),
+        test::make_entry(netlogon_uuid, 1, 0, "ncacn_ip_tcp", "0.0.0.0", closed, "netlogon"),
+        test::make_entry(lsarpc_uuid, 0, 0, "ncacn_np", "", "\\pipe\\lsass", "lsarpc"),
+        test::make_entry(lsarpc_uuid, 0, 0, "ncacn_http", "0.0.0.0", closed, "lsarpc"),
     };
     const auto e = verified_entries(mapper);
     REQUIRE(e.size() == 6);
@@ -67,14 +67,14 @@ TEST_CASE("a server that accepts one context per bind (Samba) gets the others on
 {
     server_script service;
     service.first_context_only = true;
-    service.accepted = {epm::syntax_id{*parse_uuid(lsarpc), 0, 0}, epm::syntax_id{*parse_uuid(samr), 1, 0}};
+    service.accepted = {epm::syntax_id{*parse_uuid(lsarpc_uuid), 0, 0}, epm::syntax_id{*parse_uuid(samr_uuid), 1, 0}};
     scripted_server service_server(service);
     const auto p = std::to_string(service_server.port());
     server_script mapper;
     mapper.entries = {
-        test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", p, "lsarpc"),
-        test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "netlogon"),
-        test::make_entry(samr, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "samr"),
+        test::make_entry(lsarpc_uuid, 0, 0, "ncacn_ip_tcp", "0.0.0.0", p, "lsarpc"),
+        test::make_entry(netlogon_uuid, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "netlogon"),
+        test::make_entry(samr_uuid, 1, 0, "ncacn_ip_tcp", "0.0.0.0", p, "samr"),
     };
     const auto e = verified_entries(mapper);
     CHECK(e.at(0).ping == epm::ping_status::pinged);
@@ -90,7 +90,7 @@ TEST_CASE("a registered interface whose port serves another RPC server is wrong_
     // Another RPC server holds the port: it serves samr only (the KB 926210 case: a static port
     // taken by another program), and a second one refuses every bind with bind_nak.
     server_script other;
-    other.accepted = {epm::syntax_id{*parse_uuid(samr), 1, 0}};
+    other.accepted = {epm::syntax_id{*parse_uuid(samr_uuid), 1, 0}};
     scripted_server other_server(other);
     server_script naks;
     naks.bind_nak = 4; // reason_not_specified (Samba 4's answer to an interface it does not serve)
@@ -105,11 +105,11 @@ TEST_CASE("a registered interface whose port serves another RPC server is wrong_
 
     server_script mapper;
     mapper.entries = {
-        test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(other_server.port()), "lsarpc"),
-        test::make_entry(samr, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(other_server.port()), "samr"),
-        test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(nak_server.port()), "netlogon"),
-        test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(http_server.port()), "lsarpc"),
-        test::make_entry(netlogon, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(dropping_server.port()), "netlogon"),
+        test::make_entry(lsarpc_uuid, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(other_server.port()), "lsarpc"),
+        test::make_entry(samr_uuid, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(other_server.port()), "samr"),
+        test::make_entry(netlogon_uuid, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(nak_server.port()), "netlogon"),
+        test::make_entry(lsarpc_uuid, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(http_server.port()), "lsarpc"),
+        test::make_entry(netlogon_uuid, 1, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(dropping_server.port()), "netlogon"),
     };
     const auto e = verified_entries(mapper);
     REQUIRE(e.size() == 5);
@@ -127,7 +127,7 @@ TEST_CASE("verification connects to the address we reached the mapper on, not th
     service.accept_any_interface = true;
     scripted_server service_server(service, {"127.0.0.3"});
     server_script mapper;
-    mapper.entries = {test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(service_server.port()), "lsarpc")};
+    mapper.entries = {test::make_entry(lsarpc_uuid, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(service_server.port()), "lsarpc")};
     scripted_server mapper_server(mapper, {"127.0.0.3"});
     auto o = fast_options();
     o.verify = true;
@@ -143,7 +143,7 @@ TEST_CASE("without verification nothing is pinged and no extra connection is mad
     service.accept_any_interface = true;
     scripted_server service_server(service);
     server_script mapper;
-    mapper.entries = {test::make_entry(lsarpc, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(service_server.port()), "lsarpc")};
+    mapper.entries = {test::make_entry(lsarpc_uuid, 0, 0, "ncacn_ip_tcp", "0.0.0.0", std::to_string(service_server.port()), "lsarpc")};
     scripted_server mapper_server(mapper);
     auto r = enumerate(target{"127.0.0.1", mapper_server.port(), {}}, fast_options());
     REQUIRE_MESSAGE(!r.error, describe(r));

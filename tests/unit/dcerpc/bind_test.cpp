@@ -1,3 +1,4 @@
+#include "unit/dcerpc/test_syntaxes.hpp"
 #include <epmdump/dcerpc/bind.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
 
@@ -9,7 +10,7 @@ using namespace epmdump::dcerpc;
 using namespace epmdump::test;
 
 namespace {
-const dcerpc::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
+using test::epm_v3;
 
 bind_pdu must_decode_bind(std::span<const std::byte> pdu)
 {

@@ -1,3 +1,4 @@
+#include "unit/dcerpc/test_syntaxes.hpp"
 #include <epmdump/dcerpc/negotiation.hpp>
 #include <epmdump/dcerpc/syntax.hpp>
 
@@ -9,7 +10,7 @@ using namespace epmdump::dcerpc;
 using namespace epmdump::test;
 
 namespace {
-const dcerpc::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
+using test::epm_v3;
 }
 
 TEST_CASE("negotiate over the Samba bind and bind_ack picks NDR 2.0 context 0 and 4280-byte fragments")

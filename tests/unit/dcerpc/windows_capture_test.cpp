@@ -2,6 +2,7 @@
 // the three-context bind with NDR64 and bind-time feature negotiation, its negotiate_ack
 // bind_ack, NTLM alter_context/auth3/request, and an 11-fragment ept_lookup response whose
 // fragments share and straddle TCP segments. Skipped where ../shared is absent.
+#include "unit/dcerpc/test_syntaxes.hpp"
 #include <epmdump/capture/capture_file.hpp>
 #include <epmdump/capture/packet_decoder.hpp>
 #include <epmdump/dcerpc/any_pdu.hpp>
@@ -55,7 +56,7 @@ const segment& frame(const std::vector<segment>& all, std::uint64_t n)
     return all.front();
 }
 
-const dcerpc::syntax_id epm_v3{*parse_uuid("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
+using test::epm_v3;
 constexpr const char* ndr64_capture = "ndr64-ept-map-not-registered-ntlm-alter-context.pcapng";
 constexpr const char* win10_capture = "win10-impacket-rpcdump-lookup-346-entries-11-frags.pcapng";
 } // namespace

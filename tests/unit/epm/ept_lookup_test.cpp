@@ -1,6 +1,7 @@
 // ept_lookup (opnum 2): exact request bytes, round trips in every encoding, and the ways a
 // response can lie about its sizes.
 #include "capture_calls.hpp"
+#include "test_syntaxes.hpp"
 #include "support/test_files.hpp"
 #include "support/codec_checks.hpp"
 
@@ -16,15 +17,14 @@
 using namespace epmdump;
 using namespace epmdump::epm;
 using test::from_hex;
+using test::drsuapi;
+using test::emsmdb;
+using test::ndr20;
+using test::ndr64;
 
 namespace {
 
 constexpr ndr::drep ebcdic_big{ndr::byte_order::big, ndr::char_set::ebcdic, 0};
-constexpr ndr::transfer_syntax ndr20 = ndr::transfer_syntax::ndr20;
-constexpr ndr::transfer_syntax ndr64 = ndr::transfer_syntax::ndr64;
-
-const syntax_id drsuapi{*parse_uuid("e3514235-4b06-11d1-ab04-00c04fc2dcd2"), 4, 0};
-const syntax_id emsmdb{*parse_uuid("a4f1db00-ca47-1067-b31f-00dd010662da"), 0, 81};
 
 endpoint_entry entry(const syntax_id& iface, binding where, std::string annotation, std::string_view object = "")
 {

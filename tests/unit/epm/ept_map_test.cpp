@@ -1,5 +1,6 @@
 // ept_map (opnum 3) and ept_lookup_handle_free (opnum 4).
 #include "capture_calls.hpp"
+#include "test_syntaxes.hpp"
 #include "support/test_files.hpp"
 #include "support/codec_checks.hpp"
 
@@ -14,13 +15,12 @@
 using namespace epmdump;
 using namespace epmdump::epm;
 using test::from_hex;
+using test::drsuapi;
+using test::emsmdb;
+using test::ndr20;
+using test::ndr64;
 
 namespace {
-
-constexpr ndr::transfer_syntax ndr20 = ndr::transfer_syntax::ndr20;
-constexpr ndr::transfer_syntax ndr64 = ndr::transfer_syntax::ndr64;
-const syntax_id drsuapi{*parse_uuid("e3514235-4b06-11d1-ab04-00c04fc2dcd2"), 4, 0};
-const syntax_id emsmdb{*parse_uuid("a4f1db00-ca47-1067-b31f-00dd010662da"), 0, 81};
 
 endpoint_entry tower_entry(const syntax_id& iface, binding where)
 {

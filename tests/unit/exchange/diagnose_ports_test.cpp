@@ -16,13 +16,6 @@ using namespace epmdump::test;
 
 namespace {
 
-configured_port flag(const char* text)
-{
-    auto c = parse_static_port_option(text);
-    REQUIRE(c.has_value());
-    return *c;
-}
-
 report run(std::vector<epm::endpoint_entry> entries, std::vector<configured_port> ports,
            std::optional<exchange_version> profile = {}, std::optional<std::string> netstat = {})
 {

@@ -19,13 +19,6 @@ namespace {
 constexpr const char* svcctl = "367abb81-9844-35f1-ad32-98f038001003";
 constexpr const char* nspi = "f5cc5a18-4264-101a-8c59-08002b2f8426";
 
-configured_port flag(const char* text)
-{
-    auto c = parse_static_port_option(text);
-    REQUIRE(c.has_value());
-    return *c;
-}
-
 epm::port_probe probe(std::uint16_t port, epm::port_state state)
 {
     epm::port_probe p;

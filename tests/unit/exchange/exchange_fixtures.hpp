@@ -21,6 +21,8 @@ inline std::filesystem::path exchange_fixture(const std::string& name)
     return source_dir() / "tests" / "fixtures" / "exchange" / name;
 }
 
+inline std::string fixture(const std::string& name) { return exchange_fixture(name).string(); }
+
 // A saved dump read by the same reader the command uses.
 inline std::vector<epm::enumeration> read_dump_fixture(const std::string& name)
 {
@@ -104,6 +106,14 @@ inline std::vector<epm::endpoint_entry> healthy_2010(const std::string& host = "
         tcp_entry(host, 6003, "83d72bf0-0d89-11ce-b13f-00aa003bac6c", 6, 0),
         tcp_entry(host, 6003, "469d6ec0-0d87-11ce-b13f-00aa003bac6c", 16, 0),
     };
+}
+
+// A static-port option as the user writes it (--static-port), parsed or the test stops.
+inline exchange::configured_port flag(const char* text)
+{
+    auto c = exchange::parse_static_port_option(text);
+    REQUIRE(c.has_value());
+    return *c;
 }
 
 } // namespace epmdump::test

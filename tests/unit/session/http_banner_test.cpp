@@ -1,4 +1,6 @@
 // The ncacn_http banner reader: byte at a time, all at once, and what else may answer on 593.
+#include "support/test_files.hpp"
+
 #include <epmdump/session/http_banner.hpp>
 
 #include <doctest/doctest.h>
@@ -10,18 +12,11 @@ using epmdump::client::http_banner_reader;
 
 namespace {
 
-std::vector<std::byte> bytes_of(std::string_view s)
-{
-    std::vector<std::byte> out;
-    for (char c : s) out.push_back(static_cast<std::byte>(c));
-    return out;
-}
-
 } // namespace
 
 TEST_CASE("the ncacn_http banner is recognised whole and leaves the DCE/RPC bytes after it")
 {
-    const auto in = bytes_of("ncacn_http/1.0\x05\x00");
+    const auto in = epmdump::test::to_bytes("ncacn_http/1.0\x05\x00");
     http_banner_reader r;
     std::size_t used = 0;
     CHECK(r.feed(in, used) == http_banner_reader::state::done);
@@ -30,7 +25,7 @@ TEST_CASE("the ncacn_http banner is recognised whole and leaves the DCE/RPC byte
 
 TEST_CASE("the ncacn_http banner may arrive one byte at a time")
 {
-    const auto in = bytes_of("ncacn_http/1.0");
+    const auto in = epmdump::test::to_bytes("ncacn_http/1.0");
     http_banner_reader r;
     for (std::size_t i = 0; i < in.size(); ++i)
     {
@@ -46,11 +41,11 @@ TEST_CASE("an HTTP server or a DCE/RPC PDU on the http port is a mismatch at the
 {
     http_banner_reader http;
     std::size_t used = 0;
-    CHECK(http.feed(bytes_of("HTTP/1.1 400 Bad Request"), used) == http_banner_reader::state::mismatch);
+    CHECK(http.feed(epmdump::test::to_bytes("HTTP/1.1 400 Bad Request"), used) == http_banner_reader::state::mismatch);
     CHECK(used == 1);
     CHECK(http.received() == "H");
 
     http_banner_reader almost;
-    CHECK(almost.feed(bytes_of("ncacn_http/2.0"), used) == http_banner_reader::state::mismatch);
+    CHECK(almost.feed(epmdump::test::to_bytes("ncacn_http/2.0"), used) == http_banner_reader::state::mismatch);
     CHECK(almost.received() == "ncacn_http/2");
 }

@@ -26,13 +26,6 @@ const auto samba_bind_ack = from_hex(mgmt_answers::samba_135_bind_ack);
 const auto samba_if_ids = from_hex(mgmt_answers::samba_135_if_ids_pdu);
 const auto samba_princ_fault = from_hex(mgmt_answers::samba_135_princ_fault_pdu);
 
-std::vector<std::byte> bytes_of(std::string_view text)
-{
-    std::vector<std::byte> out;
-    for (char c : text) out.push_back(static_cast<std::byte>(c));
-    return out;
-}
-
 std::vector<std::byte> join(std::initializer_list<std::span<const std::byte>> parts)
 {
     std::vector<std::byte> out;
@@ -127,7 +120,7 @@ TEST_CASE("in optional-banner mode an ncacn_http/1.0 greeting before the bind_ac
         probe_settings settings;
         settings.optional_banner = true;
         probe_session s(samba_like_options(), false, settings);
-        converse(s, {join({bytes_of("ncacn_http/1.0"), samba_bind_ack}), samba_if_ids, samba_princ_fault}, chunk);
+        converse(s, {join({test::to_bytes("ncacn_http/1.0"), samba_bind_ack}), samba_if_ids, samba_princ_fault}, chunk);
         CHECK_FALSE(s.error());
         CHECK(s.saw_banner());
         CHECK(s.mgmt_answered());
@@ -145,7 +138,7 @@ TEST_CASE("in optional-banner mode an ncacn_http/1.0 greeting before the bind_ac
 
 TEST_CASE("an HTTP answer to the bind is not DCE/RPC, and its first bytes are kept for naming it")
 {
-    const auto http = bytes_of("HTTP/1.1 400 Bad Request\r\nServer: Microsoft-HTTPAPI/2.0\r\nContent-Length: 0\r\n"
+    const auto http = test::to_bytes("HTTP/1.1 400 Bad Request\r\nServer: Microsoft-HTTPAPI/2.0\r\nContent-Length: 0\r\n"
                                "Connection: close\r\n\r\n");
     for (const std::size_t chunk : {std::size_t{0}, std::size_t{3}})
     {
