@@ -4,7 +4,7 @@
 // three DCE-style legs and the per-PDU protection are checked before a session carries them.
 // Needs tests/live/auth/auth-peer.sh's exports (scripts/start-peers.sh): without them every case
 // reports itself skipped (a failure under EPMDUMP_REQUIRE_LIVE).
-#include "support/test_files.hpp"
+#include "auth_peer.hpp"
 
 #include <epmdump/auth/credentials.hpp>
 
@@ -31,90 +31,10 @@
 #include <vector>
 
 using namespace epmdump;
+using namespace epmdump::test;
 using epm::auth_errc;
 
 namespace {
-
-std::optional<std::string> env(const char* name)
-{
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::string(v);
-}
-
-// What auth-peer.sh exported.
-struct auth_peer
-{
-    std::string krb5_config, user, password, realm, disabled_user, host, spn, keytab;
-};
-
-std::optional<auth_peer> find_peer()
-{
-    auth_peer p;
-    for (auto [field, name] : {std::pair{&p.krb5_config, "EPMDUMP_KRB5_CONFIG"}, {&p.user, "EPMDUMP_AUTH_USER"},
-                               {&p.password, "EPMDUMP_AUTH_PASSWORD"}, {&p.realm, "EPMDUMP_AUTH_REALM"},
-                               {&p.disabled_user, "EPMDUMP_AUTH_DISABLED_USER"}, {&p.host, "EPMDUMP_AUTH_HOST"},
-                               {&p.spn, "EPMDUMP_AUTH_SPN"}, {&p.keytab, "EPMDUMP_AUTH_KEYTAB"}})
-    {
-        auto v = env(name);
-        if (!v) return std::nullopt;
-        *field = *v;
-    }
-    return p;
-}
-
-#define REQUIRE_AUTH_PEER(var)                                                                                    \
-    const auto var##_found = find_peer();                                                                         \
-    if (!var##_found)                                                                                              \
-        EPMDUMP_SKIP("EPMDUMP_KRB5_CONFIG / EPMDUMP_AUTH_* are not set: the Samba AD DC's test users were not made " \
-                     "(tests/live/auth/auth-peer.sh, run by scripts/start-peers.sh as root)");                      \
-    const auth_peer& var = *var##_found
-
-// A private Kerberos world for one test: its krb5.conf, and a ticket cache in a fresh folder
-// (never the machine's /etc/krb5.conf or the user's cache).
-class krb5_world
-{
-public:
-    explicit krb5_world(const std::string& krb5_config)
-    {
-        std::string pattern = (std::filesystem::temp_directory_path() / "epmdump-auth-XXXXXX").string();
-        REQUIRE(mkdtemp(pattern.data()) != nullptr);
-        dir_ = pattern;
-        use_config(krb5_config);
-        ::setenv("KRB5CCNAME", ("FILE:" + cache()).c_str(), 1);
-        ::unsetenv("KRB5_TRACE");
-        ::unsetenv("KRB5_KTNAME");
-    }
-    krb5_world(const krb5_world&) = delete;
-    krb5_world& operator=(const krb5_world&) = delete;
-    ~krb5_world()
-    {
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    std::string path(const char* name) const { return (dir_ / name).string(); }
-    std::string cache() const { return path("ccache"); }
-    void use_config(const std::string& file) const { ::setenv("KRB5_CONFIG", file.c_str(), 1); }
-    // A copy of `base` with `extra` lines added to [libdefaults], or the [realms] KDC replaced.
-    std::string write_config(const std::string& base, const std::string& libdefaults_extra,
-                             const std::string& kdc = {}) const
-    {
-        std::ifstream in(base);
-        std::ostringstream out;
-        for (std::string line; std::getline(in, line);)
-        {
-            if (!kdc.empty() && line.find("kdc =") != std::string::npos) line = "    kdc = " + kdc;
-            out << line << "\n";
-            if (line == "[libdefaults]") out << libdefaults_extra;
-        }
-        const auto file = path("krb5.conf");
-        std::ofstream(file) << out.str();
-        return file;
-    }
-
-private:
-    std::filesystem::path dir_;
-};
 
 auth::credentials password_credentials(epm::auth_type type, std::string user,
                                        std::string_view password)
