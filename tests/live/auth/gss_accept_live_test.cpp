@@ -187,6 +187,18 @@ established establish(const auth_peer& p, epm::auth_type type)
     return e;
 }
 
+// `check` on an established context of each GSS-API auth type: Kerberos (16) and SPNEGO (9).
+template <typename Check>
+void for_each_type(const auth_peer& p, Check check)
+{
+    for (auto type : {epm::auth_type::kerberos, epm::auth_type::negotiate})
+    {
+        CAPTURE(epm::to_string(type));
+        auto e = establish(p, type);
+        check(e);
+    }
+}
+
 } // namespace
 
 TEST_CASE("Kerberos, DCE style: AP-REQ, AP-REP, then our AP-REP (rpc_auth3), accepted with the DC's keys")
@@ -209,10 +221,7 @@ TEST_CASE("Kerberos privacy: our sealed request opens on the server, the server'
 {
     REQUIRE_AUTH_PEER(p);
     krb5_world w(p.krb5_config);
-    for (auto type : {epm::auth_type::kerberos, epm::auth_type::negotiate})
-    {
-        CAPTURE(epm::to_string(type));
-        auto e = establish(p, type);
+    for_each_type(p, [](established& e) {
         bytes body = stub;
         bytes signature(e.context->verifier_length(true));
         REQUIRE(e.context->protect(true, request_header, body, sec_trailer, signature).has_value());
@@ -232,7 +241,7 @@ TEST_CASE("Kerberos privacy: our sealed request opens on the server, the server'
         auto again = e.context->unprotect(true, request_header, replayed, sec_trailer, reply_signature);
         REQUIRE_FALSE(again.has_value());
         CHECK(again.error().reason == auth_errc::bad_verifier);
-    }
+    });
 }
 
 TEST_CASE("Kerberos privacy: a changed byte of the verifier, the header or the sec_trailer, or a response only signed, is bad_verifier")
@@ -263,10 +272,7 @@ TEST_CASE("Kerberos integrity: our signature verifies as a MIC over the whole PD
 {
     REQUIRE_AUTH_PEER(p);
     krb5_world w(p.krb5_config);
-    for (auto type : {epm::auth_type::kerberos, epm::auth_type::negotiate})
-    {
-        CAPTURE(epm::to_string(type));
-        auto e = establish(p, type);
+    for_each_type(p, [](established& e) {
         bytes body = stub;
         bytes signature(e.context->verifier_length(false));
         REQUIRE(e.context->protect(false, request_header, body, sec_trailer, signature).has_value());
@@ -283,5 +289,5 @@ TEST_CASE("Kerberos integrity: our signature verifies as a MIC over the whole PD
         auto r = e.context->unprotect(false, request_header, reply, sec_trailer, next_signature);
         REQUIRE_FALSE(r.has_value());
         CHECK(r.error().reason == auth_errc::bad_verifier);
-    }
+    });
 }
