@@ -72,6 +72,7 @@ private:
     std::string host_;
     std::shared_ptr<slot> slot_;
     std::vector<std::byte> server_token_;
+    epm::auth_level level_ = epm::auth_level::privacy;
 };
 
 class rpc_session

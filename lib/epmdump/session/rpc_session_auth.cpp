@@ -54,6 +54,7 @@ auth_result<security_context::leg> auth_job::run() const
         auto made = provider_->new_context(host_);
         if (!made) return made.error();
         slot_->context = std::move(*made);
+        slot_->context->set_level(level_);
     }
     return slot_->context->step(server_token_);
 }
@@ -65,6 +66,7 @@ auth_job rpc_session::pending_auth() const
     job.host_ = auth_host_;
     job.slot_ = auth_slot_;
     job.server_token_ = server_token_;
+    job.level_ = options_.auth_level;
     return job;
 }
 
@@ -141,7 +143,9 @@ next_action rpc_session::send_auth_leg(std::vector<std::byte> token)
         dcerpc::append_auth_verifier(pdu, trailer, token);
         return send(std::move(pdu), phase::bind);
     }
-    if (auth_complete_)
+    // SPNEGO's last token (its mechListMIC) goes in alter_context as Windows sends it: Samba
+    // refuses it in rpc_auth3 (every call then faults access denied).
+    if (auth_complete_ && our_trailer().auth_type != static_cast<std::uint8_t>(epm::auth_type::negotiate))
     {
         // A last token that expects no answer: rpc_auth3 ([MS-RPCE] 2.2.2.10), on the bind's call_id.
         calls_after_write_ = true;
@@ -224,11 +228,15 @@ std::optional<failure> rpc_session::refusal(std::uint32_t status, bool nak) cons
                     said + ": the server refused these credentials");
     case rpc_s_unknown_authn_type:
     case rpc_s_unknown_authn_service:
-    case rpc_s_sec_pkg_error:
-    case nca_invalid_checksum:
         if (!securing()) return std::nullopt;
         return make(client_errc::auth_failed, epm::auth_errc::credentials_refused,
                     said + ": the server refused these credentials");
+    case rpc_s_sec_pkg_error:
+    case nca_invalid_checksum:
+        // What Samba answers a PDU whose verifier does not verify, or a context it gave up on.
+        if (!securing()) return std::nullopt;
+        return make(client_errc::auth_failed, epm::auth_errc::credentials_refused,
+                    said + ": the server's security package refused our call");
     case rpc_s_unknown_authn_level:
     case rpc_s_unsupported_authn_level:
     case nca_unsupported_authn_level:
@@ -243,7 +251,7 @@ std::optional<std::vector<std::byte>> rpc_session::protect_request(const call& c
 {
     auto& context = *auth_slot_->context;
     const bool seal = options_.auth_level == epm::auth_level::privacy;
-    dcerpc::verifier_plan plan{our_trailer(), context.signature_length()};
+    dcerpc::verifier_plan plan{our_trailer(), context.verifier_length(seal)};
     std::vector<dcerpc::protected_fragment> layout;
     dcerpc::request_params params{c.context_id, c.opnum, std::nullopt, xmit};
     auto bytes = dcerpc::encode_request(++call_id_, params, c.stub, plan, layout);

@@ -98,7 +98,9 @@ struct peer
             auto b = dcerpc::decode_bind(*h, pdu);
             REQUIRE(b.has_value());
             REQUIRE(b->auth.has_value());
-            CHECK(test::is_token(b->auth->auth_value, test::mech_alter));
+            // The third leg, or SPNEGO's last token (the test mechanism's auth3 token).
+            CHECK((test::is_token(b->auth->auth_value, test::mech_alter) ||
+                   test::is_token(b->auth->auth_value, test::mech_auth3)));
             ++alters;
             established = true;
             return ack(h->call_id, true, test::mech_done);
@@ -456,4 +458,19 @@ TEST_CASE("a bind_ack whose verifier names another auth_type or context id is ba
         REQUIRE(s.error());
         CHECK(s.error()->auth == epm::auth_errc::bad_verifier);
     }
+}
+
+TEST_CASE("SPNEGO's last token goes in alter_context, never rpc_auth3 (Samba refuses it there)")
+{
+    test::mech_settings m;
+    m.type = epm::auth_type::negotiate; // complete with a last token after bind_ack, as MIT's SPNEGO
+    auto provider = std::make_shared<test::test_provider>(m);
+    peer p;
+    lookup_session s(auth_options(provider, epm::auth_level::integrity), false);
+    const auto o = converse(s, p);
+    REQUIRE_MESSAGE(!s.error(), error_text(s));
+    CHECK(p.auth3s == 0);
+    CHECK(p.alters == 1);
+    CHECK(p.verified == 1);
+    CHECK(s.entries() == p.entries);
 }
