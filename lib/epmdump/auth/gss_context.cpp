@@ -16,10 +16,6 @@ namespace {
 using client::auth_failure;
 using epm::auth_errc;
 
-// DCE style, mutual, with the per-message protections any level may need: the flags only say
-// what we can do; the level decides what the PDUs carry.
-constexpr OM_uint32 wanted_flags = GSS_C_DCE_STYLE | GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG |
-                                   GSS_C_SEQUENCE_FLAG | GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG;
 
 gss_iov_buffer_desc iov(OM_uint32 type, std::span<const std::byte> bytes)
 {
@@ -27,9 +23,22 @@ gss_iov_buffer_desc iov(OM_uint32 type, std::span<const std::byte> bytes)
     return {type, {bytes.size(), const_cast<std::byte*>(bytes.data())}};
 }
 
+// DCE style and mutual always; integrity from the integrity levels up, confidentiality at
+// privacy only, as Windows and Samba ask: a server sizes its verifiers from what we asked for
+// (Samba faults every integrity or connect response with nca "other" when CONF was asked).
+bool protects(epm::auth_level level) noexcept { return level >= epm::auth_level::call; }
+
 auth_failure not_established() { return {auth_errc::mechanism_failed, "the security context is not established"}; }
 
 } // namespace
+
+OM_uint32 gss_context::wanted_flags() const noexcept
+{
+    OM_uint32 f = GSS_C_DCE_STYLE | GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
+    if (protects(level_)) f |= GSS_C_INTEG_FLAG;
+    if (level_ == epm::auth_level::privacy) f |= GSS_C_CONF_FLAG;
+    return f;
+}
 
 gss_context::gss_context(std::shared_ptr<const gss_provider> provider, gss_name target)
     : provider_(std::move(provider)), target_(std::move(target))
@@ -57,7 +66,7 @@ client::auth_failure gss_context::leg_failure(OM_uint32 major, OM_uint32 minor) 
     OM_uint32 probe_minor = 0;
     const OM_uint32 probe_major =
         gss_init_sec_context(&probe_minor, provider_->kerberos_cred(), &probe, target_.get(), gss_mech_krb5,
-                             wanted_flags, 0, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER, nullptr, output.get(),
+                             wanted_flags(), 0, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER, nullptr, output.get(),
                              nullptr, nullptr);
     OM_uint32 ignored = 0;
     if (probe != GSS_C_NO_CONTEXT) gss_delete_sec_context(&ignored, &probe, GSS_C_NO_BUFFER);
@@ -74,7 +83,7 @@ client::auth_result<client::security_context::leg> gss_context::step(std::span<c
     OM_uint32 minor = 0;
     OM_uint32 granted = 0;
     const OM_uint32 major = gss_init_sec_context(
-        &minor, provider_->cred(), &context_, target_.get(), provider_->mech(), wanted_flags, 0,
+        &minor, provider_->cred(), &context_, target_.get(), provider_->mech(), wanted_flags(), 0,
         GSS_C_NO_CHANNEL_BINDINGS, context_ == GSS_C_NO_CONTEXT ? GSS_C_NO_BUFFER : &input, nullptr,
         output.get(), &granted, nullptr);
     if (GSS_ERROR(major)) return leg_failure(major, minor);
@@ -94,7 +103,7 @@ client::auth_result<client::security_context::leg> gss_context::step(std::span<c
 // there is no level above connect we could honour.
 client::auth_result<void> gss_context::established()
 {
-    if ((flags_ & GSS_C_INTEG_FLAG) == 0 || (flags_ & GSS_C_DCE_STYLE) == 0)
+    if ((flags_ & GSS_C_DCE_STYLE) == 0 || (protects(level_) && (flags_ & GSS_C_INTEG_FLAG) == 0))
         return auth_failure{auth_errc::level_refused, "the Kerberos context has no integrity or no DCE style"};
     OM_uint32 minor = 0;
     if ((flags_ & GSS_C_CONF_FLAG) != 0)

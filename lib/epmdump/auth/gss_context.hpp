@@ -22,6 +22,7 @@ public:
 
     epm::auth_type type() const noexcept override;
     client::auth_result<leg> step(std::span<const std::byte> server_token) override;
+    void set_level(epm::auth_level level) noexcept override { level_ = level; }
     // The sealed length (privacy); verifier_length(false) is the MIC's (integrity).
     std::size_t signature_length() const noexcept override { return seal_length_; }
     std::size_t verifier_length(bool seal) const noexcept override { return seal ? seal_length_ : sign_length_; }
@@ -36,6 +37,7 @@ public:
     OM_uint32 flags() const noexcept { return flags_; }
 
 private:
+    OM_uint32 wanted_flags() const noexcept;
     client::auth_result<void> established();
     client::auth_failure leg_failure(OM_uint32 major, OM_uint32 minor) const;
 
@@ -43,6 +45,7 @@ private:
     gss_name target_;
     gss_ctx_id_t context_ = GSS_C_NO_CONTEXT;
     OM_uint32 flags_ = 0;
+    epm::auth_level level_ = epm::auth_level::privacy;
     bool complete_ = false;
     std::size_t seal_length_ = 0;
     std::size_t sign_length_ = 0;

@@ -23,6 +23,21 @@ gss_OID_desc spnego_oid{6, const_cast<char*>("\x2b\x06\x01\x05\x05\x02")};
 
 gss_OID_set_desc one_mech(gss_OID mech) { return {1, mech}; }
 
+// GSS_KRB5_CRED_NO_CI_FLAGS_X, 1.2.752.43.13.29 (Heimdal's OID, honoured by MIT, not in its
+// headers): without it MIT asks for confidentiality and integrity in every AP-REQ, whatever
+// the flags passed, and Samba then sizes every verifier as a sealed one: each connect or
+// integrity call faults (nca "other"). The contexts ask for what their level needs.
+gss_OID_desc no_ci_flags_oid{6, const_cast<char*>("\x2a\x85\x70\x2b\x0d\x1d")};
+
+client::auth_result<void> ask_only_what_is_wanted(gss_cred_id_t* cred)
+{
+    OM_uint32 minor = 0;
+    gss_buffer_desc empty{0, nullptr};
+    const OM_uint32 major = gss_set_cred_option(&minor, cred, &no_ci_flags_oid, &empty);
+    if (GSS_ERROR(major)) return gss_failure("gss_set_cred_option(NO_CI_FLAGS)", major, minor, gss_mech_krb5);
+    return {};
+}
+
 // The Kerberos principal the user named: "user@REALM" as given; "DOMAIN\user" or user plus
 // domain with a dotted DNS domain as user@DOMAIN (upper case); a NetBIOS domain ("EPMTEST") names
 // no realm without a directory lookup, so the default realm of krb5.conf applies.
@@ -153,6 +168,7 @@ client::auth_result<std::shared_ptr<const gss_provider>> gss_provider::acquire(c
     major = gss_acquire_cred_from(&minor, cred_name.get(), GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &store,
                                   provider->cred_.out(), nullptr, nullptr);
     if (GSS_ERROR(major)) return gss_failure("gss_acquire_cred_from", major, minor, provider->mech());
+    if (auto ok = ask_only_what_is_wanted(provider->cred_.out()); !ok) return ok.error();
     if (type == epm::auth_type::negotiate)
     {
         // SPNEGO offers Kerberos only: NTLM is auth type 10, with its own provider.
@@ -162,6 +178,7 @@ client::auth_result<std::shared_ptr<const gss_provider>> gss_provider::acquire(c
         major = gss_acquire_cred_from(&minor, cred_name.get(), GSS_C_INDEFINITE, &krb5, GSS_C_INITIATE, &store,
                                       provider->kerberos_cred_.out(), nullptr, nullptr);
         if (GSS_ERROR(major)) return gss_failure("gss_acquire_cred_from", major, minor, gss_mech_krb5);
+        if (auto ok = ask_only_what_is_wanted(provider->kerberos_cred_.out()); !ok) return ok.error();
     }
     return std::shared_ptr<const gss_provider>(std::move(provider));
 }
