@@ -30,6 +30,9 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 # and exchange components add nlohmann-json, capture adds libpcap through pkg-config.
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "libboost1.81-dev")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_RECOMMENDS "nlohmann-json3-dev, libpcap-dev, pkg-config")
+if(EPMDUMP_WITH_AUTH)
+  string(APPEND CPACK_DEBIAN_DEVELOPMENT_PACKAGE_RECOMMENDS ", libkrb5-dev")
+endif()
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SUGGESTS "epmdump")
 
 set(CPACK_ARCHIVE_COMPONENT_INSTALL OFF) # ZIP/TGZ: one archive with everything

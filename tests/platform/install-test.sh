@@ -61,6 +61,15 @@ for f in bin/epmdump share/man/man1/epmdump.1.gz share/bash-completion/completio
     lib/libepmdump_session.a lib/libepmdump_client.a lib/libepmdump_output.a lib/libepmdump_exchange.a; do
     [ -e "$prefix/$f" ] || fail "cmake --install did not install $f"
 done
+# Authentication (GSS-API) where the build has it: its library and its part of the package.
+with_auth=$(sed -n 's/^EPMDUMP_WITH_AUTH:BOOL=//p' "$build/CMakeCache.txt")
+parts="codec session capture client exchange output"
+if [ "$with_auth" = ON ]; then
+    parts="$parts auth"
+    for f in lib/libepmdump_auth.a lib/cmake/epmdump/epmdump-auth-targets.cmake include/epmdump/auth/credentials.hpp; do
+        [ -e "$prefix/$f" ] || fail "cmake --install did not install $f"
+    done
+fi
 got=$("$prefix/bin/epmdump" --version)
 [ "$got" = "epmdump $version" ] || fail "installed epmdump --version says '$got', CMake says $version"
 log "installed $(find "$prefix" -type f | wc -l) files into $prefix; epmdump --version: $got"
@@ -83,6 +92,10 @@ grep -q '"kind":"refused"' "$tmp/readme.out" || fail "readme_example printed: $(
 "$tmp/consumer/async_example" 127.0.0.1 1 >"$tmp/async.out" || fail "async_example failed"
 [ "$(sort "$tmp/async.out" | tr '\n' ' ')" = "callback: refused future: refused " ] ||
     fail "async_example printed: $(cat "$tmp/async.out")"
+if [ "$with_auth" = ON ]; then
+    got=$("$tmp/consumer/auth_example") || fail "auth_example failed"
+    [ "$got" = no_credentials ] || fail "auth_example printed: $got"
+fi
 # The headers must be the installed ones, not the checkout's.
 grep -q -- "-I$src/lib\|-isystem $src/lib" "$tmp/consumer/compile_commands.json" 2>/dev/null &&
     fail "the consumer compiled against the source tree"
@@ -126,7 +139,7 @@ else
         -DCMAKE_CXX_FLAGS_RELEASE="-O0 -DNDEBUG" -DCMAKE_UNITY_BUILD=ON >/dev/null
     cmake --build "$tmp/shared" >"$tmp/shared-build.log" 2>&1 || { tail -20 "$tmp/shared-build.log" >&2; fail "shared build"; }
     cmake --install "$tmp/shared" --prefix "$tmp/shared-prefix" >/dev/null
-    for part in codec session capture client exchange output; do
+    for part in $parts; do
         so="$tmp/shared-prefix/lib/libepmdump_$part.so.$version"
         [ -f "$so" ] || fail "no $so"
         soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
