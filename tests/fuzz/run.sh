@@ -67,7 +67,7 @@ bindir=$build/tests/fuzz
 
 all_targets=(pdu_stream bind bind_ack bind_nak call_pdu tower ept_lookup_response ept_map_response
   ept_requests mgmt session service_id packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
-  json_lines registry netstat)
+  json_lines registry netstat ntlm_challenge)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 if [ "$budget" -gt 0 ]; then
