@@ -67,7 +67,7 @@ bindir=$build/tests/fuzz
 
 all_targets=(pdu_stream bind bind_ack bind_nak call_pdu auth_verifier auth3 tower ept_lookup_response ept_map_response
   ept_requests mgmt session service_id packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
-  json_lines registry netstat)
+  json_lines registry netstat ntlm_challenge)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 if [ "$budget" -gt 0 ]; then
@@ -92,6 +92,7 @@ dict_of() {
     netstat) echo netstat ;;
     service_id) echo service ;;
     mgmt) echo mgmt ;;
+    ntlm_challenge) echo ntlm ;;
   esac
 }
 
@@ -113,7 +114,7 @@ seeds=$work/seeds
 rm -rf "$seeds"
 mkdir -p "$seeds" "$work/corpus" "$work/dict" "$work/logs" "$work/artifacts"
 captures=()
-for f in pcaps/*.pcap pcaps/*.pcapng ../shared/pcaps/*.pcap ../shared/pcaps/*.pcapng; do
+for f in pcaps/*.pcap pcaps/*.pcapng ../shared/pcaps/*.pcap ../shared/pcaps/*.pcapng tests/fixtures/auth/*.pcapng; do
   [ -f "$f" ] && captures+=("$f")
 done
 "$bindir/extract_seeds" "$seeds" "${captures[@]}" >"$work/logs/extract_seeds.log"

@@ -196,6 +196,7 @@ private:
     bool auth_complete_ = false;
     bool auth_alter_pending_ = false;     // an alter_context carrying a token awaits its answer
     bool calls_after_write_ = false;      // rpc_auth3 is going out: no answer, then the calls
+    bool sent_auth3_ = false;             // the last leg went in rpc_auth3: the server never said yes
     bool header_signing_ = false;
     std::optional<dcerpc::negotiation> bound_; // the bind's, kept while the legs run
     std::optional<epm::auth_info> authenticated_;

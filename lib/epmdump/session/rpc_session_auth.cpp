@@ -24,6 +24,7 @@ constexpr std::uint32_t rpc_s_unsupported_authn_level = 0x71d;
 constexpr std::uint32_t rpc_s_sec_pkg_error = 0x721;
 constexpr std::uint32_t nca_unsupported_authn_level = 0x1c00001d;
 constexpr std::uint32_t nca_invalid_checksum = 0x1c00001f;
+constexpr std::uint32_t nca_proto_error = 0x1c01000b;
 
 // bind_nak p_reject_reason_t ([MS-RPCE] 2.2.2.5) that refuse an authenticated bind.
 constexpr std::uint16_t nak_reason_not_specified = 0; // what Samba sends when the token fails
@@ -149,6 +150,7 @@ next_action rpc_session::send_auth_leg(std::vector<std::byte> token)
     {
         // A last token that expects no answer: rpc_auth3 ([MS-RPCE] 2.2.2.10), on the bind's call_id.
         calls_after_write_ = true;
+        sent_auth3_ = true;
         const std::uint8_t flags = dcerpc::pfc_single_frag | (header_signing_ ? dcerpc::pfc_support_header_sign : 0);
         return send(dcerpc::encode_auth3(call_id_, trailer, token, flags, options_.max_xmit_frag, options_.max_recv_frag),
                     phase::bind);
@@ -243,6 +245,12 @@ std::optional<failure> rpc_session::refusal(std::uint32_t status, bool nak) cons
         if (!securing()) return std::nullopt;
         return make(client_errc::auth_failed, epm::auth_errc::level_refused,
                     said + ": the server will not run at level " + epm::to_string(options_.auth_level));
+    case nca_proto_error:
+        // rpc_auth3 gets no answer: Samba refuses the AUTHENTICATE (NTLM: a wrong password) by
+        // faulting the association's first call with nca_proto_error.
+        if (!securing() || !sent_auth3_ || stats_.response_fragments != 0) return std::nullopt;
+        return make(client_errc::auth_failed, epm::auth_errc::credentials_refused,
+                    said + " on the first call after rpc_auth3: the server refused these credentials");
     default: return std::nullopt;
     }
 }

@@ -24,6 +24,8 @@
 #include "unit/session/service_answers.hpp"
 #include "unit/mgmt/mgmt_answers.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -184,6 +186,15 @@ void add_pdu(seed_writer& out, const dcerpc::pdu_frame& f)
     if (t == pdu_type::bind_ack || t == pdu_type::alter_context_resp) target = "bind_ack";
     if (t == pdu_type::bind_nak) target = "bind_nak";
     if (out.want(target + std::to_string(static_cast<int>(t)))) out.add(target, f.bytes);
+    // A server's NTLMSSP CHALLENGE (plain NTLM or inside SPNEGO) runs to the end of its auth_value.
+    if (t == pdu_type::bind_ack || t == pdu_type::alter_context_resp)
+    {
+        static constexpr std::array<std::byte, 12> challenge_start{
+            std::byte{'N'}, std::byte{'T'}, std::byte{'L'}, std::byte{'M'}, std::byte{'S'}, std::byte{'S'},
+            std::byte{'P'}, std::byte{0},   std::byte{2},   std::byte{0},   std::byte{0},   std::byte{0}};
+        const auto at = std::search(f.bytes.begin(), f.bytes.end(), challenge_start.begin(), challenge_start.end());
+        if (at != f.bytes.end()) out.add("ntlm_challenge", std::span<const std::byte>(at, f.bytes.end()));
+    }
     // Every PDU carrying a verifier feeds the verifier target; an auth3 is built from each
     // verifier too (real trailers and tokens), beside the captures' own auth3 PDUs.
     if (f.header.auth_length != 0 && out.want("auth_verifier" + std::to_string(static_cast<int>(t))))

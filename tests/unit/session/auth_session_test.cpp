@@ -408,6 +408,21 @@ TEST_CASE("access denied with credentials is auth_failed: credentials_refused; a
     }
 }
 
+TEST_CASE("nca_proto_error to the first call after rpc_auth3 is the server refusing the credentials, as Samba does for NTLM")
+{
+    auto provider = std::make_shared<test::test_provider>(test::mech_settings{});
+    peer p;
+    p.quirks.call_fault = 0x1c01000b; // what the AD DC sent for a wrong NTLM password (live_ntlm)
+    lookup_session s(auth_options(provider, epm::auth_level::privacy), false);
+    converse(s, p);
+    CHECK(p.auth3s == 1);
+    REQUIRE(s.error());
+    CHECK(s.error()->code == client_errc::auth_failed);
+    CHECK(s.error()->auth == epm::auth_errc::credentials_refused);
+    CHECK(s.error()->status == 0x1c01000bu);
+    CHECK(s.error()->detail.find("rpc_auth3") != std::string::npos);
+}
+
 TEST_CASE("access denied without credentials is access_denied: anonymous_refused")
 {
     lookup_session s(client_options{}, false);
