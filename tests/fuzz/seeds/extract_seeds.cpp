@@ -30,6 +30,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <variant>
 #include <string>
 #include <vector>
 
@@ -183,6 +184,21 @@ void add_pdu(seed_writer& out, const dcerpc::pdu_frame& f)
     if (t == pdu_type::bind_ack || t == pdu_type::alter_context_resp) target = "bind_ack";
     if (t == pdu_type::bind_nak) target = "bind_nak";
     if (out.want(target + std::to_string(static_cast<int>(t)))) out.add(target, f.bytes);
+    // Every PDU carrying a verifier feeds the verifier target; an auth3 is built from each
+    // verifier too (real trailers and tokens), beside the captures' own auth3 PDUs.
+    if (f.header.auth_length != 0 && out.want("auth_verifier" + std::to_string(static_cast<int>(t))))
+    {
+        out.add("auth_verifier", f.bytes);
+        if (t == pdu_type::auth3) out.add("auth3", f.bytes);
+        if (auto d = dcerpc::decode_pdu(f.bytes))
+            std::visit(
+                [&](const auto& p) {
+                    if constexpr (requires { p.auth; })
+                        if (p.auth)
+                            out.add("auth3", dcerpc::encode_auth3(f.header.call_id, p.auth->trailer, p.auth->auth_value));
+                },
+                *d);
+    }
 
     // The same PDU re-encoded big-endian (and a bind_nak for every bind: no capture has one).
     auto decoded = dcerpc::decode_pdu(f.bytes);
