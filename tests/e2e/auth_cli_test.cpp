@@ -105,6 +105,36 @@ TEST_CASE("the password given with -U, in EPMDUMP_PASSWORD or in a file is in no
     CHECK_FALSE(has(r.err, password));
 }
 
+#ifdef EPMDUMP_E2E_HAVE_AUTH
+TEST_CASE("credentials that cannot be acquired end the run before any host: one line with the reason, exit 4 (exchange 2)")
+{
+    temp_dir dir;
+    // A realm whose only KDC is a closed loopback port: the answer is immediate, nothing leaves the host.
+    const auto conf = (dir.path / "krb5.conf").string();
+    std::ofstream(conf) << "[libdefaults]\n  default_realm = NOWHERE.TEST\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n"
+                           "  rdns = false\n[realms]\n  NOWHERE.TEST = {\n    kdc = 127.0.0.1:9\n  }\n";
+    ::setenv("KRB5_CONFIG", conf.c_str(), 1);
+    ::setenv("KRB5CCNAME", ("FILE:" + (dir.path / "ccache").string()).c_str(), 1);
+    ::setenv("EPMDUMP_PASSWORD", password, 1);
+    const auto scan = run({"-U", "alice@NOWHERE.TEST", "--auth-type", "kerberos", "-f", "json", "127.0.0.1"});
+    const auto exchange = run({"exchange", "-U", "alice@NOWHERE.TEST", "--auth-type", "kerberos", "127.0.0.1"});
+    ::setenv("KRB5CCNAME", ("FILE:" + (dir.path / "no-such-cache").string()).c_str(), 1);
+    const auto no_ticket = run({"map", "-k", "127.0.0.1", "e1af8308-5d1f-11c9-91a4-08002b14a0fa"});
+    ::unsetenv("EPMDUMP_PASSWORD");
+    ::unsetenv("KRB5_CONFIG");
+    ::unsetenv("KRB5CCNAME");
+    CAPTURE(scan.err);
+    CHECK(scan.exit_code == 4);
+    CHECK(scan.out.empty()); // no host record: no host was tried
+    CHECK(has(scan.err, "epmdump: authentication failed before any host (kerberos): kdc_unreachable"));
+    CHECK_FALSE(has(scan.err, password));
+    CHECK(exchange.exit_code == 2);
+    CHECK(has(exchange.err, "epmdump exchange: authentication failed before any host (kerberos): kdc_unreachable"));
+    CHECK(no_ticket.exit_code == 4);
+    CHECK(has(no_ticket.err, "epmdump map: authentication failed before any host (kerberos): no_credentials"));
+}
+#endif
+
 #ifndef EPMDUMP_E2E_HAVE_AUTH
 TEST_CASE("a build without the authentication library accepts the options and says it cannot authenticate (exit 2)")
 {
