@@ -51,7 +51,7 @@ void add_auth_options(CLI::App& cmd, auth_args& args)
     const std::string group = "Authentication";
     cmd.add_option("-U,--user", args.user,
                    "Authenticate as USER, DOMAIN\\USER or USER@REALM (password: --password-file, EPMDUMP_PASSWORD "
-                   "or a prompt; USER%PASSWORD works but shows on the command line)")
+                   "or a prompt; USER%PASSWORD works but lands in the shell's history)")
         ->group(group);
     cmd.add_flag("-k,--kerberos", args.ccache, "Authenticate with the Kerberos ticket cache (KRB5CCNAME, after kinit)")
         ->group(group);
