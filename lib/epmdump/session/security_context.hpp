@@ -49,6 +49,13 @@ public:
 
     // Established contexts: the length of auth_value in a protected PDU.
     virtual std::size_t signature_length() const noexcept = 0;
+    // The same for one protection: Kerberos's sealed token (wrap, 60-76 bytes) is longer than its
+    // signature (MIC, 28); NTLM's are both 16. The session sizes auth_value with this one.
+    virtual std::size_t verifier_length(bool seal) const noexcept
+    {
+        (void)seal;
+        return signature_length();
+    }
 
     // Protects one outgoing PDU in place. `body` is the stub and its auth padding (sealed when
     // `seal`); `header` (common header + request header) and `trailer` (sec_trailer) are signed
