@@ -92,6 +92,7 @@ dict_of() {
     netstat) echo netstat ;;
     service_id) echo service ;;
     mgmt) echo mgmt ;;
+    ntlm_challenge) echo ntlm ;;
   esac
 }
 
@@ -113,7 +114,7 @@ seeds=$work/seeds
 rm -rf "$seeds"
 mkdir -p "$seeds" "$work/corpus" "$work/dict" "$work/logs" "$work/artifacts"
 captures=()
-for f in pcaps/*.pcap pcaps/*.pcapng ../shared/pcaps/*.pcap ../shared/pcaps/*.pcapng; do
+for f in pcaps/*.pcap pcaps/*.pcapng ../shared/pcaps/*.pcap ../shared/pcaps/*.pcapng tests/fixtures/auth/*.pcapng; do
   [ -f "$f" ] && captures+=("$f")
 done
 "$bindir/extract_seeds" "$seeds" "${captures[@]}" >"$work/logs/extract_seeds.log"

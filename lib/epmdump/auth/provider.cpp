@@ -1,6 +1,7 @@
 #include <epmdump/auth/credentials.hpp>
 
 #include <epmdump/auth/gss_provider.hpp>
+#include <epmdump/auth/ntlm_provider.hpp>
 
 namespace epmdump::auth {
 
@@ -16,8 +17,7 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_secur
         return std::shared_ptr<const client::security_provider>(std::move(*provider));
     }
     case epm::auth_type::ntlm:
-        // Helper "ntlm" replaces this with make_ntlm_provider (auth/ntlm_provider.hpp).
-        return client::auth_failure{epm::auth_errc::mechanism_failed, "NTLM is not built in"};
+        return make_ntlm_provider(c);
     case epm::auth_type::none: break;
     }
     return client::auth_failure{epm::auth_errc::mechanism_failed,

@@ -24,6 +24,8 @@
 #include "unit/session/service_answers.hpp"
 #include "unit/mgmt/mgmt_answers.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -183,6 +185,15 @@ void add_pdu(seed_writer& out, const dcerpc::pdu_frame& f)
     if (t == pdu_type::bind_ack || t == pdu_type::alter_context_resp) target = "bind_ack";
     if (t == pdu_type::bind_nak) target = "bind_nak";
     if (out.want(target + std::to_string(static_cast<int>(t)))) out.add(target, f.bytes);
+    // A server's NTLMSSP CHALLENGE (plain NTLM or inside SPNEGO) runs to the end of its auth_value.
+    if (t == pdu_type::bind_ack || t == pdu_type::alter_context_resp)
+    {
+        static constexpr std::array<std::byte, 12> challenge_start{
+            std::byte{'N'}, std::byte{'T'}, std::byte{'L'}, std::byte{'M'}, std::byte{'S'}, std::byte{'S'},
+            std::byte{'P'}, std::byte{0},   std::byte{2},   std::byte{0},   std::byte{0},   std::byte{0}};
+        const auto at = std::search(f.bytes.begin(), f.bytes.end(), challenge_start.begin(), challenge_start.end());
+        if (at != f.bytes.end()) out.add("ntlm_challenge", std::span<const std::byte>(at, f.bytes.end()));
+    }
 
     // The same PDU re-encoded big-endian (and a bind_nak for every bind: no capture has one).
     auto decoded = dcerpc::decode_pdu(f.bytes);

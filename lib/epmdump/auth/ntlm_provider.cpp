@@ -1,0 +1,63 @@
+#include <epmdump/auth/ntlm_provider.hpp>
+
+#include <epmdump/auth/ntlm_context.hpp>
+
+#include <exception>
+
+namespace epmdump::auth {
+namespace {
+
+class ntlm_provider final : public client::security_provider
+{
+public:
+    explicit ntlm_provider(std::shared_ptr<const ntlm::identity> who) : who_(std::move(who)) {}
+    epm::auth_type type() const noexcept override { return epm::auth_type::ntlm; }
+    // NTLM names no service: the host is not part of the exchange.
+    client::auth_result<std::unique_ptr<client::security_context>> new_context(std::string_view) const override
+    {
+        return std::unique_ptr<client::security_context>(std::make_unique<ntlm::context>(who_));
+    }
+    std::string principal() const override { return ntlm::principal_of(*who_); }
+
+private:
+    std::shared_ptr<const ntlm::identity> who_;
+};
+
+client::auth_failure failure(epm::auth_errc reason, std::string detail)
+{
+    return {reason, "NTLM: " + std::move(detail)};
+}
+
+} // namespace
+
+client::auth_result<std::shared_ptr<const client::security_provider>> make_ntlm_provider(credentials& c)
+{
+    secret password = std::move(c.password);
+    secret nt_hash = std::move(c.nt_hash);
+    auto who = std::make_shared<ntlm::identity>();
+    who->user = c.user;
+    who->domain = c.domain;
+    if (const auto slash = who->user.find('\\'); who->domain.empty() && slash != std::string::npos)
+    {
+        who->domain = who->user.substr(0, slash);
+        who->user.erase(0, slash + 1);
+    }
+    if (who->user.empty()) return failure(epm::auth_errc::no_credentials, "no user name given");
+    if (password.empty() && nt_hash.empty()) return failure(epm::auth_errc::no_credentials, "no password or NT hash given");
+    if (!nt_hash.empty() && nt_hash.size() != 16)
+        return failure(epm::auth_errc::mechanism_failed, "an NT hash is 16 bytes (32 hex digits)");
+    std::string error;
+    who->primitives = ntlm::crypto::make(error);
+    if (!who->primitives) return failure(epm::auth_errc::mechanism_failed, error);
+    try
+    {
+        who->nt_hash = nt_hash.empty() ? ntlm::nt_hash_of_password(*who->primitives, password.text()) : std::move(nt_hash);
+    }
+    catch (const std::exception& e)
+    {
+        return failure(epm::auth_errc::mechanism_failed, e.what());
+    }
+    return std::shared_ptr<const client::security_provider>(std::make_shared<ntlm_provider>(std::move(who)));
+}
+
+} // namespace epmdump::auth
