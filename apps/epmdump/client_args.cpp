@@ -33,6 +33,7 @@ void add_client_options(CLI::App& cmd, client_args& args)
         ->check(positive_number("seconds"));
     cmd.add_flag("--no-feature-negotiation", args.no_feature_negotiation,
                  "Do not offer the bind-time feature negotiation context");
+    add_auth_options(cmd, args.auth);
 }
 
 client::client_options to_client_options(const client_args& args, std::uint16_t target_port)

@@ -1,5 +1,8 @@
 #pragma once
-// Command-line knobs shared by the live commands (scan, map): transport, port, timeouts.
+// Command-line knobs shared by the live commands (scan, map, probe, exchange): transport, port,
+// timeouts, authentication.
+#include "auth_args.hpp"
+
 #include <epmdump/session/options.hpp>
 
 #include <CLI/CLI.hpp>
@@ -17,11 +20,13 @@ struct client_args
     double timeout = 5;              // seconds, banner / bind / each call
     double host_timeout = 30;        // seconds, the whole host
     bool no_feature_negotiation = false;
+    auth_args auth;
 };
 
 void add_client_options(CLI::App& cmd, client_args& args);
 
-// The client options the values ask for (CLI11's checks have already refused bad ones).
+// The client options the values ask for (CLI11's checks have already refused bad ones); the
+// authentication is added by apply_auth (auth_setup.hpp), once its provider is made.
 client::client_options to_client_options(const client_args& args, std::uint16_t target_port = 0);
 
 } // namespace epmdump::app

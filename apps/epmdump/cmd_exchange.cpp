@@ -1,6 +1,7 @@
 // epmdump exchange [TARGET] [--dump F] [--pcap F] [--registry F.reg] [--static-port S=P] [--netstat F]:
 // KB 926210 in one command. Reads the inputs (and, live, probes the ports the check asks about),
 // hands them to the Exchange library, prints its report.
+#include "auth_setup.hpp"
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "exchange_probes.hpp"
@@ -150,19 +151,22 @@ struct live_listing
     client::client_options options; // the same timeouts serve the probes
 };
 
-live_listing enumerate_live(const exchange_args& args)
+live_listing enumerate_live(const exchange_args& args, const std::optional<run_auth>& auth)
 {
     std::string error;
     const auto pattern = client::parse_target(args.target, error);
     if (!pattern) throw input_failure{"target '" + args.target + "': " + error};
     if (pattern->count != 1) throw input_failure{"target '" + args.target + "': give one host, not a block"};
     auto options = to_client_options(args.client, pattern->port);
+    apply_auth(options, auth);
     options.verify = !args.no_verify; // "registered but not answering" needs the ping
     const auto t = pattern->at(0, args.client.port != 0 ? args.client.port : client::default_port(options.transport));
-    return {client::enumerate(t, options).enumeration, options};
+    auto e = client::enumerate(t, options).enumeration;
+    if (auth && !e.auth) e.auth = auth->info;
+    return {std::move(e), options};
 }
 
-int run_exchange(const exchange_args& args, output::sink& out)
+int run_exchange(const exchange_args& args, argv_secrets& secrets, output::sink& out)
 {
     if (args.target.empty() && args.dumps.empty() && args.pcaps.empty())
     {
@@ -174,6 +178,13 @@ int run_exchange(const exchange_args& args, output::sink& out)
         std::cerr << "epmdump exchange: standard input ('-') can be read only once\n";
         return exit_usage;
     }
+    if (args.target.empty() && auth_requested(args.client.auth, secrets))
+    {
+        std::cerr << "epmdump exchange: authentication options (-U, -k, --auth-*) are for a live TARGET, not for dumps or captures\n";
+        return exit_usage;
+    }
+    std::optional<run_auth> auth; // 2 when it cannot be made: could not check
+    if (const int status = prepare_auth(args.client.auth, secrets, "epmdump exchange", exit_usage, auth)) return status;
     exchange::diagnosis_input in;
     if (args.profile != "auto")
         in.profile = exchange::parse_version(args.profile);
@@ -208,7 +219,7 @@ int run_exchange(const exchange_args& args, output::sink& out)
             for (auto& e : read_capture(path)) in.enumerations.push_back(std::move(e));
         if (!args.target.empty())
         {
-            auto live = enumerate_live(args);
+            auto live = enumerate_live(args, auth);
             in.enumerations.push_back(live.enumeration);
             // Only a live host can be asked: offline inputs (dumps, captures) are never probed.
             if (!args.no_probe)
@@ -250,7 +261,7 @@ int run_exchange(const exchange_args& args, output::sink& out)
 
 } // namespace
 
-CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& out)
+CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets)
 {
     auto args = std::make_shared<exchange_args>();
     CLI::App* cmd = app.add_subcommand(
@@ -282,9 +293,9 @@ CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& ou
                   "Live: do not ask ports what they serve (who holds a static port, whether registered ports serve)");
     add_client_options(*cmd, args->client);
     cmd->footer("Exit status: 0 healthy, 1 findings of severity error (or not an Exchange server), 2 could not check\n"
-                "(nothing readable, a usage error, or a partial listing only: verdict incomplete), 3 output could\n"
-                "not be written.");
-    cmd->callback([args, &exit_status, &out] { exit_status = run_exchange(*args, out); });
+                "(nothing readable, a usage error, a partial listing only: verdict incomplete, or credentials\n"
+                "that could not be acquired: -U, -k), 3 output could not be written.");
+    cmd->callback([args, &exit_status, &out, &secrets] { exit_status = run_exchange(*args, secrets, out); });
     return cmd;
 }
 

@@ -1,5 +1,6 @@
 // epmdump map HOST UUID[:MAJOR[.MINOR]] [--protseq P]: ept_map for one interface, the way to
 // check a single service. Printed in any --format, as an enumeration of the towers returned.
+#include "auth_setup.hpp"
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
@@ -71,7 +72,7 @@ std::optional<epm::syntax_id> parse_interface(std::string_view text, std::string
     return s;
 }
 
-int run_map(const map_args& args, output::sink& sink)
+int run_map(const map_args& args, argv_secrets& secrets, output::sink& sink)
 {
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
@@ -100,8 +101,11 @@ int run_map(const map_args& args, output::sink& sink)
                   << "' is not a protocol sequence we know: " << protseq_choices() << '\n';
         return exit_usage;
     }
+    std::optional<run_auth> auth;
+    if (const int status = prepare_auth(args.client.auth, secrets, "epmdump map", exit_no_credentials, auth)) return status;
     auto t = pattern->at(0, args.client.port);
-    const auto copts = to_client_options(args.client, t.port);
+    auto copts = to_client_options(args.client, t.port);
+    apply_auth(copts, auth);
     const auto r = client::map(t, *interface, *protseq, copts);
     epm::enumeration e;
     e.target = r.target;
@@ -109,12 +113,14 @@ int run_map(const map_args& args, output::sink& sink)
     e.port = r.port;
     e.elapsed_ms = r.elapsed_ms;
     e.entries = r.towers;
+    if (auth) e.auth = auth->info;
     if (r.error)
     {
         e.fail(client::to_enumeration_error(*r.error));
     }
     output::format_options fo;
     fo.csv_bom = args.csv_bom;
+    fo.auth_columns = auth.has_value();
     output::writer out(sink.stream(), *fmt, fo);
     out.write(e);
     if (!out.end()) return exit_some_failed; // main turns this into exit_output
@@ -131,7 +137,7 @@ int run_map(const map_args& args, output::sink& sink)
 
 } // namespace
 
-CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out)
+CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets)
 {
     auto args = std::make_shared<map_args>();
     CLI::App* cmd = app.add_subcommand("map", "ept_map: where one interface is reached (exit 0 registered, 1 not or failed)");
@@ -145,9 +151,9 @@ CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out)
     add_csv_bom_flag(*cmd, args->csv_bom);
     // Its own statuses: a subcommand would otherwise show the scan's footer, which it inherits.
     cmd->footer("Exit status: 0 the interface is registered for the protocol sequence, 1 it is not or the\n"
-                "host could not be asked (connect, bind, fault, timeout), 2 usage error, 3 output could not\n"
-                "be written.");
-    cmd->callback([args, &exit_status, &out] { exit_status = run_map(*args, out); });
+                "host could not be asked (connect, bind, fault, timeout, authentication), 2 usage error, 3 output\n"
+                "could not be written, 4 credentials could not be acquired (-U, -k).");
+    cmd->callback([args, &exit_status, &out, &secrets] { exit_status = run_map(*args, secrets, out); });
     return cmd;
 }
 

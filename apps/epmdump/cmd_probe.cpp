@@ -1,5 +1,6 @@
 // epmdump probe TARGET[:PORT[,PORT...]]... [--ports LIST] [--registered]: ask each port what it
 // serves (client/probe_scan.hpp schedules host x port probes; this file parses and prints).
+#include "auth_setup.hpp"
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "fd_limit.hpp"
@@ -270,10 +271,13 @@ probe_outcome run_probe_loop(const probe_args& args, probe_plan& plan, output::s
     return outcome;
 }
 
-int run_probe(const probe_args& args, output::sink& sink)
+int run_probe(const probe_args& args, argv_secrets& secrets, output::sink& sink)
 {
     auto plan = make_probe_plan(args);
     if (!plan) return exit_usage;
+    std::optional<run_auth> auth;
+    if (const int status = prepare_auth(args.client.auth, secrets, "epmdump probe", exit_no_credentials, auth)) return status;
+    apply_auth(plan->scan.probe.base, auth);
     const auto outcome = run_probe_loop(args, *plan, sink);
     const auto& s = outcome.summary;
     if (!outcome.output_ok) return exit_some_failed; // main turns this into exit_output
@@ -307,7 +311,7 @@ int run_probe(const probe_args& args, output::sink& sink)
 
 } // namespace
 
-CLI::App* add_probe_command(CLI::App& app, int& exit_status, output::sink& out)
+CLI::App* add_probe_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets)
 {
     auto args = std::make_shared<probe_args>();
     CLI::App* cmd = app.add_subcommand("probe", "Ask ports what they serve (mgmt inq_if_ids, or known interfaces offered)");
@@ -334,8 +338,9 @@ CLI::App* add_probe_command(CLI::App& app, int& exit_status, output::sink& out)
                 "port's probe. Every port started is reported: rpc, not_rpc, closed, filtered or error.\n"
                 "Exit status: 0 every port was probed (whatever its state), 1 some port ended in state error, a\n"
                 "host's name did not resolve or (--registered) its endpoint mapper could not be enumerated, or the\n"
-                "run was interrupted, 2 usage error, 3 output could not be written (the probe stops).");
-    cmd->callback([args, &exit_status, &out] { exit_status = run_probe(*args, out); });
+                "run was interrupted, 2 usage error, 3 output could not be written (the probe stops), 4\n"
+                "credentials could not be acquired (-U, -k).");
+    cmd->callback([args, &exit_status, &out, &secrets] { exit_status = run_probe(*args, secrets, out); });
     return cmd;
 }
 

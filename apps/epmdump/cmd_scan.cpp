@@ -1,5 +1,6 @@
 // epmdump TARGET... : enumerate live endpoint mappers (the default command, on the top-level app).
 // Targets stream through the scanner and results stream out as each host finishes.
+#include "auth_setup.hpp"
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "fd_limit.hpp"
@@ -53,6 +54,7 @@ struct scan_plan
     output::format_options format_options;
     client::scan_options scan;
     std::unique_ptr<client::target_source> targets;
+    std::optional<epm::auth_info> auth; // every host record shows the identity it was asked with
 };
 
 // nullopt when the arguments are a usage error (said on stderr).
@@ -178,6 +180,7 @@ scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink
         const auto& e = r.enumeration;
         if (e.status != epm::enumeration_status::ok && !(r.error && r.error->code == client::client_errc::cancelled))
             ++outcome.failed_by_kind[std::string(epm::to_string(e.error ? e.error->kind : epm::failure_kind::incomplete))];
+        if (plan.auth && !r.enumeration.auth) r.enumeration.auth = plan.auth;
         if (shared_screen) progress.clear();
         // Output lost (full disk, closed pipe): no point scanning more hosts; main reports it (3).
         if (!out.write(r.enumeration)) scanner.stop();
@@ -200,10 +203,18 @@ scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink
     return outcome;
 }
 
-int run_scan(const scan_args& args, output::sink& sink)
+int run_scan(const scan_args& args, argv_secrets& secrets, output::sink& sink)
 {
     auto plan = make_scan_options(args);
     if (!plan) return exit_usage;
+    std::optional<run_auth> auth;
+    if (const int status = prepare_auth(args.client.auth, secrets, "epmdump", exit_no_credentials, auth)) return status;
+    apply_auth(plan->scan.client, auth);
+    if (auth)
+    {
+        plan->auth = auth->info;
+        plan->format_options.auth_columns = true;
+    }
     bool output_ok = true;
     const auto outcome = run_event_loop(args, *plan, sink, output_ok);
     const auto& s = outcome.summary;
@@ -242,7 +253,7 @@ void rewrite_nmap_style_options(int argc, char** argv)
     }
 }
 
-void add_scan_command(CLI::App& app, int& exit_status, output::sink& out)
+void add_scan_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets)
 {
     auto args = std::make_shared<scan_args>();
     app.add_option("targets", args->targets,
@@ -263,13 +274,16 @@ void add_scan_command(CLI::App& app, int& exit_status, output::sink& out)
     app.add_flag("-q,--quiet", args->quiet, "No progress line and no failure or interruption summary on stderr");
     app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error\n"
                "(including a target list that is missing, a directory, empty or not text), 3 output could not\n"
-               "be written (full disk, closed pipe: the scan stops).\n"
+               "be written (full disk, closed pipe: the scan stops), 4 credentials could not be acquired (-U, -k:\n"
+               "no host was tried).\n"
+               "Passwords: --password-file FILE, EPMDUMP_PASSWORD or a prompt on a terminal (-U USER%PASSWORD ends up\n"
+               "in the shell's history).\n"
                "A concurrency above what the open-file limit allows is lowered, with a notice on stderr.\n"
                "With no arguments at all, epmdump replays its bundled capture.");
-    app.callback([args, &app, &exit_status, &out] {
+    app.callback([args, &app, &exit_status, &out, &secrets] {
         // The scan is the top-level command: it runs only when no subcommand did.
         if (!app.get_subcommands().empty()) return;
-        exit_status = run_scan(*args, out);
+        exit_status = run_scan(*args, secrets, out);
     });
 }
 

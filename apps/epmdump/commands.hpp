@@ -13,7 +13,10 @@
 
 namespace epmdump::app {
 
-// Exit statuses scripts depend on (README): 0 all answered / healthy, 1 some failed, 2 usage error.
+struct argv_secrets;
+
+// Exit statuses scripts depend on (README): 0 all answered / healthy, 1 some failed, 2 usage error
+// (4: credentials could not be acquired, auth_setup.hpp).
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_some_failed = 1;
 inline constexpr int exit_usage = 2;
@@ -24,16 +27,16 @@ inline constexpr int exit_output = 3;
 CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out);
 
 // epmdump exchange [TARGET] [--dump F] [--pcap F] [--registry F.reg] ...: KB 926210 check (cmd_exchange.cpp).
-CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& out);
+CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets);
 
 // epmdump TARGET... : the live scan, on the top-level app itself (cmd_scan.cpp).
-void add_scan_command(CLI::App& app, int& exit_status, output::sink& out);
+void add_scan_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets);
 // Renames nmap's "-iL FILE" to "--input-list FILE" before parsing (cmd_scan.cpp).
 void rewrite_nmap_style_options(int argc, char** argv);
 // epmdump probe TARGET[:PORT,...]... [--ports LIST] [--registered]: what each port serves (cmd_probe.cpp).
-CLI::App* add_probe_command(CLI::App& app, int& exit_status, output::sink& out);
+CLI::App* add_probe_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets);
 // epmdump map HOST UUID[:MAJOR.MINOR] [--protseq P]: ept_map for one interface (cmd_map.cpp).
-CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out);
+CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets);
 
 // The command line as UTF-8 words: on Windows read as UTF-16 (GetCommandLineW), so file names
 // outside the ANSI code page survive; elsewhere argv as it is (platform.cpp).

@@ -1,5 +1,7 @@
 // epmdump: enumerate DCE/RPC endpoint mappers (live, from captures, or from dumps).
 #include "argv_checks.hpp"
+#include "argv_secrets.hpp"
+#include "auth_setup.hpp"
 #include "commands.hpp"
 
 #include <iostream>
@@ -10,12 +12,17 @@ int main(int argc, char** argv)
 {
     epmdump::app::prepare_standard_output();
     const epmdump::app::utf8_console console; // Windows: UTF-8 annotations shown right in cmd
+    // -U's %PASSWORD and --nt-hash out of argv first: /proc/PID/cmdline shows them no longer.
+    epmdump::app::argv_secrets secrets;
+    epmdump::app::take_argv_secrets(argc, argv, secrets);
+    if (secrets.any()) epmdump::app::keep_secrets_out_of_dumps();
     // UTF-8 words on every platform (Windows: from the UTF-16 command line); argv points into them.
     std::vector<std::string> words = epmdump::app::utf8_arguments(argc, argv);
     std::vector<char*> word_pointers;
     for (auto& w : words) word_pointers.push_back(w.data());
     word_pointers.push_back(nullptr);
     argv = word_pointers.data();
+    epmdump::app::take_argv_secrets(argc, argv, secrets); // Windows: the words came from the UTF-16 command line
     CLI::App app{"epmdump - DCE/RPC endpoint-mapper client"};
     app.set_version_flag("--version", std::string("epmdump ") + EPMDUMP_VERSION);
     app.allow_windows_style_options(false); // CLI11's Windows default: "/dir/a.pcap" would be an option
@@ -23,10 +30,10 @@ int main(int argc, char** argv)
     epmdump::output::sink out(stdout); // every subcommand's results go through it (exit status 3 on failure)
     // Subcommands register here, one line each.
     epmdump::app::add_replay_command(app, exit_status, out);
-    epmdump::app::add_scan_command(app, exit_status, out);
-    epmdump::app::add_map_command(app, exit_status, out);
-    epmdump::app::add_probe_command(app, exit_status, out);
-    epmdump::app::add_exchange_command(app, exit_status, out);
+    epmdump::app::add_scan_command(app, exit_status, out, secrets);
+    epmdump::app::add_map_command(app, exit_status, out, secrets);
+    epmdump::app::add_probe_command(app, exit_status, out, secrets);
+    epmdump::app::add_exchange_command(app, exit_status, out, secrets);
     // No arguments at all: show what the tool does by replaying the bundled capture.
     const char* demo_argv[] = {argv[0], "replay", "--bundled", epmdump::app::bundled_capture_name(), nullptr};
     if (argc == 1) argc = 4, argv = const_cast<char**>(demo_argv);

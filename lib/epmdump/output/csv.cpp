@@ -3,7 +3,9 @@
 
 #include <epmdump/names/interface_names.hpp>
 
+#include <array>
 #include <ostream>
+#include <span>
 
 namespace epmdump::output {
 
@@ -16,7 +18,8 @@ std::string_view ping_word(epm::ping_status p)
     return p == epm::ping_status::not_pinged ? std::string_view{} : epm::to_string(p);
 }
 
-void write_row(std::ostream& out, std::initializer_list<std::string_view> cells)
+// `tail`: the auth columns, when the run has them.
+void write_row(std::ostream& out, std::initializer_list<std::string_view> cells, std::span<const std::string_view> tail = {})
 {
     bool first = true;
     for (auto cell : cells)
@@ -25,6 +28,7 @@ void write_row(std::ostream& out, std::initializer_list<std::string_view> cells)
         first = false;
         out << csv_cell(cell);
     }
+    for (auto cell : tail) out << ',' << csv_cell(cell);
     out << crlf;
 }
 
@@ -50,16 +54,23 @@ std::string csv_cell(std::string_view raw)
     return quoted;
 }
 
-void write_csv_header(std::ostream& out)
+void write_csv_header(std::ostream& out, const format_options& options)
 {
+    constexpr std::array<std::string_view, 3> auth_names{"auth_type", "auth_level", "auth_principal"};
     write_row(out, {"target", "address", "port", "status", "error", "object", "interface", "version", "name",
-                    "annotation", "protseq", "host", "endpoint", "binding", "ping"});
+                    "annotation", "protseq", "host", "endpoint", "binding", "ping"},
+              options.auth_columns ? std::span<const std::string_view>(auth_names) : std::span<const std::string_view>());
 }
 
 void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_options& options)
 {
     const std::string port = std::to_string(e.port);
     const std::string error = e.error ? error_text(*e.error) : std::string();
+    const std::string type = e.auth ? epm::to_string(e.auth->type) : std::string();
+    const std::string level = e.auth ? epm::to_string(e.auth->level) : std::string();
+    const std::array<std::string_view, 3> auth{type, level, e.auth ? std::string_view(e.auth->principal) : std::string_view()};
+    const std::span<const std::string_view> tail = options.auth_columns ? std::span<const std::string_view>(auth)
+                                                                        : std::span<const std::string_view>();
     bool any = false;
     for (const auto& entry : e.entries)
     {
@@ -70,11 +81,12 @@ void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_o
         write_row(out, {e.target, e.address, port, epm::to_string(e.status), error, epmdump::to_string(entry.object),
                         epmdump::to_string(entry.interface.id), version, info ? info->name : std::string_view{},
                         entry.annotation, entry.where.protseq, entry.where.host, entry.where.endpoint,
-                        epm::to_string(entry.where), ping_word(entry.ping)});
+                        epm::to_string(entry.where), ping_word(entry.ping)},
+                  tail);
     }
     // A target without (matching) entries still gets a row, so failures are not silently missing.
     // Same field count as the header (RFC 4180 section 2, rule 4).
-    if (!any) write_row(out, {e.target, e.address, port, epm::to_string(e.status), error, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}});
+    if (!any) write_row(out, {e.target, e.address, port, epm::to_string(e.status), error, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}, tail);
 }
 
 } // namespace epmdump::output

@@ -12,7 +12,8 @@
 namespace epmdump::output {
 
 // target,address,port,status,error,object,interface,version,name,annotation,protseq,host,endpoint,binding,ping
-void write_csv_header(std::ostream& out);
+// (with format_options::auth_columns: ,auth_type,auth_level,auth_principal)
+void write_csv_header(std::ostream& out, const format_options& options = {});
 void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_options& options = {});
 
 // One cell: sanitised, formula-neutralised, quoted when it holds '"', ',', CR or LF.

@@ -1,10 +1,29 @@
 #include <epmdump/output/format.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cctype>
 #include <string>
 
 namespace epmdump::output {
+
+namespace {
+
+// A wire byte written as its number (to_string's form for a value without a word).
+std::optional<std::uint8_t> parse_byte_number(std::string_view s) noexcept
+{
+    unsigned v = 0;
+    if (s.empty() || s.size() > 3) return std::nullopt;
+    for (const char c : s)
+    {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (v > 255) return std::nullopt;
+    return static_cast<std::uint8_t>(v);
+}
+
+} // namespace
 
 std::optional<format> parse_format(std::string_view name) noexcept
 {
@@ -46,7 +65,49 @@ std::string with_line_ending(std::string_view text, line_ending ending)
 std::string error_text(const epm::enumeration_error& e)
 {
     if (e.kind == epm::failure_kind::unspecified) return e.message;
-    return std::string(epm::to_string(e.kind)) + ": " + e.message;
+    std::string text(epm::to_string(e.kind));
+    text += ": ";
+    if (e.reason)
+    {
+        text += epm::to_string(*e.reason);
+        text += ": ";
+    }
+    return text + e.message;
+}
+
+std::string auth_text(const epm::auth_info& a)
+{
+    std::string text = epm::to_string(a.type) + ' ' + epm::to_string(a.level);
+    if (!a.principal.empty()) text += ' ' + a.principal;
+    return text;
+}
+
+std::optional<epm::auth_info> parse_auth_text(std::string_view text)
+{
+    auto word = [&text]() {
+        const auto space = text.find(' ');
+        const auto w = text.substr(0, space);
+        text.remove_prefix(space == std::string_view::npos ? text.size() : space + 1);
+        return w;
+    };
+    const auto type_word = word();
+    const auto level_word = word();
+    epm::auth_info a;
+    if (const auto t = epm::parse_auth_type(type_word)) a.type = *t;
+    else if (const auto n = parse_byte_number(type_word)) a.type = static_cast<epm::auth_type>(*n);
+    else return std::nullopt;
+    if (const auto l = epm::parse_auth_level(level_word)) a.level = *l;
+    else if (const auto n = parse_byte_number(level_word)) a.level = static_cast<epm::auth_level>(*n);
+    else return std::nullopt;
+    a.principal = std::string(text);
+    return a;
+}
+
+std::optional<epm::auth_errc> parse_auth_reason(std::string_view word) noexcept
+{
+    for (unsigned v = 1; v <= static_cast<unsigned>(epm::auth_errc::bad_verifier); ++v)
+        if (epm::to_string(static_cast<epm::auth_errc>(v)) == word) return static_cast<epm::auth_errc>(v);
+    return std::nullopt;
 }
 
 } // namespace epmdump::output

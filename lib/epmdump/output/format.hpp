@@ -39,9 +39,18 @@ inline constexpr line_ending platform_line_ending = line_ending::lf;
 // Text written with "\n" line ends, with each one as `ending` says (our text has no bare "\r").
 std::string with_line_ending(std::string_view text, line_ending ending);
 
-// "KIND: MESSAGE" (just MESSAGE when the kind is empty): how the rpcdump header, impacket and
-// CSV print an error. Unescaped: each format escapes it its own way.
+// "KIND: MESSAGE" (just MESSAGE when the kind is empty; "KIND: REASON: MESSAGE" when an
+// authentication failure has its reason): how the rpcdump header, impacket and CSV print an
+// error. Unescaped: each format escapes it its own way.
 std::string error_text(const epm::enumeration_error& e);
+
+// "TYPE LEVEL PRINCIPAL" ("kerberos privacy alice@EPMTEST.LAN"; "TYPE LEVEL" when the principal
+// is unknown): how the text formats show a conversation's authentication. Unescaped.
+std::string auth_text(const epm::auth_info& a);
+// The reverse, for the readers; nullopt when the words are not a type and a level.
+std::optional<epm::auth_info> parse_auth_text(std::string_view text);
+// The auth_errc of its JSON word ("wrong_password"), for the readers.
+std::optional<epm::auth_errc> parse_auth_reason(std::string_view word) noexcept;
 
 struct format_options
 {
@@ -53,6 +62,7 @@ struct format_options
     bool json_towers = false; // json: add each entry's "tower" as hex
     bool csv_header = true;   // csv: the header row (once, from writer::begin)
     bool csv_bom = false;     // csv: a UTF-8 byte order mark first, so Excel reads the file as UTF-8
+    bool auth_columns = false; // csv: auth_type, auth_level, auth_principal columns (a run with credentials)
     entry_filter filter;      // entries that fail it are not written
 };
 

@@ -171,6 +171,11 @@ std::string to_json_line(const epm::enumeration& e, const format_options& option
         append_string(out, epm::to_string(e.error->kind));
         append_key(out, "message");
         append_string(out, e.error->message);
+        if (e.error->reason)
+        {
+            append_key(out, "reason");
+            append_string(out, epm::to_string(*e.error->reason));
+        }
         out += '}';
     }
     append_key(out, "elapsed_ms");
@@ -186,6 +191,19 @@ std::string to_json_line(const epm::enumeration& e, const format_options& option
         append_entry(out, entry, options);
     }
     out += ']';
+    if (e.auth)
+    {
+        append_key(out, "auth");
+        out += '{';
+        append_key(out, "type", true);
+        append_string(out, epm::to_string(e.auth->type));
+        append_key(out, "level");
+        append_string(out, epm::to_string(e.auth->level));
+        append_key(out, "principal");
+        if (e.auth->principal.empty()) out += "null";
+        else append_string(out, e.auth->principal);
+        out += '}';
+    }
     if (e.origin)
     {
         const auto& o = *e.origin;

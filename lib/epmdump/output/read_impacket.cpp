@@ -141,6 +141,13 @@ read_result<dump> read_impacket_text(std::string_view text)
             structure_seen = true;
             continue;
         }
+        if (t.starts_with("[*] Authenticated: ") && !d.enumerations.empty())
+        {
+            auto a = parse_auth_text(detail::trim(t.substr(19)));
+            if (!a) return make_error(read_errc::bad_line, n, "\"Authenticated:\" without a type and a level");
+            current().auth = std::move(a);
+            continue;
+        }
         if (t.starts_with("[-] Protocol failed: "))
         {
             auto& e = current();

@@ -216,7 +216,15 @@ read_result<epm::enumeration> read_object(const json& j, std::size_t line, std::
     if (const json* error = f.find(j, "error", false); error && !error->is_null())
     {
         if (error->is_object())
+        {
             e.error = detail::error_of(f.string(*error, "kind"), f.string(*error, "message"));
+            if (const json* reason = f.find(*error, "reason", false); reason && !reason->is_null())
+            {
+                const auto r = reason->is_string() ? parse_auth_reason(reason->get_ref<const std::string&>()) : std::nullopt;
+                if (r) e.error->reason = r;
+                else if (!reason->is_string()) f.fail("\"error.reason\" is not a string");
+            }
+        }
         else
             f.fail("\"error\" is not an object");
     }
@@ -233,6 +241,22 @@ read_result<epm::enumeration> read_object(const json& j, std::size_t line, std::
             {
                 e.entries.push_back(read_entry(entry, f));
                 if (f.error()) break;
+            }
+        }
+    }
+    if (const json* auth = f.find(j, "auth", false); auth && !auth->is_null())
+    {
+        if (!auth->is_object()) f.fail("\"auth\" is not an object");
+        else
+        {
+            const auto type = f.string(*auth, "type");
+            const auto level = f.string(*auth, "level");
+            auto a = parse_auth_text(type + ' ' + level);
+            if (!a || type.find(' ') != std::string::npos) f.fail("\"auth\" has a type or level this reader does not know");
+            else
+            {
+                if (const json* p = f.find(*auth, "principal", false); p && p->is_string()) a->principal = p->get<std::string>();
+                e.auth = std::move(a);
             }
         }
     }

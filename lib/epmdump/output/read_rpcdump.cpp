@@ -3,6 +3,7 @@
 
 #include "read_text.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace epmdump::output {
@@ -38,7 +39,7 @@ struct header
     std::size_t entries = 0;
 };
 
-// "# target: T | address: A | port: P | status: S | entries: N[ | error: KIND: MESSAGE]"
+// "# target: T | address: A | port: P | status: S | entries: N[ | auth: TYPE LEVEL[ PRINCIPAL]][ | error: KIND: MESSAGE]"
 read_result<header> parse_target_header(std::string_view rest, std::size_t line)
 {
     header h;
@@ -56,7 +57,8 @@ read_result<header> parse_target_header(std::string_view rest, std::size_t line)
     if (!target || !address || !port || !status)
         return make_error(read_errc::bad_line, line, "target header without its address, port, status and entries");
     const auto error_at = rest.find(" | error: ");
-    const auto count = detail::parse_decimal(rest.substr(0, error_at));
+    const auto auth_at = rest.substr(0, error_at).find(" | auth: ");
+    const auto count = detail::parse_decimal(rest.substr(0, std::min(auth_at, error_at)));
     const auto port_number = detail::parse_decimal(*port);
     const auto st = status_from_word(*status);
     if (!count || !port_number || *port_number > 65535 || !st)
@@ -66,6 +68,12 @@ read_result<header> parse_target_header(std::string_view rest, std::size_t line)
     h.e.port = static_cast<std::uint16_t>(*port_number);
     h.e.status = *st;
     h.entries = static_cast<std::size_t>(*count);
+    if (auth_at != std::string_view::npos)
+    {
+        const auto text = rest.substr(auth_at + 9, error_at == std::string_view::npos ? std::string_view::npos : error_at - auth_at - 9);
+        h.e.auth = parse_auth_text(text);
+        if (!h.e.auth) return make_error(read_errc::bad_line, line, "target header with a bad auth");
+    }
     if (error_at != std::string_view::npos) h.e.error = detail::split_error(rest.substr(error_at + 10));
     return h;
 }

@@ -163,7 +163,20 @@ epm::enumeration_error split_error(std::string_view text)
         const auto kind = text.substr(0, sep);
         bool word = true;
         for (char c : kind) word = word && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-        if (word) return error_of(kind, std::string(text.substr(sep + 2)));
+        if (word)
+        {
+            auto e = error_of(kind, std::string(text.substr(sep + 2)));
+            // "auth_failed: wrong_password: MESSAGE": the reason error_text put first.
+            const auto reason_end = e.message.find(": ");
+            if ((e.kind == epm::failure_kind::auth_failed || e.kind == epm::failure_kind::access_denied) &&
+                reason_end != std::string::npos)
+                if (const auto r = parse_auth_reason(std::string_view(e.message).substr(0, reason_end)))
+                {
+                    e.reason = r;
+                    e.message.erase(0, reason_end + 2);
+                }
+            return e;
+        }
     }
     return {epm::failure_kind::unspecified, std::string(text)};
 }

@@ -63,6 +63,11 @@ std::string rpcdump_target_header(const epm::enumeration& e)
     line += " | status: ";
     line += epm::to_string(e.status);
     line += " | entries: " + std::to_string(e.entries.size());
+    if (e.auth)
+    {
+        line += " | auth: ";
+        append_sanitized(line, auth_text(*e.auth));
+    }
     if (e.error)
     {
         line += " | error: ";
@@ -78,7 +83,8 @@ void write_rpcdump(std::ostream& out, const epm::enumeration& all, const format_
     if (!options.filter.empty()) kept = filtered(all, options.filter);
     const epm::enumeration& e = options.filter.empty() ? all : kept;
 
-    if (options.target_headers || e.status != epm::enumeration_status::ok) out << rpcdump_target_header(e) << '\n';
+    // An authenticated conversation always says as whom, so the header is its place too.
+    if (options.target_headers || e.status != epm::enumeration_status::ok || e.auth) out << rpcdump_target_header(e) << '\n';
 
     // Section order: the fixed five, then other protseqs by first appearance. One pass, so a
     // dump with many distinct protseqs stays linear.

@@ -22,7 +22,7 @@ void writer::begin()
     begun_ = true;
     if (format_ != format::csv) return;
     if (options_.csv_bom) out_ << "\xEF\xBB\xBF";
-    if (options_.csv_header) write_csv_header(out_);
+    if (options_.csv_header) write_csv_header(out_, options_);
 }
 
 bool writer::ok() const noexcept { return !out_.fail(); }

@@ -243,3 +243,35 @@ TEST_CASE("every ping status reads back from rpcdump text and JSON, and CSV writ
     json.replace(at, 11, R"("ping":"maybe")");
     CHECK_FALSE(read_dump(json).has_value());
 }
+
+TEST_CASE("the auth of a host and the reason of an authentication failure read back from JSON, rpcdump and impacket")
+{
+    auto ok = test::sample_enumeration();
+    ok.auth = epm::auth_info{epm::auth_type::kerberos, epm::auth_level::privacy, "alice@EPMTEST.LAN"};
+    epm::enumeration refused;
+    refused.target = "web01";
+    refused.address = "10.0.2.20";
+    refused.auth = epm::auth_info{epm::auth_type::ntlm, epm::auth_level::integrity, "EPMTEST\\alice"};
+    refused.fail(epm::enumeration_error{epm::failure_kind::auth_failed, "bind_nak: authentication type not recognized",
+                                        epm::auth_errc::credentials_refused});
+    epm::enumeration anonymous_refused;
+    anonymous_refused.target = "hardened";
+    anonymous_refused.fail(epm::enumeration_error{epm::failure_kind::access_denied, "fault nca_s_access_denied",
+                                                  epm::auth_errc::anonymous_refused});
+    for (const format f : {format::json, format::rpcdump, format::impacket})
+    {
+        CAPTURE(to_string(f));
+        const auto d = read_dump(written(f, {ok, refused, anonymous_refused}));
+        REQUIRE(d.has_value());
+        REQUIRE(d->enumerations.size() == 3);
+        CHECK(d->enumerations[0].auth == ok.auth);
+        CHECK(d->enumerations[1].auth == refused.auth);
+        CHECK_FALSE(d->enumerations[2].auth.has_value());
+        REQUIRE(d->enumerations[1].error);
+        CHECK(d->enumerations[1].error->kind == epm::failure_kind::auth_failed);
+        CHECK(d->enumerations[1].error->reason == epm::auth_errc::credentials_refused);
+        CHECK(d->enumerations[1].error->message == "bind_nak: authentication type not recognized");
+        REQUIRE(d->enumerations[2].error);
+        CHECK(d->enumerations[2].error->reason == epm::auth_errc::anonymous_refused);
+    }
+}

@@ -421,3 +421,62 @@ TEST_CASE("csv_bom puts one UTF-8 byte order mark before the header, even with n
     output::write_all(json, output::format::json, one, o); // only CSV takes it
     CHECK(json.str().front() == '{');
 }
+
+TEST_CASE("an authenticated host shows its auth in every format, and an anonymous one writes exactly what it always did")
+{
+    auto anonymous = test::sample_enumeration();
+    auto authenticated = anonymous;
+    authenticated.auth = epm::auth_info{epm::auth_type::kerberos, epm::auth_level::privacy, "alice@EPMTEST.LAN"};
+
+    const auto json = nlohmann::json::parse(to_json_line(authenticated, {}));
+    CHECK(json["auth"] == nlohmann::json::parse(R"({"type":"kerberos","level":"privacy","principal":"alice@EPMTEST.LAN"})"));
+    CHECK_FALSE(nlohmann::json::parse(to_json_line(anonymous, {})).contains("auth"));
+    auto unknown_principal = authenticated;
+    unknown_principal.auth = epm::auth_info{static_cast<epm::auth_type>(68), epm::auth_level::connect, ""};
+    const auto odd = nlohmann::json::parse(to_json_line(unknown_principal, {}));
+    CHECK(odd["auth"]["type"] == "68");
+    CHECK(odd["auth"]["principal"].is_null());
+
+    // rpcdump: the header line, which an authenticated table always has.
+    const auto text = rpcdump_text(authenticated);
+    CHECK(text.starts_with("# target: " + authenticated.target));
+    CHECK(test::lines_of(text)[0].ends_with(" | auth: kerberos privacy alice@EPMTEST.LAN"));
+    CHECK(rpcdump_text(anonymous).find("# target") == std::string::npos);
+    CHECK(rpcdump_text(anonymous).find("auth") == std::string::npos);
+
+    CHECK(test::lines_of(impacket_text(authenticated))[1] == "[*] Authenticated: kerberos privacy alice@EPMTEST.LAN");
+    CHECK(impacket_text(anonymous).find("Authenticated") == std::string::npos);
+
+    // CSV: three columns only when the run has credentials, so anonymous CSV keeps its shape.
+    format_options with_auth;
+    with_auth.auth_columns = true;
+    std::ostringstream out;
+    write_csv_header(out, with_auth);
+    write_csv_rows(out, authenticated, with_auth);
+    const auto rows = test::lines_of(out.str());
+    CHECK(rows[0] == "target,address,port,status,error,object,interface,version,name,annotation,protseq,host,endpoint,"
+                     "binding,ping,auth_type,auth_level,auth_principal");
+    CHECK(rows[1].ends_with(",kerberos,privacy,alice@EPMTEST.LAN"));
+    CHECK(test::lines_of(csv_text(anonymous))[0].ends_with(",binding,ping"));
+}
+
+TEST_CASE("an authentication failure's reason is error.reason in JSON and KIND: REASON: MESSAGE in text, and a principal's control bytes are escaped")
+{
+    epm::enumeration e;
+    e.target = "dc01";
+    e.auth = epm::auth_info{epm::auth_type::negotiate, epm::auth_level::privacy, "EPMTEST\\\x1b[31mbob"};
+    e.fail(epm::enumeration_error{epm::failure_kind::auth_failed, "the KDC refused the password", epm::auth_errc::wrong_password});
+    const auto json = nlohmann::json::parse(to_json_line(e, {}));
+    CHECK(json["error"]["kind"] == "auth_failed");
+    CHECK(json["error"]["reason"] == "wrong_password");
+    CHECK(json["error"]["message"] == "the KDC refused the password");
+    epm::enumeration plain_failure;
+    plain_failure.fail(epm::failure_kind::timeout, "bind");
+    CHECK_FALSE(nlohmann::json::parse(to_json_line(plain_failure, {}))["error"].contains("reason"));
+
+    const auto text = rpcdump_text(e);
+    CHECK(text.find(" | error: auth_failed: wrong_password: the KDC refused the password") != std::string::npos);
+    CHECK(test::terminal_safe(text));
+    CHECK(test::terminal_safe(impacket_text(e)));
+    CHECK(impacket_text(e).find("[-] Protocol failed: auth_failed: wrong_password: the KDC") != std::string::npos);
+}
