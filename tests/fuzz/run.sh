@@ -65,7 +65,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TY
 cmake --build "$build" -j2 --target epmdump_fuzzers
 bindir=$build/tests/fuzz
 
-all_targets=(pdu_stream bind bind_ack bind_nak call_pdu tower ept_lookup_response ept_map_response
+all_targets=(pdu_stream bind bind_ack bind_nak call_pdu auth_verifier auth3 tower ept_lookup_response ept_map_response
   ept_requests mgmt session service_id packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
   json_lines registry netstat)
 targets=("$@")
@@ -78,7 +78,7 @@ fi
 
 dict_of() {
   case $1 in
-    pdu_stream|bind|bind_ack|bind_nak|call_pdu) echo dcerpc ;;
+    pdu_stream|bind|bind_ack|bind_nak|call_pdu|auth_verifier|auth3) echo dcerpc ;;
     tower|ept_lookup_response|ept_map_response|ept_requests) echo epm ;;
     packet|tcp_reassembler) echo capture ;;
     rpc_conversation) echo "dcerpc epm" ;;

@@ -1,8 +1,11 @@
 #include "support/scripted_server.hpp"
+#include "support/test_mechanism.hpp"
 
 #include <epmdump/dcerpc/bind.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/bind_nak.hpp>
+#include <epmdump/dcerpc/control_pdu.hpp>
+#include <epmdump/dcerpc/request.hpp>
 #include <epmdump/dcerpc/fault.hpp>
 #include <epmdump/dcerpc/message_assembler.hpp>
 #include <epmdump/dcerpc/pdu_framer.hpp>
@@ -41,11 +44,25 @@ namespace {
 constexpr std::uint32_t nca_s_op_rng_error = 0x1c010002;
 constexpr std::uint32_t nca_s_unk_if = 0x1c010003;
 
+constexpr std::uint32_t rpc_s_access_denied = 5;
+constexpr std::uint32_t rpc_s_sec_pkg_error = 0x721; // what Samba faults a bad signature with
+
+// The test mechanism's state on one connection.
+struct auth_state
+{
+    dcerpc::sec_trailer trailer;        // as the client's bind said
+    bool header_sign = false;
+    bool established = false;
+    mech_keys keys{false};
+    bool protects() const { return established && trailer.auth_level >= 3; }
+};
+
 // What one connection has negotiated: the client's fragment size and its presentation contexts.
 struct connection_state
 {
     std::uint16_t client_recv = dcerpc::default_max_frag;
     std::map<std::uint16_t, epm::syntax_id> contexts; // accepted ones
+    std::optional<auth_state> auth;
 };
 
 // Handles carry the page position in the last 8 octets of their UUID.
@@ -116,6 +133,54 @@ struct scripted_server::impl
             }
         }
         conn.client_recv = bind->params.max_recv_frag;
+        if (script.auth && bind->auth)
+        {
+            std::lock_guard lock(mutex);
+            ++(alter ? log.auth_alters : log.auth_binds);
+            if (!alter)
+            {
+                log.auth_level = bind->auth->trailer.auth_level;
+                log.auth_type = bind->auth->trailer.auth_type;
+                log.header_sign_offered = (bind->params.flags & dcerpc::pfc_support_header_sign) != 0;
+            }
+        }
+        if (script.auth && bind->auth && alter && conn.auth && !conn.auth->established)
+        {
+            // The SPNEGO-style third leg: the token, then our last one; the context is complete.
+            if (!is_token(bind->auth->auth_value, mech_alter)) return fault(m, rpc_s_access_denied);
+            conn.auth->established = true;
+            return bind_answer(m, *bind, conn, true, mech_token(mech_done));
+        }
+        if (script.auth && bind->auth && !alter)
+        {
+            if (script.auth->refuse || !is_token(bind->auth->auth_value, mech_init))
+            {
+                dcerpc::bind_nak_params nak;
+                nak.provider_reject_reason = 0; // reason_not_specified, as Samba refuses a token
+                nak.versions = {dcerpc::rt_version{5, 0}};
+                return dcerpc::encode_bind_nak(m.call_id, nak, script.rep);
+            }
+            auth_state a;
+            a.trailer = bind->auth->trailer;
+            a.header_sign = script.auth->echo_header_sign && (bind->params.flags & dcerpc::pfc_support_header_sign) != 0;
+            conn.auth = a;
+            return bind_answer(m, *bind, conn, false, mech_token(mech_challenge));
+        }
+        return bind_answer(m, *bind, conn, alter, {});
+    }
+
+    // Our verifier's sec_trailer: the client's, at the level the script says.
+    dcerpc::sec_trailer our_trailer(const auth_state& a) const
+    {
+        auto t = a.trailer;
+        if (script.auth && script.auth->answer_level) t.auth_level = *script.auth->answer_level;
+        return t;
+    }
+
+    std::vector<std::byte> bind_answer(const dcerpc::message& m, const dcerpc::bind_pdu& b, connection_state& conn,
+                                       bool alter, std::optional<std::vector<std::byte>> token)
+    {
+        const auto* bind = &b;
         if (script.bind_nak && !alter)
         {
             dcerpc::bind_nak_params nak;
@@ -168,16 +233,67 @@ struct scripted_server::impl
             }
             ack.results.push_back(r);
         }
-        return alter ? dcerpc::encode_alter_context_resp(m.call_id, ack, script.rep)
-                     : dcerpc::encode_bind_ack(m.call_id, ack, script.rep);
+        if (token && conn.auth && conn.auth->header_sign) ack.flags |= dcerpc::pfc_support_header_sign;
+        auto out = alter ? dcerpc::encode_alter_context_resp(m.call_id, ack, script.rep)
+                         : dcerpc::encode_bind_ack(m.call_id, ack, script.rep);
+        if (token && conn.auth) dcerpc::append_auth_verifier(out, our_trailer(*conn.auth), *token);
+        return out;
     }
+
+    // rpc_auth3: the last token of the two-leg mechanisms; no answer.
+    void take_auth3(const dcerpc::message& m, connection_state& conn)
+    {
+        auto a = dcerpc::decode_auth3(m.first, m.pdu);
+        {
+            std::lock_guard lock(mutex);
+            ++log.auth3s;
+        }
+        if (a && a->auth && conn.auth && is_token(a->auth->auth_value, mech_auth3)) conn.auth->established = true;
+    }
+
+    // Checks (and unseals) one protected request fragment into `out`; false when it does not verify.
+    bool unprotect(const dcerpc::pdu_frame& frame, auth_state& a, std::vector<std::byte>& out)
+    {
+        auto r = dcerpc::decode_request(frame.header, frame.bytes);
+        if (!r || !r->auth) return false;
+        const auto& t = r->auth->trailer;
+        if (t.auth_type != a.trailer.auth_type || t.auth_level != a.trailer.auth_level ||
+            t.auth_context_id != a.trailer.auth_context_id)
+            return false;
+        out.assign(frame.bytes.begin(), frame.bytes.begin() + frame.header.frag_length);
+        const std::size_t body = dcerpc::common_header_size + 8 + (r->object ? 16 : 0);
+        const std::size_t signature = out.size() - frame.header.auth_length;
+        const std::size_t trailer = signature - dcerpc::sec_trailer_size;
+        const std::span<std::byte> all(out);
+        const auto header = a.header_sign ? all.subspan(0, body) : std::span<std::byte>{};
+        const auto sec = a.header_sign ? all.subspan(trailer, dcerpc::sec_trailer_size) : std::span<std::byte>{};
+        return a.keys.verify(a.trailer.auth_level == 6, header, all.subspan(body, trailer - body), sec,
+                             all.subspan(signature));
+    }
+
+    connection_state* current = nullptr; // the connection answer() works for (io thread only)
 
     std::vector<std::byte> respond(const dcerpc::message& m, ndr::writer& stub, std::uint16_t client_recv)
     {
         dcerpc::response_params p;
         p.context_id = m.context_id;
         p.max_xmit_frag = std::min(script.max_xmit_frag, client_recv);
-        return dcerpc::encode_response(m.call_id, p, stub.buffer(), script.rep);
+        if (!current || !current->auth || !current->auth->protects())
+            return dcerpc::encode_response(m.call_id, p, stub.buffer(), script.rep);
+        auto& a = *current->auth;
+        std::vector<dcerpc::protected_fragment> layout;
+        auto out = dcerpc::encode_response(m.call_id, p, stub.buffer(), {our_trailer(a), mech_signature_length},
+                                           layout, script.rep);
+        const std::span<std::byte> all(out);
+        for (const auto& f : layout)
+        {
+            const auto header = a.header_sign ? all.subspan(f.start, f.body - f.start) : std::span<std::byte>{};
+            const auto sec = a.header_sign ? all.subspan(f.trailer, f.signature - f.trailer) : std::span<std::byte>{};
+            a.keys.sign(a.trailer.auth_level == 6, header, all.subspan(f.body, f.trailer - f.body), sec,
+                        all.subspan(f.signature, f.end - f.signature));
+            if (script.auth->corrupt_signature) out[f.signature] ^= std::byte{0x01};
+        }
+        return out;
     }
 
     std::vector<std::byte> fault(const dcerpc::message& m, std::uint32_t status)
@@ -307,10 +423,22 @@ struct scripted_server::impl
     std::vector<std::byte> answer(const dcerpc::message& m, connection_state& conn)
     {
         const auto client_recv = conn.client_recv;
+        current = &conn;
         if (m.type == dcerpc::pdu_type::request)
         {
             std::lock_guard lock(mutex);
             log.opnums.push_back(m.opnum);
+        }
+        if (m.type == dcerpc::pdu_type::auth3)
+        {
+            take_auth3(m, conn);
+            return {};
+        }
+        if (m.type == dcerpc::pdu_type::request && script.auth)
+        {
+            const bool authenticated = conn.auth && conn.auth->established;
+            if (!authenticated && script.auth->require) return fault(m, rpc_s_access_denied);
+            if (authenticated && script.auth->call_fault) return fault(m, *script.auth->call_fault);
         }
         switch (m.type)
         {
@@ -404,7 +532,29 @@ struct scripted_server::impl
                     std::lock_guard lock(mutex);
                     log.largest_fragment_received = std::max<std::size_t>(log.largest_fragment_received, (*frame)->bytes.size());
                 }
-                auto message = assembler.add(**frame);
+                dcerpc::pdu_frame checked = **frame;
+                std::vector<std::byte> unsealed;
+                if (checked.header.type == dcerpc::pdu_type::request && conn.auth && conn.auth->protects())
+                {
+                    const bool ok = unprotect(checked, *conn.auth, unsealed);
+                    {
+                        std::lock_guard lock(mutex);
+                        ++(ok ? log.verified_fragments : log.rejected_fragments);
+                        log.largest_auth_fragment = std::max(log.largest_auth_fragment, checked.bytes.size());
+                    }
+                    if (!ok)
+                    {
+                        // Samba faults a PDU whose signature fails and drops the connection.
+                        dcerpc::message m;
+                        m.call_id = checked.header.call_id;
+                        auto out = fault(m, rpc_s_sec_pkg_error);
+                        co_await asio::async_write(socket, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+                        socket.shutdown(tcp::socket::shutdown_both, ec);
+                        co_return;
+                    }
+                    checked.bytes = unsealed;
+                }
+                auto message = assembler.add(checked);
                 if (!message || !*message) continue;
                 if (script.silent || hung) continue;
                 auto out = answer(**message, conn);

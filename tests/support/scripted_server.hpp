@@ -67,6 +67,19 @@ enum class mgmt_style : std::uint8_t
 // the script would give, says what to do instead. Runs on the server's thread.
 using tamper_fn = std::function<wire_plan(const dcerpc::message& request, std::vector<std::byte> answer, int index)>;
 
+// Authentication with the test mechanism (support/test_mechanism.hpp): the server runs its legs
+// over bind_ack, rpc_auth3 or alter_context, verifies (and unseals) every request's verifier,
+// and signs (and seals) its responses at the level the bind asked for.
+struct server_auth
+{
+    bool require = false;                       // an anonymous call gets fault rpc_s_access_denied (5)
+    bool refuse = false;                        // an authenticated bind gets bind_nak reason_not_specified
+    bool echo_header_sign = true;               // echo PFC_SUPPORT_HEADER_SIGN when offered
+    std::optional<std::uint8_t> answer_level;   // the auth_level of our verifiers (lower: a downgrade)
+    bool corrupt_signature = false;             // flip a bit of every response's signature
+    std::optional<std::uint32_t> call_fault;    // fault every authenticated call with this status
+};
+
 struct server_script
 {
     std::vector<epm::endpoint_entry> entries;
@@ -98,6 +111,7 @@ struct server_script
     std::vector<std::byte> answer_to_anything;  // not DCE/RPC: write these once the client sends anything, then close (an HTTP server)
     wire_plan on_accept;                        // done first on every connection (before the banner)
     tamper_fn tamper;                           // rewrites every answer (empty: send it as is)
+    std::optional<server_auth> auth;            // speak the test mechanism (nullopt: anonymous only)
 };
 
 // What the server saw (read after the client finished).
@@ -118,6 +132,16 @@ struct server_log
     int mgmt_calls = 0;                           // requests on a mgmt context
     std::size_t most_contexts = 0;                // the most contexts one bind or alter_context offered
     std::vector<epm::syntax_id> alter_offered;    // abstract syntaxes of every alter_context, in order
+    // Authentication (server_script::auth).
+    int auth_binds = 0;                           // binds carrying an auth verifier
+    int auth_alters = 0;                          // alter_contexts carrying a token
+    int auth3s = 0;                               // rpc_auth3 PDUs
+    int verified_fragments = 0;                   // request fragments whose verifier verified
+    int rejected_fragments = 0;                   // ... that did not (answered with a fault)
+    std::uint8_t auth_level = 0;                  // of the last authenticated bind
+    std::uint8_t auth_type = 0;
+    bool header_sign_offered = false;             // PFC_SUPPORT_HEADER_SIGN in the last bind
+    std::size_t largest_auth_fragment = 0;        // largest protected request fragment
 };
 
 class scripted_server

@@ -8,6 +8,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include <array>
+#include <functional>
 #include <exception>
 
 namespace epmdump::client {
@@ -39,6 +40,15 @@ asio::awaitable<void> run_session(connection& c, rpc_session& s)
             auto f = co_await c.write(act.data, act.phase);
             act = f ? s.on_io_failure(std::move(*f)) : s.on_written();
         }
+        else if (act.type == next_action::kind::authenticate)
+        {
+            // The leg may wait for a KDC: off the I/O thread, its result kept by the work itself.
+            auto leg = std::make_shared<std::optional<auth_result<security_context::leg>>>();
+            // Named, not a temporary in the co_await expression (GCC 12 mishandles those).
+            std::function<void()> work = [job = s.pending_auth(), leg] { *leg = job.run(); };
+            auto f = co_await c.run_off_thread(std::move(work), act.phase);
+            act = f ? s.on_io_failure(std::move(*f)) : s.on_authenticated(std::move(**leg));
+        }
         else
         {
             auto io = co_await c.read_some(buffer, act.phase);
@@ -69,7 +79,9 @@ asio::awaitable<host_result> detail::enumerate_op(target t, client_options optio
         }
         e.address = c.remote_address();
         lookup_session s(options, options.transport == transport::ncacn_http);
+        s.set_auth_target(t.host);
         co_await run_session(c, s);
+        e.auth = s.authenticated();
         r.stats = s.stats();
         r.pages = s.pages();
         e.entries = s.take_entries();
@@ -79,7 +91,7 @@ asio::awaitable<host_result> detail::enumerate_op(target t, client_options optio
             e.status = epm::enumeration_status::ok;
     }
     if (options.verify && !e.entries.empty() && !(group && group->aborted()))
-        co_await async_verify(e.entries, e.address, options, deadline, group);
+        co_await async_verify(e.entries, e.address, options, deadline, group, t.host);
     e.elapsed_ms = ms_since(started);
     co_return r;
 }
@@ -108,6 +120,7 @@ asio::awaitable<map_result> detail::map_op(target t, epm::syntax_id interface, s
     }
     r.address = c.remote_address();
     map_session s(options, options.transport == transport::ncacn_http, interface, std::move(protseq));
+    s.set_auth_target(t.host);
     co_await run_session(c, s);
     r.towers = s.towers();
     r.status = s.status();

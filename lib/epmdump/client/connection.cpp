@@ -1,15 +1,18 @@
 #include <epmdump/client/connection.hpp>
+#include <epmdump/client/detail/auth_threads.hpp>
 #include <epmdump/client/detail/name_lookup.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 
 namespace epmdump::client {
@@ -50,7 +53,8 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
         case phase::resolve: return timeouts.resolve;
         case phase::connect: return timeouts.connect;
         case phase::banner: return timeouts.banner;
-        case phase::bind: return timeouts.bind;
+        case phase::bind:
+        case phase::auth: return timeouts.bind; // a leg's KDC wait counts as binding
         default: return timeouts.call;
         }
     }
@@ -333,6 +337,38 @@ asio::awaitable<std::optional<failure>> connection::connect(const std::string& h
     endpoints candidates;
     if (auto f = co_await resolve(core, host, port, candidates)) co_return f;
     co_return co_await connect_any(core, candidates);
+}
+
+asio::awaitable<std::optional<failure>> connection::run_off_thread(std::function<void()> work, phase p)
+{
+    auto core = core_;
+    if (core->aborted) co_return core->explain({});
+    auto finished = std::make_shared<std::atomic<bool>>(false);
+    auto& context = asio::query(core->socket.get_executor(), asio::execution::context);
+    auto& pool = asio::use_service<detail::auth_threads>(context).pool();
+    asio::post(pool, [work = std::move(work), finished, weak = std::weak_ptr<detail::connection_core>(core),
+                      ex = core->socket.get_executor()]() {
+        work();
+        finished->store(true);
+        // Wake the waiting coroutine now rather than at its next poll.
+        asio::post(ex, [weak] {
+            if (auto c = weak.lock()) detail::connection_core::cancel_quietly(c->lookup_wait);
+        });
+    });
+    core->arm(p);
+    // Polled as a name lookup is (1 ms up to 32 ms), and woken when the work ends.
+    boost::system::error_code ec;
+    auto pause = std::chrono::milliseconds(1);
+    while (!finished->load() && !core->aborted && !core->expired)
+    {
+        core->lookup_wait.expires_after(pause);
+        co_await core->lookup_wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        pause = std::min(pause * 2, std::chrono::milliseconds(32));
+    }
+    const bool failed = !finished->load() || core->aborted || core->expired;
+    auto f = failed ? std::optional<failure>(core->explain({})) : std::nullopt;
+    core->disarm();
+    co_return f;
 }
 
 asio::awaitable<std::optional<failure>> connection::write(std::span<const std::byte> data, phase p)

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -76,6 +77,11 @@ public:
     boost::asio::awaitable<std::optional<failure>> write(std::span<const std::byte> data, phase p);
     // Reads what is available (at least one byte) into `buffer`.
     boost::asio::awaitable<io_outcome> read_some(std::span<std::byte> buffer, phase p);
+
+    // Runs `work` on the auth threads of this connection's execution context (it may block: a
+    // KDC) and waits for it within phase p's limits: its timeout, the host deadline, an abort.
+    // On a failure the work is left to finish alone, so it must own what it touches.
+    boost::asio::awaitable<std::optional<failure>> run_off_thread(std::function<void()> work, phase p);
 
     // Starts the phase's timer without an I/O call (a read that spans several calls keeps it).
     void begin_phase(phase p);

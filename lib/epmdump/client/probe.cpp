@@ -189,12 +189,16 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
         // Only a port that accepted the connection needs them (most ports of a range refuse).
         if (options.fallback || options.brute_versions) settings.candidates = candidate_interfaces();
         probe_session s(options.base, expect_banner, settings);
+        s.set_auth_target(r.target.empty() ? r.address : r.target);
         co_await run_session(c, s);
         r.round_trips += s.round_trips();
         const auto& f = s.error();
         // It spoke DCE/RPC: a bind_ack, a bind_nak, a fault to the bind, or a PDU we could not take.
+        // An authentication refused or failed by the server (bytes came back) is an RPC answer too.
+        const bool auth_refused = f && (f->code == client_errc::auth_failed || f->code == client_errc::access_denied);
         const bool spoke = s.bound() || s.bind_refused() ||
                            (f && f->code == client_errc::fault && f->phase == phase::bind) ||
+                           (auth_refused && s.stats().bytes_received > 0) ||
                            (f && f->code == client_errc::protocol_violation && looks_like_dcerpc(s.first_bytes()));
         if (spoke)
         {
@@ -207,7 +211,7 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
             if (dropped_after_refusal && r.mgmt_refusal.empty()) r.mgmt_refusal = "connection reset: " + f->message();
             if (dropped_after_refusal && options.fallback) r.error.reset();
         }
-        else if (f && f->code == client_errc::cancelled)
+        else if (f && (f->code == client_errc::cancelled || auth_refused)) // cancelled, or our own context failed
         {
             r.state = epm::port_state::error;
             set_error(r, *f);
@@ -225,6 +229,7 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
         {
             settings.skip_mgmt = true;
             probe_session s(options.base, expect_banner || r.ncacn_http, settings);
+            s.set_auth_target(r.target.empty() ? r.address : r.target);
             co_await run_session(c, s);
             r.round_trips += s.round_trips();
             take_rpc(r, s);

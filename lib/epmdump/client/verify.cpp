@@ -34,8 +34,8 @@ bool listening_failure(const failure& f)
 }
 
 asio::awaitable<void> probe_port(port_probe& probe, std::vector<epm::endpoint_entry>& entries, const std::string& address,
-                                 const client_options& options, steady_clock::time_point deadline,
-                                 const std::shared_ptr<abort_group>& group)
+                                 const std::string& auth_host, const client_options& options,
+                                 steady_clock::time_point deadline, const std::shared_ptr<abort_group>& group)
 {
     auto ex = co_await asio::this_coro::executor;
     auto mark = [&](std::size_t interface, epm::ping_status s) {
@@ -56,6 +56,7 @@ asio::awaitable<void> probe_port(port_probe& probe, std::vector<epm::endpoint_en
         }
         // Pings always speak plain ncacn_ip_tcp: these are the towers' TCP ports.
         ping_session s(options, false, std::move(batch));
+        s.set_auth_target(auth_host.empty() ? address : auth_host);
         co_await run_session(c, s);
         // Refused by an RPC server, or what answered is none; silence and lack of time stay not_pinged.
         const bool not_rpc = s.error() && s.error()->code == client_errc::not_dcerpc;
@@ -75,7 +76,7 @@ asio::awaitable<void> probe_port(port_probe& probe, std::vector<epm::endpoint_en
 
 asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, std::string address,
                                    client_options options, steady_clock::time_point host_deadline,
-                                   std::shared_ptr<abort_group> group)
+                                   std::shared_ptr<abort_group> group, std::string auth_host)
 {
     auto ex = co_await asio::this_coro::executor;
     std::map<std::uint16_t, port_probe> by_port;
@@ -111,7 +112,7 @@ asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, st
                 while (next < queue.size() && steady_clock::now() < host_deadline && !(group && group->aborted()))
                 {
                     auto* probe = queue[next++];
-                    co_await probe_port(*probe, entries, address, options, host_deadline, group);
+                    co_await probe_port(*probe, entries, address, auth_host, options, host_deadline, group);
                 }
             },
             [&](const std::exception_ptr&) { workers.done(); });

@@ -19,10 +19,11 @@ namespace epmdump::client {
 // not_listening (the port refused or never answered the connection), wrong_interface (a
 // DCE/RPC server answered but refused the interface, offered alone too), not_rpc (what
 // answered is no DCE/RPC server: other bytes, or a close or reset of our bind), or not_pinged
-// (no answer within the time, or the host ran out of time).
+// (no answer within the time, or the host ran out of time). With options.security each bind
+// authenticates for `auth_host` (the name the user gave; empty: the address).
 boost::asio::awaitable<void> async_verify(std::vector<epm::endpoint_entry>& entries, std::string address,
                                    client_options options, std::chrono::steady_clock::time_point host_deadline,
-                                   std::shared_ptr<abort_group> group = {});
+                                   std::shared_ptr<abort_group> group = {}, std::string auth_host = {});
 
 // Blocking form with its own io_context; the host deadline is options.timeouts.host from now.
 void verify_endpoints(std::vector<epm::endpoint_entry>& entries, const std::string& address,

@@ -35,12 +35,13 @@ result<body_parts> split_body(const common_header& h, std::span<const std::byte>
 }
 
 void append_auth_verifier(std::vector<std::byte>& pdu, sec_trailer trailer,
-                          std::span<const std::byte> auth_value, std::size_t pad_to)
+                          std::span<const std::byte> auth_value, std::size_t pad_to, std::size_t pad_from)
 {
-    if (pdu.size() < common_header_size) return;
+    if (pdu.size() < common_header_size || pdu.size() < pad_from) return;
     const auto h = decode_common_header(pdu);
     const auto rep = h ? h->drep : ndr::drep{};
-    const std::size_t pad = pad_to == 0 ? 0 : (pad_to - pdu.size() % pad_to) % pad_to;
+    const std::size_t filled = pdu.size() - pad_from;
+    const std::size_t pad = pad_to == 0 ? 0 : (pad_to - filled % pad_to) % pad_to;
     pdu.resize(pdu.size() + pad, std::byte{0});
     trailer.auth_pad_length = static_cast<std::uint8_t>(pad);
     ndr::writer w(rep);

@@ -44,11 +44,34 @@ struct body_parts
 result<body_parts> split_body(const common_header& h, std::span<const std::byte> pdu,
                               std::size_t body_start) noexcept;
 
-// Appends padding (to a multiple of pad_to, measured from the PDU start), the sec_trailer
-// and auth_value to the single PDU in pdu, then rewrites frag_length and auth_length.
-// trailer.auth_pad_length is overwritten with the padding actually added. pad_to 4 is C706's
-// rule; Windows pads to 16 for sign/seal.
+// Appends padding (to a multiple of pad_to, measured from pad_from: the PDU start by default),
+// the sec_trailer and auth_value to the single PDU in pdu, then rewrites frag_length and
+// auth_length. trailer.auth_pad_length is overwritten with the padding actually added. pad_to 4
+// is C706's rule; request and response stubs pad to auth_pad_alignment from the stub start.
 void append_auth_verifier(std::vector<std::byte>& pdu, sec_trailer trailer,
-                          std::span<const std::byte> auth_value, std::size_t pad_to = 4);
+                          std::span<const std::byte> auth_value, std::size_t pad_to = 4, std::size_t pad_from = 0);
+
+// [MS-RPCE] 2.2.2.11: a protected request or response stub is padded to a multiple of 16
+// counted from the stub's start (Windows and Samba do so), so a block cipher seals whole blocks.
+inline constexpr std::size_t auth_pad_alignment = 16;
+
+// What a protected request or response carries besides its stub: the sec_trailer (its
+// auth_pad_length is set per fragment) and room for signature_length octets of auth_value.
+struct verifier_plan
+{
+    sec_trailer trailer;
+    std::size_t signature_length = 0;
+};
+
+// Where one protected fragment's parts lie in the encoded bytes ([MS-RPCE] 2.2.2.11-12), so the
+// security context can sign [start, body) and [trailer, signature) and seal [body, trailer).
+struct protected_fragment
+{
+    std::size_t start = 0;     // the common header
+    std::size_t body = 0;      // the stub, then auth_pad_length octets of padding
+    std::size_t trailer = 0;   // the 8-octet sec_trailer
+    std::size_t signature = 0; // auth_value: auth_length octets (zero until protected)
+    std::size_t end = 0;       // start + frag_length
+};
 
 } // namespace epmdump::dcerpc

@@ -30,4 +30,17 @@ std::vector<std::byte> encode_control(pdu_type type, std::uint32_t call_id, std:
     return w.take();
 }
 
+std::vector<std::byte> encode_auth3(std::uint32_t call_id, const sec_trailer& trailer, std::span<const std::byte> token,
+                                    std::uint8_t flags, std::uint16_t max_xmit_frag, std::uint16_t max_recv_frag,
+                                    ndr::drep rep)
+{
+    auto w = detail::start_pdu(pdu_type::auth3, flags, call_id, rep);
+    w.u16(max_xmit_frag);
+    w.u16(max_recv_frag);
+    patch_lengths(w, 0);
+    auto pdu = w.take();
+    append_auth_verifier(pdu, trailer, token);
+    return pdu;
+}
+
 } // namespace epmdump::dcerpc

@@ -57,6 +57,22 @@ std::vector<std::byte> encode_request(std::uint32_t call_id, const request_param
     return out;
 }
 
+std::vector<std::byte> encode_request(std::uint32_t call_id, const request_params& p, std::span<const std::byte> stub,
+                                      const verifier_plan& plan, std::vector<protected_fragment>& layout, ndr::drep rep)
+{
+    const std::size_t header = common_header_size + 8 + (p.object ? 16 : 0);
+    const std::uint8_t extra = p.object ? pfc_object_uuid : 0;
+    return detail::protected_fragments(stub, header, p.max_xmit_frag, plan, layout,
+                                       [&](std::uint8_t flags, std::uint32_t alloc_hint) {
+                                           auto w = detail::start_pdu(pdu_type::request, flags | extra, call_id, rep);
+                                           w.u32(alloc_hint);
+                                           w.u16(p.context_id);
+                                           w.u16(p.opnum);
+                                           if (p.object) w.guid(*p.object);
+                                           return w;
+                                       });
+}
+
 std::vector<std::byte> encode_request(std::uint32_t call_id, std::uint16_t context_id, std::uint16_t opnum,
                                       std::span<const std::byte> stub, std::optional<uuid> object,
                                       std::uint16_t max_xmit_frag, ndr::drep rep)

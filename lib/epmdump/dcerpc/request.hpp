@@ -42,6 +42,14 @@ struct request_params
 std::vector<std::byte> encode_request(std::uint32_t call_id, const request_params& params,
                                       std::span<const std::byte> stub, ndr::drep rep = ndr::little_endian_ascii);
 
+// The protected form ([MS-RPCE] 2.2.2.11-12): every fragment carries its padding, the
+// sec_trailer and plan.signature_length zero octets for the security context to fill, and
+// stays within max_xmit_frag with them; `layout` says where each fragment's parts lie.
+std::vector<std::byte> encode_request(std::uint32_t call_id, const request_params& params,
+                                      std::span<const std::byte> stub, const verifier_plan& plan,
+                                      std::vector<protected_fragment>& layout,
+                                      ndr::drep rep = ndr::little_endian_ascii);
+
 // Convenience with the argument order of the call: (call_id, context_id, opnum, stub, object, max_xmit_frag).
 std::vector<std::byte> encode_request(std::uint32_t call_id, std::uint16_t context_id, std::uint16_t opnum,
                                       std::span<const std::byte> stub, std::optional<uuid> object = std::nullopt,

@@ -48,4 +48,18 @@ std::vector<std::byte> encode_response(std::uint32_t call_id, const response_par
     return out;
 }
 
+std::vector<std::byte> encode_response(std::uint32_t call_id, const response_params& p, std::span<const std::byte> stub,
+                                       const verifier_plan& plan, std::vector<protected_fragment>& layout, ndr::drep rep)
+{
+    return detail::protected_fragments(stub, common_header_size + 8, p.max_xmit_frag, plan, layout,
+                                       [&](std::uint8_t flags, std::uint32_t alloc_hint) {
+                                           auto w = detail::start_pdu(pdu_type::response, flags, call_id, rep);
+                                           w.u32(alloc_hint);
+                                           w.u16(p.context_id);
+                                           w.u8(p.cancel_count);
+                                           w.u8(0);
+                                           return w;
+                                       });
+}
+
 } // namespace epmdump::dcerpc

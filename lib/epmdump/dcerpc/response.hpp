@@ -34,5 +34,10 @@ struct response_params
 // Fragments like encode_request (for scripted test servers and tests).
 std::vector<std::byte> encode_response(std::uint32_t call_id, const response_params& params,
                                        std::span<const std::byte> stub, ndr::drep rep = ndr::little_endian_ascii);
+// The protected form, as encode_request's: padding, sec_trailer and room for the signature.
+std::vector<std::byte> encode_response(std::uint32_t call_id, const response_params& params,
+                                       std::span<const std::byte> stub, const verifier_plan& plan,
+                                       std::vector<protected_fragment>& layout,
+                                       ndr::drep rep = ndr::little_endian_ascii);
 
 } // namespace epmdump::dcerpc

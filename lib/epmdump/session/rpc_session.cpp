@@ -74,6 +74,7 @@ rpc_session::step rpc_session::fail(failure f)
 
 rpc_session::step rpc_session::on_fault(std::uint32_t status)
 {
+    if (auto refused = refusal(status, false)) return fail(std::move(*refused));
     return fail(failure{client_errc::fault, phase_, status, {}, fault_status_text(status)});
 }
 
@@ -91,6 +92,8 @@ next_action rpc_session::start()
         state_ = state::banner;
         return read(phase::banner);
     }
+    // With a security context, its first token goes in the bind: run the first leg first.
+    if (securing() && !auth_started_) return ask_authenticate();
     state_ = state::binding;
     dcerpc::bind_params params;
     params.max_xmit_frag = options_.max_xmit_frag;
@@ -103,6 +106,12 @@ next_action rpc_session::start()
 next_action rpc_session::on_written()
 {
     if (done_) return finish();
+    if (calls_after_write_)
+    {
+        // rpc_auth3 has no answer ([MS-RPCE] 3.3.1.5.2): the context is complete, calls begin.
+        calls_after_write_ = false;
+        return enter_calls();
+    }
     return read(phase_);
 }
 
@@ -186,7 +195,11 @@ next_action rpc_session::on_read(std::span<const std::byte> bytes)
         }
         if (!*frame) return read(phase_);
         if ((*frame)->header.type == dcerpc::pdu_type::response) ++stats_.response_fragments;
-        auto message = assembler_.add(**frame);
+        dcerpc::pdu_frame checked = **frame;
+        if (protecting() && checked.header.type == dcerpc::pdu_type::response &&
+            !unprotect_fragment(**frame, checked))
+            return finish();
+        auto message = assembler_.add(checked);
         if (!message)
         {
             fail(protocol_violation(phase_, message.error(), "reassembly"));
@@ -223,6 +236,12 @@ next_action rpc_session::next_call(step s)
         return send(dcerpc::encode_alter_context(++call_id_, offered_), s->phase);
     }
     const std::uint16_t xmit = max_xmit_ != 0 ? max_xmit_ : options_.max_xmit_frag;
+    if (protecting())
+    {
+        auto bytes = protect_request(*s, xmit);
+        if (!bytes) return finish();
+        return send(std::move(*bytes), s->phase);
+    }
     return send(dcerpc::encode_request(++call_id_, s->context_id, s->opnum, s->stub, std::nullopt, xmit), s->phase);
 }
 
@@ -241,7 +260,9 @@ next_action rpc_session::handle_message(const dcerpc::message& m)
 next_action rpc_session::on_bind_reply(const dcerpc::message& m)
 {
     using dcerpc::pdu_type;
-    if (m.type != pdu_type::bind_ack && m.type != pdu_type::bind_nak && m.type != pdu_type::fault)
+    const bool expected = m.type == pdu_type::bind_ack || m.type == pdu_type::bind_nak || m.type == pdu_type::fault ||
+                          (auth_alter_pending_ && m.type == pdu_type::alter_context_resp);
+    if (!expected)
     {
         fail(failure{client_errc::protocol_violation, phase::bind, {}, {},
                      "expected bind_ack, got PTYPE " + std::to_string(static_cast<int>(m.type))});
@@ -256,15 +277,39 @@ next_action rpc_session::on_bind_reply(const dcerpc::message& m)
     if (const auto* nak = std::get_if<dcerpc::bind_nak_pdu>(&*reply))
     {
         const auto reason = nak->params.provider_reject_reason;
-        fail(failure{client_errc::bind_rejected, phase::bind, reason, {}, bind_nak_reason_text(reason)});
+        if (auto refused = refusal(reason, true))
+            fail(std::move(*refused));
+        else
+            fail(failure{client_errc::bind_rejected, phase::bind, reason, {}, bind_nak_reason_text(reason)});
         return finish();
     }
     if (const auto* fault = std::get_if<dcerpc::fault_pdu>(&*reply))
     {
-        on_fault(fault->status);
+        if (auto refused = refusal(fault->status, false))
+            fail(std::move(*refused));
+        else
+            on_fault(fault->status);
         return finish();
     }
-    const auto& ack = std::get<dcerpc::bind_ack_pdu>(*reply).params;
+    const auto& ack_pdu = std::get<dcerpc::bind_ack_pdu>(*reply);
+    if (securing())
+    {
+        if (auto bad = check_verifier(ack_pdu.auth, !auth_complete_))
+        {
+            fail(std::move(*bad));
+            return finish();
+        }
+        if (ack_pdu.auth) server_token_.assign(ack_pdu.auth->auth_value.begin(), ack_pdu.auth->auth_value.end());
+        if (m.type == pdu_type::alter_context_resp)
+        {
+            // A leg of the context establishment, not a change of presentation contexts.
+            auth_alter_pending_ = false;
+            return auth_complete_ ? enter_calls() : ask_authenticate();
+        }
+        // [MS-RPCE] 2.2.2.3: the server echoes PFC_SUPPORT_HEADER_SIGN when it signs headers too.
+        header_signing_ = (ack_pdu.params.flags & dcerpc::pfc_support_header_sign) != 0;
+    }
+    const auto& ack = ack_pdu.params;
     stats_.max_recv_frag = ack.max_xmit_frag;
     auto n = dcerpc::negotiate(offered_, ack);
     if (!n)
@@ -284,6 +329,11 @@ next_action rpc_session::on_bind_reply(const dcerpc::message& m)
         fail(failure{client_errc::bind_rejected, phase::bind, reason, {},
                      "no context accepted: " + provider_reason_text(reason)});
         return finish();
+    }
+    if (securing())
+    {
+        bound_ = std::move(*n);
+        return auth_complete_ ? enter_calls() : ask_authenticate();
     }
     state_ = state::calling;
     return next_call(on_bound(*n));

@@ -6,6 +6,7 @@
 #include <epmdump/session/error.hpp>
 #include <epmdump/session/http_banner.hpp>
 #include <epmdump/session/options.hpp>
+#include <epmdump/session/security_context.hpp>
 #include <epmdump/dcerpc/bind.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/message_assembler.hpp>
@@ -15,8 +16,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace epmdump::client {
@@ -28,6 +31,10 @@ struct next_action
         write, // send `data` (valid until the next call into the session)
         read,  // read some bytes and hand them to on_read
         done,  // finished; see the session's result / error()
+        // run pending_auth().run() off the I/O thread (it may wait for a KDC), within phase
+        // auth's limits (the bind timeout and the host deadline), and hand its result to
+        // on_authenticated
+        authenticate,
     };
     kind type = kind::done;
     std::span<const std::byte> data;
@@ -47,6 +54,26 @@ struct session_stats
     std::uint64_t bytes_received = 0;
 };
 
+// One leg of a context establishment, to run where blocking is allowed. It owns what it
+// touches (the context is shared with the session), so a driver that gave up waiting can let
+// it finish on its own.
+class auth_job
+{
+public:
+    auth_result<security_context::leg> run() const;
+
+private:
+    friend class rpc_session;
+    struct slot
+    {
+        std::unique_ptr<security_context> context;
+    };
+    std::shared_ptr<const security_provider> provider_;
+    std::string host_;
+    std::shared_ptr<slot> slot_;
+    std::vector<std::byte> server_token_;
+};
+
 class rpc_session
 {
 public:
@@ -60,6 +87,17 @@ public:
     next_action on_read(std::span<const std::byte> bytes);
     // The driver's I/O failed (timeout, reset, ...): the operation decides what it keeps.
     next_action on_io_failure(failure f);
+
+    // Authentication (options().security set). The host the context is for (the SPN's NAME):
+    // call before start(); empty means the provider's own default.
+    void set_auth_target(std::string host) { auth_host_ = std::move(host); }
+    // After next_action::kind::authenticate: the leg to run, then its result.
+    auth_job pending_auth() const;
+    next_action on_authenticated(auth_result<security_context::leg> result);
+    // What the association authenticated as, once the context is established.
+    const std::optional<epm::auth_info>& authenticated() const noexcept { return authenticated_; }
+    // The server echoed PFC_SUPPORT_HEADER_SIGN: headers and sec_trailers are signed too.
+    bool header_signing() const noexcept { return header_signing_; }
 
     bool done() const noexcept { return done_; }
     // The port greeted with "ncacn_http/1.0" (expected, or found in optional-banner mode).
@@ -118,6 +156,17 @@ private:
     next_action on_bind_reply(const dcerpc::message& m);
     next_action on_call_reply(const dcerpc::message& m);
     next_action next_call(step s);
+    // Authentication legs, protection and the typed refusals ([MS-RPCE] 3.3.1.5.2, 2.2.2.11).
+    bool securing() const noexcept { return options_.security != nullptr; }
+    bool protecting() const noexcept;
+    next_action ask_authenticate();
+    next_action send_auth_leg(std::vector<std::byte> token);
+    next_action enter_calls();
+    dcerpc::sec_trailer our_trailer() const;
+    std::optional<failure> check_verifier(const std::optional<dcerpc::auth_verifier>& v, bool required) const;
+    std::optional<failure> refusal(std::uint32_t status, bool nak) const;
+    bool unprotect_fragment(const dcerpc::pdu_frame& frame, dcerpc::pdu_frame& out);
+    std::optional<std::vector<std::byte>> protect_request(const call& c, std::uint16_t xmit);
 
     client_options options_;
     bool expect_banner_;
@@ -138,6 +187,18 @@ private:
     bool pending_finish_ = false;
     std::optional<failure> error_;
     session_stats stats_;
+
+    std::string auth_host_;
+    std::shared_ptr<auth_job::slot> auth_slot_ = std::make_shared<auth_job::slot>();
+    std::vector<std::byte> server_token_; // for the next leg
+    bool auth_started_ = false;
+    bool auth_complete_ = false;
+    bool auth_alter_pending_ = false;     // an alter_context carrying a token awaits its answer
+    bool calls_after_write_ = false;      // rpc_auth3 is going out: no answer, then the calls
+    bool header_signing_ = false;
+    std::optional<dcerpc::negotiation> bound_; // the bind's, kept while the legs run
+    std::optional<epm::auth_info> authenticated_;
+    std::vector<std::byte> unsealed_;     // one response fragment, checked and unsealed
 };
 
 } // namespace epmdump::client

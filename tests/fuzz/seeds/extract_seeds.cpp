@@ -32,6 +32,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <variant>
 #include <string>
 #include <vector>
 
@@ -193,6 +194,21 @@ void add_pdu(seed_writer& out, const dcerpc::pdu_frame& f)
             std::byte{'P'}, std::byte{0},   std::byte{2},   std::byte{0},   std::byte{0},   std::byte{0}};
         const auto at = std::search(f.bytes.begin(), f.bytes.end(), challenge_start.begin(), challenge_start.end());
         if (at != f.bytes.end()) out.add("ntlm_challenge", std::span<const std::byte>(at, f.bytes.end()));
+    }
+    // Every PDU carrying a verifier feeds the verifier target; an auth3 is built from each
+    // verifier too (real trailers and tokens), beside the captures' own auth3 PDUs.
+    if (f.header.auth_length != 0 && out.want("auth_verifier" + std::to_string(static_cast<int>(t))))
+    {
+        out.add("auth_verifier", f.bytes);
+        if (t == pdu_type::auth3) out.add("auth3", f.bytes);
+        if (auto d = dcerpc::decode_pdu(f.bytes))
+            std::visit(
+                [&](const auto& p) {
+                    if constexpr (requires { p.auth; })
+                        if (p.auth)
+                            out.add("auth3", dcerpc::encode_auth3(f.header.call_id, p.auth->trailer, p.auth->auth_value));
+                },
+                *d);
     }
 
     // The same PDU re-encoded big-endian (and a bind_nak for every bind: no capture has one).

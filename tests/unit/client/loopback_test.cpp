@@ -206,14 +206,14 @@ TEST_CASE("a fault on ept_lookup is a fault failure carrying the status and its 
 {
     server_script s;
     s.entries = test::sample_entries(2);
-    s.lookup_fault = 5; // ERROR_ACCESS_DENIED, what RestrictRemoteClients gives
+    s.lookup_fault = 0x1c000012; // nca_s_fault_unspec (access denied is access_denied: auth_loopback_test)
     scripted_server server(s);
     auto r = enumerate(target{"127.0.0.1", server.port(), {}}, fast_options());
     REQUIRE(r.error);
     CHECK(r.error->code == client_errc::fault);
     CHECK(r.error->phase == phase::lookup);
-    CHECK(r.error->status == 5u);
-    CHECK(r.error->detail.find("0x00000005") != std::string::npos);
+    CHECK(r.error->status == 0x1c000012u);
+    CHECK(r.error->detail.find("nca_s_fault_unspec (0x1c000012)") != std::string::npos);
     CHECK(r.enumeration.error->kind == epmdump::epm::failure_kind::fault);
 }
 

@@ -27,7 +27,7 @@ TEST_CASE("status_name knows nca, ept, rpc and Win32 codes and nothing else")
     CHECK(status_name(0x16c9a0cdu) == "ept_s_cant_perform_op");
     CHECK(status_name(0x000006d9u) == "EPT_S_NOT_REGISTERED");
     CHECK(status_name(0x000006f7u) == "RPC_X_BAD_STUB_DATA");
-    CHECK(status_name(5) == "ERROR_ACCESS_DENIED");
+    CHECK(status_name(5) == "rpc_s_access_denied");
     CHECK(status_name(0).empty());
     CHECK(status_name(0x12345678u).empty());
 }

@@ -113,17 +113,17 @@ TEST_CASE("Windows bind_ack answers provider rejection, acceptance and negotiate
     CHECK(n->max_xmit_frag == 5840);
 }
 
-TEST_CASE("every DCE/RPC PDU of the Windows NTLM conversation frames and decodes")
+namespace {
+// Frames the DCE/RPC flows of the NTLM capture (the EPM on 135, DRSUAPI on 49667) and hands
+// each whole PDU to `take`; `client_only`: only what the client sent.
+template <class Take>
+void for_each_rpc_pdu(const std::vector<segment>& segs, bool client_only, Take take)
 {
-    auto segs = tcp_payloads(ndr64_capture);
-    if (!segs) EPMDUMP_SKIP("../shared/pcaps is absent");
     std::map<std::pair<std::uint16_t, std::uint16_t>, pdu_framer> flows;
-    std::map<std::string_view, int> types;
-    int with_auth = 0;
-    for (const auto& s : *segs)
+    for (const auto& s : segs)
     {
-        // Only the EPM (135) and the DRSUAPI endpoint (49667) carry DCE/RPC here.
-        const bool rpc = s.src_port == 135 || s.dst_port == 135 || s.src_port == 49667 || s.dst_port == 49667;
+        const bool to_server = s.dst_port == 135 || s.dst_port == 49667;
+        const bool rpc = to_server || (!client_only && (s.src_port == 135 || s.src_port == 49667));
         if (!rpc) continue;
         auto& f = flows[{s.src_port, s.dst_port}];
         REQUIRE_OK(f.feed(s.payload));
@@ -132,12 +132,24 @@ TEST_CASE("every DCE/RPC PDU of the Windows NTLM conversation frames and decodes
             auto p = f.next();
             REQUIRE_OK(p);
             if (!*p) break;
-            auto d = decode_pdu((*p)->bytes);
-            REQUIRE_OK(d);
-            ++types[pdu_type_name((*p)->header.type)];
-            if ((*p)->header.auth_length != 0) ++with_auth;
+            take(**p);
         }
     }
+}
+} // namespace
+
+TEST_CASE("every DCE/RPC PDU of the Windows NTLM conversation frames and decodes")
+{
+    auto segs = tcp_payloads(ndr64_capture);
+    if (!segs) EPMDUMP_SKIP("../shared/pcaps is absent");
+    std::map<std::string_view, int> types;
+    int with_auth = 0;
+    for_each_rpc_pdu(*segs, false, [&](const pdu_frame& p) {
+        auto d = decode_pdu(p.bytes);
+        REQUIRE_OK(d);
+        ++types[pdu_type_name(p.header.type)];
+        if (p.header.auth_length != 0) ++with_auth;
+    });
     // Counts as tshark 4.0 dissects the same flows.
     CHECK(types["bind"] == 2);
     CHECK(types["bind_ack"] == 3);
@@ -194,4 +206,51 @@ TEST_CASE("Windows 11-fragment ept_lookup response reassembles to one 45,276-byt
         REQUIRE(got.size() == 2);
         REQUIRE(got[1].stub == expect[1].stub);
     }
+}
+
+TEST_CASE("Windows' NTLM rpc_auth3 and its signed requests re-encode byte for byte: 16-octet padding from the stub start")
+{
+    auto segs = tcp_payloads(ndr64_capture);
+    if (!segs) EPMDUMP_SKIP("../shared/pcaps is absent");
+    int auth3s = 0;
+    int signed_requests = 0;
+    for_each_rpc_pdu(*segs, true, [&](const pdu_frame& p) {
+        const auto& h = p.header;
+        const std::vector<std::byte> original(p.bytes.begin(), p.bytes.end());
+        if (h.type == pdu_type::auth3)
+        {
+            auto a = decode_auth3(h, original);
+            REQUIRE_OK(a);
+            REQUIRE(a->auth.has_value());
+            CHECK(a->auth->trailer.auth_type == 10); // RPC_C_AUTHN_WINNT
+            // Windows fills the 4 octets with its max_xmit_frag/max_recv_frag and keeps
+            // PFC_SUPPORT_HEADER_SIGN in the flags, as we do.
+            CHECK(h.flags == (pfc_single_frag | pfc_support_header_sign));
+            CHECK(encode_auth3(h.call_id, a->auth->trailer, a->auth->auth_value, h.flags, 5840, 5840) == original);
+            ++auth3s;
+        }
+        if (h.type == pdu_type::request && h.auth_length != 0)
+        {
+            auto r = decode_request(h, original);
+            REQUIRE_OK(r);
+            REQUIRE(r->auth.has_value());
+            CHECK((r->stub.size() + r->auth->trailer.auth_pad_length) % auth_pad_alignment == 0);
+            std::vector<protected_fragment> layout;
+            auto again = encode_request(h.call_id, request_params{r->context_id, r->opnum, r->object, 5840}, r->stub,
+                                        verifier_plan{r->auth->trailer, r->auth->auth_value.size()}, layout);
+            REQUIRE(layout.size() == 1);
+            // Everything but the signature and the (sealed) padding octets is ours to lay
+            // out: take Windows' for those, compare the rest.
+            REQUIRE(again.size() == original.size());
+            const auto pad_at = static_cast<std::ptrdiff_t>(layout[0].trailer - r->auth->trailer.auth_pad_length);
+            std::copy(original.begin() + pad_at, original.begin() + static_cast<std::ptrdiff_t>(layout[0].trailer),
+                      again.begin() + pad_at);
+            std::copy(r->auth->auth_value.begin(), r->auth->auth_value.end(),
+                      again.begin() + static_cast<std::ptrdiff_t>(layout[0].signature));
+            CHECK(again == original);
+            ++signed_requests;
+        }
+    });
+    CHECK(auth3s == 1);
+    CHECK(signed_requests >= 1);
 }

@@ -1,6 +1,8 @@
 #pragma once
 // Splits one call's stub into fragments no longer than max_xmit_frag (internal).
+#include <epmdump/dcerpc/auth_verifier.hpp>
 #include <epmdump/dcerpc/pdu_type.hpp>
+#include <epmdump/ndr/writer.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -29,6 +31,38 @@ void for_each_fragment(std::span<const std::byte> stub, std::size_t header_size,
         emit(flags, static_cast<std::uint32_t>(stub.size() - at), stub.subspan(at, n));
         at += n;
     } while (at < stub.size());
+}
+
+// A call's stub as protected fragments: each leaves room for up to 15 octets of padding, the
+// sec_trailer and the signature within max_xmit_frag ([MS-RPCE] 2.2.2.11-12: max_xmit_frag
+// counts the verifier too). start(flags, alloc_hint) returns a writer holding the fragment's
+// header and call fields; the signature is left zero and its place recorded in `layout`.
+template <class Start>
+std::vector<std::byte> protected_fragments(std::span<const std::byte> stub, std::size_t header_size,
+                                           std::uint16_t max_xmit_frag, const verifier_plan& plan,
+                                           std::vector<protected_fragment>& layout, Start&& start)
+{
+    std::vector<std::byte> out;
+    layout.clear();
+    const std::size_t room = header_size + (auth_pad_alignment - 1) + sec_trailer_size + plan.signature_length;
+    const std::vector<std::byte> blank(plan.signature_length);
+    for_each_fragment(stub, room, max_xmit_frag,
+                      [&](std::uint8_t flags, std::uint32_t alloc_hint, std::span<const std::byte> chunk) {
+                          ndr::writer w = start(flags, alloc_hint);
+                          w.bytes(chunk);
+                          patch_lengths(w, 0);
+                          auto pdu = w.take();
+                          append_auth_verifier(pdu, plan.trailer, blank, auth_pad_alignment, header_size);
+                          protected_fragment f;
+                          f.start = out.size();
+                          f.body = f.start + header_size;
+                          f.end = f.start + pdu.size();
+                          f.signature = f.end - plan.signature_length;
+                          f.trailer = f.signature - sec_trailer_size;
+                          layout.push_back(f);
+                          out.insert(out.end(), pdu.begin(), pdu.end());
+                      });
+    return out;
 }
 
 } // namespace epmdump::dcerpc::detail
