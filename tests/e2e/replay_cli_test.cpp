@@ -218,3 +218,24 @@ TEST_CASE("epmdump replay limits take sizes with units and refuse nonsense with 
     CHECK(run("replay --max-connections 0 " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
     CHECK(run("replay --max-buffered lots " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
 }
+
+TEST_CASE("epmdump replay of authenticated captures says in JSON how each conversation authenticated")
+{
+    const auto signed_run = run("replay --format json " + pcap("samba-ad-dc-auth-ntlm-integrity.pcap"));
+    CHECK(signed_run.status == 0);
+    CHECK(signed_run.out.find("\"status\":\"ok\"") != std::string::npos);
+    CHECK(signed_run.out.find(R"("auth":{"type":"ntlm","level":"integrity","principal":"EPMTEST\\Administrator"})") !=
+          std::string::npos);
+    // Kerberos hides its client in the encrypted authenticator: the principal is unknown (null).
+    const auto kerberos = run("replay --format json " + pcap("samba-ad-dc-auth-kerberos-connect.pcap"));
+    CHECK(kerberos.status == 0);
+    CHECK(kerberos.out.find(R"("auth":{"type":"kerberos","level":"connect","principal":null})") != std::string::npos);
+    // Sealed: encrypted, with the auth type in the message and in auth; exit 1 as for any table not read.
+    const auto sealed = run("replay --format json " + pcap("samba-ad-dc-auth-kerberos-privacy.pcap"));
+    CHECK(sealed.status == 1);
+    CHECK(sealed.out.find(R"("error":{"kind":"encrypted","message":"stubs sealed (kerberos, auth level privacy): not decodable"})") !=
+          std::string::npos);
+    CHECK(sealed.out.find(R"("auth":{"type":"kerberos","level":"privacy","principal":null})") != std::string::npos);
+    // An anonymous capture has no auth key at all.
+    CHECK(run("replay --format json " + pcap("samba-ad-dc-rpcdump.pcap")).out.find("\"auth\"") == std::string::npos);
+}

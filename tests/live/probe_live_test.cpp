@@ -3,6 +3,7 @@
 // same port; the mapper and mgmt on 135; the AD DC's LDAP, Kerberos and SMB ports recognised;
 // a closed port. Skipped, saying why, without the peers (a failure under EPMDUMP_REQUIRE_LIVE).
 #include "e2e/run_process.hpp"
+#include "rpcmap_output.hpp"
 #include "support/test_files.hpp"
 
 #include <doctest/doctest.h>
@@ -64,15 +65,7 @@ std::optional<std::set<std::string>> rpcmap_served(const std::string& address, s
     const auto r = test::run_process("/usr/bin/python3", {rpcmap, "ncacn_ip_tcp:" + address + "[" + std::to_string(port) + "]"},
                                      {}, std::nullopt, std::chrono::seconds(120));
     if (r.exit_code != 0) return std::nullopt;
-    std::set<std::string> out;
-    static const std::regex line(R"(UUID: ([0-9A-Fa-f-]{36}) v(\d+\.\d+))");
-    for (std::sregex_iterator it(r.out.begin(), r.out.end(), line), end; it != end; ++it)
-    {
-        std::string id = (*it)[1];
-        std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (id != mgmt_uuid) out.insert(id + " v" + (*it)[2].str());
-    }
-    return out;
+    return test::rpcmap_interfaces(r.out);
 }
 
 bool rpcmap_installed() { return std::filesystem::exists(rpcmap) && std::filesystem::exists("/usr/bin/python3"); }

@@ -37,9 +37,10 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_ntlm_
     auto who = std::make_shared<ntlm::identity>();
     who->user = c.user;
     who->domain = c.domain;
-    if (const auto slash = who->user.find('\\'); who->domain.empty() && slash != std::string::npos)
+    // DOMAIN\user: the domain is the prefix unless given apart (the command line gives both).
+    if (const auto slash = who->user.find('\\'); slash != std::string::npos)
     {
-        who->domain = who->user.substr(0, slash);
+        if (who->domain.empty()) who->domain = who->user.substr(0, slash);
         who->user.erase(0, slash + 1);
     }
     if (who->user.empty()) return failure(epm::auth_errc::no_credentials, "no user name given");

@@ -1,5 +1,8 @@
 #include <epmdump/capture/rpc_conversation.hpp>
 
+#include <epmdump/capture/ntlm_principal.hpp>
+#include <epmdump/dcerpc/control_pdu.hpp>
+
 #include <epmdump/dcerpc/bind.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/names.hpp>
@@ -33,8 +36,11 @@ void append_entries(std::vector<epm::endpoint_entry>& to, std::vector<epm::endpo
         to.insert(to.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
 }
 
-// [MS-RPCE] 2.2.1.1.8: RPC_C_AUTHN_LEVEL_PKT_PRIVACY seals the stub.
-constexpr std::uint8_t auth_level_privacy = 6;
+// The one rule for "encrypted": [MS-RPCE] 2.2.1.1.8, RPC_C_AUTHN_LEVEL_PKT_PRIVACY seals the stub.
+bool sealed(std::uint8_t auth_level) noexcept
+{
+    return auth_level == static_cast<std::uint8_t>(epm::auth_level::privacy);
+}
 
 bool sent_by_client(dcerpc::pdu_type t) noexcept
 {
@@ -50,10 +56,10 @@ bool sent_by_server(dcerpc::pdu_type t) noexcept
            t == pdu_type::alter_context_resp || t == pdu_type::shutdown;
 }
 
-// The auth level of a request/response/fault PDU with a verifier, 0 without one.
-std::uint8_t auth_level_of(const dcerpc::pdu_frame& f)
+// The sec_trailer of a request/response PDU with a verifier, nullopt without one.
+std::optional<dcerpc::sec_trailer> trailer_of(const dcerpc::pdu_frame& f)
 {
-    if (f.header.auth_length == 0) return 0;
+    if (f.header.auth_length == 0) return std::nullopt;
     using dcerpc::pdu_type;
     std::optional<dcerpc::auth_verifier> auth;
     if (f.header.type == pdu_type::request)
@@ -64,7 +70,17 @@ std::uint8_t auth_level_of(const dcerpc::pdu_frame& f)
     {
         if (auto r = dcerpc::decode_response(f.header, f.bytes)) auth = r->auth;
     }
-    return auth ? auth->trailer.auth_level : 0;
+    if (!auth) return std::nullopt;
+    return auth->trailer;
+}
+
+// Who the sec_trailer says authenticated, with the raw wire values (an unknown type stays its number).
+epm::auth_info auth_of(const dcerpc::sec_trailer& t)
+{
+    epm::auth_info a;
+    a.type = static_cast<epm::auth_type>(t.auth_type);
+    a.level = static_cast<epm::auth_level>(t.auth_level);
+    return a;
 }
 
 double seconds(std::chrono::nanoseconds t) { return std::chrono::duration<double>(t).count(); }
@@ -164,7 +180,12 @@ void rpc_conversation::on_pdu(flow_direction d, const dcerpc::pdu_frame& f, cons
     {
         if (f.header.first_frag()) dir.fragments = 0, dir.auth_level = 0;
         ++dir.fragments;
-        dir.auth_level = std::max(dir.auth_level, auth_level_of(f));
+        if (const auto trailer = trailer_of(f))
+        {
+            dir.auth_level = std::max(dir.auth_level, trailer->auth_level);
+            // The bind was before the capture started: the calls' verifiers still say who.
+            if (!auth_) auth_ = auth_of(*trailer);
+        }
     }
     auto m = dir.assembler.add(f);
     if (!m)
@@ -196,8 +217,11 @@ void rpc_conversation::on_message(dcerpc::message& m, const stream_chunk& chunk)
     case pdu_type::request:
         on_request(m, chunk);
         break;
+    case pdu_type::auth3:
+        if (auto auth3 = dcerpc::decode_auth3(m.first, m.pdu); auth3 && auth3->auth) on_auth_token(auth3->auth->auth_value);
+        break;
     default:
-        break; // auth3, rts, shutdown, cancel: nothing for the endpoint table
+        break; // rts, shutdown, cancel: nothing for the endpoint table
     }
 }
 
@@ -242,6 +266,13 @@ void rpc_conversation::on_bind(const dcerpc::message& m)
     }
     for (const auto& c : bind->params.contexts)
         if (c.abstract_syntax.id == epm::ept_interface().id) epm_seen_ = true;
+    if (bind->auth)
+    {
+        // The first authenticated bind says how the association authenticated (an
+        // alter_context later carries the same sec_trailer, with the next leg).
+        if (!auth_ || !auth_from_bind_) auth_ = auth_of(bind->auth->trailer), auth_from_bind_ = true;
+        on_auth_token(bind->auth->auth_value);
+    }
     auto early = early_acks_.find(m.call_id);
     if (early != early_acks_.end())
     {
@@ -250,6 +281,13 @@ void rpc_conversation::on_bind(const dcerpc::message& m)
         return;
     }
     offered_[m.call_id] = std::move(bind->params);
+}
+
+void rpc_conversation::on_auth_token(std::span<const std::byte> token)
+{
+    if (principal_) return;
+    // A token we cannot read names nobody: the conversation decodes as before, without a principal.
+    if (auto name = ntlm_authenticate_principal(token); name && *name) principal_ = std::move(**name);
 }
 
 void rpc_conversation::on_bind_ack(const dcerpc::message& m, dcerpc::bind_ack_params ack)
@@ -300,7 +338,7 @@ void rpc_conversation::on_request(const dcerpc::message& m, const stream_chunk& 
     auto ctx = contexts_.find(m.context_id);
     call.ndr64 = ctx != contexts_.end() && ctx->second.transfer_syntax == dcerpc::ndr64_syntax();
     call.auth_level = dir.auth_level;
-    call.encrypted = dir.auth_level == auth_level_privacy;
+    call.encrypted = sealed(dir.auth_level);
     call.request_frame = chunk.frame;
     call.request_fragments = m.fragments;
     if (call.opnum == epm::opnum_ept_lookup && !call.encrypted)
@@ -324,7 +362,7 @@ void rpc_conversation::on_response(const dcerpc::message& m, const dcerpc::respo
     call.response_frame = chunk.frame;
     call.response_fragments = m.fragments;
     call.auth_level = std::max(call.auth_level, dir.auth_level);
-    if (dir.auth_level == auth_level_privacy) call.encrypted = true;
+    if (sealed(dir.auth_level)) call.encrypted = true;
     if (call.encrypted) return; // sealed: the bytes are not NDR
     decode_answer(call, r);
 }
@@ -422,6 +460,12 @@ std::optional<epm::enumeration_error> rpc_conversation::unfinished_table() const
                                                     " entries and a handle to go on from, and no next page was captured"};
 }
 
+std::string rpc_conversation::sealed_message() const
+{
+    const std::string type = auth_ ? epm::to_string(auth_->type) : "an unknown auth type";
+    return "stubs sealed (" + type + ", auth level privacy): not decodable";
+}
+
 void rpc_conversation::note(epm::failure_kind kind, std::string message)
 {
     if (!error_) error_ = epm::enumeration_error{kind, std::move(message)};
@@ -466,7 +510,7 @@ std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connecti
         if (call.fault)
             problem = epm::enumeration_error{epm::failure_kind::fault, client::fault_status_text(*call.fault) + " for opnum " + std::to_string(call.opnum)};
         else if (call.encrypted)
-            problem = epm::enumeration_error{epm::failure_kind::encrypted, "stubs sealed with auth level privacy: not decodable"};
+            problem = epm::enumeration_error{epm::failure_kind::encrypted, sealed_message()};
         else if (!call.decode_error.empty())
             problem = epm::enumeration_error{epm::failure_kind::decode, "opnum " + std::to_string(call.opnum) + ": " + call.decode_error};
         else if (call.response_frame == 0)
@@ -477,6 +521,11 @@ std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connecti
     if (!problem) problem = unfinished_table();
     if (problem) e.fail(std::move(*problem));
     e.origin = std::move(origin);
+    if (auth_)
+    {
+        e.auth = std::move(auth_);
+        if (principal_) e.auth->principal = std::move(*principal_);
+    }
     out.calls = std::move(calls_);
     return out;
 }

@@ -8,6 +8,9 @@
 // A direction is DCE/RPC when its first bytes are a valid CO PDU header; the server side
 // may first send the "ncacn_http/1.0" banner of RPC over HTTP v1 (port 593), which is skipped.
 // Stubs sealed with auth level privacy (6) are reported as encrypted, never as empty.
+// enumeration::auth says how the conversation authenticated: type and level from the first
+// authenticated bind's sec_trailer (or, when the capture starts after the bind, from the first
+// verifier of a call), the principal from an NTLM AUTHENTICATE message when one is in the clear.
 // A capture that starts after the bind has no context table: on TCP 135 and 593 (endpoint
 // mapper ports) an unknown context is then taken to be the endpoint mapper with NDR 2.0.
 // Entries keep the host their tower names (often 0.0.0.0); the server's address is in
@@ -116,6 +119,7 @@ private:
     void on_pdu(flow_direction d, const dcerpc::pdu_frame& f, const stream_chunk& chunk);
     void on_message(dcerpc::message& m, const stream_chunk& chunk);
     void on_bind(const dcerpc::message& m);
+    void on_auth_token(std::span<const std::byte> token);
     void on_reply(const dcerpc::message& m, const stream_chunk& chunk);
     void on_bad_reply(const dcerpc::message& m, const codec_error& e, const stream_chunk& chunk);
     void on_bind_ack(const dcerpc::message& m, dcerpc::bind_ack_params ack);
@@ -127,6 +131,7 @@ private:
     void decode_answer(epm_call& call, const dcerpc::response_reply& r);
     bool is_epm_context(std::uint16_t context_id) const;
     std::optional<epm::enumeration_error> unfinished_table() const;
+    std::string sealed_message() const;
     void note(epm::failure_kind kind, std::string message);
 
     std::string file_;
@@ -147,6 +152,9 @@ private:
     std::vector<epm::endpoint_entry> entries_;
     std::optional<epm::enumeration_error> error_;
     bool truncated_ = false;                // a message or PDU was cut off
+    std::optional<epm::auth_info> auth_;    // how the conversation authenticated, as seen
+    bool auth_from_bind_ = false;           // auth_ came from a bind's sec_trailer
+    std::optional<std::string> principal_;  // from an NTLM AUTHENTICATE in the clear
 };
 
 } // namespace epmdump::capture

@@ -66,6 +66,11 @@ std::string from_utf16(std::span<const std::byte> bytes, bool little_endian)
 
 } // namespace
 
+std::string decode_utf16le(std::span<const std::byte> bytes)
+{
+    return from_utf16(bytes, true);
+}
+
 std::string decode_text(std::span<const std::byte> bytes)
 {
     const auto at = [&](std::size_t i) { return std::to_integer<unsigned>(bytes[i]); };

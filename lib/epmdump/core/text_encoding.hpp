@@ -11,4 +11,8 @@ namespace epmdump {
 // UTF-8. Unpaired surrogates become U+FFFD; other bytes pass through unchanged.
 std::string decode_text(std::span<const std::byte> bytes);
 
+// UTF-16LE without a BOM (NTLM names, Windows wire strings) to UTF-8; unpaired surrogates become
+// U+FFFD, an odd last byte is dropped.
+std::string decode_utf16le(std::span<const std::byte> bytes);
+
 } // namespace epmdump

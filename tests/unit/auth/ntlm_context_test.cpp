@@ -230,3 +230,17 @@ TEST_CASE("the provider takes DOMAIN\\user and a password or a 16-byte NT hash, 
     nobody.password = auth::secret(std::string_view("x"));
     CHECK(auth::make_ntlm_provider(nobody).error().reason == epm::auth_errc::no_credentials);
 }
+
+TEST_CASE("DOMAIN\\user with the domain also given apart (as -U passes it) names the user once")
+{
+    // The command line keeps -U's word in user and splits the domain out beside it: the NTLM
+    // user name (and the NTLMv2 key made from it) must not become DOMAIN\DOMAIN\user.
+    auth::credentials cred;
+    cred.type = epm::auth_type::ntlm;
+    cred.user = "EPMTEST\\epmuser";
+    cred.domain = "EPMTEST";
+    cred.password = auth::secret(std::string_view("EpmUser-Pa55w0rd-15"));
+    auto p = auth::make_ntlm_provider(cred);
+    REQUIRE(p.has_value());
+    CHECK((*p)->principal() == "EPMTEST\\epmuser");
+}
