@@ -332,5 +332,7 @@ TEST_CASE("every sentence of the text report agrees with its own table, for ever
                 if (!bad.empty()) MESSAGE(r.out);
             }
     CHECK(reports >= 8 * settings.size() * profiles.size()); // 2 KB dumps and 6 captures at least
-    CHECK(tables > reports / 4);
+    // The two KB 926210 dumps print the interface table under every setting and profile (the
+    // Samba captures, with no Exchange interface, print none).
+    CHECK(tables >= 2 * settings.size() * profiles.size());
 }

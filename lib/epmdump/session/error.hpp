@@ -35,7 +35,7 @@ enum class client_errc : std::uint8_t
     cancelled,          // the caller stopped us (Ctrl-C)
     io_error,           // any other socket error
     auth_failed,        // our security context failed or the server refused our credentials (failure.auth)
-    access_denied,      // the server refused the caller (anonymous refused: failure.auth)
+    access_denied,      // the server refuses anonymous callers (failure.auth anonymous_refused)
 };
 
 // The step a failure happened in; timeouts are per phase.

@@ -1,6 +1,7 @@
 // The NTLM security context as the session drives it: NEGOTIATE, then AUTHENTICATE for the
 // [MS-NLMP] 4.2.4 example's CHALLENGE (the spec's responses and key inside), then PDU
 // protection; a server that would weaken NTLM, or whose signature is wrong, is refused.
+#include "ntlm_spec_vectors.hpp"
 #include "support/test_files.hpp"
 
 #include <epmdump/auth/ntlm_context.hpp>
@@ -15,12 +16,9 @@ using namespace epmdump;
 using namespace epmdump::auth::ntlm;
 using epmdump::test::from_hex;
 
-namespace {
+using epmdump::test::spec_challenge;
 
-const auto spec_challenge = from_hex(
-    "4e544c4d53535000020000000c000c003800000033828ae20123456789abcdef00000000000000002400240044000000"
-    "060070170000000f53006500720076006500720002000c0044006f006d00610069006e0001000c005300650072007600"
-    "6500720000000000");
+namespace {
 
 std::shared_ptr<const identity> example_identity()
 {

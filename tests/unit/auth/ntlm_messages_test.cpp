@@ -1,5 +1,6 @@
 // The NTLMSSP codec: the CHALLENGE of [MS-NLMP] 4.2.4.3 and a real one from the Samba AD DC
 // decode field for field; broken ones are typed errors at the offset of the broken field.
+#include "ntlm_spec_vectors.hpp"
 #include "support/test_files.hpp"
 
 #include <epmdump/auth/ntlm_messages.hpp>
@@ -9,13 +10,9 @@
 using namespace epmdump;
 using namespace epmdump::auth::ntlm;
 
-namespace {
+using epmdump::test::spec_challenge;
 
-// [MS-NLMP] 4.2.4.3: the CHALLENGE_MESSAGE of the NTLMv2 example (server "Server", domain "Domain").
-const auto spec_challenge = epmdump::test::from_hex(
-    "4e544c4d53535000020000000c000c003800000033828ae20123456789abcdef00000000000000002400240044000000"
-    "060070170000000f53006500720076006500720002000c0044006f006d00610069006e0001000c005300650072007600"
-    "6500720000000000");
+namespace {
 
 // The auth_value of the bind_ack Samba 4.17's AD DC (10.200.0.2) sent impacket's rpcmap.py at
 // auth level 6, frame 6 of tests/fixtures/auth/samba-ad-dc-rpcmap-ntlm-privacy.pcapng.
