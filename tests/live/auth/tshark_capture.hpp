@@ -131,6 +131,17 @@ public:
         if (pid_ <= 0) return;
         sync();
         ::kill(pid_, SIGINT);
+        // Drain what it still prints (a busy veth fills the pipe, and a blocked tshark never
+        // exits), 10 s at most, then make sure it is gone.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (output_ >= 0 && std::chrono::steady_clock::now() < deadline)
+        {
+            pollfd p{output_, POLLIN, 0};
+            if (::poll(&p, 1, 200) <= 0) continue;
+            char buf[4096];
+            if (::read(output_, buf, sizeof buf) <= 0) break;
+        }
+        if (::waitpid(pid_, nullptr, WNOHANG) == 0) ::kill(pid_, SIGKILL);
         int status = 0;
         ::waitpid(pid_, &status, 0);
         pid_ = -1;
