@@ -17,8 +17,6 @@ using namespace epmdump::test;
 
 namespace {
 
-process_result run(const std::string& args) { return run_exchange(args); }
-
 // Labels and services as the catalog names them, longest first so "NSPI Proxy" wins over "NSPI".
 const std::vector<std::string> labels = {"Information Store", "AsyncEMSMDB", "STORE ADMIN", "NSPI Proxy", "EMSMDB",
                                          "Cluster",           "Private",     "Public",      "QAdmin",     "NSPI",
@@ -253,8 +251,6 @@ std::vector<std::string> contradictions(const std::string& text)
     }
     return bad;
 }
-
-std::string fixture(const std::string& name) { return exchange_fixture(name).string(); }
 
 std::vector<std::string> listing_inputs()
 {
