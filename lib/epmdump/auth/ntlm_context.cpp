@@ -22,6 +22,13 @@ constexpr std::uint32_t client_flags = nf::unicode | nf::oem | nf::request_targe
 constexpr std::uint32_t required_flags =
     nf::unicode | nf::extended_session_security | nf::target_info | nf::key_128 | nf::key_exch;
 
+// At level connect no PDU is signed: asking for NEGOTIATE_SIGN/SEAL anyway made Samba's AD DC fault
+// the first call (0x1), as it did for Kerberos with integrity and confidentiality in the AP-REQ.
+std::uint32_t requested_flags(epm::auth_level level) noexcept
+{
+    return level <= epm::auth_level::connect ? client_flags & ~(nf::sign | nf::seal) : client_flags;
+}
+
 client::auth_failure failure(epm::auth_errc reason, std::string detail)
 {
     return {reason, "NTLM: " + std::move(detail)};
@@ -84,7 +91,7 @@ client::auth_result<context::leg> context::step(std::span<const std::byte> serve
         switch (state_)
         {
         case state::start:
-            negotiate_ = encode_negotiate(client_flags);
+            negotiate_ = encode_negotiate(requested_flags(level_));
             state_ = state::sent_negotiate;
             return leg{negotiate_, false};
         case state::sent_negotiate: {
@@ -113,7 +120,7 @@ client::auth_result<context::leg> context::authenticate(std::span<const std::byt
     if (const std::uint32_t missing = required_flags & ~challenge->flags)
         return failure(epm::auth_errc::mechanism_failed, "the server did not grant " + missing_flags(missing) +
                                                              "; a weaker NTLM is refused");
-    flags_ = client_flags & challenge->flags;
+    flags_ = requested_flags(level_) & challenge->flags;
 
     // The server's AV pairs, with MsvAvFlags saying a MIC follows when the server sent its time
     // ([MS-NLMP] 3.1.5.1.2): then its time is ours and LmChallengeResponse is zeros.

@@ -50,6 +50,8 @@ public:
                                         std::span<const std::byte> trailer,
                                         std::span<const std::byte> signature) override;
     std::string principal() const override;
+    // At level connect we ask for neither signing nor sealing (see requested_flags).
+    void set_level(epm::auth_level level) noexcept override { level_ = level; }
 
     // The flags both sides agreed on (after the CHALLENGE).
     std::uint32_t negotiated_flags() const noexcept { return flags_; }
@@ -62,6 +64,7 @@ private:
     enum class state : std::uint8_t { start, sent_negotiate, established, failed } state_ = state::start;
     std::vector<std::byte> negotiate_; // kept for the MIC
     std::uint32_t flags_ = 0;
+    epm::auth_level level_ = epm::auth_level::privacy;
     std::optional<direction> client_;
     std::optional<direction> server_;
 };

@@ -77,6 +77,19 @@ TEST_CASE("the first leg is a NEGOTIATE asking for NTLMv2 with key exchange, sig
         CHECK((flags & f) == f);
 }
 
+TEST_CASE("at level connect the NEGOTIATE asks for neither sign nor seal, and still for key exchange")
+{
+    context ctx(example_identity(), example_inputs());
+    ctx.set_level(epm::auth_level::connect);
+    auto leg = ctx.step({});
+    REQUIRE(leg.has_value());
+    const auto flags = boost::endian::load_little_u32(reinterpret_cast<const unsigned char*>(leg->token.data() + 12));
+    CHECK((flags & negotiate_flag::sign) == 0);
+    CHECK((flags & negotiate_flag::seal) == 0);
+    for (auto f : {negotiate_flag::key_exch, negotiate_flag::extended_session_security, negotiate_flag::key_128})
+        CHECK((flags & f) == f);
+}
+
 TEST_CASE("the AUTHENTICATE for the spec's CHALLENGE carries the spec's LMv2, NTLMv2 and encrypted session key")
 {
     context ctx(example_identity(), example_inputs());
