@@ -126,17 +126,19 @@ inline process_result run_shell(const std::string& command, [[maybe_unused]] she
 #ifdef _WIN32
     process_result r;
     const auto started = std::chrono::steady_clock::now();
-    for (int attempt = 0; attempt < 2; ++attempt)
+    // Wine sometimes fails to start cmd.exe (_wpopen gives no stream, or _pclose -1; once in a few
+    // hundred starts in the exchange consistency test): a command that never ran is run again.
+    for (int attempt = 0; attempt < 3; ++attempt)
     {
         // UTF-16 to cmd.exe: the narrow _popen would pass the arguments through the ANSI code page.
         const std::wstring wide = std::filesystem::path(std::u8string(command.begin(), command.end())).native();
         std::FILE* p = _wpopen(wide.c_str(), mode == shell_output::binary ? L"rb" : L"rt");
-        if (p == nullptr) return r;
+        if (p == nullptr) continue;
         r.out.clear();
         std::array<char, 4096> buf{};
         while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-        r.exit_code = _pclose(p); // the command's exit code itself
-        if (r.exit_code != 9009) break;
+        r.exit_code = _pclose(p); // the command's exit code itself; -1: Wine lost the process
+        if (r.exit_code != 9009 && r.exit_code != -1) break;
     }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return r;
