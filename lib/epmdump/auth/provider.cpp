@@ -1,6 +1,7 @@
 #include <epmdump/auth/credentials.hpp>
 
 #include <epmdump/auth/gss_provider.hpp>
+#include <epmdump/auth/negotiate_provider.hpp>
 #include <epmdump/auth/ntlm_provider.hpp>
 
 namespace epmdump::auth {
@@ -10,11 +11,30 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_secur
     switch (c.type)
     {
     case epm::auth_type::kerberos:
-    case epm::auth_type::negotiate:
     {
         auto provider = gss_provider::acquire(c);
         if (!provider) return provider.error();
         return std::shared_ptr<const client::security_provider>(std::move(*provider));
+    }
+    case epm::auth_type::negotiate:
+    {
+        // With a password, NTLM stands by for the hosts Kerberos has no principal for; the
+        // ticket cache (-k) gives Kerberos only.
+        credentials for_ntlm;
+        const bool ntlm_possible = !c.use_ccache && !c.password.empty();
+        if (ntlm_possible)
+        {
+            for_ntlm.user = c.user;
+            for_ntlm.domain = c.domain;
+            for_ntlm.password = secret(c.password.bytes());
+        }
+        auto provider = gss_provider::acquire(c);
+        if (!provider) return provider.error();
+        std::shared_ptr<const client::security_provider> spnego(std::move(*provider));
+        if (!ntlm_possible) return spnego;
+        auto ntlm = make_ntlm_provider(for_ntlm);
+        if (!ntlm) return ntlm.error();
+        return make_negotiate_provider(std::move(spnego), std::move(*ntlm));
     }
     case epm::auth_type::ntlm: return make_ntlm_provider(c);
     case epm::auth_type::none: break;

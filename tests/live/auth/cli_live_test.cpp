@@ -274,6 +274,33 @@ TEST_CASE("Kerberos from a clock two hours ahead (faketime) fails as clock_skew"
                               "clock_skew");
 }
 
+TEST_CASE("negotiate to an address the KDC has no principal for uses NTLM; with --spn it is Kerberos (issue 15's command)")
+{
+    REQUIRE_LIVE_AUTH(env);
+    password_env pw(env.peer.password);
+    test::krb5_world world(env.peer.krb5_config);
+    for (const bool with_spn : {false, true})
+    {
+        CAPTURE(with_spn);
+        std::vector<std::string> args{"-U", "EPMTEST\\" + env.peer.user, "--auth-level", "privacy"};
+        if (with_spn)
+        {
+            args.push_back("--spn");
+            args.push_back(env.peer.spn);
+        }
+        args.push_back(env.address);
+        const auto r = run_epmdump_args(args);
+        INFO("stderr: " << r.err);
+        CHECK(r.exit_code == 0);
+        const auto hosts = lines(r.out);
+        REQUIRE(hosts.size() == 1);
+        CHECK(hosts[0].at("status") == "ok");
+        CHECK(endpoint_set(hosts[0]) == anonymous_set(env.address));
+        CHECK(hosts[0].at("auth").at("type") == (with_spn ? "negotiate" : "ntlm"));
+        CHECK(hosts[0].at("auth").at("level") == "privacy");
+    }
+}
+
 TEST_CASE("one NTLM credential scans the AD DC and the standalone samba-dcerpcd: the DC lists, the standalone one refuses the credentials")
 {
     REQUIRE_LIVE_AUTH(env);

@@ -1,0 +1,106 @@
+#include <epmdump/auth/negotiate_provider.hpp>
+
+#include <string>
+#include <utility>
+
+namespace epmdump::auth {
+
+namespace {
+
+// Before its first leg it holds the SPNEGO context; the first leg picks the mechanism for good.
+class negotiate_context final : public client::security_context
+{
+public:
+    negotiate_context(std::unique_ptr<client::security_context> spnego,
+                      std::shared_ptr<const client::security_provider> ntlm, std::string host)
+        : spnego_(std::move(spnego)), ntlm_(std::move(ntlm)), host_(std::move(host))
+    {
+    }
+
+    epm::auth_type type() const noexcept override { return current().type(); }
+
+    client::auth_result<leg> step(std::span<const std::byte> server_token) override
+    {
+        if (chosen_) return chosen_->step(server_token);
+        auto first = spnego_->step(server_token);
+        // Only "the KDC has no principal for this target" falls back: a wrong password or a KDC
+        // that refuses us says the same to NTLM's server, and is reported as it is.
+        if (first || first.error().reason != epm::auth_errc::spn_unknown)
+        {
+            chosen_ = std::move(spnego_);
+            return first;
+        }
+        auto ntlm = ntlm_->new_context(host_);
+        if (!ntlm) return ntlm.error();
+        chosen_ = std::move(*ntlm);
+        chosen_->set_level(level_);
+        spnego_.reset();
+        return chosen_->step(server_token);
+    }
+
+    void set_level(epm::auth_level level) noexcept override
+    {
+        level_ = level;
+        current().set_level(level);
+    }
+    std::size_t signature_length() const noexcept override { return current().signature_length(); }
+    std::size_t verifier_length(bool seal) const noexcept override { return current().verifier_length(seal); }
+    client::auth_result<void> protect(bool seal, std::span<const std::byte> header, std::span<std::byte> body,
+                                      std::span<const std::byte> trailer, std::span<std::byte> signature) override
+    {
+        return current().protect(seal, header, body, trailer, signature);
+    }
+    client::auth_result<void> unprotect(bool sealed, std::span<const std::byte> header, std::span<std::byte> body,
+                                        std::span<const std::byte> trailer,
+                                        std::span<const std::byte> signature) override
+    {
+        return current().unprotect(sealed, header, body, trailer, signature);
+    }
+    std::string principal() const override { return current().principal(); }
+
+private:
+    client::security_context& current() const noexcept { return chosen_ ? *chosen_ : *spnego_; }
+
+    std::unique_ptr<client::security_context> spnego_;
+    std::unique_ptr<client::security_context> chosen_;
+    std::shared_ptr<const client::security_provider> ntlm_;
+    std::string host_;
+    epm::auth_level level_ = epm::auth_level::privacy;
+};
+
+class negotiate_provider final : public client::security_provider
+{
+public:
+    negotiate_provider(std::shared_ptr<const client::security_provider> kerberos,
+                       std::shared_ptr<const client::security_provider> ntlm)
+        : kerberos_(std::move(kerberos)), ntlm_(std::move(ntlm))
+    {
+    }
+
+    epm::auth_type type() const noexcept override { return epm::auth_type::negotiate; }
+
+    client::auth_result<std::unique_ptr<client::security_context>> new_context(std::string_view host) const override
+    {
+        auto spnego = kerberos_->new_context(host);
+        if (!spnego) return spnego.error();
+        return std::unique_ptr<client::security_context>(
+            std::make_unique<negotiate_context>(std::move(*spnego), ntlm_, std::string(host)));
+    }
+
+    std::string principal() const override { return kerberos_->principal(); }
+
+private:
+    std::shared_ptr<const client::security_provider> kerberos_;
+    std::shared_ptr<const client::security_provider> ntlm_;
+};
+
+} // namespace
+
+std::shared_ptr<const client::security_provider>
+make_negotiate_provider(std::shared_ptr<const client::security_provider> kerberos,
+                        std::shared_ptr<const client::security_provider> ntlm)
+{
+    return std::make_shared<negotiate_provider>(std::move(kerberos), std::move(ntlm));
+}
+
+} // namespace epmdump::auth
