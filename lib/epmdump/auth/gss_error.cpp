@@ -72,7 +72,7 @@ auth_errc classify_gss_status(OM_uint32 major, OM_uint32 minor) noexcept
     switch (GSS_ROUTINE_ERROR(major))
     {
     case GSS_S_NO_CRED: return auth_errc::no_credentials;
-    case GSS_S_CREDENTIALS_EXPIRED: return auth_errc::credentials_expired;
+    case GSS_S_CREDENTIALS_EXPIRED:
     case GSS_S_CONTEXT_EXPIRED: return auth_errc::credentials_expired;
     case GSS_S_BAD_SIG: return auth_errc::bad_verifier;
     default: return auth_errc::mechanism_failed;

@@ -67,7 +67,7 @@ struct challenge_message
 
 struct challenge_limits
 {
-    std::size_t max_message = 64 * 1024; // a CHALLENGE is a few hundred bytes
+    std::size_t max_message = std::size_t{64} * 1024; // a CHALLENGE is a few hundred bytes
     std::size_t max_av_pairs = 64;
 };
 

@@ -126,7 +126,7 @@ using map_signature = void(std::exception_ptr, map_result);
 // Enumerates one endpoint mapper on `ex`. `group` (may be empty) stops it early.
 template <class Executor, class Token>
     requires detail::is_executor_v<Executor>
-auto async_enumerate(const Executor& ex, target t, client_options options, std::shared_ptr<abort_group> group,
+auto async_enumerate(const Executor& ex, target t, const client_options& options, std::shared_ptr<abort_group> group,
                      Token&& token)
 {
     return boost::asio::async_initiate<Token, enumerate_signature>(
@@ -146,7 +146,7 @@ auto async_enumerate(const Executor& ex, target t, client_options options, Token
 // On the completion handler's executor; without a token, an awaitable for co_await.
 template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_convertible_v<Token, std::shared_ptr<abort_group>>)
-auto async_enumerate(target t, client_options options, std::shared_ptr<abort_group> group, Token&& token = {})
+auto async_enumerate(target t, const client_options& options, std::shared_ptr<abort_group> group, Token&& token = {})
 {
     // co_await in the caller's coroutine, no second frame: as before the tokens came.
     if constexpr (detail::is_plain_use_awaitable_v<Token>)
@@ -173,7 +173,7 @@ host_result enumerate(const target& t, const client_options& options);
 // Asks one endpoint mapper where `interface` listens over `protseq` (ept_map), on `ex`.
 template <class Executor, class Token>
     requires detail::is_executor_v<Executor>
-auto async_map(const Executor& ex, target t, epm::syntax_id interface, std::string protseq, client_options options,
+auto async_map(const Executor& ex, target t, epm::syntax_id interface, std::string protseq, const client_options& options,
                std::shared_ptr<abort_group> group, Token&& token)
 {
     return boost::asio::async_initiate<Token, map_signature>(
@@ -195,7 +195,7 @@ auto async_map(const Executor& ex, target t, epm::syntax_id interface, std::stri
 
 template <class Token = boost::asio::use_awaitable_t<>>
     requires(!std::is_convertible_v<Token, std::shared_ptr<abort_group>>)
-auto async_map(target t, epm::syntax_id interface, std::string protseq, client_options options,
+auto async_map(target t, epm::syntax_id interface, std::string protseq, const client_options& options,
                std::shared_ptr<abort_group> group, Token&& token = {})
 {
     if constexpr (detail::is_plain_use_awaitable_v<Token>)

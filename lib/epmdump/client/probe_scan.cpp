@@ -90,7 +90,7 @@ epm::probe_report host_failure(const std::string& name, const std::string& addre
 } // namespace
 
 probe_scanner::probe_scanner(asio::any_io_executor ex, probe_scan_options options, port_prober prober)
-    : ex_(std::move(ex)), options_(options), prober_(std::move(prober)),
+    : ex_(std::move(ex)), options_(std::move(options)), prober_(std::move(prober)),
       group_(std::make_shared<abort_group>()), slot_(ex_, steady_clock::time_point::max())
 {
     options_.concurrency = std::max<std::size_t>(1, options_.concurrency);

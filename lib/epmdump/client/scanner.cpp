@@ -14,7 +14,7 @@ namespace asio = boost::asio;
 using steady_clock = std::chrono::steady_clock;
 
 scanner::scanner(asio::any_io_executor ex, scan_options options)
-    : ex_(std::move(ex)), options_(options), group_(std::make_shared<abort_group>()), slot_(ex_), pacing_(ex_)
+    : ex_(std::move(ex)), options_(std::move(options)), group_(std::make_shared<abort_group>()), slot_(ex_), pacing_(ex_)
 {
     options_.concurrency = std::max<std::size_t>(1, options_.concurrency);
 }
