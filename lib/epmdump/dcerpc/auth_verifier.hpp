@@ -60,7 +60,7 @@ inline constexpr std::size_t auth_pad_alignment = 16;
 struct verifier_plan
 {
     sec_trailer trailer;
-    std::size_t signature_length = 0;
+    std::size_t signature_length = 0; // at least 1: auth_length 0 means "no verifier" on the wire
 };
 
 // Where one protected fragment's parts lie in the encoded bytes ([MS-RPCE] 2.2.2.11-12), so the

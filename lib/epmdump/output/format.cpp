@@ -93,7 +93,9 @@ std::optional<epm::auth_info> parse_auth_text(std::string_view text)
     const auto type_word = word();
     const auto level_word = word();
     epm::auth_info a;
+    // Every word to_string writes reads back, "none" (a capture's auth_type 0) too.
     if (const auto t = epm::parse_auth_type(type_word)) a.type = *t;
+    else if (type_word == "none") a.type = epm::auth_type::none;
     else if (const auto n = parse_byte_number(type_word)) a.type = static_cast<epm::auth_type>(*n);
     else return std::nullopt;
     if (const auto l = epm::parse_auth_level(level_word)) a.level = *l;

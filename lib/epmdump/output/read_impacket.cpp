@@ -141,7 +141,9 @@ read_result<dump> read_impacket_text(std::string_view text)
             structure_seen = true;
             continue;
         }
-        if (t.starts_with("[*] Authenticated: ") && !d.enumerations.empty())
+        // Like "Protocol failed", it belongs to the open block, or opens one (a header written
+        // for an empty target reads back trimmed, as no header).
+        if (t.starts_with("[*] Authenticated: "))
         {
             auto a = parse_auth_text(detail::trim(t.substr(19)));
             if (!a) return make_error(read_errc::bad_line, n, "\"Authenticated:\" without a type and a level");

@@ -101,7 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The protected encoders, for a call PDU's stub.
     if (h->type != pdu_type::request && h->type != pdu_type::response) return 0;
     const std::uint16_t frag = static_cast<std::uint16_t>(must_recv_frag_size + a.trailer.auth_context_id % 8192);
-    const verifier_plan plan{a.trailer, a.auth_value.size() % 512};
+    // A verifier has an auth_value (auth_length 0 would read as none): 1 to 512 octets.
+    const verifier_plan plan{a.trailer, 1 + a.auth_value.size() % 512};
     std::vector<protected_fragment> layout;
     if (h->type == pdu_type::request)
     {

@@ -39,3 +39,30 @@ TEST_CASE("elapsed_ms is written to the microsecond, as SCHEMA.md says")
     REQUIRE(again.has_value());
     CHECK(again->enumerations[0].elapsed_ms == 7.328);
 }
+
+TEST_CASE("an auth object whose type is none (a capture's auth_type 0) reads back from JSON")
+{
+    epm::enumeration e;
+    e.target = "capture.pcap";
+    e.auth = epm::auth_info{epm::auth_type::none, static_cast<epm::auth_level>(0), ""};
+    const auto line = output::to_json_line(e);
+    CHECK(line.find(R"("type":"none")") != std::string::npos);
+    const auto back = output::read_json_lines(line);
+    REQUIRE(back.has_value());
+    REQUIRE(back->enumerations.size() == 1);
+    REQUIRE(back->enumerations[0].auth.has_value());
+    CHECK(back->enumerations[0].auth->type == epm::auth_type::none);
+}
+
+TEST_CASE("an impacket-layout Authenticated line before any Retrieving header keeps its auth")
+{
+    // inputs/impacket_text/authenticated-line-before-any-header: the auth was dropped on the
+    // first read and kept on the second, so writing what was read did not reach a fixed point.
+    const auto first = output::read_impacket_text(
+        "[*] Authenticated: ntlm privacy EPMTEST\\Administrator\n[-] Protocol failed: fault: nca_proto_error (0x1c01000b)\n");
+    REQUIRE(first.has_value());
+    REQUIRE(first->enumerations.size() == 1);
+    REQUIRE(first->enumerations[0].auth.has_value());
+    CHECK(first->enumerations[0].auth->principal == "EPMTEST\\Administrator");
+    CHECK(first->enumerations[0].status == epm::enumeration_status::error);
+}
