@@ -75,6 +75,11 @@ public:
 
     // The client principal as the mechanism names it ("user@REALM", "DOMAIN\\user").
     virtual std::string principal() const = 0;
+
+    // The session key of an established context (SMB signing and encryption derive theirs from
+    // it: [MS-SMB2] 3.2.5.3.1), viewed in the context's own storage, which clears it on
+    // destruction. Empty before completion and for mechanisms that export none.
+    virtual std::span<const std::byte> session_key() const noexcept { return {}; }
 };
 
 // One identity (credentials acquired once) shared by every host of a scan: thread-safe.
