@@ -18,9 +18,10 @@ extra=()
 # GCC 12 at -O1 with the sanitizers reports false -Wmaybe-uninitialized inside std::function and
 # ?: temporaries (std::regex in the Exchange tests), as the -O1 Windows build does: that one warning
 # is off here; the -O2 build keeps it, and it is an error there under CI.
-# Each test program is one translation unit (EPMDUMP_UNITY_TESTS, tests/CMakeLists.txt).
+# Each test program is one translation unit (EPMDUMP_UNITY_TESTS, tests/CMakeLists.txt); libraries
+# and the tool are compiled 8 files to a unit (CMAKE_UNITY_BUILD), as in scripts/test.sh's build.
 cmake -S . -B "$dir" -G Ninja -DEPMDUMP_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DEPMDUMP_TEST_COMPILE_OPTIONS=-O0 \
-    -DEPMDUMP_UNITY_TESTS=ON \
+    -DEPMDUMP_UNITY_TESTS=ON -DCMAKE_UNITY_BUILD=ON \
     -DCMAKE_CXX_FLAGS=-Wno-maybe-uninitialized "${extra[@]}" >/dev/null
 cmake --build "$dir" -j"$jobs"
 # Any finding ends the test with a failure (no recovery); leaks count too. verify_asan_link_order=0:

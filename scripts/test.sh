@@ -71,8 +71,12 @@ wait_for_tidy() {
 build_and_test() {
   # The test programs' own files at -O0: they only drive the code under test, which stays at -O2
   # with -Werror; they are most of the build and compile in about two thirds of the time. Each test
-  # program is one translation unit (EPMDUMP_UNITY_TESTS, tests/CMakeLists.txt).
-  bash scripts/build.sh -DEPMDUMP_TEST_COMPILE_OPTIONS=-O0 -DEPMDUMP_UNITY_TESTS=ON && (cd build && ctest --output-on-failure -j"$(nproc)" --no-tests=error)
+  # program is one translation unit (EPMDUMP_UNITY_TESTS, tests/CMakeLists.txt), and the libraries
+  # and the tool are compiled 8 files to a unit (CMAKE_UNITY_BUILD): 118 CPU s instead of 323 for
+  # them. Every library file still compiles alone in the tidy and fuzz stages, and the Windows stage
+  # builds libraries and tool file by file.
+  bash scripts/build.sh -DEPMDUMP_TEST_COMPILE_OPTIONS=-O0 -DEPMDUMP_UNITY_TESTS=ON -DCMAKE_UNITY_BUILD=ON &&
+    (cd build && ctest --output-on-failure -j"$(nproc)" --no-tests=error)
 }
 stage build build_and_test
 stage sanitize bash scripts/sanitize-test.sh
