@@ -3,10 +3,13 @@
 #include <epmdump/auth/gss_provider.hpp>
 #include <epmdump/auth/negotiate_provider.hpp>
 #include <epmdump/auth/ntlm_provider.hpp>
+#include <epmdump/auth/reverse_lookup.hpp>
 
 namespace epmdump::auth {
 
-client::auth_result<std::shared_ptr<const client::security_provider>> make_security_provider(credentials c)
+namespace {
+
+client::auth_result<std::shared_ptr<const client::security_provider>> make_mechanism_provider(credentials& c)
 {
     switch (c.type)
     {
@@ -41,6 +44,17 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_secur
     }
     return client::auth_failure{epm::auth_errc::mechanism_failed,
                                 "no authentication service for auth type " + epm::to_string(c.type)};
+}
+
+} // namespace
+
+client::auth_result<std::shared_ptr<const client::security_provider>> make_security_provider(credentials c)
+{
+    // --spn names every host's principal itself: no lookup is needed then.
+    const bool reverse_lookup = c.spn_reverse_lookup && c.spn.empty();
+    auto provider = make_mechanism_provider(c);
+    if (!provider || !reverse_lookup) return provider;
+    return make_reverse_lookup_provider(std::move(*provider));
 }
 
 } // namespace epmdump::auth

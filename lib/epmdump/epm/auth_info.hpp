@@ -64,6 +64,7 @@ enum class auth_errc : std::uint8_t
     anonymous_refused,   // the server refuses unauthenticated callers (RestrictRemoteClients)
     level_refused,       // the server would not run at the level asked for
     bad_verifier,        // the server's signature or seal did not verify, or its level is lower
+    spn_lookup_failed,   // --spn-reverse-lookup found no name (PTR record) for the address (keep last: readers loop to it)
 };
 
 std::string_view to_string(auth_errc e) noexcept; // the JSON word

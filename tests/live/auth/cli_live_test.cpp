@@ -16,6 +16,8 @@
 #include <cstdlib>
 #include <set>
 #include <sstream>
+#include <fstream>
+#include <unistd.h>
 
 using namespace epmdump;
 using json = nlohmann::json;
@@ -383,4 +385,76 @@ TEST_CASE("epmdump probe with NTLM agrees with impacket's rpcmap.py -auth-level 
         else
             CHECK(ports[0].at("mgmt_answered") == false); // the server refused both clients at this level
     }
+}
+
+namespace {
+
+bool can_unshare() { return ::access("/usr/bin/unshare", X_OK) == 0 && ::geteuid() == 0; }
+
+// epmdump in a mount namespace of its own where /etc/hosts is `hosts` and /etc/nsswitch.conf says
+// "hosts: files": the reverse lookup sees only what the test wrote (no DNS, nothing else touched).
+test::process_result run_epmdump_resolving(const test::krb5_world& world, const std::string& hosts,
+                                           std::vector<std::string> args)
+{
+    const auto hosts_file = world.path("hosts");
+    const auto nss_file = world.path("nsswitch.conf");
+    std::ofstream(hosts_file) << "127.0.0.1 localhost\n" << hosts;
+    std::ofstream(nss_file) << "hosts: files\n";
+    std::vector<std::string> argv{"-m", "--propagation", "private", "--", "/bin/sh", "-c",
+                                  "mount --bind \"$1\" /etc/hosts && mount --bind \"$2\" /etc/nsswitch.conf && "
+                                  "shift 2 && exec \"$@\"",
+                                  "sh", hosts_file, nss_file, EPMDUMP_EXE,
+                                  "-q", "-f", "json", "--connect-timeout", "3", "--timeout", "5", "--host-timeout", "15"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return test::run_process("/usr/bin/unshare", argv, {}, std::nullopt, std::chrono::seconds(60));
+}
+
+} // namespace
+
+TEST_CASE("--spn-reverse-lookup: Kerberos to an address succeeds with host/<PTR name>, where the address alone is spn_unknown")
+{
+    REQUIRE_LIVE_AUTH(env);
+    if (!can_unshare()) EPMDUMP_SKIP("unshare(1) as root is needed for a private /etc/hosts");
+    test::krb5_world world(env.peer.krb5_config);
+    password_env pw(env.peer.password);
+    const std::string ptr = env.address + " " + env.peer.host + "\n";
+    const std::vector<std::string> kerberos{"-U", env.peer.user + "@" + env.peer.realm, "--auth-type", "kerberos",
+                                            "--auth-level", "privacy"};
+
+    auto without = kerberos;
+    without.push_back(env.address);
+    check_typed_failure(run_epmdump_resolving(world, ptr, without), "spn_unknown");
+
+    auto with = kerberos;
+    with.insert(with.end(), {"--spn-reverse-lookup", env.address});
+    const auto r = run_epmdump_resolving(world, ptr, with);
+    INFO("exit " << r.exit_code << ", stderr: " << r.err);
+    CHECK(r.exit_code == 0);
+    const auto hosts = lines(r.out);
+    REQUIRE(hosts.size() == 1);
+    CHECK(hosts[0].at("status") == "ok");
+    CHECK(hosts[0].at("auth").at("type") == "kerberos");
+    CHECK(hosts[0].at("auth").at("level") == "privacy");
+    CHECK(endpoint_set(hosts[0]) == anonymous_set(env.address));
+}
+
+TEST_CASE("--spn-reverse-lookup: an address without a PTR name fails that host as spn_lookup_failed, and --spn overrides")
+{
+    REQUIRE_LIVE_AUTH(env);
+    if (!can_unshare()) EPMDUMP_SKIP("unshare(1) as root is needed for a private /etc/hosts");
+    test::krb5_world world(env.peer.krb5_config);
+    password_env pw(env.peer.password);
+    const std::vector<std::string> kerberos{"-U", env.peer.user + "@" + env.peer.realm, "--auth-type", "kerberos",
+                                            "--spn-reverse-lookup"};
+    auto no_name = kerberos;
+    no_name.push_back(env.address);
+    const auto failed = run_epmdump_resolving(world, "", no_name);
+    check_typed_failure(failed, "spn_lookup_failed");
+    CHECK(failed.out.find(env.address) != std::string::npos);
+
+    auto named = kerberos;
+    named.insert(named.end(), {"--spn", env.peer.spn, env.address});
+    const auto r = run_epmdump_resolving(world, "", named);
+    INFO("exit " << r.exit_code << ", stderr: " << r.err);
+    CHECK(r.exit_code == 0);
 }
