@@ -56,6 +56,10 @@ std::string render_json(const report& r)
     doc["addresses"] = r.addresses;
     doc["listing_complete"] = r.listing_complete;
     doc["partial_listings"] = r.partial_listings;
+    if (r.auth)
+        doc["auth"] = {{"type", epm::to_string(r.auth->type)},
+                       {"level", epm::to_string(r.auth->level)},
+                       {"principal", r.auth->principal.empty() ? json(nullptr) : json(r.auth->principal)}};
     doc["entries"] = r.entries;
     doc["tcp_entries"] = r.tcp_entries;
     doc["counts"] = {{"error", r.count(severity::error)},

@@ -369,6 +369,8 @@ TEST_CASE("epmdump probe with NTLM agrees with impacket's rpcmap.py -auth-level 
         INFO("rpcmap: " << said << "\nepmdump: " << r.out << r.err);
         const auto ports = lines(r.out);
         REQUIRE(ports.size() == 1);
+        // The record says as whom and at which level the port was asked (SCHEMA.md, Probe object).
+        CHECK(ports[0].at("auth") == json{{"type", "ntlm"}, {"level", level}, {"principal", "EPMTEST\\" + env.peer.user}});
         std::set<std::string> ours;
         for (const auto& i : ports[0].at("interfaces"))
             if (i.at("uuid") != mgmt_uuid) ours.insert(i.at("uuid").get<std::string>() + " v" + i.at("version").get<std::string>());
@@ -385,6 +387,35 @@ TEST_CASE("epmdump probe with NTLM agrees with impacket's rpcmap.py -auth-level 
         else
             CHECK(ports[0].at("mgmt_answered") == false); // the server refused both clients at this level
     }
+}
+
+TEST_CASE("epmdump probe and the exchange report with Kerberos say so: JSON auth on the port record and the report")
+{
+    REQUIRE_LIVE_AUTH(env);
+    test::krb5_world world(env.peer.krb5_config);
+    password_env pw(env.peer.password);
+    const json expected{{"type", "kerberos"}, {"level", "integrity"}, {"principal", env.peer.user + "@" + env.peer.realm}};
+    std::vector<std::string> probe{"probe", "-q", "-f", "json", "--connect-timeout", "3", "--timeout", "5"};
+    for (auto& a : user_args(env, "kerberos", "integrity")) probe.push_back(a);
+    probe.push_back(env.address + ":135");
+    const auto p = test::run_process(EPMDUMP_EXE, probe, {}, std::nullopt, std::chrono::seconds(60));
+    INFO("probe: " << p.out << p.err);
+    CHECK(p.exit_code == 0);
+    const auto ports = lines(p.out);
+    REQUIRE(ports.size() == 1);
+    CHECK(ports[0].at("state") == "rpc");
+    CHECK(ports[0].at("mgmt_answered") == true);
+    CHECK(ports[0].at("auth") == expected);
+
+    std::vector<std::string> exchange{"exchange", "-f", "json", "--no-probe", "--connect-timeout", "3", "--timeout", "5"};
+    for (auto& a : user_args(env, "kerberos", "integrity")) exchange.push_back(a);
+    exchange.push_back(env.address);
+    const auto x = test::run_process(EPMDUMP_EXE, exchange, {}, std::nullopt, std::chrono::seconds(60));
+    INFO("exchange: " << x.out << x.err);
+    CHECK(x.exit_code == 1); // a Samba DC is no Exchange server: not_exchange
+    const auto report = json::parse(x.out);
+    CHECK(report.at("verdict") == "not_exchange");
+    CHECK(report.at("auth") == expected);
 }
 
 namespace {
