@@ -21,8 +21,8 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_mecha
     }
     case epm::auth_type::negotiate:
     {
-        // With a password, NTLM stands by for the hosts Kerberos has no principal for; the
-        // ticket cache (-k) gives Kerberos only.
+        // With a password, NTLM inside SPNEGO stands by for the hosts Kerberos has no principal
+        // for; the ticket cache (-k) gives Kerberos only.
         credentials for_ntlm;
         const bool ntlm_possible = !c.use_ccache && !c.password.empty();
         if (ntlm_possible)
@@ -35,7 +35,7 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_mecha
         if (!provider) return provider.error();
         std::shared_ptr<const client::security_provider> spnego(std::move(*provider));
         if (!ntlm_possible) return spnego;
-        auto ntlm = make_ntlm_provider(for_ntlm);
+        auto ntlm = make_ntlm_provider(for_ntlm, true);
         if (!ntlm) return ntlm.error();
         return make_negotiate_provider(std::move(spnego), std::move(*ntlm));
     }

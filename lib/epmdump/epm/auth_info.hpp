@@ -43,6 +43,8 @@ struct auth_info
     auth_type type = auth_type::none;
     auth_level level = auth_level::none;
     std::string principal; // the client principal ("user@REALM", "DOMAIN\\user"); may be empty
+    // Under negotiate (9): the mechanism SPNEGO chose (kerberos or ntlm); none when not known.
+    auth_type mechanism = auth_type::none;
     friend bool operator==(const auth_info&, const auth_info&) = default;
 };
 

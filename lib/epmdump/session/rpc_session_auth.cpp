@@ -186,7 +186,9 @@ next_action rpc_session::send_auth_leg(std::vector<std::byte> token)
 next_action rpc_session::enter_calls()
 {
     auth_complete_ = true;
-    authenticated_ = epm::auth_info{auth_slot_->context->type(), options_.auth_level, auth_slot_->context->principal()};
+    const auto& context = *auth_slot_->context;
+    authenticated_ = epm::auth_info{context.type(), options_.auth_level, context.principal()};
+    if (context.type() == epm::auth_type::negotiate) authenticated_->mechanism = context.mechanism();
     state_ = state::calling;
     if (!bound_) return finish();
     auto n = std::move(*bound_);

@@ -4,6 +4,7 @@
 // the AD DC and the standalone server, and impacket's rpcmap.py agrees level by level.
 // Users and krb5.conf: tests/live/auth/auth-peer.sh (EPMDUMP_KRB5_CONFIG, EPMDUMP_AUTH_*).
 #include "auth_peer.hpp"
+#include "live_auth_helpers.hpp"
 #include "tshark_capture.hpp"
 
 #include "e2e/run_process.hpp"
@@ -27,6 +28,7 @@ namespace {
 constexpr const char* veth = "sambaepm-h"; // the AD DC peer's veth, host side (its README)
 constexpr const char* rpcmap = test::rpcmap_script;
 constexpr const char* mgmt_uuid = test::mgmt_interface_uuid;
+constexpr const char* ntlmssp_oid = "1.3.6.1.4.1.311.2.2.10";
 
 // The password reaches epmdump the way the README tells admins to pass it: EPMDUMP_PASSWORD.
 class password_env
@@ -131,6 +133,7 @@ void check_listing_on_the_wire(const live_env& env, const std::string& type, con
     CHECK(endpoint_set(host) == anonymous);
     REQUIRE(host.contains("auth"));
     CHECK(host.at("auth").at("type") == type);
+    if (type == "negotiate") CHECK(host.at("auth").at("mechanism") == "ntlm");
     CHECK(host.at("auth").at("level") == level);
 
     // Our streams: begun during the run, bound with this auth type and level (the peer is shared).
@@ -147,6 +150,11 @@ void check_listing_on_the_wire(const live_env& env, const std::string& type, con
         if (s.first_time < started - 0.5 || s.first_time > ended + 0.5) continue;
         if (!s.bind_auth.count({wire_type(type), wire_level(level)})) continue;
         if (type == "ntlm" && !s.ntlm_users.empty() && !s.ntlm_users.count(env.peer.user)) continue;
+        // Negotiate without Kerberos: SPNEGO offered and chose NTLMSSP, the AUTHENTICATE inside
+        // is our user's, and both mechListMICs went by (ours in alter_context, the server's back).
+        if (type == "negotiate" && (s.spnego_mechs != std::set<std::string>{ntlmssp_oid} ||
+                                    !s.ntlm_users.count(env.peer.user) || s.spnego_mics < 2))
+            continue;
         // Other runs against the shared peer (another test of this suite too) may match as well:
         // at least one matching stream must be ours, whole and right.
         const bool protected_right =
@@ -172,6 +180,22 @@ TEST_CASE("NTLM at level privacy: epmdump -U lists the anonymous endpoints, and 
     REQUIRE_LIVE_AUTH(env);
     password_env pw(env.peer.password);
     check_listing_on_the_wire(env, "ntlm", "privacy", user_args(env, "ntlm", "privacy"));
+}
+
+TEST_CASE("negotiate at level integrity without Kerberos: auth type 9 on the wire, SPNEGO carrying NTLMSSP, signed requests")
+{
+    REQUIRE_LIVE_AUTH(env);
+    password_env pw(env.peer.password);
+    // The address has no host/ principal in the KDC: Negotiate takes NTLM, inside SPNEGO.
+    check_listing_on_the_wire(env, "negotiate", "integrity",
+                              {"-U", "EPMTEST\\" + env.peer.user, "--auth-level", "integrity"});
+}
+
+TEST_CASE("negotiate at level privacy without Kerberos: auth type 9 on the wire, SPNEGO carrying NTLMSSP, sealed requests")
+{
+    REQUIRE_LIVE_AUTH(env);
+    password_env pw(env.peer.password);
+    check_listing_on_the_wire(env, "negotiate", "privacy", {"-U", "EPMTEST\\" + env.peer.user, "--auth-level", "privacy"});
 }
 
 TEST_CASE("Kerberos at level privacy with a password: the anonymous endpoints, sealed requests on the wire")
@@ -276,7 +300,7 @@ TEST_CASE("Kerberos from a clock two hours ahead (faketime) fails as clock_skew"
                               "clock_skew");
 }
 
-TEST_CASE("negotiate to an address the KDC has no principal for uses NTLM; with --spn it is Kerberos (issue 15's command)")
+TEST_CASE("negotiate to an address the KDC has no principal for carries NTLM in SPNEGO, and with --spn it is Kerberos (issue 15's command)")
 {
     REQUIRE_LIVE_AUTH(env);
     password_env pw(env.peer.password);
@@ -298,7 +322,8 @@ TEST_CASE("negotiate to an address the KDC has no principal for uses NTLM; with 
         REQUIRE(hosts.size() == 1);
         CHECK(hosts[0].at("status") == "ok");
         CHECK(endpoint_set(hosts[0]) == anonymous_set(env.address));
-        CHECK(hosts[0].at("auth").at("type") == (with_spn ? "negotiate" : "ntlm"));
+        CHECK(hosts[0].at("auth").at("type") == "negotiate");
+        CHECK(hosts[0].at("auth").at("mechanism") == (with_spn ? "kerberos" : "ntlm"));
         CHECK(hosts[0].at("auth").at("level") == "privacy");
     }
 }
@@ -340,10 +365,7 @@ namespace {
 // when it failed (its last line says why).
 std::optional<std::set<std::string>> rpcmap_at(const live_env& env, int level, std::string& said)
 {
-    const auto r = test::run_process("/usr/bin/python3",
-                                     {rpcmap, "-auth-rpc", "EPMTEST/" + env.peer.user + ":" + env.peer.password,
-                                      "-auth-level", std::to_string(level), "ncacn_ip_tcp:" + env.address + "[135]"},
-                                     {}, std::nullopt, std::chrono::seconds(60));
+    const auto r = test::run_rpcmap(env.address, "EPMTEST", env.peer.user, env.peer.password, level);
     said = r.out;
     auto out = test::rpcmap_interfaces(r.out);
     if (out.empty()) return std::nullopt;
