@@ -291,3 +291,23 @@ TEST_CASE("Kerberos integrity: our signature verifies as a MIC over the whole PD
         CHECK(r.error().reason == auth_errc::bad_verifier);
     });
 }
+
+TEST_CASE("session_key is the key the acceptor holds too (GSS_C_INQ_SSPI_SESSION_KEY), Kerberos and SPNEGO")
+{
+    REQUIRE_AUTH_PEER(p);
+    krb5_world w(p.krb5_config);
+    for_each_type(p, [](established& e) {
+        OM_uint32 minor = 0;
+        gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
+        REQUIRE(gss_inquire_sec_context_by_oid(&minor, e.server->context(), GSS_C_INQ_SSPI_SESSION_KEY, &set) ==
+                GSS_S_COMPLETE);
+        REQUIRE(set != GSS_C_NO_BUFFER_SET);
+        REQUIRE(set->count >= 1);
+        const auto* key = static_cast<const std::byte*>(set->elements[0].value);
+        const bytes servers(key, key + set->elements[0].length);
+        gss_release_buffer_set(&minor, &set);
+        const auto ours = e.context->session_key();
+        CHECK(servers.size() >= 16); // an AES or RC4 key
+        CHECK(bytes(ours.begin(), ours.end()) == servers);
+    });
+}

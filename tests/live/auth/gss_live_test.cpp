@@ -130,7 +130,7 @@ TEST_CASE("Kerberos: a password gets one TGT for the run, and every host's first
     CHECK(text.find(p.password) == std::string::npos);       // MIT's trace never saw the password
 }
 
-TEST_CASE("Negotiate: the first leg is SPNEGO offering Kerberos only (NTLM is auth type 10)")
+TEST_CASE("Negotiate: the first leg for a host the KDC knows is SPNEGO offering Kerberos only (NTLM goes in a SPNEGO of its own)")
 {
     REQUIRE_AUTH_PEER(p);
     krb5_world w(p.krb5_config);
