@@ -28,10 +28,11 @@ std::vector<std::byte> epm_bind()
     return dcerpc::encode_bind(1, p);
 }
 
-smb2::pipe_options options_for(const std::string& address)
+smb2::pipe_options options_for(const std::string& address, bool netbios = false)
 {
     smb2::pipe_options o;
     o.server = address;
+    o.netbios = netbios;
     o.client_guid[0] = std::byte{0x42};
     o.salt[5] = std::byte{0x17};
 #if EPMDUMP_SMB2_HAVE_OPENSSL
@@ -90,4 +91,18 @@ TEST_CASE("the AD DC answers a pipe that does not exist with a typed pipe_not_fo
     CHECK(s.error()->code == smb2::errc::pipe_not_found);
     CHECK(s.error()->phase == smb2::phase::create);
     CHECK(s.error()->status == smb2::status::STATUS_OBJECT_NAME_NOT_FOUND);
+}
+
+TEST_CASE("on port 139 the session request to *SMBSERVER comes first, then the same pipe session")
+{
+    const char* address = std::getenv("EPMDUMP_SAMBA_ADDRESS");
+    if (address == nullptr || *address == '\0') EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set");
+    test::blocking_socket sock(address, 139);
+    if (sock.fd < 0) EPMDUMP_SKIP(std::string("no NetBIOS session service on ") + address + ":139");
+    smb2::pipe_session s(options_for(address, true), nullptr);
+    const auto r = test::drive(s, sock, bind_then_close);
+    INFO((s.error() ? s.error()->message() : std::string("no error")));
+    CHECK_FALSE(s.error().has_value());
+    REQUIRE(r.answers.size() == 1);
+    CHECK(r.answers[0][2] == std::byte{0x0c}); // bind_ack
 }

@@ -293,3 +293,42 @@ TEST_CASE("a response whose buffer offset points outside the message is truncate
     REQUIRE_FALSE(w.has_value());
     CHECK(w.error().code == codec_errc::bad_value);
 }
+
+TEST_CASE("NetBIOS names are first-level encoded as RFC 1001 shows for FRED, and the session request carries both")
+{
+    const auto fred = encode_netbios_name("fred", 0x20);
+    REQUIRE(fred.size() == 34);
+    CHECK(fred.front() == std::byte{32});
+    CHECK(fred.back() == std::byte{0});
+    CHECK(std::string(reinterpret_cast<const char*>(fred.data()) + 1, 32) == "EGFCEFEECACACACACACACACACACACACA");
+    const auto request = encode_session_request("dc1.example.lan", "EPMDUMP");
+    REQUIRE(request.size() == 4 + 68);
+    CHECK(request[0] == std::byte{0x81});
+    CHECK(request[3] == std::byte{68});
+    // The called name is the DNS name's first label with the server suffix 0x20 ("CA").
+    CHECK(std::string(reinterpret_cast<const char*>(request.data()) + 5, 32) ==
+          std::string(reinterpret_cast<const char*>(encode_netbios_name("DC1", 0x20).data()) + 1, 32));
+}
+
+TEST_CASE("NetBIOS session responses: positive, negative with its code, retarget, and incomplete ones")
+{
+    const auto positive = decode_session_response(test::from_hex("82000000"));
+    REQUIRE(positive.has_value());
+    REQUIRE(positive->has_value());
+    CHECK((*positive)->type == nbss_type::positive_response);
+    const auto negative = decode_session_response(test::from_hex("8300000182"));
+    REQUIRE(negative.has_value());
+    REQUIRE(negative->has_value());
+    CHECK((*negative)->error_code == 0x82);
+    const auto retarget = decode_session_response(test::from_hex("840000060a0000020185"));
+    REQUIRE(retarget.has_value());
+    REQUIRE(retarget->has_value());
+    CHECK((*retarget)->retarget_ip == 0x0a000002);
+    CHECK((*retarget)->retarget_port == 0x0185);
+    const auto partial = decode_session_response(test::from_hex("830000"));
+    REQUIRE(partial.has_value());
+    CHECK_FALSE(partial->has_value());
+    const auto garbage = decode_session_response(test::from_hex("fe534d42"));
+    REQUIRE_FALSE(garbage.has_value());
+    CHECK(garbage.error().code == codec_errc::bad_header);
+}
