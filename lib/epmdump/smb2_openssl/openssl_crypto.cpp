@@ -56,12 +56,13 @@ bool aead(bool encrypt, cipher c, std::span<const std::byte> key, std::span<cons
     if (!ctx) return false;
     const int enc = encrypt ? 1 : 0;
     if (EVP_CipherInit_ex(ctx.get(), algorithm, nullptr, nullptr, nullptr, enc) != 1) return false;
-    const int ivlen_ctrl = is_ccm(c) ? EVP_CTRL_CCM_SET_IVLEN : EVP_CTRL_GCM_SET_IVLEN;
-    if (EVP_CIPHER_CTX_ctrl(ctx.get(), ivlen_ctrl, static_cast<int>(nonce.size()), nullptr) != 1) return false;
+    // OpenSSL 3's AEAD controls serve CCM and GCM alike.
+    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_IVLEN, static_cast<int>(nonce.size()), nullptr) != 1)
+        return false;
     if (is_ccm(c))
     {
         // CCM fixes the tag length (and, when decrypting, the expected tag) before the key.
-        if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_CCM_SET_TAG, 16, encrypt ? nullptr : tag.data()) != 1)
+        if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, 16, encrypt ? nullptr : tag.data()) != 1)
             return false;
     }
     if (EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, u(key), u(nonce), enc) != 1) return false;
@@ -71,7 +72,7 @@ bool aead(bool encrypt, cipher c, std::span<const std::byte> key, std::span<cons
     if (EVP_CipherUpdate(ctx.get(), nullptr, &len, u(aad), static_cast<int>(aad.size())) != 1) return false;
     if (!data.empty() && EVP_CipherUpdate(ctx.get(), u(data), &len, u(data), static_cast<int>(data.size())) != 1)
         return false; // CCM decryption fails here when the tag does not verify
-    if (!is_ccm(c) && !encrypt && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, 16, tag.data()) != 1)
+    if (!is_ccm(c) && !encrypt && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, 16, tag.data()) != 1)
         return false;
     if (!is_ccm(c) || encrypt)
     {
@@ -79,8 +80,7 @@ bool aead(bool encrypt, cipher c, std::span<const std::byte> key, std::span<cons
     }
     if (encrypt)
     {
-        const int get = is_ccm(c) ? EVP_CTRL_CCM_GET_TAG : EVP_CTRL_GCM_GET_TAG;
-        if (EVP_CIPHER_CTX_ctrl(ctx.get(), get, 16, tag.data()) != 1) return false;
+        if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, 16, tag.data()) != 1) return false;
     }
     return true;
 }
