@@ -113,7 +113,7 @@ expect "epmdump replay a" "a.pcap"
 expect "epmdump exchange --pcap " "C.PCAP a.pcap b.pcapng sub"
 expect "epmdump exchange --registry " "exchange.reg sub"
 contains "epmdump -iL " notes.txt a.pcap
-contains "epmdump replay --" --format --summary --help
+contains "epmdump replay --" --format --summary --idle-timeout --help
 lacks "epmdump replay --" --concurrency --ping
 contains "epmdump exchange --" --dump --pcap --registry --static-port --netstat --no-verify --no-probe
 contains "epmdump --" --ping --verify --concurrency --max-ents --version --input-list
