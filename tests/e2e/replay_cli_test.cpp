@@ -217,7 +217,8 @@ TEST_CASE("epmdump replay limits take sizes with units and refuse nonsense with 
               "--max-pending-calls 4 " + pcap("samba-standalone-rpcdump.pcap")).status == 0);
     CHECK(run("replay --max-connections 0 " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
     CHECK(run("replay --max-buffered lots " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
-    CHECK(run("replay --idle-timeout 0 --idle-timeout 0.5 " + pcap("samba-standalone-rpcdump.pcap")).status == 0);
+    CHECK(run("replay --idle-timeout 0 " + pcap("samba-standalone-rpcdump.pcap")).status == 0);
+    CHECK(run("replay --idle-timeout 0.5 " + pcap("samba-standalone-rpcdump.pcap")).status == 0);
     CHECK(run("replay --idle-timeout -1 " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
     CHECK(run("replay --idle-timeout soon " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
 }
