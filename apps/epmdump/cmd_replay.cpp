@@ -8,6 +8,8 @@
 #include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/writer.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -33,6 +35,7 @@ struct replay_args
     bool csv_bom = false;
     bool summary = false;
     bool bundled = false;            // files name captures compiled into the executable
+    double idle_timeout = 300;       // seconds of capture time; 0: never
     capture::replay_options limits; // memory caps, each settable on the command line
 };
 
@@ -127,6 +130,11 @@ int run_replay(const replay_args& args, output::sink& sink)
         if (r.stats.smb_conversations > 0)
             std::cerr << "epmdump replay: " << name << ": " << r.stats.smb_conversations
                       << " SMB conversation(s) on TCP 139/445 not decoded (ncacn_np is out of scope for TCP replay)\n";
+        // The last-resort cap loses what came after: said even without --summary.
+        if (r.stats.reassembly.evicted > 0)
+            std::cerr << "epmdump replay: " << name << ": " << r.stats.reassembly.evicted
+                      << " connection(s) closed early by --max-connections (the least recently seen; their tables "
+                         "end there)\n";
         if (args.summary)
         {
             std::cerr << name << ": " << r.stats.reassembly.packets << " packets, "
@@ -178,6 +186,12 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out)
         ->check(whole_number_in(1, std::numeric_limits<std::size_t>::max()))
         ->capture_default_str()
         ->group("Limits");
+    cmd->add_option("--idle-timeout", args->idle_timeout,
+                    "Seconds of capture time without a packet after which a connection is closed and its "
+                    "table written as it stands (0: never)")
+        ->check(non_negative_number("seconds"))
+        ->capture_default_str()
+        ->group("Limits");
     cmd->add_option("--max-message", limits.conversation.max_message,
                     "Bytes of one call's joined fragments (a larger call is not decoded)")
         ->transform(byte_size())
@@ -188,7 +202,11 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out)
         ->check(whole_number_in(1, std::numeric_limits<std::size_t>::max()))
         ->capture_default_str()
         ->group("Limits");
-    cmd->callback([args, &exit_status, &out] { exit_status = run_replay(*args, out); });
+    cmd->callback([args, &exit_status, &out] {
+        args->limits.reassembly.idle_timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::duration<double>(std::min(args->idle_timeout, 1e9))); // int64 ns hold ~292 years
+        exit_status = run_replay(*args, out);
+    });
     return cmd;
 }
 

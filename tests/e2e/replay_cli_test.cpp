@@ -217,6 +217,19 @@ TEST_CASE("epmdump replay limits take sizes with units and refuse nonsense with 
               "--max-pending-calls 4 " + pcap("samba-standalone-rpcdump.pcap")).status == 0);
     CHECK(run("replay --max-connections 0 " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
     CHECK(run("replay --max-buffered lots " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
+    CHECK(run("replay --idle-timeout 0 " + pcap("samba-standalone-rpcdump.pcap")).status == 0);
+    CHECK(run("replay --idle-timeout 0.5 " + pcap("samba-standalone-rpcdump.pcap")).status == 0);
+    CHECK(run("replay --idle-timeout -1 " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
+    CHECK(run("replay --idle-timeout soon " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
+}
+
+TEST_CASE("epmdump replay says on stderr, without --summary, how many connections --max-connections evicted")
+{
+    // The Exchange capture holds several TCP connections at once; one tracked at a time evicts.
+    const auto r = run("replay --max-connections 1 " + pcap("exchange-mapi-nspi-lookup-ncacn_http-tower.pcap"));
+    CHECK(r.out.find("connection(s) closed early by --max-connections") != std::string::npos);
+    const auto whole = run("replay " + pcap("exchange-mapi-nspi-lookup-ncacn_http-tower.pcap"));
+    CHECK(whole.out.find("--max-connections") == std::string::npos);
 }
 
 TEST_CASE("epmdump replay of authenticated captures says in JSON how each conversation authenticated")

@@ -115,7 +115,7 @@ expect "epmdump --spn-r" "--spn-reverse-lookup"
 expect "epmdump exchange --spn-r" "--spn-reverse-lookup"
 expect "epmdump exchange --registry " "exchange.reg sub"
 contains "epmdump -iL " notes.txt a.pcap
-contains "epmdump replay --" --format --summary --help
+contains "epmdump replay --" --format --summary --idle-timeout --help
 lacks "epmdump replay --" --concurrency --ping
 contains "epmdump exchange --" --dump --pcap --registry --static-port --netstat --no-verify --no-probe
 contains "epmdump --" --ping --verify --concurrency --max-ents --version --input-list

@@ -63,7 +63,67 @@ capture::replayed_conversation only(std::vector<capture::replayed_conversation> 
 
 epm::failure_kind kind_of(const epm::enumeration& e) { return e.error ? e.error->kind : epm::failure_kind::unspecified; }
 
+// The frame (Ethernet, IPv4, TCP) moved to another client port and `later` on: another
+// conversation, the same bytes. The TCP checksum is left as is (replay does not check it).
+stored_frame moved(const stored_frame& f, std::uint16_t server_port, std::uint16_t client_port,
+                   std::chrono::nanoseconds later)
+{
+    stored_frame out = f;
+    const std::size_t tcp = 14 + 4 * (std::to_integer<std::size_t>(f.data.at(14)) & 0x0f);
+    const bool from_server = ((std::to_integer<unsigned>(f.data.at(tcp)) << 8) | std::to_integer<unsigned>(f.data.at(tcp + 1))) == server_port;
+    const std::size_t at = tcp + (from_server ? 2 : 0);
+    out.data.at(at) = static_cast<std::byte>(client_port >> 8);
+    out.data.at(at + 1) = static_cast<std::byte>(client_port & 0xff);
+    out.timestamp += later;
+    return out;
+}
+
 } // namespace
+
+TEST_CASE("a Windows listing ended by its null handle is written 5 s of capture time on, though its connection never closes")
+{
+    const auto path = test::shared_file("pcaps/win10-impacket-rpcdump-lookup-346-entries-11-frags.pcapng");
+    if (!path) EPMDUMP_SKIP("../shared/pcaps is absent (this capture may not be copied)");
+    const auto c = read_capture(*path);
+    std::vector<capture::replayed_conversation> written;
+    capture::replay_session session("two.pcapng", {}, [&](capture::replayed_conversation&& r) { written.push_back(std::move(r)); });
+    for (const auto& f : c.frames) session.feed(c.link_type, f.data, f.timestamp);
+    CHECK(written.empty()); // no FIN: the capture stops after the response
+    const auto next = moved(c.frames[0], 135, 40000, std::chrono::seconds(4));
+    session.feed(c.link_type, next.data, next.timestamp);
+    CHECK(written.empty()); // 4 s: within the linger, more may come
+    const auto later = moved(c.frames[0], 135, 40001, std::chrono::seconds(10));
+    session.feed(c.link_type, later.data, later.timestamp);
+    REQUIRE(written.size() == 1); // 10 s of silence after a listing that ended
+    CHECK(written[0].enumeration.status == epm::enumeration_status::ok);
+    CHECK(written[0].enumeration.entries.size() == 346);
+    CHECK(written[0].enumeration.origin->frames == c.frames.size());
+    session.finish();
+    CHECK(written.size() == 3);
+}
+
+TEST_CASE("a listing cut after its first page, then silent for the idle timeout, is written incomplete while the capture goes on")
+{
+    const auto c = read_capture(test::project_pcap("samba-ad-dc-rpcdump.pcap"));
+    for (const auto timeout : {std::chrono::nanoseconds(std::chrono::minutes(5)), std::chrono::nanoseconds(0)})
+    {
+        CAPTURE(timeout.count());
+        capture::replay_options options;
+        options.reassembly.idle_timeout = timeout;
+        std::vector<capture::replayed_conversation> written;
+        capture::replay_session session("cut.pcap", options, [&](capture::replayed_conversation&& r) { written.push_back(std::move(r)); });
+        for (std::size_t i = 0; i < 12; ++i) session.feed(c.link_type, c.frames[i].data, c.frames[i].timestamp);
+        const auto later = moved(c.frames[5], 135, 40000, std::chrono::minutes(6));
+        session.feed(c.link_type, later.data, later.timestamp);
+        REQUIRE(written.size() == (timeout.count() > 0 ? 1u : 0u)); // 0: kept to the capture's end
+        session.finish();
+        REQUIRE_FALSE(written.empty());
+        const auto& e = written[0].enumeration;
+        CHECK(e.entries.size() == 53);
+        CHECK(e.status == epm::enumeration_status::incomplete);
+        CHECK(e.error->message.find("the listing did not end") != std::string::npos);
+    }
+}
 
 TEST_CASE("a capture holding only the bind (the first 5 frames, 848 bytes, of the Samba AD DC capture) is no_response, not an empty ok table")
 {

@@ -1,9 +1,10 @@
+// capture_file over the built-in pcap_reader on every platform: epmdump does not load libpcap
+// (and its dependency chain: libdbus, libsystemd, libgcrypt...) at start-up, so a scan or one
+// lookup pays nothing for replay. The tests hold pcap_reader to libpcap (tests/support/libpcap_file).
 #include <epmdump/capture/capture_file.hpp>
+#include <epmdump/capture/pcap_reader.hpp>
 #include <epmdump/core/error_exception.hpp>
 
-#include <pcap/pcap.h>
-
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ostream>
@@ -27,11 +28,8 @@ void throw_exception_from_error(const capture_error& e, const boost::source_loca
 
 struct capture_file::handle
 {
-    pcap_t* pcap = nullptr;
-    ~handle()
-    {
-        if (pcap != nullptr) pcap_close(pcap); // also closes the FILE*
-    }
+    std::unique_ptr<char[]> buffer; // the FILE's stdio buffer: declared first, freed after fclose
+    pcap_reader reader;
 };
 
 capture_file::capture_file(std::unique_ptr<handle> h, std::string name, int link, std::uint32_t snap)
@@ -48,65 +46,36 @@ capture_result<capture_file> capture_file::open(const std::filesystem::path& pat
     // fopen() opens a directory on Linux and the first read fails: it is no "empty file".
     if (std::error_code ec; std::filesystem::is_directory(path, ec))
         return capture_error{path.string(), 0, "is a directory, not a capture file"};
+#ifdef _WIN32
+    // Windows paths are UTF-16: the narrow fopen() would mangle non-ANSI names.
+    std::FILE* f = _wfopen(path.c_str(), L"rb");
+#else
     std::FILE* f = std::fopen(path.c_str(), "rb");
+#endif
     if (f == nullptr) return capture_error{path.string(), 0, std::strerror(errno)};
-    return open(f, path.string());
+    // Large reads: stdio's default 4 KiB buffer made one read() per 4 KiB of capture.
+    constexpr std::size_t buffer_size = std::size_t{1} << 20;
+    auto buffer = std::make_unique_for_overwrite<char[]>(buffer_size);
+    std::setvbuf(f, buffer.get(), _IOFBF, buffer_size);
+    auto r = open(f, path.string()); // on failure the FILE is closed before `buffer` is freed
+    if (r) r->handle_->buffer = std::move(buffer);
+    return r;
 }
 
 capture_result<capture_file> capture_file::open(std::FILE* file, std::string name)
 {
-    if (file == nullptr) return capture_error{std::move(name), 0, "no file"};
-    // libpcap's "truncated dump file" for an empty file hides the plain cause.
-    const int first = std::fgetc(file);
-    if (first == EOF)
-    {
-        // A read error (EISDIR, EIO) is not an empty file: say what the system said.
-        const int read_error = std::ferror(file) != 0 ? errno : 0;
-        std::fclose(file);
-        return capture_error{std::move(name), 0,
-                             read_error != 0 ? std::strerror(read_error) : "empty file (0 bytes), not a capture"};
-    }
-    // Step back with a seek where the file allows it: glibc's ftell() then answers from the
-    // stream's cached position, instead of one lseek() per record in next().
-    if (std::fseek(file, -1, SEEK_CUR) != 0) std::ungetc(first, file);
-
-    char errbuf[PCAP_ERRBUF_SIZE] = {};
-    // Nanosecond precision: libpcap scales µs files up, so one clock serves every file.
-    pcap_t* p = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-    if (p == nullptr)
-    {
-        std::fclose(file); // on failure libpcap leaves the FILE* to its owner
-        // Offset 0: what failed is the file (or first section) header.
-        return capture_error{std::move(name), 0, errbuf[0] != '\0' ? errbuf : "not a pcap or pcapng file"};
-    }
-    auto h = std::make_unique<handle>();
-    h->pcap = p;
-    return capture_file(std::move(h), std::move(name), pcap_datalink(p), static_cast<std::uint32_t>(pcap_snapshot(p)));
+    auto r = pcap_reader::open(file, name);
+    if (!r) return r.error();
+    const int link = r->link_type();
+    const std::uint32_t snap = r->snap_length();
+    return capture_file(std::make_unique<handle>(handle{{}, std::move(*r)}), std::move(name), link, snap);
 }
 
 capture_result<std::optional<capture_record>> capture_file::next()
 {
-    std::FILE* f = pcap_file(handle_->pcap);
-    const long before = f != nullptr ? std::ftell(f) : -1;
-    pcap_pkthdr* header = nullptr;
-    const u_char* data = nullptr;
-    const int rc = pcap_next_ex(handle_->pcap, &header, &data);
-    if (rc == PCAP_ERROR_BREAK) return std::optional<capture_record>{}; // end of file
-    if (rc != 1)
-        return capture_error{name_, before < 0 ? 0 : static_cast<std::uint64_t>(before),
-                             std::string("bad record ") + std::to_string(frames_ + 1) + ": " +
-                                 pcap_geterr(handle_->pcap)};
-    capture_record r;
-    r.data = std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), header->caplen);
-    // With nanosecond precision tv_usec holds nanoseconds.
-    // A corrupt record can claim any second; keep it inside what int64 nanoseconds hold.
-    constexpr std::int64_t max_seconds = 9'000'000'000;
-    const std::int64_t sec = std::clamp<std::int64_t>(header->ts.tv_sec, -max_seconds, max_seconds);
-    r.timestamp = std::chrono::seconds(sec) + std::chrono::nanoseconds(header->ts.tv_usec);
-    r.original_length = header->len;
-    r.offset = before < 0 ? 0 : static_cast<std::uint64_t>(before);
-    r.frame_number = ++frames_;
-    return std::optional<capture_record>(r);
+    auto r = handle_->reader.next();
+    if (r && *r) frames_ = (*r)->frame_number;
+    return r;
 }
 
 } // namespace epmdump::capture

@@ -1,6 +1,7 @@
 #pragma once
 // Reads classic pcap (either byte order, µs or ns) and pcapng (any section byte order,
-// several interfaces of one link type, EPB/SPB/OPB) through libpcap's offline API.
+// several interfaces of one link type, EPB/SPB/OPB) with the built-in pcap_reader, which the
+// tests hold to libpcap's offline API record for record.
 // Errors name the file and the byte offset where reading stopped; nothing here throws
 // on bad input.
 #include <boost/system/result.hpp>
@@ -22,7 +23,7 @@ struct capture_error
 {
     std::string file;
     std::uint64_t offset = 0; // byte offset in the file where the bad header or record starts
-    std::string message;      // libpcap's words, or ours
+    std::string message;      // what is wrong, in libpcap's terms where it has them
 
     // "FILE: at byte offset N: MESSAGE"
     std::string to_string() const;

@@ -97,6 +97,12 @@ pcap_reader::pcap_reader(std::unique_ptr<std::FILE, file_closer> file, std::stri
 {
 }
 
+std::string pcap_reader::which() const
+{
+    // Built only on the error path: a string per record was most of the reader's own CPU.
+    return "bad record " + std::to_string(frames_ + 1) + ": ";
+}
+
 capture_error pcap_reader::error_at(std::uint64_t offset, std::string message) const
 {
     return capture_error{name_, offset, std::move(message)};
@@ -212,14 +218,13 @@ capture_record pcap_reader::record_of(std::span<const std::byte> data, std::uint
 
 capture_result<std::optional<capture_record>> pcap_reader::next_classic(std::uint64_t start)
 {
-    const std::string which = "bad record " + std::to_string(frames_ + 1) + ": ";
     std::array<std::byte, 24> h{};
     const std::size_t header_size = modified_header_ ? 24 : 16;
     std::size_t got = 0;
     if (!read_exact(h.data(), header_size, got))
     {
         if (got == 0 && std::feof(file_.get())) return std::optional<capture_record>{};
-        return error_at(start, which + "truncated record header: " + std::to_string(got) + " of " +
+        return error_at(start, which() + "truncated record header: " + std::to_string(got) + " of " +
                                    std::to_string(header_size) + " bytes");
     }
     // libpcap 1.10 reads both time fields as unsigned 32-bit (a capture made after 2038 stays
@@ -230,13 +235,13 @@ capture_result<std::optional<capture_record>> pcap_reader::next_classic(std::uin
     if (swapped_lengths_ == length_order::swapped || (swapped_lengths_ == length_order::maybe_swapped && caplen > len))
         std::swap(caplen, len);
     if (caplen > max_snap_length(link_type_))
-        return error_at(start, which + "captured length " + std::to_string(caplen) + " is larger than the maximum " +
+        return error_at(start, which() + "captured length " + std::to_string(caplen) + " is larger than the maximum " +
                                    std::to_string(max_snap_length(link_type_)));
     // A record longer than the file's snap length is cut to it, the rest skipped (libpcap does so).
     const std::uint32_t kept = std::min(caplen, snap_length_);
     block_.resize(caplen);
     if (!read_exact(block_.data(), caplen, got))
-        return error_at(start, which + "truncated record: " + std::to_string(got) + " of " + std::to_string(caplen) +
+        return error_at(start, which() + "truncated record: " + std::to_string(got) + " of " + std::to_string(caplen) +
                                    " captured bytes");
     const std::int64_t ns = nanosecond_ ? fraction : fraction * 1000;
     return std::optional<capture_record>(
@@ -387,12 +392,11 @@ capture_result<std::optional<capture_record>> pcap_reader::next_pcapng(std::uint
         std::optional<capture_error> error;
         const block_read b = read_block(error, 0);
         if (b == block_read::end_of_file) return std::optional<capture_record>{};
-        const std::string which = "bad record " + std::to_string(frames_ + 1) + ": ";
-        if (b == block_read::error) return error_at(error->offset, which + error->message);
+        if (b == block_read::error) return error_at(error->offset, which() + error->message);
         if (block_type_ == block_shb || block_type_ == block_idb)
         {
             auto e = block_type_ == block_shb ? on_section_header(false) : on_interface();
-            if (e) return error_at(e->offset, which + e->message);
+            if (e) return error_at(e->offset, which() + e->message);
             continue;
         }
         if (block_type_ != block_epb && block_type_ != block_spb && block_type_ != block_opb) continue;
@@ -405,17 +409,17 @@ capture_result<std::optional<capture_record>> pcap_reader::next_pcapng(std::uint
         {
             // No interface id, no time stamp, no captured length: it is the original length cut
             // to the snap length, and the block must hold that much.
-            if (block_.size() < 4) return error_at(block_start_, which + "simple packet block is too short");
+            if (block_.size() < 4) return error_at(block_start_, which() + "simple packet block is too short");
             len = u32(body);
             caplen = std::min(len, snap_length_);
             data_at = 4;
             if (caplen > block_.size() - data_at)
-                return error_at(block_start_, which + "simple packet block holds less than its " +
+                return error_at(block_start_, which() + "simple packet block holds less than its " +
                                                   std::to_string(caplen) + "-byte packet");
         }
         else
         {
-            if (block_.size() < 20) return error_at(block_start_, which + "packet block is too short");
+            if (block_.size() < 20) return error_at(block_start_, which() + "packet block is too short");
             const bool obsolete = block_type_ == block_opb; // 16-bit interface id, 16-bit drop count
             interface_id = obsolete ? u16(body) : u32(body);
             ticks = (std::uint64_t{u32(body + 4)} << 32) | u32(body + 8);
@@ -423,15 +427,15 @@ capture_result<std::optional<capture_record>> pcap_reader::next_pcapng(std::uint
             len = u32(body + 16);
             data_at = 20;
             if (caplen > block_.size() - data_at)
-                return error_at(block_start_, which + "captured length " + std::to_string(caplen) +
+                return error_at(block_start_, which() + "captured length " + std::to_string(caplen) +
                                                   " runs past its block");
             // Unlike classic pcap, libpcap refuses (rather than cuts) such a pcapng record.
             if (caplen > snap_length_)
-                return error_at(block_start_, which + "captured length " + std::to_string(caplen) +
+                return error_at(block_start_, which() + "captured length " + std::to_string(caplen) +
                                                   " is larger than the snap length " + std::to_string(snap_length_));
         }
         if (interface_id >= interfaces_.size())
-            return error_at(block_start_, which + "a packet names interface " + std::to_string(interface_id) +
+            return error_at(block_start_, which() + "a packet names interface " + std::to_string(interface_id) +
                                               ", but its section describes " + std::to_string(interfaces_.size()));
         const interface_info& i = interfaces_[interface_id];
         const std::uint64_t whole = ticks / i.units_per_second;

@@ -61,6 +61,7 @@ private:
     pcap_reader(std::unique_ptr<std::FILE, file_closer> file, std::string name);
 
     capture_error error_at(std::uint64_t offset, std::string message) const;
+    std::string which() const; // "bad record N: ", N the record being read
     // Reads exactly n bytes into `out`; false (and `got` < n) when the file ends first.
     bool read_exact(std::byte* out, std::size_t n, std::size_t& got);
     std::uint16_t u16(const std::byte* p) const noexcept;

@@ -78,6 +78,12 @@ void replay_session::on_close(const tcp_connection& c)
     conversations_.erase(it);
 }
 
+bool replay_session::ended(const tcp_connection& c)
+{
+    auto it = conversations_.find(c.id);
+    return it != conversations_.end() && it->second.ended();
+}
+
 namespace {
 
 file_replay replay_opened(capture_result<capture_file> opened, const std::string& name, const replay_options& options,

@@ -34,8 +34,11 @@ struct replay_stats
     std::uint64_t smb_conversations = 0; // TCP 139/445 with data: ncacn_np, not decoded
 };
 
-// Takes each endpoint-mapper conversation as soon as it ends (its connection closed, or the
-// capture ended), so memory holds only the conversations still open.
+// Takes each endpoint-mapper conversation as soon as it ends: its connection closed (FIN or
+// RST, then reassembly_limits::linger), its listing provably ended and `linger` of silence
+// followed, no packet for reassembly_limits::idle_timeout, evicted by max_connections, or the
+// capture ended. Memory holds only the conversations still open, so the sink sees them in the
+// order they end (those open at the capture's end last, in order of first packet).
 using conversation_sink = std::function<void(replayed_conversation&&)>;
 
 // Sans-I/O core: feed frames from anywhere (a file, a fuzzer), then finish().
@@ -57,6 +60,7 @@ private:
     stream_interest on_data(const tcp_connection& c, const stream_chunk& chunk) override;
     void on_gap(const tcp_connection& c, flow_direction d, std::uint64_t offset) override;
     void on_close(const tcp_connection& c) override;
+    bool ended(const tcp_connection& c) override;
 
     std::string file_;
     replay_options options_;

@@ -83,6 +83,16 @@ epm::auth_info auth_of(const dcerpc::sec_trailer& t)
     return a;
 }
 
+// A listing (ept_lookup of every element) ends as real servers end it, as the live client reads
+// it: ept_s_not_registered (Samba), a null handle (Windows), an empty page (nmap's rule).
+bool ends_listing(const epm_call& call) noexcept
+{
+    if (call.opnum != epm::opnum_ept_lookup || !call.status) return false;
+    if (call.inquiry_type.value_or(epm::rpc_c_ep_all_elts) != epm::rpc_c_ep_all_elts) return false;
+    return *call.status == epm::ept_s_not_registered || (call.entry_handle && call.entry_handle->is_null()) ||
+           call.entry_count == 0;
+}
+
 double seconds(std::chrono::nanoseconds t) { return std::chrono::duration<double>(t).count(); }
 
 } // namespace
@@ -349,6 +359,7 @@ void rpc_conversation::on_request(const dcerpc::message& m, const stream_chunk& 
     }
     pending_[m.call_id] = pending_call{calls_.size()};
     calls_.push_back(std::move(call));
+    listing_ended_ = false;
 }
 
 void rpc_conversation::on_response(const dcerpc::message& m, const dcerpc::response_reply& r,
@@ -385,6 +396,7 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::response_repl
         call.entry_handle = r->entry_handle;
         call.entry_count = r->entries.size();
         append_entries(entries_, std::move(r->entries));
+        listing_ended_ = ends_listing(call);
     }
     else if (call.opnum == epm::opnum_ept_map)
     {
@@ -449,12 +461,7 @@ std::optional<epm::enumeration_error> rpc_conversation::unfinished_table() const
         return epm::enumeration_error{epm::failure_kind::incomplete, "no ept_lookup or ept_map was answered"};
     }
     if (last_listing == nullptr) return std::nullopt; // answered resolutions: the answer is the table
-    // The ends real servers use (as the live client reads them): ept_s_not_registered (Samba),
-    // a null handle (Windows), an empty page (nmap's rule).
-    const bool ended = *last_listing->status == epm::ept_s_not_registered ||
-                       (last_listing->entry_handle && last_listing->entry_handle->is_null()) ||
-                       last_listing->entry_count == 0;
-    if (ended) return std::nullopt;
+    if (ends_listing(*last_listing)) return std::nullopt;
     return epm::enumeration_error{epm::failure_kind::incomplete, "the listing did not end: the last ept_lookup returned " +
                                                     std::to_string(last_listing->entry_count) +
                                                     " entries and a handle to go on from, and no next page was captured"};

@@ -90,6 +90,9 @@ public:
     std::optional<replayed_conversation> finish(const tcp_connection& c);
 
     bool is_rpc() const noexcept { return rpc_pdus_ > 0; }
+    // The listing provably ended (ept_s_not_registered, a null handle or an empty page) and no
+    // call waits for its answer: the table is whole, whatever the connection does next.
+    bool ended() const noexcept { return listing_ended_ && pending_.empty(); }
 
 private:
     enum class stream_state : std::uint8_t { start, rpc, not_rpc, failed };
@@ -152,6 +155,7 @@ private:
     std::vector<epm::endpoint_entry> entries_;
     std::optional<epm::enumeration_error> error_;
     bool truncated_ = false;                // a message or PDU was cut off
+    bool listing_ended_ = false;            // the last answered call ended a listing
     std::optional<epm::auth_info> auth_;    // how the conversation authenticated, as seen
     bool auth_from_bind_ = false;           // auth_ came from a bind's sec_trailer
     std::optional<std::string> principal_;  // from an NTLM AUTHENTICATE in the clear

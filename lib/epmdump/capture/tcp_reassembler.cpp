@@ -87,21 +87,26 @@ void tcp_reassembler::feed(const tcp_segment& segment, std::chrono::nanoseconds 
 void tcp_reassembler::close_lingering(std::chrono::nanoseconds now)
 {
     // The least recently seen connections sit at the back of lru_. A few steps per segment keep
-    // this O(1): idle connections that have not finished are stepped over, not closed.
+    // this O(1): idle connections that may not close yet are stepped over.
     constexpr int max_steps = 8;
-    flow_key finished[max_steps];
+    flow_key closing[max_steps];
     int n = 0;
     auto it = lru_.end();
     for (int step = 0; step < max_steps && it != lru_.begin(); ++step)
     {
         --it;
-        const connection& c = connections_.find(*it)->second;
+        connection& c = connections_.find(*it)->second;
         // In unsigned arithmetic: stamps from a damaged capture may lie at opposite int64 limits.
         const auto idle = static_cast<std::uint64_t>(now.count()) - static_cast<std::uint64_t>(c.info.last_seen.count());
         if (c.info.last_seen > now || idle < static_cast<std::uint64_t>(limits_.linger.count())) break;
-        if (c.done) finished[n++] = *it;
+        if (c.done)
+            closing[n++] = *it;
+        else if (limits_.idle_timeout.count() > 0 && idle >= static_cast<std::uint64_t>(limits_.idle_timeout.count()))
+            closing[n++] = *it, ++stats_.idle_closed;
+        else if (!c.dropped && handler_.ended(c.info))
+            closing[n++] = *it, ++stats_.ended_closed;
     }
-    for (int i = 0; i < n; ++i) close(connections_.find(finished[i]));
+    for (int i = 0; i < n; ++i) close(connections_.find(closing[i]));
 }
 
 tcp_reassembler::connection& tcp_reassembler::find_or_open(const tcp_segment& s, flow_direction& dir,

@@ -57,6 +57,9 @@ struct reassembly_limits
     // past its last packet (late ACKs and retransmitted FINs come well within it), so its
     // handler hears on_close while the capture goes on.
     std::chrono::nanoseconds linger = std::chrono::seconds(5);
+    // A connection with no packet for this long (capture time) is closed as it stands, as
+    // Zeek's inactivity timeout does: captures that stop before the FIN stay bounded. 0: never.
+    std::chrono::nanoseconds idle_timeout = std::chrono::minutes(5);
 };
 
 struct direction_stats
@@ -112,6 +115,9 @@ public:
     virtual void on_gap(const tcp_connection&, flow_direction, std::uint64_t /*offset*/) {}
     // Last call for a connection; `tcp_connection` holds its final statistics.
     virtual void on_close(const tcp_connection&) {}
+    // True once the handler has all it wants (its exchange provably ended): the connection is
+    // then closed after `linger` of silence, like one that sent its FINs.
+    virtual bool ended(const tcp_connection&) { return false; }
 
 protected:
     ~stream_handler() = default;
@@ -128,6 +134,8 @@ struct reassembly_stats
     std::uint64_t unsupported_link = 0;
     std::uint64_t connections = 0;
     std::uint64_t evicted = 0;        // closed early by max_connections
+    std::uint64_t idle_closed = 0;    // closed by idle_timeout, unfinished
+    std::uint64_t ended_closed = 0;   // closed after linger because the handler had ended
     std::uint64_t gaps = 0;
     std::size_t pending_bytes = 0;    // buffered now, all connections
     std::size_t peak_pending_bytes = 0;

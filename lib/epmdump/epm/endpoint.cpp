@@ -7,13 +7,20 @@ namespace epmdump::epm {
 
 std::string to_string(const binding& b)
 {
-    std::string text = b.protseq;
-    text += ':';
-    text += b.host;
-    text += '[';
-    text += b.endpoint;
-    text += ']';
+    std::string text;
+    append_binding(text, b);
     return text;
+}
+
+void append_binding(std::string& out, const binding& b)
+{
+    out.reserve(out.size() + b.protseq.size() + b.host.size() + b.endpoint.size() + 3);
+    out += b.protseq;
+    out += ':';
+    out += b.host;
+    out += '[';
+    out += b.endpoint;
+    out += ']';
 }
 
 std::optional<std::uint16_t> port_of(const endpoint_entry& e) noexcept

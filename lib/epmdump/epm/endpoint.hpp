@@ -30,6 +30,8 @@ struct binding
 // Windows string binding: "ncacn_ip_tcp:10.0.2.16[49664]", "ncalrpc:[name]",
 // "ncacn_np:\\\\HOST[\\PIPE\\x]" (impacket's and rpcdump's rendering).
 std::string to_string(const binding& b);
+// The same text appended to `out` (writers reuse one buffer per entry).
+void append_binding(std::string& out, const binding& b);
 
 enum class ping_status : std::uint8_t
 {

@@ -18,5 +18,7 @@ void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_o
 
 // One cell: sanitised, formula-neutralised, quoted when it holds '"', ',', CR or LF.
 std::string csv_cell(std::string_view raw);
+// The same cell appended to `out` (no allocation for a plain printable-ASCII cell).
+void append_csv_cell(std::string& out, std::string_view raw);
 
 } // namespace epmdump::output

@@ -78,13 +78,24 @@ std::string rpcdump_target_header(const epm::enumeration& e)
 
 void write_rpcdump(std::ostream& out, const epm::enumeration& all, const format_options& options)
 {
+    std::string text;
+    append_rpcdump(text, all, options);
+    out << text;
+}
+
+void append_rpcdump(std::string& out, const epm::enumeration& all, const format_options& options)
+{
     // Filter first, so the header's entry count is the number of lines that follow.
     epm::enumeration kept;
     if (!options.filter.empty()) kept = filtered(all, options.filter);
     const epm::enumeration& e = options.filter.empty() ? all : kept;
 
     // An authenticated conversation always says as whom, so the header is its place too.
-    if (options.target_headers || e.status != epm::enumeration_status::ok || e.auth) out << rpcdump_target_header(e) << '\n';
+    if (options.target_headers || e.status != epm::enumeration_status::ok || e.auth)
+    {
+        out += rpcdump_target_header(e);
+        out += '\n';
+    }
 
     // Section order: the fixed five, then other protseqs by first appearance. One pass, so a
     // dump with many distinct protseqs stays linear.
@@ -102,30 +113,29 @@ void write_rpcdump(std::ostream& out, const epm::enumeration& all, const format_
         sections[it->second].second.push_back(&entry);
     }
 
-    std::string line;
     for (const auto& [protseq, entries] : sections)
     {
         if (entries.empty()) continue;
-        line.clear();
-        append_sanitized(line, protseq);
-        line += '(';
-        line += rpcdump_section_title(protseq);
-        line += ')';
-        out << line << '\n';
+        append_sanitized(out, protseq);
+        out += '(';
+        out += rpcdump_section_title(protseq);
+        out += ")\n";
         for (const auto* entry : entries)
         {
             // "  ADDRESS[ENDPOINT] [UUID] ANNOTATION :STATUS" (two spaces before ':' when no annotation).
-            line.assign("  ");
-            append_sanitized(line, entry->where.host);
-            line += '[';
-            append_sanitized(line, entry->where.endpoint);
-            line += "] [";
-            line += epmdump::to_string(entry->interface.id);
-            line += "] ";
-            append_sanitized(line, entry->annotation);
-            line += " :";
-            line += rpcdump_ping_word(entry->ping);
-            out << line << '\n';
+            out += "  ";
+            append_sanitized(out, entry->where.host);
+            out += '[';
+            append_sanitized(out, entry->where.endpoint);
+            out += "] [";
+            const std::size_t at = out.size();
+            out.resize(at + 36);
+            boost::uuids::to_chars(entry->interface.id, out.data() + at); // lower case, as to_string writes
+            out += "] ";
+            append_sanitized(out, entry->annotation);
+            out += " :";
+            out += rpcdump_ping_word(entry->ping);
+            out += '\n';
         }
     }
 }

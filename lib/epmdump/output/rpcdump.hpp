@@ -24,5 +24,7 @@ std::string rpcdump_target_header(const epm::enumeration& e);
 // protocol sequence (ncacn_np, ncalrpc, ncacn_ip_tcp, ncadg_ip_udp, ncacn_http, then others in
 // order of appearance), entries in their original order within a section.
 void write_rpcdump(std::ostream& out, const epm::enumeration& e, const format_options& options = {});
+// The same text appended to `out` (the writer builds each enumeration's text in one buffer).
+void append_rpcdump(std::string& out, const epm::enumeration& e, const format_options& options = {});
 
 } // namespace epmdump::output

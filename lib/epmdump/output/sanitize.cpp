@@ -77,6 +77,15 @@ void append_sanitized(std::string& out, std::string_view raw)
     std::size_t i = 0;
     while (i < raw.size())
     {
+        // Printable ASCII (nearly every server string) passes unchanged: one append per run.
+        std::size_t run = i;
+        while (run < raw.size() && static_cast<unsigned char>(raw[run] - 0x20) < 0x5f) ++run;
+        if (run != i)
+        {
+            out.append(raw.substr(i, run - i));
+            i = run;
+            continue;
+        }
         char32_t cp = 0;
         const std::size_t length = utf8_sequence(raw, i, cp);
         if (length == 0)

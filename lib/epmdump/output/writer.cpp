@@ -38,18 +38,25 @@ bool writer::write(const epm::enumeration& e)
     {
         // The text formats are written with "\n" and converted in one place, so the line
         // ending is this setting and not a property of each format's code.
-        std::ostringstream text;
-        if (written_ > 0) text << '\n';
+        std::string text;
+        if (written_ > 0) text += '\n';
         if (format_ == format::impacket)
-            write_impacket(text, e, options_);
+        {
+            std::ostringstream impacket;
+            write_impacket(impacket, e, options_);
+            text += impacket.view();
+        }
         else
         {
             format_options o = options_;
             // Without a header the reader would merge this target into the previous one.
             if (written_ > 0) o.target_headers = true;
-            write_rpcdump(text, e, o);
+            append_rpcdump(text, e, o);
         }
-        out_ << with_line_ending(text.view(), options_.text_line_ending);
+        if (options_.text_line_ending == line_ending::lf)
+            out_ << text; // no second copy where there is nothing to convert
+        else
+            out_ << with_line_ending(text, options_.text_line_ending);
         break;
     }
     case format::json: write_json_line(out_, e, options_); break;

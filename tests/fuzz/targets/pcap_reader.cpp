@@ -1,5 +1,5 @@
 // The built-in pcap/pcapng reader (pcap_reader, what the Windows build reads captures with)
-// against libpcap's offline reader (capture_file) on the same bytes.
+// against libpcap's offline reader (support/libpcap_file) on the same bytes.
 // Input: a capture file.
 // Property (differential): the same records (bytes, time stamps, lengths, frame numbers; file
 // offsets for classic pcap) and the same ending, clean or error; the same link type and snap
@@ -14,6 +14,7 @@
 #include <epmdump/capture/pcap_reader.hpp>
 
 #include "fuzz_support.hpp"
+#include "support/libpcap_file.hpp"
 #include "support/libpcap_stamp.hpp"
 
 #include <chrono>
@@ -97,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     if (size == 0) return 0; // fmemopen refuses an empty buffer
     const auto ours = drain(pcap_reader::open(open_bytes(data, size), "fuzz.pcap"));
-    const auto libpcap = drain(capture_file::open(open_bytes(data, size), "fuzz.pcap"));
+    const auto libpcap = drain(capture::test::libpcap_file::open(open_bytes(data, size), "fuzz.pcap"));
     if (ours.error) EPMDUMP_FUZZ_CHECK(ours.error->offset <= size);
     for (const auto& r : ours.records) EPMDUMP_FUZZ_CHECK(r.offset < size);
 
@@ -116,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     {
         EPMDUMP_FUZZ_CHECK(ours.data[i] == libpcap.data[i]);
         if (!beyond_int64_nanoseconds(ours.records[i].timestamp) && !beyond_int64_nanoseconds(libpcap.records[i].timestamp))
-            EPMDUMP_FUZZ_CHECK(test::same_libpcap_stamp(ours.records[i].timestamp, libpcap.records[i].timestamp));
+            EPMDUMP_FUZZ_CHECK(epmdump::test::same_libpcap_stamp(ours.records[i].timestamp, libpcap.records[i].timestamp));
         EPMDUMP_FUZZ_CHECK(ours.records[i].original_length == libpcap.records[i].original_length);
         EPMDUMP_FUZZ_CHECK(ours.records[i].frame_number == libpcap.records[i].frame_number);
         if (!pcapng) EPMDUMP_FUZZ_CHECK(ours.records[i].offset == libpcap.records[i].offset);

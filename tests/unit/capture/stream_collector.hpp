@@ -24,6 +24,7 @@ class stream_collector final : public capture::stream_handler
 public:
     std::map<std::uint64_t, collected_connection> connections;
     std::uint64_t drop_after_bytes = ~std::uint64_t{0}; // ask for drop once this much arrived
+    bool say_ended = false;                              // ended() answers this for every connection
 
     void on_open(const capture::tcp_connection& c) override
     {
@@ -42,6 +43,7 @@ public:
     {
         connections[c.id].gaps[static_cast<int>(d)].push_back(offset);
     }
+    bool ended(const capture::tcp_connection&) override { return say_ended; }
     void on_close(const capture::tcp_connection& c) override
     {
         connections[c.id].info = c;

@@ -326,6 +326,50 @@ TEST_CASE("the connection cap closes the least recently seen connection")
     r.finish();
 }
 
+TEST_CASE("a connection silent for the idle timeout of capture time is closed while the capture goes on")
+{
+    // A's one segment at 0 s; B talks at 0 s and again 6 min later, past A's 5 min idle timeout.
+    auto a = script(1000, 5000, 51000), b = script(2000, 6000, 51001);
+    std::vector<tcp_packet_spec> p{a.client_data(to_bytes("a")), b.client_data(to_bytes("b")), b.client_data(to_bytes("c"))};
+    auto frames = frames_of(p);
+    frames[2].timestamp += 6min;
+    for (const auto timeout : {std::chrono::nanoseconds(5min), std::chrono::nanoseconds(0)})
+    {
+        CAPTURE(timeout.count());
+        capture::reassembly_limits limits;
+        limits.idle_timeout = timeout;
+        stream_collector out;
+        capture::tcp_reassembler r(out, limits);
+        for (const auto& f : frames) r.feed(1, f.data, f.timestamp);
+        CHECK(out.connections.at(1).closed == (timeout.count() > 0)); // 0: never
+        CHECK_FALSE(out.connections.at(2).closed);
+        CHECK(r.stats().idle_closed == (timeout.count() > 0 ? 1u : 0u));
+        r.finish();
+        CHECK(client_text(out.connections.at(1)) == "a"); // closed as it stood: nothing lost
+        CHECK(client_text(out.connections.at(2)) == "bc");
+    }
+}
+
+TEST_CASE("a connection whose handler has ended is closed after the linger of silence, without a FIN")
+{
+    auto a = script(1000, 5000, 51000), b = script(2000, 6000, 51001);
+    std::vector<tcp_packet_spec> p{a.client_data(to_bytes("a")), b.client_data(to_bytes("b")), b.client_data(to_bytes("c"))};
+    auto frames = frames_of(p);
+    frames[2].timestamp += 6s; // past the 5 s linger, far from the idle timeout
+    for (const bool ended : {true, false})
+    {
+        CAPTURE(ended);
+        stream_collector out;
+        out.say_ended = ended;
+        capture::tcp_reassembler r(out);
+        for (const auto& f : frames) r.feed(1, f.data, f.timestamp);
+        CHECK(out.connections.at(1).closed == ended);
+        CHECK_FALSE(out.connections.at(2).closed); // its last packet is the one just fed
+        CHECK(r.stats().ended_closed == (ended ? 1u : 0u));
+        r.finish();
+    }
+}
+
 TEST_CASE("a handler that drops a connection gets nothing more from it")
 {
     auto s = script();
