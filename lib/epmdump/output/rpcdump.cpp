@@ -60,6 +60,11 @@ std::string rpcdump_target_header(const epm::enumeration& e)
     line += " | address: ";
     append_sanitized(line, e.address);
     line += " | port: " + std::to_string(e.port);
+    if (!e.transport.empty())
+    {
+        line += " | transport: ";
+        append_sanitized(line, e.transport);
+    }
     line += " | status: ";
     line += epm::to_string(e.status);
     line += " | entries: " + std::to_string(e.entries.size());
@@ -84,7 +89,7 @@ void write_rpcdump(std::ostream& out, const epm::enumeration& all, const format_
     const epm::enumeration& e = options.filter.empty() ? all : kept;
 
     // An authenticated conversation always says as whom, so the header is its place too.
-    if (options.target_headers || e.status != epm::enumeration_status::ok || e.auth) out << rpcdump_target_header(e) << '\n';
+    if (options.target_headers || e.status != epm::enumeration_status::ok || e.auth || !e.transport.empty()) out << rpcdump_target_header(e) << '\n';
 
     // Section order: the fixed five, then other protseqs by first appearance. One pass, so a
     // dump with many distinct protseqs stays linear.
