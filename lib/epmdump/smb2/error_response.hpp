@@ -19,8 +19,4 @@ struct error_response
 std::vector<std::byte> encode_error_response(const header& h, const error_response& r);
 result<error_response> decode_error_response(std::span<const std::byte> message) noexcept;
 
-// A body with StructureSize 9 is an error body: true when a response failed in the SMB2 sense
-// (error status other than the overflow/more-processing ones a command's own body carries).
-bool is_error_body(std::span<const std::byte> message) noexcept;
-
 } // namespace epmdump::smb2

@@ -4,6 +4,7 @@
 // request naming the called and calling NetBIOS names, then session messages that share the
 // Direct TCP layout with 17 length bits).
 #include <epmdump/core/codec_error.hpp>
+#include <epmdump/smb2/constants.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -138,23 +138,15 @@ public:
     // CLOSE the pipe, then LOGOFF; done after that.
     next_action close();
 
-    bool done() const noexcept { return done_; }
-    bool is_ready() const noexcept { return state_ == state::ready; }
-    const std::optional<failure>& error() const noexcept { return error_; }
-    const session_info& info() const noexcept { return info_; }
+    bool done() const noexcept;
+    bool is_ready() const noexcept;
+    const std::optional<failure>& error() const noexcept;
+    const session_info& info() const noexcept;
+
+    struct impl; // the state machine (pipe_session.cpp)
 
 private:
-    enum class state : std::uint8_t
-    {
-        idle, netbios, negotiating, setting_up, authenticating, tree_connecting, creating, ready,
-        transceiving, writing, reading, closing, logging_off, finished,
-    };
-    struct impl;
     std::unique_ptr<impl> impl_;
-    state state_ = state::idle;
-    bool done_ = false;
-    std::optional<failure> error_;
-    session_info info_;
 };
 
 } // namespace epmdump::smb2
