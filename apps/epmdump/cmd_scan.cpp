@@ -170,7 +170,7 @@ scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink
 
     auto pull = [&]() -> asio::awaitable<std::optional<client::target>> {
         auto t = co_await feed.next();
-        if (t && !transport_given && t->port == 593) t->via = client::transport::ncacn_http;
+        if (t && !transport_given && !t->via) t->via = client::implied_transport(t->port);
         co_return t;
     };
     // Results and the progress line share the screen only when stdout is the terminal too:

@@ -10,6 +10,10 @@
 #include <string>
 #include <string_view>
 
+namespace epmdump::smb2 {
+class crypto_provider;
+}
+
 namespace epmdump::client {
 
 class security_provider;
@@ -79,6 +83,9 @@ struct client_options
     // ncacn_np: authenticate the DCE/RPC bind inside the SMB session too (--auth-level given);
     // otherwise only the SMB session is, and the bind is anonymous (impacket's rpcdump -port 445).
     bool authenticate_pipe_bind = false;
+    // ncacn_np: the primitives of SMB signing, encryption and the 3.1.1 preauth hash (smb2_openssl,
+    // given by the application). Null: only SMB 2.x sessions the server lets run unsigned.
+    std::shared_ptr<const smb2::crypto_provider> smb_crypto;
 };
 
 } // namespace epmdump::client
