@@ -49,9 +49,15 @@ if(CMAKE_STRIP AND NOT BUILD_SHARED_LIBS)
 endif()" COMPONENT development)
   endforeach()
 endif()
+# auth/'s headers only with the library they declare (EPMDUMP_WITH_AUTH): without it they would
+# promise classes no installed library defines.
+set(epmdump_header_excludes)
+if(NOT EPMDUMP_WITH_AUTH)
+  list(APPEND epmdump_header_excludes PATTERN "auth" EXCLUDE)
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/lib/epmdump DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   COMPONENT development
-  FILES_MATCHING PATTERN "*.hpp" PATTERN "*.inc")
+  FILES_MATCHING PATTERN "*.hpp" PATTERN "*.inc" ${epmdump_header_excludes})
 
 # What the package config must find again for the exported link interfaces.
 get_target_property(EPMDUMP_PCAP_BACKEND epmdump_capture EPMDUMP_PCAP_BACKEND)

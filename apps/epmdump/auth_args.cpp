@@ -64,6 +64,10 @@ void add_auth_options(CLI::App& cmd, auth_args& args)
     cmd.add_option("--password-file", args.password_file, "Read the password from the first line of FILE")->group(group);
     cmd.add_option("--spn", args.spn, "Service principal for every host (default: host/NAME as the target is named)")
         ->group(group);
+    cmd.add_flag("--spn-reverse-lookup", args.spn_reverse_lookup,
+                 "For a target given by address, the SPN is host/NAME of its reverse lookup (PTR record); "
+                 "no name fails that host (spn_lookup_failed). --spn overrides")
+        ->group(group);
     cmd.add_flag("--auth-required", args.required,
                  "Refuse to run without credentials: with -U or -k a host that refuses them fails (never anonymous)")
         ->group(group);
@@ -72,7 +76,8 @@ void add_auth_options(CLI::App& cmd, auth_args& args)
 bool auth_requested(const auth_args& args, const argv_secrets& secrets) noexcept
 {
     return secrets.any() || !args.user.empty() || args.ccache || !args.level.empty() || !args.type.empty() ||
-           !args.nt_hash.empty() || !args.password_file.empty() || !args.spn.empty() || args.required;
+           !args.nt_hash.empty() || !args.password_file.empty() || !args.spn.empty() || args.spn_reverse_lookup ||
+           args.required;
 }
 
 std::optional<auth::secret> parse_nt_hash(std::string_view hex)
@@ -135,7 +140,8 @@ auth_choice plan_auth(const auth_args& args, argv_secrets& secrets, const passwo
                             : !args.type.empty() ? "--auth-type"
                             : !args.nt_hash.empty() || secrets.nt_hash_given ? "--nt-hash"
                             : !args.password_file.empty() ? "--password-file"
-                            : !args.spn.empty() ? "--spn" : nullptr;
+                            : !args.spn.empty() ? "--spn"
+                            : args.spn_reverse_lookup ? "--spn-reverse-lookup" : nullptr;
         if (needs == nullptr) return c; // anonymous
         return refuse(std::string(needs) + " needs credentials: -U USER (a password or --nt-hash) or -k (the ticket cache)");
     }
@@ -157,6 +163,7 @@ auth_choice plan_auth(const auth_args& args, argv_secrets& secrets, const passwo
     const bool hash_given = !args.nt_hash.empty() || secrets.nt_hash_given;
     auth::credentials& cred = plan.credentials;
     cred.spn = args.spn;
+    cred.spn_reverse_lookup = args.spn_reverse_lookup;
     if (args.ccache)
     {
         if (secrets.password_given || !args.password_file.empty() || hash_given)

@@ -25,6 +25,7 @@ struct auth_args
     std::string nt_hash;       // --nt-hash as CLI11 saw it: masked ("xxx..."), the value is in argv_secrets
     std::string password_file; // --password-file
     std::string spn;           // --spn
+    bool spn_reverse_lookup = false; // --spn-reverse-lookup
     bool required = false;     // --auth-required
 };
 

@@ -199,7 +199,8 @@ struct probe_outcome
     bool output_ok = true;
 };
 
-probe_outcome run_probe_loop(const probe_args& args, probe_plan& plan, output::sink& sink)
+probe_outcome run_probe_loop(const probe_args& args, probe_plan& plan, output::sink& sink,
+                             const std::optional<epm::auth_info>& run_auth_info)
 {
     probe_outcome outcome;
     progress_line progress(std::cerr, !args.quiet && stderr_is_a_terminal());
@@ -263,6 +264,7 @@ probe_outcome run_probe_loop(const probe_args& args, probe_plan& plan, output::s
 
     const bool shared_screen = progress.enabled() && stdout_is_a_terminal();
     auto emit = [&](epm::probe_report&& r) {
+        if (run_auth_info && !r.probe.auth) r.probe.auth = run_auth_info;
         const auto& p = r.probe;
         const bool cancelled = p.error && p.error->kind == epm::failure_kind::cancelled;
         if (p.state == epm::port_state::error && !cancelled)
@@ -296,7 +298,8 @@ int run_probe(const probe_args& args, argv_secrets& secrets, output::sink& sink)
     std::optional<run_auth> auth;
     if (const int status = prepare_auth(args.client.auth, secrets, "epmdump probe", exit_no_credentials, auth)) return status;
     apply_auth(plan->scan.probe.base, auth);
-    const auto outcome = run_probe_loop(args, *plan, sink);
+    plan->format_options.auth_columns = auth.has_value();
+    const auto outcome = run_probe_loop(args, *plan, sink, auth ? std::optional<epm::auth_info>(auth->info) : std::nullopt);
     const auto& s = outcome.summary;
     if (!outcome.output_ok) return exit_some_failed; // main turns this into exit_output
     if (outcome.interrupted && !args.quiet)

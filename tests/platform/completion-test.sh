@@ -111,6 +111,8 @@ expect "epmdump -p " "135 593"
 expect "epmdump replay " "C.PCAP a.pcap b.pcapng sub"
 expect "epmdump replay a" "a.pcap"
 expect "epmdump exchange --pcap " "C.PCAP a.pcap b.pcapng sub"
+expect "epmdump --spn-r" "--spn-reverse-lookup"
+expect "epmdump exchange --spn-r" "--spn-reverse-lookup"
 expect "epmdump exchange --registry " "exchange.reg sub"
 contains "epmdump -iL " notes.txt a.pcap
 contains "epmdump replay --" --format --summary --help

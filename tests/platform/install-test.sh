@@ -69,6 +69,8 @@ if [ "$with_auth" = ON ]; then
     for f in lib/libepmdump_auth.a lib/cmake/epmdump/epmdump-auth-targets.cmake include/epmdump/auth/credentials.hpp; do
         [ -e "$prefix/$f" ] || fail "cmake --install did not install $f"
     done
+else
+    [ ! -e "$prefix/include/epmdump/auth" ] || fail "cmake --install installed auth/ headers without EPMDUMP_WITH_AUTH"
 fi
 got=$("$prefix/bin/epmdump" --version)
 [ "$got" = "epmdump $version" ] || fail "installed epmdump --version says '$got', CMake says $version"

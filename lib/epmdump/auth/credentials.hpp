@@ -19,6 +19,7 @@ struct credentials
     secret nt_hash;          // 16 bytes (NTLM only), from --nt-hash
     bool use_ccache = false; // -k: the Kerberos ticket cache (KRB5CCNAME)
     std::string spn;         // --spn: the service principal for every host (default host/NAME)
+    bool spn_reverse_lookup = false; // --spn-reverse-lookup: an address's NAME is its PTR name
 };
 
 // Acquires the credentials once (a TGT for a password, the cache for -k) and returns the provider

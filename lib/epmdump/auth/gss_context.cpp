@@ -2,6 +2,7 @@
 
 #include <epmdump/auth/gss_error.hpp>
 #include <epmdump/auth/gss_provider.hpp>
+#include <epmdump/auth/ntlm_crypto.hpp>
 #include <epmdump/auth/secret.hpp>
 
 #include <gssapi/gssapi_ext.h>
@@ -75,6 +76,30 @@ client::auth_failure gss_context::leg_failure(OM_uint32 major, OM_uint32 minor) 
     return failure;
 }
 
+namespace {
+
+// The context's session key (Kerberos: the subkey, [MS-KILE] 3.1.1.2), through the SSPI inquiry
+// MIT implements for this purpose; empty when the mechanism will not say. The copy GSS-API made
+// is overwritten before it is released.
+secret inquire_session_key(gss_ctx_id_t context)
+{
+    OM_uint32 minor = 0;
+    gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
+    const OM_uint32 major = gss_inquire_sec_context_by_oid(&minor, context, GSS_C_INQ_SSPI_SESSION_KEY, &set);
+    secret key;
+    if (GSS_ERROR(major) || set == GSS_C_NO_BUFFER_SET) return key;
+    if (set->count >= 1 && set->elements[0].length > 0)
+    {
+        const std::span<std::byte> bytes(static_cast<std::byte*>(set->elements[0].value), set->elements[0].length);
+        key = secret(std::span<const std::byte>(bytes));
+        ntlm::cleanse(bytes);
+    }
+    gss_release_buffer_set(&minor, &set);
+    return key;
+}
+
+} // namespace
+
 client::auth_result<client::security_context::leg> gss_context::step(std::span<const std::byte> server_token)
 {
     if (complete_) return auth_failure{auth_errc::mechanism_failed, "the security context is already established"};
@@ -120,6 +145,7 @@ client::auth_result<void> gss_context::established()
     const OM_uint32 major = gss_get_mic_iov_length(&minor, context_, GSS_C_QOP_DEFAULT, m.data(), m.size());
     if (GSS_ERROR(major)) return gss_failure("gss_get_mic_iov_length", major, minor, provider_->mech());
     sign_length_ = m[1].buffer.length;
+    session_key_ = inquire_session_key(context_);
     complete_ = true;
     return {};
 }

@@ -4,6 +4,7 @@
 // Privacy seals with gss_wrap_iov, the whole token in the verifier (RFC 4121 4.2.4: the trailer
 // rotated into the header); integrity signs with a MIC over the PDU, as Samba and Windows do.
 #include <epmdump/auth/gss_handles.hpp>
+#include <epmdump/auth/secret.hpp>
 #include <epmdump/session/security_context.hpp>
 
 #include <memory>
@@ -32,6 +33,10 @@ public:
                                         std::span<const std::byte> trailer,
                                         std::span<const std::byte> signature) override;
     std::string principal() const override;
+    // Kerberos under either type (SPNEGO offers it alone).
+    epm::auth_type mechanism() const noexcept override { return epm::auth_type::kerberos; }
+    // The established context's session key (GSS_C_INQ_SSPI_SESSION_KEY).
+    std::span<const std::byte> session_key() const noexcept override { return session_key_.bytes(); }
 
     // What the context was granted (GSS_C_*_FLAG), once established.
     OM_uint32 flags() const noexcept { return flags_; }
@@ -49,6 +54,7 @@ private:
     bool complete_ = false;
     std::size_t seal_length_ = 0;
     std::size_t sign_length_ = 0;
+    secret session_key_;
 };
 
 } // namespace epmdump::auth

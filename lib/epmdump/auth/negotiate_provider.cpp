@@ -1,5 +1,7 @@
 #include <epmdump/auth/negotiate_provider.hpp>
 
+#include <epmdump/auth/forwarding_context.hpp>
+
 #include <string>
 #include <utility>
 
@@ -7,8 +9,9 @@ namespace epmdump::auth {
 
 namespace {
 
-// Before its first leg it holds the SPNEGO context; the first leg picks the mechanism for good.
-class negotiate_context final : public client::security_context
+// Before its first leg it holds the SPNEGO (Kerberos) context; the first leg picks the mechanism
+// for good. Every other call goes to the context in use.
+class negotiate_context final : public forwarding_context
 {
 public:
     negotiate_context(std::unique_ptr<client::security_context> spnego,
@@ -16,8 +19,6 @@ public:
         : spnego_(std::move(spnego)), ntlm_(std::move(ntlm)), host_(std::move(host))
     {
     }
-
-    epm::auth_type type() const noexcept override { return current().type(); }
 
     client::auth_result<leg> step(std::span<const std::byte> server_token) override
     {
@@ -41,25 +42,11 @@ public:
     void set_level(epm::auth_level level) noexcept override
     {
         level_ = level;
-        current().set_level(level);
+        inner().set_level(level);
     }
-    std::size_t signature_length() const noexcept override { return current().signature_length(); }
-    std::size_t verifier_length(bool seal) const noexcept override { return current().verifier_length(seal); }
-    client::auth_result<void> protect(bool seal, std::span<const std::byte> header, std::span<std::byte> body,
-                                      std::span<const std::byte> trailer, std::span<std::byte> signature) override
-    {
-        return current().protect(seal, header, body, trailer, signature);
-    }
-    client::auth_result<void> unprotect(bool sealed, std::span<const std::byte> header, std::span<std::byte> body,
-                                        std::span<const std::byte> trailer,
-                                        std::span<const std::byte> signature) override
-    {
-        return current().unprotect(sealed, header, body, trailer, signature);
-    }
-    std::string principal() const override { return current().principal(); }
 
 private:
-    client::security_context& current() const noexcept { return chosen_ ? *chosen_ : *spnego_; }
+    client::security_context& inner() const noexcept override { return chosen_ ? *chosen_ : *spnego_; }
 
     std::unique_ptr<client::security_context> spnego_;
     std::unique_ptr<client::security_context> chosen_;

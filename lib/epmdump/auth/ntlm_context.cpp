@@ -181,6 +181,7 @@ client::auth_result<context::leg> context::authenticate(std::span<const std::byt
 
     client_.emplace(c, client_keys(c, exported), (flags_ & nf::key_exch) != 0);
     server_.emplace(c, server_keys(c, exported), (flags_ & nf::key_exch) != 0);
+    exported_ = secret(std::span<const std::byte>(exported));
     cleanse(exported);
     return leg{std::move(message), true};
 }
@@ -213,6 +214,40 @@ client::auth_result<void> context::unprotect(bool sealed, std::span<const std::b
         const std::span<const std::byte> parts[] = {header, body, trailer};
         const bool ok = sealed ? server_->unseal(body, parts, signature) : server_->verify(parts, signature);
         if (!ok) return failure(epm::auth_errc::bad_verifier, "the server's signature does not verify");
+        return {};
+    }
+    catch (const std::exception& e)
+    {
+        return failure(epm::auth_errc::mechanism_failed, e.what());
+    }
+}
+
+client::auth_result<std::array<std::byte, signature_size>> context::sign_mech_list_mic(std::span<const std::byte> message)
+{
+    if (state_ != state::established || !client_) return failure(epm::auth_errc::mechanism_failed, "not established");
+    try
+    {
+        const std::span<const std::byte> parts[] = {message};
+        const auto mic = client_->sign(parts);
+        client_->reset_handle();
+        return mic;
+    }
+    catch (const std::exception& e)
+    {
+        return failure(epm::auth_errc::mechanism_failed, e.what());
+    }
+}
+
+client::auth_result<void> context::verify_mech_list_mic(std::span<const std::byte> message,
+                                                        std::span<const std::byte> signature)
+{
+    if (state_ != state::established || !server_) return failure(epm::auth_errc::mechanism_failed, "not established");
+    try
+    {
+        const std::span<const std::byte> parts[] = {message};
+        const bool ok = server_->verify(parts, signature);
+        server_->reset_handle();
+        if (!ok) return failure(epm::auth_errc::bad_verifier, "the server's mechListMIC does not verify");
         return {};
     }
     catch (const std::exception& e)

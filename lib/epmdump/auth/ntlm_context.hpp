@@ -53,8 +53,19 @@ public:
     // At level connect we ask for neither signing nor sealing (see requested_flags).
     void set_level(epm::auth_level level) noexcept override { level_ = level; }
 
+    // ExportedSessionKey ([MS-NLMP] 3.1.5.1.2, our random key under KEY_EXCH), once established.
+    std::span<const std::byte> session_key() const noexcept override { return exported_.bytes(); }
+
     // The flags both sides agreed on (after the CHALLENGE).
     std::uint32_t negotiated_flags() const noexcept { return flags_; }
+
+    // SPNEGO's mechListMIC over `message` (the DER MechTypeList): GSS_GetMIC / GSS_VerifyMIC with
+    // the client's / the server's signing key and next sequence number ([MS-NLMP] 3.4.4.2), after
+    // which that direction's RC4 handle starts again ([MS-SPNG] 3.3.5.1: the first signed PDU
+    // uses the handle state the mechListMIC used; the sequence number goes on).
+    client::auth_result<std::array<std::byte, signature_size>> sign_mech_list_mic(std::span<const std::byte> message);
+    client::auth_result<void> verify_mech_list_mic(std::span<const std::byte> message,
+                                                   std::span<const std::byte> signature);
 
 private:
     client::auth_result<leg> authenticate(std::span<const std::byte> challenge);
@@ -67,6 +78,7 @@ private:
     epm::auth_level level_ = epm::auth_level::privacy;
     std::optional<direction> client_;
     std::optional<direction> server_;
+    secret exported_;
 };
 
 // "DOMAIN\user", or the user alone without a domain.

@@ -1,6 +1,7 @@
 #include <epmdump/auth/ntlm_provider.hpp>
 
 #include <epmdump/auth/ntlm_context.hpp>
+#include <epmdump/auth/spnego_ntlm_context.hpp>
 
 #include <exception>
 
@@ -10,17 +11,20 @@ namespace {
 class ntlm_provider final : public client::security_provider
 {
 public:
-    explicit ntlm_provider(std::shared_ptr<const ntlm::identity> who) : who_(std::move(who)) {}
-    epm::auth_type type() const noexcept override { return epm::auth_type::ntlm; }
+    ntlm_provider(std::shared_ptr<const ntlm::identity> who, bool spnego) : who_(std::move(who)), spnego_(spnego) {}
+    epm::auth_type type() const noexcept override { return spnego_ ? epm::auth_type::negotiate : epm::auth_type::ntlm; }
     // NTLM names no service: the host is not part of the exchange.
     client::auth_result<std::unique_ptr<client::security_context>> new_context(std::string_view) const override
     {
-        return std::unique_ptr<client::security_context>(std::make_unique<ntlm::context>(who_));
+        auto context = std::make_unique<ntlm::context>(who_);
+        if (spnego_) return make_spnego_ntlm_context(std::move(context));
+        return std::unique_ptr<client::security_context>(std::move(context));
     }
     std::string principal() const override { return ntlm::principal_of(*who_); }
 
 private:
     std::shared_ptr<const ntlm::identity> who_;
+    bool spnego_;
 };
 
 client::auth_failure failure(epm::auth_errc reason, std::string detail)
@@ -30,7 +34,7 @@ client::auth_failure failure(epm::auth_errc reason, std::string detail)
 
 } // namespace
 
-client::auth_result<std::shared_ptr<const client::security_provider>> make_ntlm_provider(credentials& c)
+client::auth_result<std::shared_ptr<const client::security_provider>> make_ntlm_provider(credentials& c, bool spnego)
 {
     secret password = std::move(c.password);
     secret nt_hash = std::move(c.nt_hash);
@@ -58,7 +62,7 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_ntlm_
     {
         return failure(epm::auth_errc::mechanism_failed, e.what());
     }
-    return std::shared_ptr<const client::security_provider>(std::make_shared<ntlm_provider>(std::move(who)));
+    return std::shared_ptr<const client::security_provider>(std::make_shared<ntlm_provider>(std::move(who), spnego));
 }
 
 } // namespace epmdump::auth

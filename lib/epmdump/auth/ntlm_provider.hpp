@@ -12,7 +12,9 @@ namespace epmdump::auth {
 // From `c.user` ("user", "DOMAIN\\user" or "user@REALM" with an empty domain), `c.domain`, and
 // `c.password` or `c.nt_hash` (16 bytes): both are consumed (cleared). Failures:
 // no_credentials (no user, no password or hash), mechanism_failed (an NT hash that is not 16
-// bytes, OpenSSL without its legacy provider).
-client::auth_result<std::shared_ptr<const client::security_provider>> make_ntlm_provider(credentials& c);
+// bytes, OpenSSL without its legacy provider). `spnego`: each context is wrapped in SPNEGO, auth
+// type negotiate (spnego_ntlm_context.hpp), as Windows' Negotiate does without Kerberos.
+client::auth_result<std::shared_ptr<const client::security_provider>> make_ntlm_provider(credentials& c,
+                                                                                         bool spnego = false);
 
 } // namespace epmdump::auth

@@ -118,8 +118,14 @@ direction_keys server_keys(const crypto& c, std::span<const std::byte> exported_
 }
 
 direction::direction(const crypto& c, direction_keys keys, bool key_exch)
-    : c_(&c), sign_key_(std::move(keys.sign_key)), handle_(c.make_rc4(keys.seal_key.bytes())), key_exch_(key_exch)
+    : c_(&c), sign_key_(std::move(keys.sign_key)), seal_key_(std::move(keys.seal_key)),
+      handle_(c.make_rc4(seal_key_.bytes())), key_exch_(key_exch)
 {
+}
+
+void direction::reset_handle()
+{
+    handle_ = c_->make_rc4(seal_key_.bytes());
 }
 
 std::array<std::byte, signature_size> direction::mac(std::span<const std::span<const std::byte>> signed_parts)

@@ -64,12 +64,16 @@ public:
     bool verify(std::span<const std::span<const std::byte>> signed_parts, std::span<const std::byte> signature);
 
     std::uint32_t sequence() const noexcept { return seq_; }
+    // The sealing handle back to its first state, the sequence number kept: what SPNEGO does
+    // after a mechListMIC ([MS-SPNG] 3.3.5.1), so the first PDU uses the handle the MIC used.
+    void reset_handle();
 
 private:
     std::array<std::byte, signature_size> mac(std::span<const std::span<const std::byte>> signed_parts);
 
     const crypto* c_;
     secret sign_key_;
+    secret seal_key_;
     crypto::rc4 handle_;
     bool key_exch_;
     std::uint32_t seq_ = 0;

@@ -3,10 +3,13 @@
 #include <epmdump/auth/gss_provider.hpp>
 #include <epmdump/auth/negotiate_provider.hpp>
 #include <epmdump/auth/ntlm_provider.hpp>
+#include <epmdump/auth/reverse_lookup.hpp>
 
 namespace epmdump::auth {
 
-client::auth_result<std::shared_ptr<const client::security_provider>> make_security_provider(credentials c)
+namespace {
+
+client::auth_result<std::shared_ptr<const client::security_provider>> make_mechanism_provider(credentials& c)
 {
     switch (c.type)
     {
@@ -18,8 +21,8 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_secur
     }
     case epm::auth_type::negotiate:
     {
-        // With a password, NTLM stands by for the hosts Kerberos has no principal for; the
-        // ticket cache (-k) gives Kerberos only.
+        // With a password, NTLM inside SPNEGO stands by for the hosts Kerberos has no principal
+        // for; the ticket cache (-k) gives Kerberos only.
         credentials for_ntlm;
         const bool ntlm_possible = !c.use_ccache && !c.password.empty();
         if (ntlm_possible)
@@ -32,7 +35,7 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_secur
         if (!provider) return provider.error();
         std::shared_ptr<const client::security_provider> spnego(std::move(*provider));
         if (!ntlm_possible) return spnego;
-        auto ntlm = make_ntlm_provider(for_ntlm);
+        auto ntlm = make_ntlm_provider(for_ntlm, true);
         if (!ntlm) return ntlm.error();
         return make_negotiate_provider(std::move(spnego), std::move(*ntlm));
     }
@@ -41,6 +44,17 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_secur
     }
     return client::auth_failure{epm::auth_errc::mechanism_failed,
                                 "no authentication service for auth type " + epm::to_string(c.type)};
+}
+
+} // namespace
+
+client::auth_result<std::shared_ptr<const client::security_provider>> make_security_provider(credentials c)
+{
+    // --spn names every host's principal itself: no lookup is needed then.
+    const bool reverse_lookup = c.spn_reverse_lookup && c.spn.empty();
+    auto provider = make_mechanism_provider(c);
+    if (!provider || !reverse_lookup) return provider;
+    return make_reverse_lookup_provider(std::move(*provider));
 }
 
 } // namespace epmdump::auth

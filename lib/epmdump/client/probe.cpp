@@ -83,6 +83,7 @@ void take_rpc(epm::port_probe& r, const probe_session& s)
     r.mgmt_answered = r.mgmt_answered || s.mgmt_answered();
     if (r.mgmt_refusal.empty()) r.mgmt_refusal = s.mgmt_refusal();
     if (s.principal()) r.principal = s.principal();
+    if (s.authenticated()) r.auth = s.authenticated();
     r.accepts_any_interface = r.accepts_any_interface || s.accepts_any_interface();
     for (const auto& i : s.interfaces())
         if (std::find(r.interfaces.begin(), r.interfaces.end(), i) == r.interfaces.end()) r.interfaces.push_back(i);

@@ -67,6 +67,7 @@ std::string_view to_string(auth_errc e) noexcept
     case auth_errc::anonymous_refused: return "anonymous_refused";
     case auth_errc::level_refused: return "level_refused";
     case auth_errc::bad_verifier: return "bad_verifier";
+    case auth_errc::spn_lookup_failed: return "spn_lookup_failed";
     }
     return "mechanism_failed";
 }

@@ -43,6 +43,8 @@ struct auth_info
     auth_type type = auth_type::none;
     auth_level level = auth_level::none;
     std::string principal; // the client principal ("user@REALM", "DOMAIN\\user"); may be empty
+    // Under negotiate (9): the mechanism SPNEGO chose (kerberos or ntlm); none when not known.
+    auth_type mechanism = auth_type::none;
     friend bool operator==(const auth_info&, const auth_info&) = default;
 };
 
@@ -64,6 +66,7 @@ enum class auth_errc : std::uint8_t
     anonymous_refused,   // the server refuses unauthenticated callers (RestrictRemoteClients)
     level_refused,       // the server would not run at the level asked for
     bad_verifier,        // the server's signature or seal did not verify, or its level is lower
+    spn_lookup_failed,   // --spn-reverse-lookup found no name (PTR record) for the address (keep last: readers loop to it)
 };
 
 std::string_view to_string(auth_errc e) noexcept; // the JSON word

@@ -74,6 +74,10 @@ struct port_probe
 
     // state error (and filtered/closed: the kind says which)
     std::optional<enumeration_error> error;
+
+    // A run with credentials: the mechanism and level the port's association used, else the
+    // identity the run asked for (so a failure says as whom); nullopt for an anonymous run.
+    std::optional<auth_info> auth;
 };
 
 inline constexpr std::size_t max_first_bytes = 64;

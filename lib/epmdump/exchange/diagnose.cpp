@@ -80,6 +80,8 @@ void summarize_inputs(const diagnosis_input& input, const observed& seen, report
         if (en.status == epm::enumeration_status::incomplete &&
             std::find(out.partial_listings.begin(), out.partial_listings.end(), en.target) == out.partial_listings.end())
             out.partial_listings.push_back(en.target);
+    for (const auto& en : input.enumerations)
+        if (en.auth && !out.auth) out.auth = en.auth;
 }
 
 // False, with the finding that says why, when no enumeration gave anything to check.

@@ -87,6 +87,7 @@ struct report
     std::vector<std::string> addresses;   // distinct hosts of the ncacn_ip_tcp entries
     bool listing_complete = false;        // some enumeration ended normally: an absence is evidence
     std::vector<std::string> partial_listings; // targets whose enumeration stopped early (status incomplete)
+    std::optional<epm::auth_info> auth;   // the first authenticated listing's identity (live: -U / -k)
     std::size_t entries = 0;
     std::size_t tcp_entries = 0;
     bool probed = false;                  // input.probes given: the report speaks of probes

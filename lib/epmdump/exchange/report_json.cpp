@@ -56,6 +56,11 @@ std::string render_json(const report& r)
     doc["addresses"] = r.addresses;
     doc["listing_complete"] = r.listing_complete;
     doc["partial_listings"] = r.partial_listings;
+    if (r.auth)
+        doc["auth"] = {{"type", epm::to_string(r.auth->type)},
+                       {"level", epm::to_string(r.auth->level)},
+                       {"principal", r.auth->principal.empty() ? json(nullptr) : json(r.auth->principal)}};
+    if (r.auth && r.auth->mechanism != epm::auth_type::none) doc["auth"]["mechanism"] = epm::to_string(r.auth->mechanism);
     doc["entries"] = r.entries;
     doc["tcp_entries"] = r.tcp_entries;
     doc["counts"] = {{"error", r.count(severity::error)},

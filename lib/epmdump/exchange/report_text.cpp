@@ -1,5 +1,6 @@
 #include <epmdump/exchange/report_format.hpp>
 #include <epmdump/exchange/detail/context.hpp>
+#include <epmdump/output/format.hpp>
 #include <epmdump/output/sanitize.hpp>
 
 #include <algorithm>
@@ -229,6 +230,7 @@ std::string render_text(const report& r, const text_options& options)
         checked += ")";
     }
     put(out, checked, 9, width);
+    if (r.auth) put(out, "Authenticated: " + sanitize_text(output::auth_text(*r.auth)), 9, width);
     const bool has_table = r.outcome == verdict::healthy || r.outcome == verdict::problems || r.outcome == verdict::incomplete;
     if (has_table)
         put(out, "Profile: Exchange " + std::string(to_string(r.profile)) + (r.profile_detected ? " (detected: " : " (") +

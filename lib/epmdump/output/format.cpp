@@ -107,7 +107,7 @@ std::optional<epm::auth_info> parse_auth_text(std::string_view text)
 
 std::optional<epm::auth_errc> parse_auth_reason(std::string_view word) noexcept
 {
-    for (unsigned v = 1; v <= static_cast<unsigned>(epm::auth_errc::bad_verifier); ++v)
+    for (unsigned v = 1; v <= static_cast<unsigned>(epm::auth_errc::spn_lookup_failed); ++v)
         if (epm::to_string(static_cast<epm::auth_errc>(v)) == word) return static_cast<epm::auth_errc>(v);
     return std::nullopt;
 }

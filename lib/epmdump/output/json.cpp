@@ -207,6 +207,11 @@ std::string to_json_line(const epm::enumeration& e, const format_options& option
         append_key(out, "principal");
         if (e.auth->principal.empty()) out += "null";
         else append_string(out, e.auth->principal);
+        if (e.auth->mechanism != epm::auth_type::none)
+        {
+            append_key(out, "mechanism");
+            append_string(out, epm::to_string(e.auth->mechanism));
+        }
         out += '}';
     }
     if (e.origin)

@@ -12,12 +12,15 @@ namespace epmdump::output {
 
 namespace {
 
-constexpr std::size_t columns = 17;
+// The last three (auth_type, auth_level, auth_principal) only in a run with credentials.
+constexpr std::size_t columns = 20;
+constexpr std::size_t anonymous_columns = 17;
 using row = std::array<std::string, columns>;
 
-void write_row(std::ostream& out, const row& cells)
+void write_row(std::ostream& out, const row& cells, bool auth_columns)
 {
-    for (std::size_t i = 0; i < columns; ++i)
+    const std::size_t n = auth_columns ? columns : anonymous_columns;
+    for (std::size_t i = 0; i < n; ++i)
     {
         if (i > 0) out << ',';
         out << csv_cell(cells[i]);
@@ -46,6 +49,12 @@ row port_cells(const epm::probe_report& r)
         c[9] = p.mgmt_answered ? "answered" : p.mgmt_refusal.empty() ? "no answer" : "refused: " + p.mgmt_refusal;
     c[10] = p.principal.value_or(std::string());
     c[11] = p.accepts_any_interface ? "yes" : "";
+    if (p.auth)
+    {
+        c[17] = epm::to_string(p.auth->type);
+        c[18] = epm::to_string(p.auth->level);
+        c[19] = p.auth->principal;
+    }
     return c;
 }
 
@@ -61,13 +70,15 @@ void set_interface(row& c, const epm::syntax_id& s, std::string_view how, std::s
 
 } // namespace
 
-void write_probe_csv_header(std::ostream& out)
+void write_probe_csv_header(std::ostream& out, bool auth_columns)
 {
     write_row(out, {"target", "address", "port", "scope", "state", "error", "service", "looks_like", "first_bytes", "mgmt",
-                    "principal", "accepts_any_interface", "interface", "version", "name", "found_by", "registration"});
+                    "principal", "accepts_any_interface", "interface", "version", "name", "found_by", "registration",
+                    "auth_type", "auth_level", "auth_principal"},
+              auth_columns);
 }
 
-void write_probe_csv_rows(std::ostream& out, const epm::probe_report& r)
+void write_probe_csv_rows(std::ostream& out, const epm::probe_report& r, bool auth_columns)
 {
     const row base = port_cells(r);
     bool any = false;
@@ -75,7 +86,7 @@ void write_probe_csv_rows(std::ostream& out, const epm::probe_report& r)
     {
         row c = base;
         set_interface(c, s.interface, epm::to_string(s.how), registration_word(r, s.interface));
-        write_row(out, c);
+        write_row(out, c, auth_columns);
         any = true;
     }
     if (epm::gap_known(r))
@@ -83,10 +94,10 @@ void write_probe_csv_rows(std::ostream& out, const epm::probe_report& r)
         {
             row c = base;
             set_interface(c, s, {}, "not_served");
-            write_row(out, c);
+            write_row(out, c, auth_columns);
             any = true;
         }
-    if (!any) write_row(out, base); // a port with no interface still shows
+    if (!any) write_row(out, base, auth_columns); // a port with no interface still shows
 }
 
 } // namespace epmdump::output

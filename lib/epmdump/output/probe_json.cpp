@@ -97,6 +97,11 @@ std::string to_probe_json_line(const epm::probe_report& r)
     append_hex(hex, p.first_bytes);
     o["first_bytes"] = hex;
     o["registered"] = registered_object(r);
+    if (p.auth)
+        o["auth"] = {{"type", epm::to_string(p.auth->type)},
+                     {"level", epm::to_string(p.auth->level)},
+                     {"principal", p.auth->principal.empty() ? ordered(nullptr) : ordered(p.auth->principal)}};
+    if (p.auth && p.auth->mechanism != epm::auth_type::none) o["auth"]["mechanism"] = epm::to_string(p.auth->mechanism);
     return o.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
 }
 

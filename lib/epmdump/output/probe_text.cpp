@@ -45,6 +45,7 @@ void header(std::ostream& out, const epm::probe_report& r)
         if (p.state == epm::port_state::rpc) line += " | interfaces: " + std::to_string(p.interfaces.size());
         if (p.state == epm::port_state::not_rpc) (line += " | service: ") += epm::to_string(p.service);
     }
+    if (p.auth) append_sanitized(line += " | auth: ", auth_text(*p.auth));
     if (p.error) append_sanitized(line += " | error: ", error_text(*p.error));
     out << line << '\n';
 }

@@ -60,7 +60,7 @@ void probe_writer::begin()
     begun_ = true;
     if (format_ != format::csv) return;
     if (options_.csv_bom) out_ << "\xEF\xBB\xBF";
-    if (options_.csv_header) write_probe_csv_header(out_);
+    if (options_.csv_header) write_probe_csv_header(out_, options_.auth_columns);
 }
 
 bool probe_writer::ok() const noexcept { return !out_.fail(); }
@@ -81,7 +81,7 @@ bool probe_writer::write(const epm::probe_report& r)
         break;
     }
     case format::json: out_ << to_probe_json_line(r) << '\n'; break;
-    case format::csv: write_probe_csv_rows(out_, r); break;
+    case format::csv: write_probe_csv_rows(out_, r, options_.auth_columns); break;
     }
     ++written_;
     out_.flush();

@@ -21,9 +21,10 @@ void write_probe_text(std::ostream& out, const epm::probe_report& r);
 std::string to_probe_json_line(const epm::probe_report& r);
 
 // target,address,port,scope,state,error,service,looks_like,first_bytes,mgmt,principal,
-// accepts_any_interface,interface,version,name,found_by,registration
-void write_probe_csv_header(std::ostream& out);
-void write_probe_csv_rows(std::ostream& out, const epm::probe_report& r);
+// accepts_any_interface,interface,version,name,found_by,registration, and with `auth_columns` (a
+// run with credentials) auth_type,auth_level,auth_principal
+void write_probe_csv_header(std::ostream& out, bool auth_columns = false);
+void write_probe_csv_rows(std::ostream& out, const epm::probe_report& r, bool auth_columns = false);
 
 // What a non-RPC port sent first, for people: printable ASCII as it is, a backslash doubled,
 // every other byte \xNN (bytes, not text: never decoded as UTF-8).

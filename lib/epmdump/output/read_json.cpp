@@ -257,6 +257,8 @@ read_result<epm::enumeration> read_object(const json& j, std::size_t line, std::
             else
             {
                 if (const json* p = f.find(*auth, "principal", false); p && p->is_string()) a->principal = p->get<std::string>();
+                if (const json* m = f.find(*auth, "mechanism", false); m && m->is_string())
+                    a->mechanism = epm::parse_auth_type(m->get<std::string>()).value_or(epm::auth_type::none);
                 e.auth = std::move(a);
             }
         }

@@ -5,8 +5,12 @@
 #include <epmdump/session/status_text.hpp>
 #include <epmdump/dcerpc/bind_ack.hpp>
 #include <epmdump/dcerpc/control_pdu.hpp>
+#include <epmdump/dcerpc/names.hpp>
 #include <epmdump/dcerpc/request.hpp>
 #include <epmdump/dcerpc/response.hpp>
+
+#include <string_view>
+#include <utility>
 
 namespace epmdump::client {
 
@@ -15,16 +19,28 @@ namespace {
 // Our sec_trailer.auth_context_id ([MS-RPCE] 2.2.2.11): one context per association.
 constexpr std::uint32_t our_auth_context_id = 1;
 
-// Fault statuses that refuse the caller or its level ([MS-RPCE] 3.3.3.5.x, C706 App. E).
-constexpr std::uint32_t rpc_s_access_denied = 5;
-constexpr std::uint32_t rpc_s_unknown_authn_type = 0x6cd;
-constexpr std::uint32_t rpc_s_unknown_authn_service = 0x6d3;
-constexpr std::uint32_t rpc_s_unknown_authn_level = 0x6d4;
-constexpr std::uint32_t rpc_s_unsupported_authn_level = 0x71d;
-constexpr std::uint32_t rpc_s_sec_pkg_error = 0x721;
-constexpr std::uint32_t nca_unsupported_authn_level = 0x1c00001d;
-constexpr std::uint32_t nca_invalid_checksum = 0x1c00001f;
-constexpr std::uint32_t nca_proto_error = 0x1c01000b;
+// What a fault status says of the caller ([MS-RPCE] 3.3.3.5.x, C706 App. E), looked up by its
+// name in the one status table (dcerpc/status_names.inc).
+enum class fault_meaning : std::uint8_t { other, access_denied, authn_unknown, package_refused, level_refused, proto_error };
+
+fault_meaning meaning_of(std::uint32_t status) noexcept
+{
+    static constexpr std::pair<std::string_view, fault_meaning> meanings[] = {
+        {"rpc_s_access_denied", fault_meaning::access_denied},
+        {"RPC_S_UNKNOWN_AUTHN_TYPE", fault_meaning::authn_unknown},
+        {"RPC_S_UNKNOWN_AUTHN_SERVICE", fault_meaning::authn_unknown},
+        {"RPC_S_SEC_PKG_ERROR", fault_meaning::package_refused},
+        {"nca_invalid_checksum", fault_meaning::package_refused},
+        {"RPC_S_UNKNOWN_AUTHN_LEVEL", fault_meaning::level_refused},
+        {"RPC_S_UNSUPPORTED_AUTHN_LEVEL", fault_meaning::level_refused},
+        {"nca_unsupported_authn_level", fault_meaning::level_refused},
+        {"nca_proto_error", fault_meaning::proto_error},
+    };
+    const auto name = dcerpc::status_name(status);
+    for (const auto& [word, meaning] : meanings)
+        if (name == word) return meaning;
+    return fault_meaning::other;
+}
 
 // bind_nak p_reject_reason_t ([MS-RPCE] 2.2.2.5) that refuse an authenticated bind.
 constexpr std::uint16_t nak_reason_not_specified = 0; // what Samba sends when the token fails
@@ -170,7 +186,9 @@ next_action rpc_session::send_auth_leg(std::vector<std::byte> token)
 next_action rpc_session::enter_calls()
 {
     auth_complete_ = true;
-    authenticated_ = epm::auth_info{auth_slot_->context->type(), options_.auth_level, auth_slot_->context->principal()};
+    const auto& context = *auth_slot_->context;
+    authenticated_ = epm::auth_info{context.type(), options_.auth_level, context.principal()};
+    if (context.type() == epm::auth_type::negotiate) authenticated_->mechanism = context.mechanism();
     state_ = state::calling;
     if (!bound_) return finish();
     auto n = std::move(*bound_);
@@ -220,39 +238,36 @@ std::optional<failure> rpc_session::refusal(std::uint32_t status, bool nak) cons
         return std::nullopt;
     }
     const auto said = fault_status_text(status);
-    switch (status)
+    switch (meaning_of(status))
     {
-    case rpc_s_access_denied:
+    case fault_meaning::access_denied:
         if (!securing())
             return make(client_errc::access_denied, epm::auth_errc::anonymous_refused,
                         said + ": the server refuses unauthenticated callers");
         return make(client_errc::auth_failed, epm::auth_errc::credentials_refused,
                     said + ": the server refused these credentials");
-    case rpc_s_unknown_authn_type:
-    case rpc_s_unknown_authn_service:
+    case fault_meaning::authn_unknown:
         if (!securing()) return std::nullopt;
         return make(client_errc::auth_failed, epm::auth_errc::credentials_refused,
                     said + ": the server refused these credentials");
-    case rpc_s_sec_pkg_error:
-    case nca_invalid_checksum:
+    case fault_meaning::package_refused:
         // What Samba answers a PDU whose verifier does not verify, or a context it gave up on.
         if (!securing()) return std::nullopt;
         return make(client_errc::auth_failed, epm::auth_errc::credentials_refused,
                     said + ": the server's security package refused our call");
-    case rpc_s_unknown_authn_level:
-    case rpc_s_unsupported_authn_level:
-    case nca_unsupported_authn_level:
+    case fault_meaning::level_refused:
         if (!securing()) return std::nullopt;
         return make(client_errc::auth_failed, epm::auth_errc::level_refused,
                     said + ": the server will not run at level " + epm::to_string(options_.auth_level));
-    case nca_proto_error:
+    case fault_meaning::proto_error:
         // rpc_auth3 gets no answer: Samba refuses the AUTHENTICATE (NTLM: a wrong password) by
         // faulting the association's first call with nca_proto_error.
         if (!securing() || !sent_auth3_ || stats_.response_fragments != 0) return std::nullopt;
         return make(client_errc::auth_failed, epm::auth_errc::credentials_refused,
                     said + " on the first call after rpc_auth3: the server refused these credentials");
-    default: return std::nullopt;
+    case fault_meaning::other: break;
     }
+    return std::nullopt;
 }
 
 std::optional<std::vector<std::byte>> rpc_session::protect_request(const call& c, std::uint16_t xmit)

@@ -34,6 +34,9 @@ public:
     virtual ~security_context() = default;
 
     virtual epm::auth_type type() const noexcept = 0;
+    // The mechanism doing the work: type() itself, or under negotiate (9) the one SPNEGO chose
+    // (kerberos or ntlm), which the `auth` object names.
+    virtual epm::auth_type mechanism() const noexcept { return type(); }
 
     // One leg of the context establishment. `server_token` is empty for the first call, then the
     // auth_value of bind_ack / alter_context_resp. `token` goes in the next bind, alter_context

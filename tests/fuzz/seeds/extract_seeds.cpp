@@ -194,6 +194,10 @@ void add_pdu(seed_writer& out, const dcerpc::pdu_frame& f)
             std::byte{'P'}, std::byte{0},   std::byte{2},   std::byte{0},   std::byte{0},   std::byte{0}};
         const auto at = std::search(f.bytes.begin(), f.bytes.end(), challenge_start.begin(), challenge_start.end());
         if (at != f.bytes.end()) out.add("ntlm_challenge", std::span<const std::byte>(at, f.bytes.end()));
+        // A SPNEGO negTokenResp ([1], 0xa1) as the whole auth_value: the same target reads it as one.
+        const std::size_t auth = f.header.auth_length;
+        if (auth != 0 && auth <= f.bytes.size() && f.bytes[f.bytes.size() - auth] == std::byte{0xa1})
+            out.add("ntlm_challenge", std::span<const std::byte>(f.bytes).last(auth));
     }
     // Every PDU carrying a verifier feeds the verifier target; an auth3 is built from each
     // verifier too (real trailers and tokens), beside the captures' own auth3 PDUs.

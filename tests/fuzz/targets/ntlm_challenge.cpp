@@ -1,9 +1,14 @@
-// NTLMSSP CHALLENGE messages (decode_challenge) and the NTLM context's answer to them.
+// NTLMSSP CHALLENGE messages (decode_challenge) and the NTLM context's answer to them; the same
+// input as a SPNEGO negTokenResp (decode_neg_token_resp) and Negotiate-with-NTLM's answer to it.
 // Input: the auth_value a server sent in bind_ack / alter_context_resp.
 // Property: the AV pairs lie within the input and write back to a list that decodes to the
 // same pairs; the context answers with an AUTHENTICATE holding those pairs, or a typed failure.
+// A negTokenResp's fields lie within the input and write back to the same token; the SPNEGO
+// context answers with a negTokenResp carrying a mechListMIC, or a typed failure.
 #include <epmdump/auth/ntlm_context.hpp>
 #include <epmdump/auth/ntlm_messages.hpp>
+#include <epmdump/auth/spnego_messages.hpp>
+#include <epmdump/auth/spnego_ntlm_context.hpp>
 
 #include "fuzz_support.hpp"
 
@@ -36,11 +41,52 @@ EPMDUMP_FUZZ_NO_COVERAGE bool contains(std::span<const std::byte> haystack, std:
     return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
 }
 
+fixed_inputs fuzz_inputs()
+{
+    fixed_inputs fixed;
+    fixed.client_challenge.fill(std::byte{0xaa});
+    fixed.exported_session_key.fill(std::byte{0x55});
+    return fixed;
+}
+
+void check_spnego(std::span<const std::byte> input)
+{
+    namespace spnego = epmdump::auth::spnego;
+    const auto decoded = spnego::decode_neg_token_resp(input);
+    if (!decoded)
+    {
+        EPMDUMP_FUZZ_CHECK(decoded.error().offset <= input.size());
+        EPMDUMP_FUZZ_CHECK(decoded.error().code != codec_errc{});
+    }
+    else
+    {
+        const auto size_of = [](const auto& field) { return field ? field->size() : 0; };
+        EPMDUMP_FUZZ_CHECK(size_of(decoded->supported_mech) + size_of(decoded->response_token) +
+                               size_of(decoded->mech_list_mic) <= input.size());
+        // DER has one encoding: what we write back is the input.
+        const auto again = spnego::encode_neg_token_resp(*decoded);
+        EPMDUMP_FUZZ_CHECK(std::equal(again.begin(), again.end(), input.begin(), input.end()));
+    }
+    auto ctx = epmdump::auth::make_spnego_ntlm_context(std::make_unique<context>(fuzz_identity(), fuzz_inputs()));
+    EPMDUMP_FUZZ_CHECK(ctx->step({}).has_value());
+    const auto leg = ctx->step(input);
+    if (!leg)
+    {
+        EPMDUMP_FUZZ_CHECK(!leg.error().detail.empty());
+        return;
+    }
+    EPMDUMP_FUZZ_CHECK(decoded.has_value() && decoded->response_token.has_value());
+    EPMDUMP_FUZZ_CHECK(!leg->complete);
+    const auto ours = spnego::decode_neg_token_resp(leg->token);
+    EPMDUMP_FUZZ_CHECK(ours.has_value() && ours->response_token && ours->mech_list_mic && ours->mech_list_mic->size() == 16);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const auto input = fuzz::as_bytes(data, size);
+    check_spnego(input);
     const auto decoded = decode_challenge(input);
     if (!decoded)
     {
@@ -70,10 +116,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         EPMDUMP_FUZZ_CHECK(redecoded->target_info == decoded->target_info);
     }
 
-    fixed_inputs fixed;
-    fixed.client_challenge.fill(std::byte{0xaa});
-    fixed.exported_session_key.fill(std::byte{0x55});
-    context ctx(fuzz_identity(), fixed);
+    context ctx(fuzz_identity(), fuzz_inputs());
     EPMDUMP_FUZZ_CHECK(ctx.step({}).has_value());
     const auto leg = ctx.step(input);
     if (!leg)

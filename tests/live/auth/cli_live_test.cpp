@@ -4,6 +4,7 @@
 // the AD DC and the standalone server, and impacket's rpcmap.py agrees level by level.
 // Users and krb5.conf: tests/live/auth/auth-peer.sh (EPMDUMP_KRB5_CONFIG, EPMDUMP_AUTH_*).
 #include "auth_peer.hpp"
+#include "live_auth_helpers.hpp"
 #include "tshark_capture.hpp"
 
 #include "e2e/run_process.hpp"
@@ -16,6 +17,8 @@
 #include <cstdlib>
 #include <set>
 #include <sstream>
+#include <fstream>
+#include <unistd.h>
 
 using namespace epmdump;
 using json = nlohmann::json;
@@ -25,6 +28,7 @@ namespace {
 constexpr const char* veth = "sambaepm-h"; // the AD DC peer's veth, host side (its README)
 constexpr const char* rpcmap = test::rpcmap_script;
 constexpr const char* mgmt_uuid = test::mgmt_interface_uuid;
+constexpr const char* ntlmssp_oid = "1.3.6.1.4.1.311.2.2.10";
 
 // The password reaches epmdump the way the README tells admins to pass it: EPMDUMP_PASSWORD.
 class password_env
@@ -129,6 +133,7 @@ void check_listing_on_the_wire(const live_env& env, const std::string& type, con
     CHECK(endpoint_set(host) == anonymous);
     REQUIRE(host.contains("auth"));
     CHECK(host.at("auth").at("type") == type);
+    if (type == "negotiate") CHECK(host.at("auth").at("mechanism") == "ntlm");
     CHECK(host.at("auth").at("level") == level);
 
     // Our streams: begun during the run, bound with this auth type and level (the peer is shared).
@@ -145,6 +150,11 @@ void check_listing_on_the_wire(const live_env& env, const std::string& type, con
         if (s.first_time < started - 0.5 || s.first_time > ended + 0.5) continue;
         if (!s.bind_auth.count({wire_type(type), wire_level(level)})) continue;
         if (type == "ntlm" && !s.ntlm_users.empty() && !s.ntlm_users.count(env.peer.user)) continue;
+        // Negotiate without Kerberos: SPNEGO offered and chose NTLMSSP, the AUTHENTICATE inside
+        // is our user's, and both mechListMICs went by (ours in alter_context, the server's back).
+        if (type == "negotiate" && (s.spnego_mechs != std::set<std::string>{ntlmssp_oid} ||
+                                    !s.ntlm_users.count(env.peer.user) || s.spnego_mics < 2))
+            continue;
         // Other runs against the shared peer (another test of this suite too) may match as well:
         // at least one matching stream must be ours, whole and right.
         const bool protected_right =
@@ -170,6 +180,22 @@ TEST_CASE("NTLM at level privacy: epmdump -U lists the anonymous endpoints, and 
     REQUIRE_LIVE_AUTH(env);
     password_env pw(env.peer.password);
     check_listing_on_the_wire(env, "ntlm", "privacy", user_args(env, "ntlm", "privacy"));
+}
+
+TEST_CASE("negotiate at level integrity without Kerberos: auth type 9 on the wire, SPNEGO carrying NTLMSSP, signed requests")
+{
+    REQUIRE_LIVE_AUTH(env);
+    password_env pw(env.peer.password);
+    // The address has no host/ principal in the KDC: Negotiate takes NTLM, inside SPNEGO.
+    check_listing_on_the_wire(env, "negotiate", "integrity",
+                              {"-U", "EPMTEST\\" + env.peer.user, "--auth-level", "integrity"});
+}
+
+TEST_CASE("negotiate at level privacy without Kerberos: auth type 9 on the wire, SPNEGO carrying NTLMSSP, sealed requests")
+{
+    REQUIRE_LIVE_AUTH(env);
+    password_env pw(env.peer.password);
+    check_listing_on_the_wire(env, "negotiate", "privacy", {"-U", "EPMTEST\\" + env.peer.user, "--auth-level", "privacy"});
 }
 
 TEST_CASE("Kerberos at level privacy with a password: the anonymous endpoints, sealed requests on the wire")
@@ -274,7 +300,7 @@ TEST_CASE("Kerberos from a clock two hours ahead (faketime) fails as clock_skew"
                               "clock_skew");
 }
 
-TEST_CASE("negotiate to an address the KDC has no principal for uses NTLM; with --spn it is Kerberos (issue 15's command)")
+TEST_CASE("negotiate to an address the KDC has no principal for carries NTLM in SPNEGO, and with --spn it is Kerberos (issue 15's command)")
 {
     REQUIRE_LIVE_AUTH(env);
     password_env pw(env.peer.password);
@@ -296,7 +322,8 @@ TEST_CASE("negotiate to an address the KDC has no principal for uses NTLM; with 
         REQUIRE(hosts.size() == 1);
         CHECK(hosts[0].at("status") == "ok");
         CHECK(endpoint_set(hosts[0]) == anonymous_set(env.address));
-        CHECK(hosts[0].at("auth").at("type") == (with_spn ? "negotiate" : "ntlm"));
+        CHECK(hosts[0].at("auth").at("type") == "negotiate");
+        CHECK(hosts[0].at("auth").at("mechanism") == (with_spn ? "kerberos" : "ntlm"));
         CHECK(hosts[0].at("auth").at("level") == "privacy");
     }
 }
@@ -338,10 +365,7 @@ namespace {
 // when it failed (its last line says why).
 std::optional<std::set<std::string>> rpcmap_at(const live_env& env, int level, std::string& said)
 {
-    const auto r = test::run_process("/usr/bin/python3",
-                                     {rpcmap, "-auth-rpc", "EPMTEST/" + env.peer.user + ":" + env.peer.password,
-                                      "-auth-level", std::to_string(level), "ncacn_ip_tcp:" + env.address + "[135]"},
-                                     {}, std::nullopt, std::chrono::seconds(60));
+    const auto r = test::run_rpcmap(env.address, "EPMTEST", env.peer.user, env.peer.password, level);
     said = r.out;
     auto out = test::rpcmap_interfaces(r.out);
     if (out.empty()) return std::nullopt;
@@ -367,6 +391,8 @@ TEST_CASE("epmdump probe with NTLM agrees with impacket's rpcmap.py -auth-level 
         INFO("rpcmap: " << said << "\nepmdump: " << r.out << r.err);
         const auto ports = lines(r.out);
         REQUIRE(ports.size() == 1);
+        // The record says as whom and at which level the port was asked (SCHEMA.md, Probe object).
+        CHECK(ports[0].at("auth") == json{{"type", "ntlm"}, {"level", level}, {"principal", "EPMTEST\\" + env.peer.user}});
         std::set<std::string> ours;
         for (const auto& i : ports[0].at("interfaces"))
             if (i.at("uuid") != mgmt_uuid) ours.insert(i.at("uuid").get<std::string>() + " v" + i.at("version").get<std::string>());
@@ -383,4 +409,105 @@ TEST_CASE("epmdump probe with NTLM agrees with impacket's rpcmap.py -auth-level 
         else
             CHECK(ports[0].at("mgmt_answered") == false); // the server refused both clients at this level
     }
+}
+
+TEST_CASE("epmdump probe and the exchange report with Kerberos say so: JSON auth on the port record and the report")
+{
+    REQUIRE_LIVE_AUTH(env);
+    test::krb5_world world(env.peer.krb5_config);
+    password_env pw(env.peer.password);
+    const json expected{{"type", "kerberos"}, {"level", "integrity"}, {"principal", env.peer.user + "@" + env.peer.realm}};
+    std::vector<std::string> probe{"probe", "-q", "-f", "json", "--connect-timeout", "3", "--timeout", "5"};
+    for (auto& a : user_args(env, "kerberos", "integrity")) probe.push_back(a);
+    probe.push_back(env.address + ":135");
+    const auto p = test::run_process(EPMDUMP_EXE, probe, {}, std::nullopt, std::chrono::seconds(60));
+    INFO("probe: " << p.out << p.err);
+    CHECK(p.exit_code == 0);
+    const auto ports = lines(p.out);
+    REQUIRE(ports.size() == 1);
+    CHECK(ports[0].at("state") == "rpc");
+    CHECK(ports[0].at("mgmt_answered") == true);
+    CHECK(ports[0].at("auth") == expected);
+
+    std::vector<std::string> exchange{"exchange", "-f", "json", "--no-probe", "--connect-timeout", "3", "--timeout", "5"};
+    for (auto& a : user_args(env, "kerberos", "integrity")) exchange.push_back(a);
+    exchange.push_back(env.address);
+    const auto x = test::run_process(EPMDUMP_EXE, exchange, {}, std::nullopt, std::chrono::seconds(60));
+    INFO("exchange: " << x.out << x.err);
+    CHECK(x.exit_code == 1); // a Samba DC is no Exchange server: not_exchange
+    const auto report = json::parse(x.out);
+    CHECK(report.at("verdict") == "not_exchange");
+    CHECK(report.at("auth") == expected);
+}
+
+namespace {
+
+bool can_unshare() { return ::access("/usr/bin/unshare", X_OK) == 0 && ::geteuid() == 0; }
+
+// epmdump in a mount namespace of its own where /etc/hosts is `hosts` and /etc/nsswitch.conf says
+// "hosts: files": the reverse lookup sees only what the test wrote (no DNS, nothing else touched).
+test::process_result run_epmdump_resolving(const test::krb5_world& world, const std::string& hosts,
+                                           std::vector<std::string> args)
+{
+    const auto hosts_file = world.path("hosts");
+    const auto nss_file = world.path("nsswitch.conf");
+    std::ofstream(hosts_file) << "127.0.0.1 localhost\n" << hosts;
+    std::ofstream(nss_file) << "hosts: files\n";
+    std::vector<std::string> argv{"-m", "--propagation", "private", "--", "/bin/sh", "-c",
+                                  "mount --bind \"$1\" /etc/hosts && mount --bind \"$2\" /etc/nsswitch.conf && "
+                                  "shift 2 && exec \"$@\"",
+                                  "sh", hosts_file, nss_file, EPMDUMP_EXE,
+                                  "-q", "-f", "json", "--connect-timeout", "3", "--timeout", "5", "--host-timeout", "15"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return test::run_process("/usr/bin/unshare", argv, {}, std::nullopt, std::chrono::seconds(60));
+}
+
+} // namespace
+
+TEST_CASE("--spn-reverse-lookup: Kerberos to an address succeeds with host/<PTR name>, where the address alone is spn_unknown")
+{
+    REQUIRE_LIVE_AUTH(env);
+    if (!can_unshare()) EPMDUMP_SKIP("unshare(1) as root is needed for a private /etc/hosts");
+    test::krb5_world world(env.peer.krb5_config);
+    password_env pw(env.peer.password);
+    const std::string ptr = env.address + " " + env.peer.host + "\n";
+    const std::vector<std::string> kerberos{"-U", env.peer.user + "@" + env.peer.realm, "--auth-type", "kerberos",
+                                            "--auth-level", "privacy"};
+
+    auto without = kerberos;
+    without.push_back(env.address);
+    check_typed_failure(run_epmdump_resolving(world, ptr, without), "spn_unknown");
+
+    auto with = kerberos;
+    with.insert(with.end(), {"--spn-reverse-lookup", env.address});
+    const auto r = run_epmdump_resolving(world, ptr, with);
+    INFO("exit " << r.exit_code << ", stderr: " << r.err);
+    CHECK(r.exit_code == 0);
+    const auto hosts = lines(r.out);
+    REQUIRE(hosts.size() == 1);
+    CHECK(hosts[0].at("status") == "ok");
+    CHECK(hosts[0].at("auth").at("type") == "kerberos");
+    CHECK(hosts[0].at("auth").at("level") == "privacy");
+    CHECK(endpoint_set(hosts[0]) == anonymous_set(env.address));
+}
+
+TEST_CASE("--spn-reverse-lookup: an address without a PTR name fails that host as spn_lookup_failed, and --spn overrides")
+{
+    REQUIRE_LIVE_AUTH(env);
+    if (!can_unshare()) EPMDUMP_SKIP("unshare(1) as root is needed for a private /etc/hosts");
+    test::krb5_world world(env.peer.krb5_config);
+    password_env pw(env.peer.password);
+    const std::vector<std::string> kerberos{"-U", env.peer.user + "@" + env.peer.realm, "--auth-type", "kerberos",
+                                            "--spn-reverse-lookup"};
+    auto no_name = kerberos;
+    no_name.push_back(env.address);
+    const auto failed = run_epmdump_resolving(world, "", no_name);
+    check_typed_failure(failed, "spn_lookup_failed");
+    CHECK(failed.out.find(env.address) != std::string::npos);
+
+    auto named = kerberos;
+    named.insert(named.end(), {"--spn", env.peer.spn, env.address});
+    const auto r = run_epmdump_resolving(world, "", named);
+    INFO("exit " << r.exit_code << ", stderr: " << r.err);
+    CHECK(r.exit_code == 0);
 }

@@ -7,11 +7,12 @@
 #include <epmdump/client/client.hpp>
 
 #include "auth_peer.hpp"
+#include "live_auth_helpers.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -65,58 +66,6 @@ std::shared_ptr<const security_provider> provider(const ntlm_peer& p, std::strin
     return *r;
 }
 
-std::vector<std::string> listing(const host_result& r)
-{
-    std::vector<std::string> out;
-    for (const auto& e : r.enumeration.entries)
-        out.push_back(to_string(e.interface.id) + " v" + std::to_string(e.interface.major) + " " + to_string(e.where));
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-// A provider whose contexts flip one bit of every signature they write: the server must notice.
-class corrupting_context final : public security_context
-{
-public:
-    explicit corrupting_context(std::unique_ptr<security_context> inner) : inner_(std::move(inner)) {}
-    epm::auth_type type() const noexcept override { return inner_->type(); }
-    auth_result<leg> step(std::span<const std::byte> token) override { return inner_->step(token); }
-    std::size_t signature_length() const noexcept override { return inner_->signature_length(); }
-    auth_result<void> protect(bool seal, std::span<const std::byte> header, std::span<std::byte> body,
-                              std::span<const std::byte> trailer, std::span<std::byte> signature) override
-    {
-        auto r = inner_->protect(seal, header, body, trailer, signature);
-        if (r && signature.size() > 8) signature[8] ^= std::byte{0x01}; // a checksum byte
-        return r;
-    }
-    auth_result<void> unprotect(bool sealed, std::span<const std::byte> header, std::span<std::byte> body,
-                                std::span<const std::byte> trailer, std::span<const std::byte> signature) override
-    {
-        return inner_->unprotect(sealed, header, body, trailer, signature);
-    }
-    std::string principal() const override { return inner_->principal(); }
-
-private:
-    std::unique_ptr<security_context> inner_;
-};
-
-class corrupting_provider final : public security_provider
-{
-public:
-    explicit corrupting_provider(std::shared_ptr<const security_provider> inner) : inner_(std::move(inner)) {}
-    epm::auth_type type() const noexcept override { return inner_->type(); }
-    auth_result<std::unique_ptr<security_context>> new_context(std::string_view host) const override
-    {
-        auto c = inner_->new_context(host);
-        if (!c) return c.error();
-        return std::unique_ptr<security_context>(std::make_unique<corrupting_context>(std::move(*c)));
-    }
-    std::string principal() const override { return inner_->principal(); }
-
-private:
-    std::shared_ptr<const security_provider> inner_;
-};
-
 } // namespace
 
 TEST_CASE("ept_lookup with NTLM at connect, integrity and privacy lists what the anonymous lookup lists")
@@ -134,7 +83,7 @@ TEST_CASE("ept_lookup with NTLM at connect, integrity and privacy lists what the
         o.auth_level = level;
         const auto r = enumerate(target{peer.address, 0, {}}, o);
         REQUIRE_MESSAGE(!r.error, r.error->message());
-        CHECK(listing(r) == listing(anonymous));
+        CHECK(test::endpoint_set(r.enumeration) == test::endpoint_set(anonymous.enumeration));
         REQUIRE(r.enumeration.auth.has_value());
         CHECK(r.enumeration.auth->type == epm::auth_type::ntlm);
         CHECK(r.enumeration.auth->level == level);
@@ -146,20 +95,10 @@ TEST_CASE("impacket's rpcmap.py -auth-level 2 asks NTLM to sign and seal at conn
 {
     // Why epmdump asks for neither at connect: the same server, the same user, impacket's NTLM.
     REQUIRE_NTLM_PEER(peer);
-    const char* rpcmap = "/usr/share/doc/python3-impacket/examples/rpcmap.py";
-    std::FILE* f = std::fopen(rpcmap, "r");
-    if (!f) EPMDUMP_SKIP(std::string("impacket's rpcmap.py is not installed: ") + rpcmap);
-    std::fclose(f);
-    const std::string command = "timeout 20 /usr/bin/python3 " + std::string(rpcmap) + " -auth-rpc '" + peer.domain + "/" +
-                                peer.user + ":" + peer.password + "' -auth-level 2 'ncacn_ip_tcp:" + peer.address +
-                                "[135]' 2>&1";
-    std::string out;
-    if (std::FILE* p = popen(command.c_str(), "r"))
-    {
-        char buf[4096];
-        while (auto n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-        pclose(p);
-    }
+    if (!std::filesystem::exists(test::rpcmap_script))
+        EPMDUMP_SKIP(std::string("impacket's rpcmap.py is not installed: ") + test::rpcmap_script);
+    const auto r = test::run_rpcmap(peer.address, peer.domain, peer.user, peer.password, 2);
+    const std::string out = r.out + r.err;
     CHECK_MESSAGE(out.find("fault status code: 00000001") != std::string::npos, out);
 }
 
@@ -207,7 +146,7 @@ TEST_CASE("a request whose NTLM signature is broken is refused by the server, at
     {
         CAPTURE(epm::to_string(level));
         auto o = live_options();
-        o.security = std::make_shared<corrupting_provider>(provider(peer, peer.password));
+        o.security = std::make_shared<test::tampering_provider>(provider(peer, peer.password));
         o.auth_level = level;
         const auto r = enumerate(target{peer.address, 0, {}}, o);
         REQUIRE(r.error.has_value());

@@ -4,6 +4,7 @@
 // SPNEGO; the endpoint set equals the anonymous one; a request whose signature we break is
 // refused by the server.
 #include "auth_peer.hpp"
+#include "live_auth_helpers.hpp"
 
 #include <epmdump/auth/credentials.hpp>
 #include <epmdump/client/client.hpp>
@@ -48,61 +49,7 @@ std::shared_ptr<const security_provider> provider(const test::auth_peer& peer, e
     return *p;
 }
 
-std::vector<std::string> keys(const std::vector<epm::endpoint_entry>& entries)
-{
-    std::vector<std::string> out;
-    for (const auto& e : entries)
-        out.push_back(to_string(e.interface.id) + " v" + std::to_string(e.interface.major) + "." +
-                      std::to_string(e.interface.minor) + " " + to_string(e.where) + " " + e.annotation);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 std::string describe(const host_result& r) { return r.error ? r.error->message() : std::string("ok"); }
-
-// Breaks the signature of every request after protecting it: the server must refuse.
-class corrupting_context final : public security_context
-{
-public:
-    explicit corrupting_context(std::unique_ptr<security_context> real) : real_(std::move(real)) {}
-    epm::auth_type type() const noexcept override { return real_->type(); }
-    auth_result<leg> step(std::span<const std::byte> t) override { return real_->step(t); }
-    std::size_t signature_length() const noexcept override { return real_->signature_length(); }
-    std::size_t verifier_length(bool seal) const noexcept override { return real_->verifier_length(seal); }
-    auth_result<void> protect(bool seal, std::span<const std::byte> header, std::span<std::byte> body,
-                              std::span<const std::byte> trailer, std::span<std::byte> signature) override
-    {
-        auto r = real_->protect(seal, header, body, trailer, signature);
-        if (r && !signature.empty()) signature.back() ^= std::byte{0x01};
-        return r;
-    }
-    auth_result<void> unprotect(bool sealed, std::span<const std::byte> header, std::span<std::byte> body,
-                                std::span<const std::byte> trailer, std::span<const std::byte> signature) override
-    {
-        return real_->unprotect(sealed, header, body, trailer, signature);
-    }
-    std::string principal() const override { return real_->principal(); }
-
-private:
-    std::unique_ptr<security_context> real_;
-};
-
-class corrupting_provider final : public security_provider
-{
-public:
-    explicit corrupting_provider(std::shared_ptr<const security_provider> real) : real_(std::move(real)) {}
-    epm::auth_type type() const noexcept override { return real_->type(); }
-    auth_result<std::unique_ptr<security_context>> new_context(std::string_view host) const override
-    {
-        auto c = real_->new_context(host);
-        if (!c) return c.error();
-        return std::unique_ptr<security_context>(std::make_unique<corrupting_context>(std::move(*c)));
-    }
-    std::string principal() const override { return real_->principal(); }
-
-private:
-    std::shared_ptr<const security_provider> real_;
-};
 
 } // namespace
 
@@ -129,7 +76,7 @@ TEST_CASE("live: ept_lookup with Kerberos and SPNEGO at connect, integrity and p
             const auto r = enumerate(target{address, 135, {}}, o);
             CHECK_MESSAGE(!r.error, describe(r));
             if (r.error) continue;
-            CHECK(keys(r.enumeration.entries) == keys(anonymous.enumeration.entries));
+            CHECK(test::endpoint_set(r.enumeration) == test::endpoint_set(anonymous.enumeration));
             REQUIRE(r.enumeration.auth);
             CHECK(r.enumeration.auth->type == type);
             CHECK(r.enumeration.auth->level == level);
@@ -149,7 +96,7 @@ TEST_CASE("live: the AD DC refuses a request whose Kerberos signature we broke, 
     {
         CAPTURE(epm::to_string(level));
         auto o = live_options();
-        o.security = std::make_shared<corrupting_provider>(provider(peer, epm::auth_type::kerberos));
+        o.security = std::make_shared<test::tampering_provider>(provider(peer, epm::auth_type::kerberos));
         o.auth_level = level;
         const auto r = enumerate(target{address, 135, {}}, o);
         REQUIRE(r.error);

@@ -2,73 +2,18 @@
 // request's signature has one bit flipped (a security_context decorator around the real NTLM or
 // Kerberos context) is refused by the Samba AD DC, while the same run untouched succeeds.
 #include "auth_peer.hpp"
+#include "live_auth_helpers.hpp"
 
 #include <epmdump/auth/credentials.hpp>
 #include <epmdump/client/client.hpp>
 
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <cstdlib>
 
 using namespace epmdump;
 
 namespace {
-
-// Delegates everything to the real context, and flips bit 0 of the first protected PDU's signature.
-class tampering_context final : public client::security_context
-{
-public:
-    explicit tampering_context(std::unique_ptr<client::security_context> inner) : inner_(std::move(inner)) {}
-    epm::auth_type type() const noexcept override { return inner_->type(); }
-    client::auth_result<leg> step(std::span<const std::byte> server_token) override { return inner_->step(server_token); }
-    std::size_t signature_length() const noexcept override { return inner_->signature_length(); }
-    std::size_t verifier_length(bool seal) const noexcept override { return inner_->verifier_length(seal); }
-    client::auth_result<void> protect(bool seal, std::span<const std::byte> header, std::span<std::byte> body,
-                                      std::span<const std::byte> trailer, std::span<std::byte> signature) override
-    {
-        auto r = inner_->protect(seal, header, body, trailer, signature);
-        if (r && !tampered_ && !signature.empty())
-        {
-            // The last byte: NTLM's checksum and Kerberos's MIC/wrap checksum both end the token.
-            signature.back() ^= std::byte{1};
-            tampered_ = true;
-        }
-        return r;
-    }
-    client::auth_result<void> unprotect(bool sealed, std::span<const std::byte> header, std::span<std::byte> body,
-                                        std::span<const std::byte> trailer,
-                                        std::span<const std::byte> signature) override
-    {
-        return inner_->unprotect(sealed, header, body, trailer, signature);
-    }
-    std::string principal() const override { return inner_->principal(); }
-    bool tampered() const { return tampered_; }
-
-private:
-    std::unique_ptr<client::security_context> inner_;
-    bool tampered_ = false;
-};
-
-class tampering_provider final : public client::security_provider
-{
-public:
-    explicit tampering_provider(std::shared_ptr<const client::security_provider> inner) : inner_(std::move(inner)) {}
-    epm::auth_type type() const noexcept override { return inner_->type(); }
-    client::auth_result<std::unique_ptr<client::security_context>> new_context(std::string_view host) const override
-    {
-        auto c = inner_->new_context(host);
-        if (!c) return c.error();
-        ++contexts_;
-        return std::unique_ptr<client::security_context>(std::make_unique<tampering_context>(std::move(*c)));
-    }
-    std::string principal() const override { return inner_->principal(); }
-    int contexts() const { return contexts_; }
-
-private:
-    std::shared_ptr<const client::security_provider> inner_;
-    mutable std::atomic<int> contexts_{0};
-};
 
 client::client_options options(std::shared_ptr<const client::security_provider> p, epm::auth_level level)
 {
@@ -110,7 +55,7 @@ void check_tampered_request_refused(epm::auth_type type, epm::auth_level level)
     CHECK(untouched.enumeration.auth->type == type);
     CHECK(untouched.enumeration.auth->level == level);
 
-    auto tamper = std::make_shared<tampering_provider>(real);
+    auto tamper = std::make_shared<test::tampering_provider>(real);
     const auto r = client::enumerate(t, options(tamper, level));
     CHECK(tamper->contexts() == 1);
     CHECK(r.enumeration.entries.empty());

@@ -168,6 +168,8 @@ struct rpc_stream
     double first_time = 0;
     std::set<std::pair<int, int>> bind_auth;    // (auth_type, auth_level) of bind / alter_context PDUs
     std::set<std::string> ntlm_users;           // NTLMSSP AUTHENTICATE user names
+    std::set<std::string> spnego_mechs;         // SPNEGO mechTypes offered and supportedMech chosen (OIDs)
+    int spnego_mics = 0;                        // SPNEGO mechListMICs (ours and the server's)
     int requests = 0;                           // request PDUs
     int signed_requests = 0;                    // with a verifier (auth_len > 0)
     int sealed_requests = 0;                    // whose stub tshark calls encrypted
@@ -196,7 +198,8 @@ inline std::map<int, rpc_stream> dissect(const std::filesystem::path& file, std:
                                 "occurrence=a", "-E", "aggregator=,", "-e", "tcp.stream", "-e", "frame.time_epoch", "-e",
                                 "dcerpc.pkt_type", "-e", "dcerpc.auth_type", "-e", "dcerpc.auth_level", "-e",
                                 "dcerpc.cn_auth_len", "-e", "dcerpc.encrypted_stub_data", "-e", "ntlmssp.auth.username",
-                                "-e", "dcerpc.cn_status"},
+                                "-e", "dcerpc.cn_status", "-e", "spnego.MechType", "-e", "spnego.supportedMech", "-e",
+                                "spnego.mechListMIC"},
                                {}, std::nullopt, std::chrono::seconds(60));
     if (diagnostics != nullptr)
         *diagnostics = "tshark -r: exit " + std::to_string(r.exit_code) + ", " + std::to_string(std::filesystem::exists(file) ? std::filesystem::file_size(file) : 0) +
@@ -234,6 +237,10 @@ inline std::map<int, rpc_stream> dissect(const std::filesystem::path& file, std:
             }
         }
         if (!f[7].empty()) s.ntlm_users.insert(f[7]);
+        for (std::size_t k = 9; k < 11 && k < f.size(); ++k)
+            for (const auto& oid : split(f[k], ','))
+                if (!oid.empty()) s.spnego_mechs.insert(oid);
+        if (f.size() > 11 && !f[11].empty()) s.spnego_mics += static_cast<int>(split(f[11], ',').size());
     }
     return streams;
 }

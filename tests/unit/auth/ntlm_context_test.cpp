@@ -255,3 +255,50 @@ TEST_CASE("DOMAIN\\user with the domain also given apart (as -U passes it) names
     REQUIRE(p.has_value());
     CHECK((*p)->principal() == "EPMTEST\\epmuser");
 }
+
+TEST_CASE("session_key is empty before the AUTHENTICATE, then the spec's ExportedSessionKey, the one sent encrypted")
+{
+    context ctx(example_identity(), example_inputs());
+    CHECK(ctx.session_key().empty());
+    const auto m = established(ctx, spec_challenge);
+    // [MS-NLMP] 4.2.4.1.3 RandomSessionKey = ExportedSessionKey under KEY_EXCH.
+    const auto key = std::vector<std::byte>(ctx.session_key().begin(), ctx.session_key().end());
+    CHECK(key == from_hex("55555555555555555555555555555555"));
+    // It is the key the server learns: RC4(SessionBaseKey of 4.2.4.2) of it is EncryptedRandomSessionKey.
+    std::string error;
+    const auto c = crypto::make(error);
+    REQUIRE(c);
+    auto encrypted = key;
+    c->rc4_once(from_hex("8de40ccadbc14a82f15cb0ad0de95ca3"), encrypted);
+    CHECK(encrypted == field(m, 52));
+}
+
+TEST_CASE("a mechListMIC is GSS_GetMIC/VerifyMIC on the direction's next sequence number, its RC4 handle then restarted")
+{
+    context ctx(example_identity(), example_inputs());
+    const auto message = utf16le("Plaintext");
+    CHECK_FALSE(ctx.sign_mech_list_mic(message).has_value()); // not established
+    established(ctx, spec_challenge);
+    std::string error;
+    const auto c = crypto::make(error);
+    REQUIRE(c);
+    const auto exported = from_hex("55555555555555555555555555555555");
+    direction client(*c, client_keys(*c, exported), true);
+    direction server(*c, server_keys(*c, exported), true);
+    const std::span<const std::byte> parts[] = {message};
+    for (int i = 0; i < 2; ++i) // the second MIC uses sequence number 1 and the handle's first state again
+    {
+        auto ours = ctx.sign_mech_list_mic(message);
+        REQUIRE(ours.has_value());
+        CHECK(*ours == client.sign(parts));
+        client.reset_handle();
+        auto theirs = server.sign(parts);
+        server.reset_handle();
+        CHECK(ctx.verify_mech_list_mic(message, theirs).has_value());
+    }
+    auto wrong = server.sign(parts);
+    wrong[5] ^= std::byte{1};
+    auto refused = ctx.verify_mech_list_mic(message, wrong);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().reason == epm::auth_errc::bad_verifier);
+}

@@ -145,3 +145,17 @@ TEST_CASE("text report wraps at the width asked for, loses no word, and keeps th
         CHECK(text.find("  Information Store EMSMDB             a4f1db00-ca47-1067-b31f-00dd010662da") != std::string::npos);
     }
 }
+
+TEST_CASE("an authenticated listing puts its auth in the report: JSON auth object, an Authenticated line in the text")
+{
+    diagnosis_input in;
+    in.enumerations.push_back(enumeration_of(healthy_2003(), "mail01"));
+    CHECK_FALSE(nlohmann::json::parse(render_json(diagnose(in))).contains("auth"));
+    CHECK(render_text(diagnose(in), {.width = 0}).find("Authenticated:") == std::string::npos);
+
+    in.enumerations[0].auth = epm::auth_info{epm::auth_type::kerberos, epm::auth_level::integrity, "alice@EPMTEST.LAN"};
+    const auto r = diagnose(in);
+    const auto j = nlohmann::json::parse(render_json(r));
+    CHECK(j.at("auth") == nlohmann::json{{"type", "kerberos"}, {"level", "integrity"}, {"principal", "alice@EPMTEST.LAN"}});
+    CHECK(render_text(r, {.width = 0}).find("\nAuthenticated: kerberos integrity alice@EPMTEST.LAN\n") != std::string::npos);
+}

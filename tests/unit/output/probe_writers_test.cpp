@@ -279,3 +279,31 @@ TEST_CASE("first bytes that happen to be valid UTF-8 print as \\xNN, and a backs
     CHECK(first_bytes_text(r.probe) == "\\x16\\x03\\xd8\\xa9\\\\x41");
     CHECK(text_of(r).find("  first bytes: \\x16\\x03\\xd8\\xa9\\\\x41\n") != std::string::npos);
 }
+
+TEST_CASE("a probe record of a run with credentials carries its auth in every format, an anonymous one none")
+{
+    auto r = rpc_report();
+    r.probe.auth = epm::auth_info{epm::auth_type::ntlm, epm::auth_level::privacy, "EPMTEST\\epmuser\x1b"};
+
+    const auto j = nlohmann::json::parse(to_probe_json_line(r));
+    CHECK(j.at("auth") == nlohmann::json{{"type", "ntlm"}, {"level", "privacy"}, {"principal", "EPMTEST\\epmuser\x1b"}});
+    CHECK_FALSE(nlohmann::json::parse(to_probe_json_line(rpc_report())).contains("auth"));
+
+    const auto text = text_of(r);
+    CHECK(text.rfind("# target: dc01 | address: 10.200.0.2 | port: 49152 | state: rpc | interfaces: 3 | auth: ntlm privacy "
+                     "EPMTEST\\epmuser\\x1b\n",
+                     0) == 0);
+    CHECK(test::terminal_safe(text));
+
+    std::ostringstream csv;
+    write_probe_csv_header(csv, true);
+    write_probe_csv_rows(csv, r, true);
+    std::istringstream lines(csv.str());
+    std::string header, first;
+    std::getline(lines, header);
+    std::getline(lines, first);
+    CHECK(header.ends_with(",registration,auth_type,auth_level,auth_principal\r"));
+    CHECK(first.ends_with(",ntlm,privacy,EPMTEST\\epmuser\\x1b\r"));
+    // Without the run's auth columns the anonymous layout stays as it was: 17 columns.
+    CHECK(csv_of(r).find("auth") == std::string::npos);
+}

@@ -3,6 +3,7 @@
 #include <epmdump/output/impacket.hpp>
 #include <epmdump/output/json.hpp>
 #include <epmdump/output/rpcdump.hpp>
+#include <epmdump/output/reader.hpp>
 #include <epmdump/output/writer.hpp>
 
 #include "sample.hpp"
@@ -518,4 +519,18 @@ TEST_CASE("a host reached over SMB says so in every format, and a TCP host write
     CHECK(test::lines_of(narrow.str())[0].ends_with(",binding,ping,transport"));
     CHECK(test::lines_of(narrow.str())[1].ends_with(",ncacn_np"));
     CHECK(test::lines_of(csv_text(tcp))[0].ends_with(",binding,ping"));
+}
+
+TEST_CASE("negotiate's auth names the mechanism SPNEGO carried in JSON, and the JSON reader gives it back")
+{
+    auto e = test::sample_enumeration();
+    e.auth = epm::auth_info{epm::auth_type::negotiate, epm::auth_level::integrity, "EPMTEST\\alice"};
+    e.auth->mechanism = epm::auth_type::ntlm;
+    const auto line = to_json_line(e, {});
+    CHECK(nlohmann::json::parse(line)["auth"] ==
+          nlohmann::json::parse(R"({"type":"negotiate","level":"integrity","principal":"EPMTEST\\alice","mechanism":"ntlm"})"));
+    const auto back = output::read_json_lines(line + "\n");
+    REQUIRE(back.has_value());
+    REQUIRE(back->enumerations.size() == 1);
+    CHECK(back->enumerations[0].auth == e.auth);
 }
