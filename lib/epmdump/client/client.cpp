@@ -29,6 +29,16 @@ void set_failure(host_result& r, failure f)
 
 } // namespace
 
+asio::awaitable<next_action> detail::run_auth_leg(connection& c, rpc_session& s, phase p)
+{
+    // The leg may wait for a KDC: off the I/O thread, its result kept by the work itself.
+    auto leg = std::make_shared<std::optional<auth_result<security_context::leg>>>();
+    // Named, not a temporary in the co_await expression (GCC 12 mishandles those).
+    std::function<void()> work = [job = s.pending_auth(), leg] { *leg = job.run(); };
+    auto f = co_await c.run_off_thread(std::move(work), p);
+    co_return f ? s.on_io_failure(std::move(*f)) : s.on_authenticated(std::move(**leg));
+}
+
 asio::awaitable<void> run_session(connection& c, rpc_session& s)
 {
     // Big enough for a whole 5840-byte fragment plus the next header in one read.
@@ -42,14 +52,7 @@ asio::awaitable<void> run_session(connection& c, rpc_session& s)
             act = f ? s.on_io_failure(std::move(*f)) : s.on_written();
         }
         else if (act.type == next_action::kind::authenticate)
-        {
-            // The leg may wait for a KDC: off the I/O thread, its result kept by the work itself.
-            auto leg = std::make_shared<std::optional<auth_result<security_context::leg>>>();
-            // Named, not a temporary in the co_await expression (GCC 12 mishandles those).
-            std::function<void()> work = [job = s.pending_auth(), leg] { *leg = job.run(); };
-            auto f = co_await c.run_off_thread(std::move(work), act.phase);
-            act = f ? s.on_io_failure(std::move(*f)) : s.on_authenticated(std::move(**leg));
-        }
+            act = co_await detail::run_auth_leg(c, s, act.phase);
         else
         {
             auto io = co_await c.read_some(buffer, act.phase);

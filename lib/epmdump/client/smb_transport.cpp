@@ -229,12 +229,7 @@ asio::awaitable<pipe_outcome> run_session_over(connection& c, const client_optio
             }
         }
         else if (r.type == next_action::kind::authenticate)
-        {
-            auto leg = std::make_shared<std::optional<auth_result<security_context::leg>>>();
-            std::function<void()> work = [job = s.pending_auth(), leg] { *leg = job.run(); };
-            auto f = co_await c.run_off_thread(std::move(work), r.phase);
-            r = f ? s.on_io_failure(std::move(*f)) : s.on_authenticated(std::move(**leg));
-        }
+            r = co_await detail::run_auth_leg(c, s, r.phase);
         else
         {
             act = co_await d.drive(p.read_message(), r.phase);

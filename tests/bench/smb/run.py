@@ -15,7 +15,6 @@ import argparse
 import importlib.util
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,29 +80,10 @@ def main():
     epmdump = os.path.join(a.build, "apps", "epmdump")
     tools = {"epmdump": [epmdump, "--transport", "smb", "-U", f"{domain}\\{user}", "--auth-type", "ntlm", a.address],
              "rpcdump": one_host.RPCDUMP + ["-port", "445", f"{domain}/{user}:{password}@{a.address}"]}
-    samples = {k: [] for k in tools}
-    expected = None
-    for i in range(a.runs):
-        for name, argv in tools.items():
-            wall, cpu, text = one_host.run_once(argv)
-            n = one_host.count_epmdump(text) if name == "epmdump" else one_host.count_rpcdump(text)
-            if expected is None:
-                expected = n
-            if n != expected or n <= 0:
-                sys.exit(f"{name} listed {n} endpoints on run {i + 1}, expected {expected}")
-            samples[name].append((wall, cpu))
+    expected, samples = one_host.measure(tools, a.runs, {"epmdump": one_host.count_epmdump,
+                                                          "rpcdump": one_host.count_rpcdump})
     print(f"== {a.address} over SMB 445 (NTLM session, anonymous bind): {expected} endpoints, {a.runs} alternating runs each")
-    print(f"{'command':<10} {'median wall ms':>14} {'min ms':>8} {'max ms':>8} {'median CPU ms':>13} {'peak RSS MiB':>12}")
-    med = {}
-    for name, s in samples.items():
-        walls = [x[0] * 1e3 for x in s]
-        cpus = [x[1] * 1e3 for x in s]
-        med[name] = (statistics.median(walls), statistics.median(cpus))
-        rss = max(one_host.peak_rss_kib(tools[name]) for _ in range(3))
-        print(f"{name:<10} {med[name][0]:>14.2f} {min(walls):>8.2f} {max(walls):>8.2f} {med[name][1]:>13.2f}"
-              f" {rss / 1024:>12.1f}")
-    print(f"ratio rpcdump/epmdump: {med['rpcdump'][0] / med['epmdump'][0]:.1f}x wall, "
-          f"{med['rpcdump'][1] / med['epmdump'][1]:.1f}x CPU (medians)")
+    one_host.report(tools, samples)
     if not a.no_wire:
         for name, argv in tools.items():
             c = smb_wire(a.address, 445, argv)
