@@ -26,6 +26,12 @@ else
 fi
 if out=$(SAMBA_EPM_MODE=standalone bash "$peers/start.sh" 2>/tmp/epmdump-samba-sa.log); then
   echo "export EPMDUMP_SAMBA_SA_ADDRESS=$(sed -n 's/^SAMBA_EPM_ADDRESS=//p' <<<"$out")"
+  # smbd beside its samba-dcerpcd: ncacn_np on the standalone peer (scripts/smb-peer.sh).
+  if smb=$(bash "$here/scripts/smb-peer.sh" "$(sed -n 's/^SAMBA_EPM_DIR=//p' <<<"$out")" 2>/tmp/epmdump-smb-peer.log); then
+    echo "export $smb"
+  else
+    unavailable "smbd did not start beside samba-dcerpcd ($(tail -n 2 /tmp/epmdump-smb-peer.log | tr '\n' ' '); see /tmp/epmdump-smb-peer.log)"
+  fi
 else
   unavailable "samba-dcerpcd did not start ($(tail -n 3 /tmp/epmdump-samba-sa.log | tr '\n' ' '); see /tmp/epmdump-samba-sa.log)"
 fi

@@ -62,7 +62,9 @@ std::optional<probe_word> parse_probe_word(std::string_view word, std::string& e
     if (auto p = client::parse_target(word, whole_error))
     {
         probe_word w{*p, {}};
-        if (p->port != 0) w.ports.add(client::port_range{p->port, p->port});
+        // ncacn_np:HOST[\pipe\NAME] probes that pipe over SMB 445 unless a port is given.
+        const std::uint16_t port = p->port != 0 ? p->port : p->via == client::transport::ncacn_np ? 445 : 0;
+        if (port != 0) w.ports.add(client::port_range{port, port});
         w.hosts.port = 0;
         return w;
     }
@@ -96,6 +98,8 @@ struct probe_plan
     client::port_list ports; // --ports, for every target
     std::unique_ptr<client::target_source> lists;
     std::uint64_t known_ports = 0; // without lists or --registered: every port to probe
+    bool smb = false;        // an ncacn_np: word: the run probes a pipe over SMB
+    std::string pipe;        // its pipe (empty: \pipe\epmapper)
 };
 
 std::optional<probe_plan> make_probe_plan(const probe_args& args)
@@ -147,6 +151,18 @@ std::optional<probe_plan> make_probe_plan(const probe_args& args)
                       << ": give TARGET:PORT[,PORT...], --ports LIST or --registered\n";
             return std::nullopt;
         }
+        // One run probes one pipe over SMB: the options are the run's, not the word's.
+        if (p->hosts.via == client::transport::ncacn_np)
+        {
+            if (!plan.pipe.empty() && plan.pipe != p->hosts.pipe)
+            {
+                std::cerr << "epmdump probe: one pipe per run (" << output::sanitize_text(plan.pipe) << " and "
+                          << output::sanitize_text(p->hosts.pipe) << ")\n";
+                return std::nullopt;
+            }
+            plan.smb = true;
+            plan.pipe = p->hosts.pipe;
+        }
         auto all = p->ports;
         all.add(plan.ports);
         plan.known_ports += p->hosts.count * all.size();
@@ -165,6 +181,8 @@ std::optional<probe_plan> make_probe_plan(const probe_args& args)
     s.per_host = args.per_host;
     s.rate = args.rate;
     s.probe.base = to_client_options(args.client);
+    if (plan.smb) s.probe.base.transport = client::transport::ncacn_np;
+    if (!plan.pipe.empty()) s.probe.base.pipe = plan.pipe;
     s.probe.identify = !args.no_identify;
     s.probe.fallback = !args.no_fallback;
     s.probe.brute_versions = args.brute_versions;

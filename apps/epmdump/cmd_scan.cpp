@@ -18,6 +18,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -114,6 +115,11 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
     auto copts = to_client_options(args.client);
     copts.limits.max_ents = args.max_ents;
     copts.verify = args.ping;
+    // CSV: a transport column only when the run may answer over SMB, so TCP CSV keeps its shape.
+    fo.transport_column = copts.transport == client::transport::ncacn_np || copts.transport == client::transport::automatic ||
+                          std::any_of(words.begin(), words.end(), [](const client::target_pattern& w) {
+                              return w.via == client::transport::ncacn_np || client::implied_transport(w.port) == client::transport::ncacn_np;
+                          });
 
     plan.targets = std::make_unique<client::target_source>(std::move(words), args.lists, args.client.port);
     if (!plan.targets->list_error().empty())
@@ -170,7 +176,7 @@ scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink
 
     auto pull = [&]() -> asio::awaitable<std::optional<client::target>> {
         auto t = co_await feed.next();
-        if (t && !transport_given && t->port == 593) t->via = client::transport::ncacn_http;
+        if (t && !transport_given && !t->via) t->via = client::implied_transport(t->port);
         co_return t;
     };
     // Results and the progress line share the screen only when stdout is the terminal too:

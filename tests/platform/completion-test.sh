@@ -103,11 +103,11 @@ expect "epmdump probe --format " "csv json rpcdump"
 expect "epmdump probe --ports 1" "1024-65535 135"
 contains "epmdump probe -" -iL --ports --registered --per-host --rate --brute-versions
 contains "epmdump probe -iL " notes.txt
-expect "epmdump --transport " "http ncacn_http ncacn_ip_tcp tcp"
+expect "epmdump --transport " "auto http ncacn_http ncacn_ip_tcp ncacn_np np smb tcp"
 expect "epmdump exchange --version-profile 20" "2000 2003 2007 2010"
 expect "epmdump exchange --static-port n" "nspi="
 expect "epmdump map host 1234 --protseq ncacn_i" "ncacn_ip_tcp"
-expect "epmdump -p " "135 593"
+expect "epmdump -p " "135 139 445 593"
 expect "epmdump replay " "C.PCAP a.pcap b.pcapng sub"
 expect "epmdump replay a" "a.pcap"
 expect "epmdump exchange --pcap " "C.PCAP a.pcap b.pcapng sub"

@@ -109,6 +109,12 @@ client::auth_result<client::security_context::leg> test_context::step(std::span<
     return client::auth_failure{epm::auth_errc::mechanism_failed, "leg " + std::to_string(at) + " not expected"};
 }
 
+std::span<const std::byte> test_context::session_key() const noexcept
+{
+    const bool complete = legs_ >= (settings_.legs == mech_legs::auth3 ? 2u : 3u);
+    return complete ? std::span<const std::byte>(mech_session_key) : std::span<const std::byte>();
+}
+
 client::auth_result<void> test_context::protect(bool seal, std::span<const std::byte> header, std::span<std::byte> body,
                                                 std::span<const std::byte> trailer, std::span<std::byte> signature)
 {

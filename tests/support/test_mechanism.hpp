@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <array>
 #include <vector>
 
 namespace epmdump::test {
@@ -31,6 +32,10 @@ inline constexpr std::string_view mech_auth3 = "TESTMECH-AUTH3";
 inline constexpr std::string_view mech_alter = "TESTMECH-ALTER";
 inline constexpr std::string_view mech_done = "TESTMECH-DONE";
 inline constexpr std::size_t mech_signature_length = 16;
+inline constexpr std::array<std::byte, 16> mech_session_key{
+    std::byte{0x5e}, std::byte{0x55}, std::byte{0x10}, std::byte{0x4b}, std::byte{0x45}, std::byte{0x59}, std::byte{0x01},
+    std::byte{0x02}, std::byte{0x03}, std::byte{0x04}, std::byte{0x05}, std::byte{0x06}, std::byte{0x07}, std::byte{0x08},
+    std::byte{0x09}, std::byte{0x0a}};
 
 std::vector<std::byte> mech_token(std::string_view text);
 bool is_token(std::span<const std::byte> token, std::string_view text);
@@ -75,6 +80,8 @@ public:
                                         std::span<const std::byte> trailer,
                                         std::span<const std::byte> signature) override;
     std::string principal() const override { return settings_.principal; }
+    // Once complete, a fixed key (mech_session_key), so an SMB test server can derive what the client does.
+    std::span<const std::byte> session_key() const noexcept override;
 
 private:
     mech_settings settings_;

@@ -74,6 +74,10 @@ boost::asio::awaitable<void> run_session(connection& c, rpc_session& s);
 
 namespace detail {
 
+// One authentication leg of `s` (next_action::kind::authenticate), run off the I/O thread within
+// phase p's limits; the session's next action. Shared by the TCP and the SMB pipe drivers.
+boost::asio::awaitable<next_action> run_auth_leg(connection& c, rpc_session& s, phase p);
+
 // The coroutines behind the operations below.
 boost::asio::awaitable<host_result> enumerate_op(target t, client_options options, std::shared_ptr<abort_group> group);
 boost::asio::awaitable<map_result> map_op(target t, epm::syntax_id interface, std::string protseq,

@@ -54,6 +54,7 @@ struct connection_core final : abortable, std::enable_shared_from_this<connectio
         case phase::connect: return timeouts.connect;
         case phase::banner: return timeouts.banner;
         case phase::bind:
+        case phase::pipe: // each SMB exchange before the pipe is open
         case phase::auth: return timeouts.bind; // a leg's KDC wait counts as binding
         default: return timeouts.call;
         }

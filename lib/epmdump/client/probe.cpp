@@ -1,6 +1,7 @@
 #include <epmdump/client/client.hpp>
 #include <epmdump/client/probe.hpp>
 #include <epmdump/client/detail/run_blocking.hpp>
+#include <epmdump/client/smb_transport.hpp>
 #include <epmdump/names/interface_names.hpp>
 #include <epmdump/session/probe_session.hpp>
 #include <epmdump/session/service_id.hpp>
@@ -189,9 +190,17 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
         }
         // Only a port that accepted the connection needs them (most ports of a range refuse).
         if (options.fallback || options.brute_versions) settings.candidates = candidate_interfaces();
-        probe_session s(options.base, expect_banner, settings);
+        probe_session s(rpc_options_over_pipe(options.base), expect_banner, settings);
         s.set_auth_target(r.target.empty() ? r.address : r.target);
-        co_await run_session(c, s);
+        // ncacn_np: the pipe (options.base.pipe) in an SMB session; a pipe that cannot be opened is an error.
+        if (auto over = co_await run_session_over(c, options.base, r.target.empty() ? r.address : r.target, port, s);
+            over.error)
+        {
+            r.state = epm::port_state::error;
+            set_error(r, *over.error);
+            r.elapsed_ms = ms_since(started);
+            co_return r;
+        }
         r.round_trips += s.round_trips();
         const auto& f = s.error();
         // It spoke DCE/RPC: a bind_ack, a bind_nak, a fault to the bind, or a PDU we could not take.
@@ -217,8 +226,13 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
             r.state = epm::port_state::error;
             set_error(r, *f);
         }
-        else
+        else if (options.base.transport != transport::ncacn_np) // a pipe that answered is SMB's, not unknown
             co_await identify(r, c, s, options, deadline, group);
+        else
+        {
+            r.state = epm::port_state::error;
+            set_error(r, f ? *f : failure{client_errc::not_dcerpc, phase::bind, {}, {}, "the pipe did not answer the bind"});
+        }
     }
     // bind_nak ends the association (and some servers end the connection): offer the candidates
     // in a bind on a new connection.
@@ -229,9 +243,11 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
         if (!co_await c.connect(r.address, port))
         {
             settings.skip_mgmt = true;
-            probe_session s(options.base, expect_banner || r.ncacn_http, settings);
+            probe_session s(rpc_options_over_pipe(options.base), expect_banner || r.ncacn_http, settings);
             s.set_auth_target(r.target.empty() ? r.address : r.target);
-            co_await run_session(c, s);
+            if (auto over = co_await run_session_over(c, options.base, r.target.empty() ? r.address : r.target, port, s);
+                over.error)
+                set_error(r, *over.error);
             r.round_trips += s.round_trips();
             take_rpc(r, s);
             if (s.error() && !s.bound()) set_error(r, *s.error());

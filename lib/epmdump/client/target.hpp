@@ -20,6 +20,7 @@ struct target
     std::uint16_t port = 0; // 0: the transport's default (135 / 593)
     std::string label;      // what to call it in results; empty: host
     std::optional<client::transport> via; // overrides client_options::transport for this host
+    std::string pipe;       // ncacn_np:HOST[\pipe\NAME]: overrides client_options::pipe
     friend bool operator==(const target&, const target&) = default;
 
     const std::string& name() const noexcept { return label.empty() ? host : label; }

@@ -230,6 +230,8 @@ target target_pattern::at(std::uint64_t i, std::uint16_t default_port) const
 {
     target t;
     t.port = port != 0 ? port : default_port;
+    t.via = via;
+    t.pipe = pipe;
     if (!name.empty())
     {
         t.host = name;
@@ -244,9 +246,66 @@ target target_pattern::at(std::uint64_t i, std::uint16_t default_port) const
     return t;
 }
 
+namespace {
+
+// PROTSEQ:HOST[ENDPOINT]: the protocol sequence, then a host (a name, an address, even a block),
+// then the endpoint in brackets: a port for the TCP ones, a pipe for ncacn_np.
+std::optional<target_pattern> parse_string_binding(transport via, std::string_view rest, std::string& error)
+{
+    std::string_view host = rest;
+    std::string_view endpoint;
+    if (const auto open = rest.find('['); open != std::string_view::npos)
+    {
+        if (rest.back() != ']' || open == 0)
+        {
+            error = "a string binding is PROTSEQ:HOST[ENDPOINT], the endpoint in brackets at the end";
+            return std::nullopt;
+        }
+        host = rest.substr(0, open);
+        endpoint = rest.substr(open + 1, rest.size() - open - 2);
+    }
+    auto p = parse_body(host, error);
+    if (!p) return std::nullopt;
+    p->via = via;
+    if (endpoint.empty()) return p;
+    if (via == transport::ncacn_np)
+    {
+        // \pipe\NAME, case as given ([MS-SMB2] names are case-insensitive); "pipe\NAME" and
+        // "NAME" mean the same pipe.
+        std::string_view name = endpoint;
+        if (name.starts_with('\\')) name.remove_prefix(1);
+        if (name.size() >= 5 && (name.substr(0, 5) == "pipe\\" || name.substr(0, 5) == "PIPE\\")) name.remove_prefix(5);
+        if (name.empty() || name.size() > 255 || name.find_first_of("\\/:*?\"<>|") != std::string_view::npos ||
+            std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+        {
+            error = "the pipe must be \\pipe\\NAME (a name of 1-255 characters without \\ / : * ? \" < > |)";
+            return std::nullopt;
+        }
+        p->pipe = "\\pipe\\" + std::string(name);
+        return p;
+    }
+    auto port = parse_port(endpoint);
+    if (!port)
+    {
+        error = "port must be 1-65535";
+        return std::nullopt;
+    }
+    p->port = *port;
+    return p;
+}
+
+} // namespace
+
 std::optional<target_pattern> parse_target(std::string_view word, std::string& error)
 {
     error.clear();
+    if (const auto colon = word.find(':'); colon != std::string_view::npos && colon >= 8)
+    {
+        // The full words only: "np:445" is HOST:PORT.
+        const std::string_view protseq = word.substr(0, colon);
+        if (protseq == "ncacn_np" || protseq == "ncacn_ip_tcp" || protseq == "ncacn_http")
+            return parse_string_binding(*parse_transport(protseq), word.substr(colon + 1), error);
+    }
     if (word.empty())
     {
         error = "empty target";

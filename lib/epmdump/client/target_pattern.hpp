@@ -23,12 +23,16 @@ struct target_pattern
     std::array<std::uint8_t, 16> first{}; // network order; IPv4 uses the first 4 bytes
     std::uint64_t count = 1;
     std::uint16_t port = 0;            // 0: not given in the word
+    std::optional<client::transport> via; // a string binding's protocol sequence (ncacn_np:HOST)
+    std::string pipe;                  // ncacn_np:HOST[\pipe\NAME]: the pipe
 
     // The i-th target (i < count), port filled from `default_port` when the word gave none.
     target at(std::uint64_t i, std::uint16_t default_port) const;
 };
 
-// nullopt with `error` set when the word is not a target.
+// nullopt with `error` set when the word is not a target. A string binding
+// (PROTSEQ:HOST[ENDPOINT], C706 Appendix I style) names the transport too: ncacn_ip_tcp:HOST[135],
+// ncacn_http:HOST[593], ncacn_np:HOST[\pipe\epmapper].
 std::optional<target_pattern> parse_target(std::string_view word, std::string& error);
 
 } // namespace epmdump::client

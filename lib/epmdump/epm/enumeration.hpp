@@ -52,6 +52,7 @@ struct enumeration
     std::string target;        // as the user gave it, or the capture file
     std::string address;       // the IP we connected to (or the server's in a capture)
     std::uint16_t port = 135;
+    std::string transport;     // the one that answered, when the run says ("ncacn_np"; auto): empty is ncacn_ip_tcp
     enumeration_status status = enumeration_status::ok;
     std::optional<enumeration_error> error;
     double elapsed_ms = 0;

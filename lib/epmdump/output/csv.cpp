@@ -36,7 +36,7 @@ bool plain_cell(std::string_view raw) noexcept
     return c != '=' && c != '+' && c != '-' && c != '@';
 }
 
-// `tail`: the auth columns, when the run has them. Rows are appended to `out` (one write per
+// `tail`: the transport and auth columns, when the run has them. Rows are appended to `out` (one write per
 // enumeration): a stream insertion and two strings per cell cost 3x the JSON writer's time.
 void append_row(std::string& out, std::initializer_list<std::string_view> cells,
                 std::span<const std::string_view> tail = {})
@@ -61,6 +61,13 @@ void write_row(std::ostream& out, std::initializer_list<std::string_view> cells,
     std::string row;
     append_row(row, cells, tail);
     out << row;
+}
+
+// The optional columns the run has, out of transport + the three auth ones.
+std::span<const std::string_view> tail_columns(std::span<const std::string_view> all, const format_options& options)
+{
+    const auto from = options.transport_column ? all : all.subspan(1);
+    return options.auth_columns ? from : from.first(options.transport_column ? 1 : 0);
 }
 
 } // namespace
@@ -102,10 +109,10 @@ std::string csv_cell(std::string_view raw)
 
 void write_csv_header(std::ostream& out, const format_options& options)
 {
-    constexpr std::array<std::string_view, 3> auth_names{"auth_type", "auth_level", "auth_principal"};
+    constexpr std::array<std::string_view, 4> tail_names{"transport", "auth_type", "auth_level", "auth_principal"};
     write_row(out, {"target", "address", "port", "status", "error", "object", "interface", "version", "name",
                     "annotation", "protseq", "host", "endpoint", "binding", "ping"},
-              options.auth_columns ? std::span<const std::string_view>(auth_names) : std::span<const std::string_view>());
+              tail_columns(std::span<const std::string_view>(tail_names), options));
 }
 
 void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_options& options)
@@ -114,9 +121,9 @@ void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_o
     const std::string error = e.error ? error_text(*e.error) : std::string();
     const std::string type = e.auth ? epm::to_string(e.auth->type) : std::string();
     const std::string level = e.auth ? epm::to_string(e.auth->level) : std::string();
-    const std::array<std::string_view, 3> auth{type, level, e.auth ? std::string_view(e.auth->principal) : std::string_view()};
-    const std::span<const std::string_view> tail = options.auth_columns ? std::span<const std::string_view>(auth)
-                                                                        : std::span<const std::string_view>();
+    const std::string transport = e.transport.empty() ? "ncacn_ip_tcp" : e.transport;
+    const std::array<std::string_view, 4> cells{transport, type, level, e.auth ? std::string_view(e.auth->principal) : std::string_view()};
+    const auto tail = tail_columns(std::span<const std::string_view>(cells), options);
     const std::string_view status = epm::to_string(e.status);
     std::string rows;
     std::string binding;

@@ -63,6 +63,7 @@ struct format_options
     bool csv_header = true;   // csv: the header row (once, from writer::begin)
     bool csv_bom = false;     // csv: a UTF-8 byte order mark first, so Excel reads the file as UTF-8
     bool auth_columns = false; // csv: auth_type, auth_level, auth_principal columns (a run with credentials)
+    bool transport_column = false; // csv: a transport column after ping (a run not over ncacn_ip_tcp alone)
     entry_filter filter;      // entries that fail it are not written
 };
 

@@ -55,6 +55,12 @@ void write_impacket(std::ostream& out, const epm::enumeration& e, const format_o
     std::string line = "[*] Retrieving endpoint list from ";
     append_sanitized(line, e.target);
     out << line << '\n';
+    if (!e.transport.empty())
+    {
+        line = "[*] Transport: ";
+        append_sanitized(line, e.transport);
+        out << line << ' ' << e.port << '\n';
+    }
     if (e.auth)
     {
         line = "[*] Authenticated: ";

@@ -180,6 +180,11 @@ std::string to_json_line(const epm::enumeration& e, const format_options& option
     append_string(out, e.address);
     append_key(out, "port");
     out += std::to_string(e.port);
+    if (!e.transport.empty())
+    {
+        append_key(out, "transport");
+        append_string(out, e.transport);
+    }
     append_key(out, "status");
     append_string(out, epm::to_string(e.status));
     if (e.error)

@@ -143,6 +143,17 @@ read_result<dump> read_impacket_text(std::string_view text)
         }
         // Like "Protocol failed", it belongs to the open block, or opens one (a header written
         // for an empty target reads back trimmed, as no header).
+        if (t.starts_with("[*] Transport: "))
+        {
+            // "[*] Transport: ncacn_np 445": the word, then the port.
+            const auto words = detail::trim(t.substr(15));
+            const auto space = words.rfind(' ');
+            const auto port = space == std::string_view::npos ? std::nullopt : detail::parse_decimal(words.substr(space + 1));
+            if (!port || *port > 65535) return make_error(read_errc::bad_line, n, "\"Transport:\" without a word and a port");
+            current().transport = std::string(words.substr(0, space));
+            current().port = static_cast<std::uint16_t>(*port);
+            continue;
+        }
         if (t.starts_with("[*] Authenticated: "))
         {
             auto a = parse_auth_text(detail::trim(t.substr(19)));

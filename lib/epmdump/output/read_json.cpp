@@ -204,6 +204,7 @@ read_result<epm::enumeration> read_object(const json& j, std::size_t line, std::
     e.target = f.string(j, "target");
     e.address = f.string(j, "address");
     e.port = static_cast<std::uint16_t>(f.unsigned_number(j, "port", 65535));
+    if (const json* t = f.find(j, "transport", false); t && t->is_string()) e.transport = t->get<std::string>();
     const auto status = f.string(j, "status");
     if (status == "ok")
         e.status = epm::enumeration_status::ok;

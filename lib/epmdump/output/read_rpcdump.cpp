@@ -39,7 +39,7 @@ struct header
     std::size_t entries = 0;
 };
 
-// "# target: T | address: A | port: P | status: S | entries: N[ | auth: TYPE LEVEL[ PRINCIPAL]][ | error: KIND: MESSAGE]"
+// "# target: T | address: A | port: P[ | transport: W] | status: S | entries: N[ | auth: TYPE LEVEL[ PRINCIPAL]][ | error: KIND: MESSAGE]"
 read_result<header> parse_target_header(std::string_view rest, std::size_t line)
 {
     header h;
@@ -52,8 +52,14 @@ read_result<header> parse_target_header(std::string_view rest, std::size_t line)
     };
     const auto target = take(" | address: ");
     const auto address = take(" | port: ");
-    const auto port = take(" | status: ");
+    auto port = take(" | status: ");
     const auto status = take(" | entries: ");
+    std::string_view transport;
+    if (const auto at = port ? port->find(" | transport: ") : std::string_view::npos; at != std::string_view::npos)
+    {
+        transport = port->substr(at + 14);
+        port = port->substr(0, at);
+    }
     if (!target || !address || !port || !status)
         return make_error(read_errc::bad_line, line, "target header without its address, port, status and entries");
     const auto error_at = rest.find(" | error: ");
@@ -66,6 +72,7 @@ read_result<header> parse_target_header(std::string_view rest, std::size_t line)
     h.e.target = std::string(*target);
     h.e.address = std::string(*address);
     h.e.port = static_cast<std::uint16_t>(*port_number);
+    h.e.transport = std::string(transport);
     h.e.status = *st;
     h.entries = static_cast<std::size_t>(*count);
     if (auth_at != std::string_view::npos)

@@ -60,6 +60,11 @@ std::string rpcdump_target_header(const epm::enumeration& e)
     line += " | address: ";
     append_sanitized(line, e.address);
     line += " | port: " + std::to_string(e.port);
+    if (!e.transport.empty())
+    {
+        line += " | transport: ";
+        append_sanitized(line, e.transport);
+    }
     line += " | status: ";
     line += epm::to_string(e.status);
     line += " | entries: " + std::to_string(e.entries.size());
@@ -91,7 +96,7 @@ void append_rpcdump(std::string& out, const epm::enumeration& all, const format_
     const epm::enumeration& e = options.filter.empty() ? all : kept;
 
     // An authenticated conversation always says as whom, so the header is its place too.
-    if (options.target_headers || e.status != epm::enumeration_status::ok || e.auth)
+    if (options.target_headers || e.status != epm::enumeration_status::ok || e.auth || !e.transport.empty())
     {
         out += rpcdump_target_header(e);
         out += '\n';

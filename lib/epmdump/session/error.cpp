@@ -42,6 +42,7 @@ std::string_view to_string(phase p) noexcept
     case phase::free_handle: return "free_handle";
     case phase::ping: return "ping";
     case phase::auth: return "auth";
+    case phase::pipe: return "pipe";
     }
     return "connect";
 }

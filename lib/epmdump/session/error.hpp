@@ -50,6 +50,7 @@ enum class phase : std::uint8_t
     free_handle,
     ping,
     auth,   // a security context step that may wait for a KDC (Kerberos ticket for the host)
+    pipe,   // ncacn_np: opening the named pipe (SMB negotiate, session setup, tree connect, create)
 };
 
 std::string_view to_string(client_errc code) noexcept; // the JSON error.kind word

@@ -123,6 +123,38 @@ def wire_calls(address, argv):
     return counts
 
 
+def measure(tools, runs, counters):
+    """Alternating runs of each tool; every run must list the same positive number of endpoints.
+    Returns (endpoints, {name: [(wall s, cpu s)]})."""
+    samples = {k: [] for k in tools}
+    expected = None
+    for i in range(runs):
+        for name, argv in tools.items():
+            wall, cpu, text = run_once(argv)
+            n = counters[name](text)
+            if expected is None:
+                expected = n
+            if n != expected or n <= 0:
+                sys.exit(f"{name} listed {n} endpoints on run {i + 1}, expected {expected}")
+            samples[name].append((wall, cpu))
+    return expected, samples
+
+
+def report(tools, samples):
+    """The table of medians, extremes and peak RSS, and the rpcdump/epmdump ratios."""
+    print(f"{'command':<10} {'median wall ms':>14} {'min ms':>8} {'max ms':>8} {'median CPU ms':>13} {'peak RSS MiB':>12}")
+    med = {}
+    for name, s in samples.items():
+        walls = [x[0] * 1e3 for x in s]
+        cpus = [x[1] * 1e3 for x in s]
+        med[name] = (statistics.median(walls), statistics.median(cpus))
+        rss = max(peak_rss_kib(tools[name]) for _ in range(3))
+        print(f"{name:<10} {med[name][0]:>14.2f} {min(walls):>8.2f} {max(walls):>8.2f} {med[name][1]:>13.2f}"
+              f" {rss / 1024:>12.1f}")
+    print(f"ratio rpcdump/epmdump: {med['rpcdump'][0] / med['epmdump'][0]:.1f}x wall, "
+          f"{med['rpcdump'][1] / med['epmdump'][1]:.1f}x CPU (medians)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("build")
@@ -133,29 +165,9 @@ def main():
     epmdump = os.path.join(a.build, "apps", "epmdump")
     for address in a.addresses:
         tools = {"epmdump": [epmdump, address], "rpcdump": RPCDUMP + [address]}
-        samples = {k: [] for k in tools}
-        expected = None
-        for i in range(a.runs):
-            for name, argv in tools.items():
-                wall, cpu, text = run_once(argv)
-                n = count_epmdump(text) if name == "epmdump" else count_rpcdump(text)
-                if expected is None:
-                    expected = n
-                if n != expected or n <= 0:
-                    sys.exit(f"{name} listed {n} endpoints on run {i + 1}, expected {expected}")
-                samples[name].append((wall, cpu))
+        expected, samples = measure(tools, a.runs, {"epmdump": count_epmdump, "rpcdump": count_rpcdump})
         print(f"== {address}: {expected} endpoints, {a.runs} alternating runs each")
-        print(f"{'command':<10} {'median wall ms':>14} {'min ms':>8} {'max ms':>8} {'median CPU ms':>13} {'peak RSS MiB':>12}")
-        med = {}
-        for name, s in samples.items():
-            walls = [x[0] * 1e3 for x in s]
-            cpus = [x[1] * 1e3 for x in s]
-            med[name] = (statistics.median(walls), statistics.median(cpus))
-            rss = max(peak_rss_kib(tools[name]) for _ in range(3))
-            print(f"{name:<10} {med[name][0]:>14.2f} {min(walls):>8.2f} {max(walls):>8.2f} {med[name][1]:>13.2f}"
-                  f" {rss / 1024:>12.1f}")
-        print(f"ratio rpcdump/epmdump: {med['rpcdump'][0] / med['epmdump'][0]:.1f}x wall, "
-              f"{med['rpcdump'][1] / med['epmdump'][1]:.1f}x CPU (medians)")
+        report(tools, samples)
         if not a.no_wire:
             for name, argv in tools.items():
                 c = wire_calls(address, argv)

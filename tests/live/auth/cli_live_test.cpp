@@ -8,6 +8,7 @@
 #include "tshark_capture.hpp"
 
 #include "e2e/run_process.hpp"
+#include "live/endpoint_set.hpp"
 #include "live/rpcmap_output.hpp"
 
 #include <doctest/doctest.h>
@@ -60,16 +61,7 @@ std::vector<json> lines(const std::string& out)
     return v;
 }
 
-// "uuid vX.Y binding" for every entry, sorted: what must not change when the caller authenticates.
-std::vector<std::string> endpoint_set(const json& host)
-{
-    std::vector<std::string> out;
-    for (const auto& e : host.at("entries"))
-        out.push_back(e.at("interface").at("uuid").get<std::string>() + " v" +
-                      e.at("interface").at("version").get<std::string>() + " " + e.at("binding").get<std::string>());
-    std::sort(out.begin(), out.end());
-    return out;
-}
+using test::endpoint_set;
 
 const std::vector<std::string>& anonymous_set(const std::string& address)
 {

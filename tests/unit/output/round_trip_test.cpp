@@ -275,3 +275,21 @@ TEST_CASE("the auth of a host and the reason of an authentication failure read b
         CHECK(d->enumerations[2].error->reason == epm::auth_errc::anonymous_refused);
     }
 }
+
+TEST_CASE("the transport that answered reads back from JSON, rpcdump and impacket, and its absence stays absent")
+{
+    auto smb = test::sample_enumeration();
+    smb.port = 139;
+    smb.transport = "ncacn_np";
+    const auto tcp = test::sample_enumeration();
+    for (const format f : {format::json, format::rpcdump, format::impacket})
+    {
+        CAPTURE(to_string(f));
+        const auto d = read_dump(written(f, {smb, tcp}));
+        REQUIRE(d.has_value());
+        REQUIRE(d->enumerations.size() == 2);
+        CHECK(d->enumerations[0].transport == "ncacn_np");
+        CHECK(d->enumerations[0].port == 139);
+        CHECK(d->enumerations[1].transport.empty());
+    }
+}

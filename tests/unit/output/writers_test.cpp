@@ -482,6 +482,45 @@ TEST_CASE("an authentication failure's reason is error.reason in JSON and KIND: 
     CHECK(impacket_text(e).find("[-] Protocol failed: auth_failed: wrong_password: the KDC") != std::string::npos);
 }
 
+TEST_CASE("a host reached over SMB says so in every format, and a TCP host writes exactly what it always did")
+{
+    const auto tcp = test::sample_enumeration();
+    auto smb = tcp;
+    smb.port = 445;
+    smb.transport = "ncacn_np";
+
+    CHECK(nlohmann::json::parse(to_json_line(smb, {}))["transport"] == "ncacn_np");
+    CHECK_FALSE(nlohmann::json::parse(to_json_line(tcp, {})).contains("transport"));
+
+    // rpcdump: the header, which a table with a transport always has, names it after the port.
+    CHECK(test::lines_of(rpcdump_text(smb))[0].find(" | port: 445 | transport: ncacn_np | status: ok") != std::string::npos);
+    CHECK(rpcdump_text(tcp).find("transport") == std::string::npos);
+
+    CHECK(test::lines_of(impacket_text(smb))[1] == "[*] Transport: ncacn_np 445");
+    CHECK(impacket_text(tcp).find("Transport") == std::string::npos);
+
+    // CSV: the column only in a run that asked for another transport than TCP, before the auth ones.
+    format_options with_transport;
+    with_transport.transport_column = true;
+    with_transport.auth_columns = true;
+    std::ostringstream out;
+    write_csv_header(out, with_transport);
+    write_csv_rows(out, smb, with_transport);
+    write_csv_rows(out, tcp, with_transport);
+    const auto rows = test::lines_of(out.str());
+    CHECK(rows[0].ends_with(",binding,ping,transport,auth_type,auth_level,auth_principal"));
+    CHECK(rows[1].ends_with(",ncacn_np,,,"));
+    CHECK(rows.back().ends_with(",ncacn_ip_tcp,,,"));
+    format_options transport_only;
+    transport_only.transport_column = true;
+    std::ostringstream narrow;
+    write_csv_header(narrow, transport_only);
+    write_csv_rows(narrow, smb, transport_only);
+    CHECK(test::lines_of(narrow.str())[0].ends_with(",binding,ping,transport"));
+    CHECK(test::lines_of(narrow.str())[1].ends_with(",ncacn_np"));
+    CHECK(test::lines_of(csv_text(tcp))[0].ends_with(",binding,ping"));
+}
+
 TEST_CASE("negotiate's auth names the mechanism SPNEGO carried in JSON, and the JSON reader gives it back")
 {
     auto e = test::sample_enumeration();

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# An smbd that requires SMB 3.1.1 with encryption (`server smb encrypt = required`), for the
+# ncacn_np tests: it runs beside the standalone peer's samba-dcerpcd (scripts/smb-peer.sh's
+# namespace) on port 1445, with a configuration and a passdb of its own, and hands
+# \pipe\epmapper to that samba-dcerpcd. Encryption needs a real (non-guest) session key: the
+# passdb has one account, the existing unix account `nobody`, with a test-only password. The
+# shared peers' configurations are never touched.
+#   bash tests/live/smb/encrypted-smbd.sh [start]  (root) prints EPMDUMP_SMB_ENC_ADDRESS=ADDRESS,
+#                                                   EPMDUMP_SMB_ENC_PORT, _USER, _PASSWORD
+#   bash tests/live/smb/encrypted-smbd.sh stop     ends it
+# Progress and errors on stderr; exit 1 with the reason when it cannot.
+set -euo pipefail
+peer=${SAMBA_EPM_SA_DIR:-/tmp/samba-epm-standalone}
+dir=${EPMDUMP_SMB_ENC_DIR:-/tmp/epmdump-smb-enc}
+port=1445
+user=nobody
+password='EpmEnc-Pa55w0rd-16' # test data: this smbd is reachable only inside the peer's namespace
+die() { echo "[encrypted-smbd] ERROR: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "must run as root (smbd in the peer's namespace)"
+exec </dev/null
+[ -f "$peer/env" ] || die "no $peer/env: the standalone peer is not running (scripts/start-peers.sh)"
+netns=$(sed -n 's/^SAMBA_EPM_NETNS=//p' "$peer/env")
+address=$(sed -n 's/^SAMBA_EPM_ADDRESS=//p' "$peer/env")
+ns=()
+[ "$netns" != none ] && ns=(ip netns exec "$netns")
+conf=$dir/smb.conf
+
+# Asked from inside the peer's namespace: never a packet towards an address outside it.
+answers() { "${ns[@]}" timeout 2 bash -c "exec 3<>/dev/tcp/$address/$port" 2>/dev/null; }
+print_env() {
+  echo "EPMDUMP_SMB_ENC_ADDRESS=$address"
+  echo "EPMDUMP_SMB_ENC_PORT=$port"
+  echo "EPMDUMP_SMB_ENC_USER=$user"
+  echo "EPMDUMP_SMB_ENC_PASSWORD=$password"
+}
+stop() {
+  local pid
+  pid=$(cat "$dir/run/smbd.pid" 2>/dev/null | tr -dc '0-9' || true)
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = smbd ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
+  fi
+}
+
+if [ "${1:-start}" = stop ]; then stop; exit 0; fi
+if answers; then print_env; exit 0; fi
+stop
+mkdir -p "$dir/private" "$dir/lock" "$dir/state" "$dir/cache" "$dir/run" "$dir/log"
+cat > "$conf" <<CONF
+# written by epmdump tests/live/smb/encrypted-smbd.sh: SMB 3.1.1 with encryption required
+[global]
+	netbios name = EPMENC
+	workgroup = EPMWG
+	server role = standalone server
+	interfaces = lo ${netns:0:12}-n
+	bind interfaces only = yes
+	disable netbios = yes
+	smb ports = $port
+	server min protocol = SMB3_11
+	server smb encrypt = required
+	server signing = required
+	map to guest = Never
+	passdb backend = tdbsam:$dir/private/passdb.tdb
+	private dir = $dir/private
+	lock directory = $dir/lock
+	state directory = $dir/state
+	cache directory = $dir/cache
+	pid directory = $dir/run
+	ncalrpc dir = $peer/run/ncalrpc
+	rpc start on demand helpers = no
+	log file = $dir/log/log.%m
+	log level = 1
+	load printers = no
+	printing = bsd
+	printcap name = /dev/null
+CONF
+printf '%s\n%s\n' "$password" "$password" | smbpasswd -c "$conf" -s -a "$user" >/dev/null || die "smbpasswd -a $user failed"
+"${ns[@]}" /usr/sbin/smbd -D --configfile="$conf" >>"$dir/log/smbd.out" 2>&1 || die "smbd -D failed: $(tail -5 "$dir/log/smbd.out")"
+for _ in $(seq 1 100); do
+  answers && break
+  sleep 0.1
+done
+answers || { stop; die "smbd did not answer on $address:$port within 10 s (see $dir/log)"; }
+echo "[encrypted-smbd] answers on $address:$port (SMB 3.1.1, encryption required)" >&2
+print_env

@@ -1,0 +1,230 @@
+// The epmdump executable over SMB (ncacn_np, \pipe\epmapper) against the real Samba servers:
+// the AD DC (signing required) with NTLM and Kerberos, on 445 and on 139, agreeing with the TCP
+// 135 listing and with impacket's rpcdump.py -port 445; smbd beside the standalone peer's
+// samba-dcerpcd (scripts/smb-peer.sh); an smbd requiring SMB 3.1.1 encryption
+// (tests/live/smb/encrypted-smbd.sh), where a null session is refused with a typed error.
+#include "live/auth/auth_peer.hpp"
+
+#include "e2e/run_process.hpp"
+#include "live/endpoint_set.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <unistd.h>
+
+using namespace epmdump;
+using json = nlohmann::json;
+
+namespace {
+
+// The password reaches epmdump the way the README tells admins to pass it: EPMDUMP_PASSWORD.
+class password_env
+{
+public:
+    explicit password_env(const std::string& password) { ::setenv("EPMDUMP_PASSWORD", password.c_str(), 1); }
+    ~password_env() { ::unsetenv("EPMDUMP_PASSWORD"); }
+    password_env(const password_env&) = delete;
+    password_env& operator=(const password_env&) = delete;
+};
+
+test::process_result run_epmdump(std::vector<std::string> args)
+{
+    std::vector<std::string> argv{"-q", "-f", "json", "--connect-timeout", "3", "--timeout", "5", "--host-timeout", "15"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return test::run_process(EPMDUMP_EXE, argv, {}, std::nullopt, std::chrono::seconds(60));
+}
+
+json one_host(const test::process_result& r)
+{
+    INFO("stdout: " << r.out << "\nstderr: " << r.err);
+    std::istringstream in(r.out);
+    std::string line;
+    REQUIRE(std::getline(in, line));
+    return json::parse(line);
+}
+
+using test::endpoint_set;
+
+const std::vector<std::string>& tcp_set(const std::string& address)
+{
+    static std::map<std::string, std::vector<std::string>> cache;
+    if (auto it = cache.find(address); it != cache.end()) return it->second;
+    const auto r = run_epmdump({address});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto set = endpoint_set(one_host(r));
+    REQUIRE_FALSE(set.empty());
+    return cache[address] = set;
+}
+
+// The host answered over SMB with the TCP listing of `tcp_address`.
+void check_same_as_tcp(const test::process_result& r, const std::string& tcp_address, std::uint16_t port)
+{
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 0);
+    const auto host = one_host(r);
+    CHECK(host.value("transport", "") == "ncacn_np");
+    CHECK(host.at("port") == port);
+    CHECK(host.at("status") == "ok");
+    CHECK(endpoint_set(host) == tcp_set(tcp_address));
+}
+
+// impacket's rpcdump.py output as the same "uuid vX.Y binding" lines (its UUID line, then the
+// bindings under it).
+std::vector<std::string> impacket_set(const std::string& out)
+{
+    std::vector<std::string> set;
+    std::istringstream in(out);
+    std::string uuid;
+    for (std::string line; std::getline(in, line);)
+    {
+        if (line.starts_with("UUID    : "))
+        {
+            std::istringstream words(line.substr(10));
+            std::string id, version;
+            words >> id >> version;
+            std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
+            uuid = id + " " + version;
+        }
+        else if (!uuid.empty() && line.starts_with("          ") && line.find(':') != std::string::npos)
+            set.push_back(uuid + " " + line.substr(line.find_first_not_of(' ')));
+        else if (line.empty())
+            uuid.clear();
+    }
+    std::sort(set.begin(), set.end());
+    return set;
+}
+
+struct dc_env
+{
+    std::string address;
+    test::auth_peer peer;
+};
+
+} // namespace
+
+TEST_CASE("over SMB 445 with NTLM the AD DC lists the same endpoints as over TCP 135, and the record says ncacn_np")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    password_env pw(peer.password);
+    const auto r = run_epmdump({"--transport", "smb", "-U", "EPMTEST\\" + peer.user, "--auth-type", "ntlm", *address});
+    check_same_as_tcp(r, *address, 445);
+    // The bind inside the SMB session is anonymous (as impacket's rpcdump); auth names the SMB session's.
+    const auto host = one_host(r);
+    REQUIRE(host.contains("auth"));
+    CHECK(host["auth"]["type"] == "ntlm");
+    CHECK(host["auth"]["level"] == "integrity"); // the DC requires signing
+}
+
+TEST_CASE("over SMB with Kerberos in SPNEGO (a service ticket for the DC's SPN) the AD DC lists the same endpoints")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    test::krb5_world world(peer.krb5_config);
+    password_env pw(peer.password);
+    // negotiate: SMB session setup wants a GSS-API token, which SPNEGO frames (a bare Kerberos
+    // AP-REQ, --auth-type kerberos, is refused by Samba with STATUS_INVALID_PARAMETER).
+    const auto r = run_epmdump({"--transport", "smb", "-U", peer.user + "@" + peer.realm, "--auth-type", "negotiate",
+                            "--spn", peer.spn, *address});
+    check_same_as_tcp(r, *address, 445);
+    CHECK(one_host(r)["auth"]["type"] == "negotiate");
+}
+
+TEST_CASE("over SMB on port 139 (a NetBIOS session first) the AD DC lists the same endpoints")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    password_env pw(peer.password);
+    // Port 139 alone implies ncacn_np, as impacket's -port 139 does.
+    check_same_as_tcp(run_epmdump({"-p", "139", "-U", "EPMTEST\\" + peer.user, "--auth-type", "ntlm", *address}), *address, 139);
+}
+
+TEST_CASE("the string binding ncacn_np:HOST[\\pipe\\epmapper] is the same conversation as --transport smb")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    password_env pw(peer.password);
+    check_same_as_tcp(run_epmdump({"-U", "EPMTEST\\" + peer.user, "--auth-type", "ntlm",
+                               "ncacn_np:" + *address + "[\\pipe\\epmapper]"}),
+                      *address, 445);
+}
+
+TEST_CASE("impacket's rpcdump.py -port 445 with the same credentials lists what epmdump --transport smb lists")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    const std::string rpcdump = "../shared/peers/samba-epm/rpcdump-compat.py"; // impacket 0.10 + Samba paging fix
+    const auto script = std::string(EPMDUMP_SOURCE_DIR) + "/../" + rpcdump;
+    if (::access(script.c_str(), R_OK) != 0) EPMDUMP_SKIP("no " + rpcdump);
+    const auto theirs = test::run_process("/usr/bin/python3", {script, "-port", "445",
+                                                               "EPMTEST/" + peer.user + ":" + peer.password + "@" + *address},
+                                          {}, std::nullopt, std::chrono::seconds(60));
+    REQUIRE_MESSAGE(theirs.exit_code == 0, theirs.err);
+    password_env pw(peer.password);
+    const auto ours = run_epmdump({"--transport", "smb", "-U", "EPMTEST\\" + peer.user, "--auth-type", "ntlm", *address});
+    REQUIRE_MESSAGE(ours.exit_code == 0, ours.err);
+    const auto set = impacket_set(theirs.out);
+    CHECK(set.size() > 10);
+    CHECK(set == endpoint_set(one_host(ours)));
+}
+
+TEST_CASE("smbd beside the standalone peer's samba-dcerpcd gives anonymous callers its TCP listing over SMB")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_SA_SMB_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_SA_SMB_ADDRESS is not set (scripts/smb-peer.sh, run by scripts/start-peers.sh)");
+    const auto r = run_epmdump({"--transport", "smb", *address});
+    check_same_as_tcp(r, *address, 445);
+    CHECK_FALSE(one_host(r).contains("auth")); // a null session, an anonymous bind
+}
+
+namespace {
+
+// tests/live/smb/encrypted-smbd.sh's exports (it is idempotent: started once, kept).
+std::optional<std::map<std::string, std::string>> encrypted_smbd()
+{
+    if (::geteuid() != 0 || !test::env("EPMDUMP_SAMBA_SA_ADDRESS")) return std::nullopt;
+    const auto r = test::run_process("/bin/bash", {std::string(EPMDUMP_SOURCE_DIR) + "/tests/live/smb/encrypted-smbd.sh"},
+                                     {}, std::nullopt, std::chrono::seconds(30));
+    if (r.exit_code != 0) return std::nullopt;
+    std::map<std::string, std::string> vars;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);)
+        if (const auto eq = line.find('='); eq != std::string::npos) vars[line.substr(0, eq)] = line.substr(eq + 1);
+    return vars;
+}
+
+} // namespace
+
+TEST_CASE("an smbd requiring SMB 3.1.1 encryption lists the peer's endpoints to an NTLM session, encrypted")
+{
+    const auto smbd = encrypted_smbd();
+    if (!smbd) EPMDUMP_SKIP("tests/live/smb/encrypted-smbd.sh could not start (needs root and the standalone peer)");
+    password_env pw(smbd->at("EPMDUMP_SMB_ENC_PASSWORD"));
+    const auto& address = smbd->at("EPMDUMP_SMB_ENC_ADDRESS");
+    const auto r = run_epmdump({"--transport", "smb", "-p", smbd->at("EPMDUMP_SMB_ENC_PORT"), "-U",
+                            smbd->at("EPMDUMP_SMB_ENC_USER"), "--auth-type", "ntlm", address});
+    check_same_as_tcp(r, address, static_cast<std::uint16_t>(std::stoi(smbd->at("EPMDUMP_SMB_ENC_PORT"))));
+    CHECK(one_host(r)["auth"]["level"] == "privacy"); // the SMB session encrypted every message
+}
+
+TEST_CASE("a null session on an smbd that requires encryption is refused with a typed access_denied")
+{
+    const auto smbd = encrypted_smbd();
+    if (!smbd) EPMDUMP_SKIP("tests/live/smb/encrypted-smbd.sh could not start (needs root and the standalone peer)");
+    const auto r = run_epmdump({"--transport", "smb", "-p", smbd->at("EPMDUMP_SMB_ENC_PORT"), smbd->at("EPMDUMP_SMB_ENC_ADDRESS")});
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 1);
+    const auto host = one_host(r);
+    CHECK(host["status"] == "error");
+    CHECK(host["error"]["kind"] == "access_denied");
+    CHECK(r.seconds < 10);
+}
