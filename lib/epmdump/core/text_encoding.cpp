@@ -86,3 +86,48 @@ std::string decode_text(std::span<const std::byte> bytes)
 }
 
 } // namespace epmdump
+
+namespace epmdump {
+
+std::vector<std::byte> encode_utf16le(std::string_view s)
+{
+    std::vector<std::byte> out;
+    out.reserve(s.size() * 2);
+    const auto put = [&](std::uint32_t unit) {
+        out.push_back(static_cast<std::byte>(unit & 0xFF));
+        out.push_back(static_cast<std::byte>((unit >> 8) & 0xFF));
+    };
+    static constexpr std::uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000}; // shortest form per length
+    std::size_t i = 0;
+    while (i < s.size())
+    {
+        const auto lead = static_cast<unsigned char>(s[i]);
+        const std::size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+        std::uint32_t cp = n == 1 ? lead : n == 2 ? (lead & 0x1Fu) : n == 3 ? (lead & 0x0Fu) : (lead & 0x07u);
+        bool valid = n != 0 && i + n <= s.size();
+        for (std::size_t k = 1; valid && k < n; ++k)
+        {
+            const auto cont = static_cast<unsigned char>(s[i + k]);
+            valid = (cont & 0xC0) == 0x80;
+            cp = (cp << 6) | (cont & 0x3Fu);
+        }
+        if (valid && (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) valid = false;
+        if (!valid)
+        {
+            put(0xFFFD);
+            ++i;
+            continue;
+        }
+        if (cp >= 0x10000)
+        {
+            put(0xD800 + ((cp - 0x10000) >> 10));
+            put(0xDC00 + ((cp - 0x10000) & 0x3FF));
+        }
+        else
+            put(cp);
+        i += n;
+    }
+    return out;
+}
+
+} // namespace epmdump

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace epmdump {
 
@@ -14,5 +16,12 @@ std::string decode_text(std::span<const std::byte> bytes);
 // UTF-16LE without a BOM (NTLM names, Windows wire strings) to UTF-8; unpaired surrogates become
 // U+FFFD, an odd last byte is dropped.
 std::string decode_utf16le(std::span<const std::byte> bytes);
+
+} // namespace epmdump
+
+namespace epmdump {
+
+// UTF-8 to UTF-16LE without a BOM (SMB2 paths and names); an invalid byte becomes U+FFFD.
+std::vector<std::byte> encode_utf16le(std::string_view utf8);
 
 } // namespace epmdump
