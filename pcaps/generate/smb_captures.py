@@ -59,7 +59,7 @@ def client_command(name):
                       rpcclient + [SERVER, "-c", "epmlookup"]),
         "rpcclient-connect": ("samba-ad-dc-smb2-rpcclient-epmlookup-connect.pcap", 445,
                               rpcclient + ["ncacn_np:%s[connect]" % SERVER, "-c", "epmlookup"]),
-        "rpcdump-445": ("samba-ad-dc-smb2-rpcdump-port445.pcap", 445, rpcdump + ["-port", "445"]),
+        "rpcdump-445": ("samba-ad-dc-smb3-rpcdump-port445-encrypted.pcap", 445, rpcdump + ["-port", "445"]),
         "impacket-139": ("samba-ad-dc-smb21-impacket-port139-netbios.pcap", 139,
                          ["/usr/bin/python3", os.path.abspath(__file__), "--client"]),
     }

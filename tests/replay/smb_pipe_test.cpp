@@ -160,7 +160,7 @@ TEST_CASE("the pipe listing holds the same entries as the AD DC's TCP 135 listin
 
 TEST_CASE("impacket rpcdump -port 445 sealed by SMB 3 encryption is counted as encrypted, and no table is made up")
 {
-    auto run = test::load("samba-ad-dc-smb2-rpcdump-port445.pcap", true);
+    auto run = test::load("samba-ad-dc-smb3-rpcdump-port445-encrypted.pcap", true);
     REQUIRE(run);
     test::check_against_oracle(*run); // tshark sees no EPM call either
     CHECK(run->replay.conversations.empty());
