@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <random>
 
 using namespace epmdump;
 
@@ -265,4 +266,31 @@ TEST_CASE("a pipe's endpoint is written as a string binding names it")
     CHECK(capture::pipe_endpoint("epmapper") == "\\pipe\\epmapper");
     CHECK(capture::pipe_endpoint("\\PIPE\\lsarpc") == "\\PIPE\\lsarpc");
     CHECK(capture::pipe_endpoint("\\epmapper") == "\\pipe\\epmapper");
+}
+
+TEST_CASE("seeded damage to SMB captures never crashes replay, and what it reports stays consistent")
+{
+    for (const char* name : {"samba-ad-dc-smb21-impacket-port139-netbios.pcap", "samba-ad-dc-smb2-rpcclient-epmlookup.pcap"})
+    {
+        CAPTURE(std::string(name));
+        const test::bytes original = test::read_file(test::project_pcap(name));
+        std::mt19937 rng(16);
+        for (int round = 0; round < 200; ++round)
+        {
+            test::bytes damaged = original;
+            const int flips = 1 + static_cast<int>(rng() % 12);
+            for (int i = 0; i < flips; ++i)
+                damaged[24 + rng() % (damaged.size() - 24)] = static_cast<std::byte>(rng()); // the file header stays
+            std::FILE* f = fmemopen(damaged.data(), damaged.size(), "rb");
+            REQUIRE(f != nullptr);
+            const auto r = capture::replay_file(f, "damaged.pcap");
+            // A damaged pipe may lose its table, never gain one: at most the capture's one conversation.
+            CHECK(r.conversations.size() <= 1);
+            for (const auto& c : r.conversations)
+            {
+                REQUIRE(c.enumeration.origin.has_value());
+                for (const auto& call : c.calls) CHECK(call.first_entry + call.entry_count <= c.enumeration.entries.size());
+            }
+        }
+    }
 }
