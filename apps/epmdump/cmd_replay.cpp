@@ -127,9 +127,22 @@ int run_replay(const replay_args& args, output::sink& sink)
         if (r.stats.reassembly.unsupported_link > 0)
             std::cerr << "epmdump replay: " << name << ": " << r.stats.reassembly.unsupported_link
                       << " frame(s) of a link type replay does not decode (Ethernet, SLL, SLL2, raw IP, loopback)\n";
-        if (r.stats.smb_conversations > 0)
-            std::cerr << "epmdump replay: " << name << ": " << r.stats.smb_conversations
-                      << " SMB conversation(s) on TCP 139/445 not decoded (ncacn_np is out of scope for TCP replay)\n";
+        // What SMB hid from the pipe decoding: said, as a sealed DCE/RPC stub is, never silently empty.
+        const auto& smb = r.stats.smb;
+        if (smb.encrypted_messages > 0)
+            std::cerr << "epmdump replay: " << name << ": " << smb.encrypted_connections
+                      << " SMB connection(s) on TCP 139/445 encrypted (" << smb.encrypted_messages
+                      << " SMB 3 TRANSFORM_HEADER message(s)): not decodable\n";
+        if (smb.smb1_connections > 0)
+            std::cerr << "epmdump replay: " << name << ": " << smb.smb1_connections << " SMB1 connection(s) ("
+                      << smb.smb1_messages << " message(s), " << smb.smb1_pipe_transactions
+                      << " named-pipe transaction(s)) not decoded: replay reads SMB 2/3\n";
+        if (smb.compressed_messages > 0)
+            std::cerr << "epmdump replay: " << name << ": " << smb.compressed_messages
+                      << " compressed SMB 3 message(s) not decoded\n";
+        if (smb.dropped_pipes > 0 || smb.dropped_requests > 0)
+            std::cerr << "epmdump replay: " << name << ": " << smb.dropped_pipes << " named pipe(s) and "
+                      << smb.dropped_requests << " SMB request(s) over replay's per-connection caps not followed\n";
         // The last-resort cap loses what came after: said even without --summary.
         if (r.stats.reassembly.evicted > 0)
             std::cerr << "epmdump replay: " << name << ": " << r.stats.reassembly.evicted
@@ -143,7 +156,8 @@ int run_replay(const replay_args& args, output::sink& sink)
                       << " not ok), " << entries
                       << " entries; " << r.stats.reassembly.gaps << " gap(s), " << r.stats.reassembly.evicted
                       << " connection(s) closed by --max-connections, peak " << r.stats.reassembly.peak_pending_bytes
-                      << " bytes buffered\n";
+                      << " bytes buffered; SMB: " << smb.connections << " connection(s), " << smb.pipes
+                      << " named pipe(s) opened, " << smb.signed_messages << " signed message(s) (not verified)\n";
         }
     }
     if (held) out.write(*held);

@@ -34,7 +34,7 @@ EPMDUMP_FUZZ_NO_COVERAGE inline bool same_conversation(const capture::replayed_c
         if (o.file != p.file || o.client != p.client || o.client_port != p.client_port || o.server != p.server ||
             o.server_port != p.server_port || o.first_timestamp != p.first_timestamp ||
             o.last_timestamp != p.last_timestamp || o.frames != p.frames || o.complete != p.complete ||
-            o.encrypted != p.encrypted)
+            o.encrypted != p.encrypted || o.transport != p.transport || o.pipe != p.pipe)
             return false;
     }
     if (a.calls.size() != b.calls.size()) return false;
@@ -64,7 +64,7 @@ EPMDUMP_FUZZ_NO_COVERAGE inline bool has_unusual_bytes(const epm::enumeration& e
     for (const auto& x : e.entries)
         if (unusual(x.annotation) || unusual(x.where.protseq) || unusual(x.where.host) || unusual(x.where.endpoint))
             return true;
-    return false;
+    return e.origin && unusual(e.origin->pipe); // a CREATE's name, from the capture
 }
 
 // Calls partition the enumeration's entries. With `writers`, every writer accepts whatever the

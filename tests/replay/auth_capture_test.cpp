@@ -18,14 +18,7 @@ using namespace epmdump;
 namespace {
 
 // The one conversation of a capture, checked against its oracle first.
-epm::enumeration replay_checked(const std::string& name)
-{
-    auto run = test::load(name, true);
-    REQUIRE(run);
-    test::check_against_oracle(*run);
-    REQUIRE(run->replay.conversations.size() == 1);
-    return run->replay.conversations[0].enumeration;
-}
+epm::enumeration replay_checked(const std::string& name) { return test::replay_one_checked(name).enumeration; }
 
 enum class ports : bool { compared, ignored };
 

@@ -116,8 +116,8 @@ std::optional<oracle_run> load(const std::string& name, bool in_project)
         for (const auto& call : c.calls) run.calls.push_back({&call, &c});
     std::sort(run.calls.begin(), run.calls.end(),
               [](const flat_call& a, const flat_call& b) { return a.call->request_frame < b.call->request_frame; });
-    for (const auto& c : run.oracle.at("calls"))
-        if (c.at("transport") == "ncacn_ip_tcp") run.expected.push_back(c);
+    // Every transport replay reads: TCP (135, 593, any port) and named pipes over SMB (ncacn_np).
+    for (const auto& c : run.oracle.at("calls")) run.expected.push_back(c);
     std::sort(run.expected.begin(), run.expected.end(),
               [](const json& a, const json& b) { return a.at("request_frame") < b.at("request_frame"); });
     return run;
@@ -146,6 +146,8 @@ void check_against_oracle(const oracle_run& run)
         CHECK(origin.client == want.at("client").get<std::string>());
         CHECK(origin.server == want.at("server").get<std::string>());
         CHECK(origin.server_port == want.at("server_port").get<int>());
+        CHECK((origin.transport.empty() ? std::string("ncacn_ip_tcp") : origin.transport) ==
+              want.at("transport").get<std::string>());
         if (!want.at("ndr64").is_null()) CHECK(got.ndr64 == want.at("ndr64").get<bool>());
 
         if (auto fault = oracle_fault(run.oracle, want.at("request_frame").get<int>()))
@@ -197,5 +199,14 @@ void check_against_oracle(const oracle_run& run)
     CHECK(total == lookup_entries + map_towers);
 }
 
+
+capture::replayed_conversation replay_one_checked(const std::string& name)
+{
+    auto run = load(name, true);
+    REQUIRE(run);
+    check_against_oracle(*run);
+    REQUIRE(run->replay.conversations.size() == 1);
+    return run->replay.conversations[0];
+}
 
 } // namespace epmdump::test

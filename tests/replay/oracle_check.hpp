@@ -23,12 +23,14 @@ struct oracle_run
     capture::file_replay replay;
     nlohmann::json oracle;
     std::vector<flat_call> calls;          // ours, by request frame
-    std::vector<nlohmann::json> expected;  // tshark's TCP calls, by request frame
+    std::vector<nlohmann::json> expected;  // tshark's calls (TCP and named pipes), by request frame
 };
 
 // pcaps/NAME when in_project, else ../shared/pcaps/NAME (nullopt when that folder is absent).
 std::optional<oracle_run> load(const std::string& name, bool in_project);
 // doctest CHECKs of every call and entry against the oracle.
 void check_against_oracle(const oracle_run& run);
+// The one conversation of pcaps/NAME, checked against its oracle first.
+capture::replayed_conversation replay_one_checked(const std::string& name);
 
 } // namespace epmdump::test

@@ -30,7 +30,8 @@ std::vector<replayed_conversation> replay_session::finish()
     auto sink = std::exchange(sink_, {});
     reassembler_.finish();
     stats_.reassembly = reassembler_.stats();
-    std::sort(results_.begin(), results_.end(),
+    // Stable: the pipes of one SMB connection share its id and keep their order.
+    std::stable_sort(results_.begin(), results_.end(),
               [](const auto& a, const auto& b) { return a.connection_id < b.connection_id; });
     if (!sink) return std::move(results_);
     for (auto& c : results_) sink(std::move(c));
@@ -40,31 +41,49 @@ std::vector<replayed_conversation> replay_session::finish()
 
 void replay_session::on_open(const tcp_connection& c)
 {
-    conversations_.try_emplace(c.id, file_, options_.conversation);
+    if (is_smb_port(c.server_port) || is_smb_port(c.client_port))
+        smb_.try_emplace(c.id, file_, c.server_port == 139 || c.client_port == 139, options_.smb, options_.conversation);
+    else
+        conversations_.try_emplace(c.id, file_, options_.conversation);
 }
 
 stream_interest replay_session::on_data(const tcp_connection& c, const stream_chunk& chunk)
 {
+    if (auto smb = smb_.find(c.id); smb != smb_.end())
+    {
+        const auto interest = smb->second.on_data(c, chunk);
+        deliver(smb->second.take_closed());
+        if (interest == stream_interest::keep) return interest;
+        stats_.smb += smb->second.stats(); // no SMB after all
+        smb_.erase(smb);
+        return interest;
+    }
     auto it = conversations_.find(c.id);
     if (it == conversations_.end()) return stream_interest::drop;
     if (it->second.on_data(c, chunk) == stream_interest::keep) return stream_interest::keep;
     // Not DCE/RPC, or DCE/RPC with nothing for us: free its state now.
-    if (it->second.is_rpc())
-        ++stats_.rpc_conversations;
-    else if (is_smb_port(c.server_port) || is_smb_port(c.client_port))
-        ++stats_.smb_conversations;
+    if (it->second.is_rpc()) ++stats_.rpc_conversations;
     conversations_.erase(it);
     return stream_interest::drop;
 }
 
 void replay_session::on_gap(const tcp_connection& c, flow_direction d, std::uint64_t)
 {
+    if (auto smb = smb_.find(c.id); smb != smb_.end()) smb->second.on_gap(d);
     auto it = conversations_.find(c.id);
     if (it != conversations_.end()) it->second.on_gap(d);
 }
 
 void replay_session::on_close(const tcp_connection& c)
 {
+    if (auto smb = smb_.find(c.id); smb != smb_.end())
+    {
+        deliver(smb->second.finish(c));
+        stats_.smb += smb->second.stats();
+        stats_.rpc_conversations += smb->second.stats().rpc_pipes;
+        smb_.erase(smb);
+        return;
+    }
     auto it = conversations_.find(c.id);
     if (it == conversations_.end()) return;
     if (it->second.is_rpc()) ++stats_.rpc_conversations;
@@ -82,6 +101,17 @@ bool replay_session::ended(const tcp_connection& c)
 {
     auto it = conversations_.find(c.id);
     return it != conversations_.end() && it->second.ended();
+}
+
+void replay_session::deliver(std::vector<replayed_conversation>&& done)
+{
+    for (auto& r : done)
+    {
+        if (sink_)
+            sink_(std::move(r));
+        else
+            results_.push_back(std::move(r));
+    }
 }
 
 namespace {

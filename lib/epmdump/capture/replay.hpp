@@ -2,10 +2,11 @@
 // Offline replay: capture files -> TCP streams -> DCE/RPC conversations -> one
 // epm::enumeration per endpoint-mapper conversation, as a live scan would produce.
 //
-// TCP only: DCE/RPC inside SMB (ncacn_np over TCP 139/445) is not decoded; such
-// conversations are counted in `smb_conversations` so the caller can say so.
+// TCP 139/445 connections are read as SMB (smb2_pipes.hpp): each named pipe's DCE/RPC is a
+// conversation like a TCP connection's; what SMB hides (encryption, SMB1) is counted in `smb`.
 #include <epmdump/capture/capture_file.hpp>
 #include <epmdump/capture/rpc_conversation.hpp>
+#include <epmdump/capture/smb2_pipes.hpp>
 #include <epmdump/capture/tcp_reassembler.hpp>
 
 #include <chrono>
@@ -25,13 +26,14 @@ struct replay_options
 {
     reassembly_limits reassembly;
     conversation_limits conversation;
+    smb_limits smb;
 };
 
 struct replay_stats
 {
     reassembly_stats reassembly;
     std::uint64_t rpc_conversations = 0; // DCE/RPC at stream start, endpoint mapper or not
-    std::uint64_t smb_conversations = 0; // TCP 139/445 with data: ncacn_np, not decoded
+    smb_stats smb;                       // TCP 139/445: pipes followed, sealed or SMB1 traffic counted
 };
 
 // Takes each endpoint-mapper conversation as soon as it ends: its connection closed (FIN or
@@ -61,12 +63,14 @@ private:
     void on_gap(const tcp_connection& c, flow_direction d, std::uint64_t offset) override;
     void on_close(const tcp_connection& c) override;
     bool ended(const tcp_connection& c) override;
+    void deliver(std::vector<replayed_conversation>&& done);
 
     std::string file_;
     replay_options options_;
     replay_stats stats_;
     tcp_reassembler reassembler_;
     std::unordered_map<std::uint64_t, rpc_conversation> conversations_;
+    std::unordered_map<std::uint64_t, smb_connection> smb_; // TCP 139/445, by connection id
     std::vector<replayed_conversation> results_;
     conversation_sink sink_;
 };

@@ -45,6 +45,8 @@ struct capture_origin
     std::uint64_t frames = 0;
     bool complete = true;       // no gap in either direction
     bool encrypted = false;     // stubs sealed (auth level privacy): nothing decodable
+    std::string transport;      // "ncacn_np" for a named pipe over SMB; "" for a TCP conversation
+    std::string pipe;           // the named pipe ("\\pipe\\epmapper") when transport is ncacn_np
 };
 
 struct enumeration

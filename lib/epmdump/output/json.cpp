@@ -258,6 +258,13 @@ std::string to_json_line(const epm::enumeration& e, const format_options& option
         out += o.complete ? "true" : "false";
         append_key(out, "encrypted");
         out += o.encrypted ? "true" : "false";
+        if (!o.transport.empty())
+        {
+            append_key(out, "transport");
+            append_string(out, o.transport);
+            append_key(out, "pipe");
+            append_string(out, o.pipe);
+        }
         out += '}';
     }
     out += '}';

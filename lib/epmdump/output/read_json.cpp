@@ -279,6 +279,12 @@ read_result<epm::enumeration> read_object(const json& j, std::size_t line, std::
             o.frames = f.unsigned_number(*capture, "frames", std::numeric_limits<std::uint64_t>::max());
             o.complete = f.boolean(*capture, "complete");
             o.encrypted = f.boolean(*capture, "encrypted");
+            // Named-pipe conversations only: absent for TCP ones.
+            if (const json* t = f.find(*capture, "transport", false); t && t->is_string())
+            {
+                o.transport = t->get<std::string>();
+                o.pipe = f.string(*capture, "pipe");
+            }
             e.origin = std::move(o);
         }
     }

@@ -1,8 +1,10 @@
 // The whole offline path from file bytes: libpcap's offline reader (pcap and pcapng, through
-// fmemopen), link/IP/TCP decoding, TCP reassembly, DCE/RPC conversations, EPM answers.
+// fmemopen), link/IP/TCP decoding, TCP reassembly, SMB 2/3 named pipes on 139/445 (smb2_pipes),
+// DCE/RPC conversations, EPM answers.
 // Input: a capture file.
 // Properties: check_conversation for every conversation (calls index the entries, every
-// writer accepts them, JSON Lines reads back); conversations come in connection order; the
+// writer accepts them, JSON Lines reads back); conversations come in connection order (the
+// pipes of one SMB connection share its id); the
 // entries hold at most fuzz::max_amplification heap bytes per file byte.
 #include <epmdump/capture/replay.hpp>
 
@@ -28,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& c : replayed.conversations)
     {
         held += fuzz::footprint(c.enumeration.entries);
-        EPMDUMP_FUZZ_CHECK(c.connection_id > last);
+        EPMDUMP_FUZZ_CHECK(c.connection_id >= last && c.connection_id > 0);
         last = c.connection_id;
         fuzz::check_conversation(c, true);
     }

@@ -45,6 +45,8 @@ void check_same_enumeration(const epm::enumeration& a, const epm::enumeration& b
         CHECK(a.origin->first_timestamp == b.origin->first_timestamp);
         CHECK(a.origin->last_timestamp == b.origin->last_timestamp);
         CHECK(a.origin->frames == b.origin->frames);
+        CHECK(a.origin->transport == b.origin->transport);
+        CHECK(a.origin->pipe == b.origin->pipe);
         CHECK(a.origin->complete == b.origin->complete);
         CHECK(a.origin->encrypted == b.origin->encrypted);
     }
@@ -173,8 +175,9 @@ TEST_CASE("json output reads back into identical enumerations, towers and captur
     replayed.address = "10.200.0.2";
     replayed.status = epm::enumeration_status::incomplete;
     replayed.error = epm::enumeration_error{epm::failure_kind::incomplete, "frames missing after 7"};
-    replayed.origin = epm::capture_origin{"samba.pcap", "10.200.0.1", 40000, "10.200.0.2", 135, 1.5, 2.75, 9, false,
-                                          false};
+    // A named pipe's conversation: transport and pipe read back too.
+    replayed.origin = epm::capture_origin{"samba.pcap", "10.200.0.1", 40000, "10.200.0.2", 445, 1.5, 2.75, 9, false,
+                                          false, "ncacn_np", "\\pipe\\epmapper"};
     replayed.entries.push_back(test::make_entry("12345778-1234-abcd-ef00-0123456789ab", 0, 0, "lsarpc", "ncacn_np",
                                                 "", "\\pipe\\lsass"));
     replayed.entries[0].transfer_syntax.reset();

@@ -198,7 +198,7 @@ TEST_CASE("json writer adds error only when set and capture only for replayed co
     e.error = epm::enumeration_error{epm::failure_kind::decode, "stream ends mid-PDU"};
     e.elapsed_ms = 0.1234567;
     e.origin = epm::capture_origin{"capture.pcap", "10.0.0.1", 50000, "10.0.0.2", 135, 1700000000.25, 1700000001.5,
-                                   17, false, true};
+                                   17, false, true, "", ""};
     const auto j = nlohmann::json::parse(to_json_line(e));
     CHECK(j["status"] == "incomplete");
     CHECK(j["error"]["kind"] == "decode");
