@@ -69,7 +69,7 @@ bindir=$build/tests/fuzz
 
 all_targets=(pdu_stream bind bind_ack bind_nak call_pdu auth_verifier auth3 tower ept_lookup_response ept_map_response
   ept_requests mgmt session service_id packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
-  json_lines registry netstat ntlm_challenge)
+  json_lines registry netstat ntlm_challenge smb2)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 if [ "$budget" -gt 0 ]; then
@@ -85,7 +85,7 @@ dict_of() {
     packet|tcp_reassembler) echo capture ;;
     rpc_conversation) echo "dcerpc epm" ;;
     session) echo "dcerpc epm mgmt" ;;
-    capture_file) echo "capture dcerpc epm" ;;
+    capture_file) echo "capture dcerpc epm smb2" ;;
     pcap_reader) echo capture ;;
     rpcdump_text) echo rpcdump ;;
     impacket_text) echo impacket ;;
@@ -95,6 +95,7 @@ dict_of() {
     service_id) echo service ;;
     mgmt) echo mgmt ;;
     ntlm_challenge) echo ntlm ;;
+    smb2) echo smb2 ;;
   esac
 }
 

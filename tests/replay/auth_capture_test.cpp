@@ -2,6 +2,7 @@
 // written by pcaps/generate/auth_captures.py): the verifier is stripped and the calls decode as
 // the anonymous ones do, the auth type and level come from the bind, the NTLM principal from the
 // rpc_auth3, and sealed stubs are reported encrypted with their auth type.
+#include "endpoint_set.hpp"
 #include "oracle_check.hpp"
 
 #include <epmdump/epm/auth_info.hpp>
@@ -14,29 +15,13 @@
 #include <algorithm>
 
 using namespace epmdump;
+using epmdump::test::endpoint_set;
+using epmdump::test::ports;
 
 namespace {
 
 // The one conversation of a capture, checked against its oracle first.
 epm::enumeration replay_checked(const std::string& name) { return test::replay_one_checked(name).enumeration; }
-
-enum class ports : bool { compared, ignored };
-
-// The endpoint set, in a stable order: what an authenticated listing must share with the
-// anonymous one. The standalone server hands its dynamic TCP ports out anew at each start, and
-// its anonymous capture is older than the authenticated ones: there the ports are left out.
-std::vector<std::string> endpoint_set(const epm::enumeration& e, ports p = ports::compared)
-{
-    std::vector<std::string> out;
-    for (const auto& entry : e.entries)
-    {
-        auto where = entry.where;
-        if (p == ports::ignored && where.protseq == "ncacn_ip_tcp") where.endpoint.clear();
-        out.push_back(to_string(entry.interface.id) + " " + entry.annotation + " " + epm::to_string(where));
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 std::vector<std::string> anonymous_set(const char* capture, ports p = ports::compared)
 {

@@ -2,6 +2,7 @@
 // Samba AD DC (pcaps/samba-ad-dc-smb*.pcap, written by pcaps/generate/smb_captures.py): the
 // pipe's WRITE/READ/IOCTL data is a DCE/RPC conversation with the same calls and entries tshark
 // sees, the same table as over TCP 135; SMB 3 encryption is counted, never a made-up table.
+#include "endpoint_set.hpp"
 #include "oracle_check.hpp"
 
 #include "capture_builder.hpp"
@@ -21,18 +22,9 @@
 #include <random>
 
 using namespace epmdump;
+using epmdump::test::endpoint_set;
 
 namespace {
-
-// The endpoint set in a stable order: what two listings of one server must share.
-std::vector<std::string> endpoint_set(const epm::enumeration& e)
-{
-    std::vector<std::string> out;
-    for (const auto& entry : e.entries)
-        out.push_back(to_string(entry.interface.id) + " " + entry.annotation + " " + epm::to_string(entry.where));
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 void check_pipe_origin(const epm::enumeration& e, std::uint16_t port)
 {

@@ -1,9 +1,12 @@
 // String-binding targets (PROTSEQ:HOST[ENDPOINT]) and the transports they and the ports imply.
+#include "target_rejection.hpp"
+
 #include <epmdump/client/target_pattern.hpp>
 
 #include <doctest/doctest.h>
 
 using namespace epmdump::client;
+using epmdump::client::test::rejection;
 
 namespace {
 
@@ -14,13 +17,6 @@ target one(std::string_view word, std::uint16_t default_port = 0)
     REQUIRE_MESSAGE(p, error);
     REQUIRE(p->count == 1);
     return p->at(0, default_port);
-}
-
-std::string rejection(std::string_view word)
-{
-    std::string error;
-    CHECK_FALSE(parse_target(word, error));
-    return error;
 }
 
 } // namespace

@@ -1,4 +1,6 @@
 // Target words and lists: what admins type, and what they mistype.
+#include "target_rejection.hpp"
+
 #include <epmdump/client/target_list.hpp>
 
 #include <doctest/doctest.h>
@@ -8,6 +10,7 @@
 #include <sstream>
 
 using epmdump::client::parse_target;
+using epmdump::client::test::rejection;
 using epmdump::client::target_pattern;
 using epmdump::client::target_source;
 
@@ -25,14 +28,6 @@ std::vector<std::string> expand(std::string_view word, std::uint16_t default_por
         out.push_back(t.host + (t.port ? ":" + std::to_string(t.port) : std::string()));
     }
     return out;
-}
-
-std::string rejection(std::string_view word)
-{
-    std::string error;
-    auto p = parse_target(word, error);
-    CHECK_FALSE(p);
-    return error;
 }
 
 std::vector<std::string> drain(target_source& source)
