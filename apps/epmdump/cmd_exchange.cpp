@@ -4,6 +4,7 @@
 #include "auth_setup.hpp"
 #include "client_args.hpp"
 #include "commands.hpp"
+#include "input_bytes.hpp"
 #include "exchange_probes.hpp"
 #include "file_arguments.hpp"
 
@@ -65,21 +66,10 @@ struct input_failure
 std::vector<std::byte> read_bytes(const std::string& path)
 {
     // "-": standard input (rpcdump /S server | epmdump exchange --dump -); run_exchange allows one.
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    if (path == "-")
-        use_binary_stdin();
-    else
-    {
-        file.open(path_from_utf8(path), std::ios::binary);
-        if (!file) throw input_failure{path + ": cannot open"};
-        in = &file;
-    }
-    std::vector<char> raw((std::istreambuf_iterator<char>(*in)), std::istreambuf_iterator<char>());
-    if (in->bad()) throw input_failure{path + ": read error"};
-    std::vector<std::byte> out(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) out[i] = static_cast<std::byte>(raw[i]);
-    return out;
+    std::string why;
+    auto bytes = read_input_bytes(path, why);
+    if (!bytes) throw input_failure{path + ": " + why};
+    return std::move(*bytes);
 }
 
 std::string base_name(const std::string& path)

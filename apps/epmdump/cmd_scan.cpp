@@ -1,5 +1,6 @@
 // epmdump TARGET... : enumerate live endpoint mappers (the default command, on the top-level app).
 // Targets stream through the scanner and results stream out as each host finishes.
+#include "audit_args.hpp"
 #include "auth_setup.hpp"
 #include "client_args.hpp"
 #include "commands.hpp"
@@ -46,6 +47,7 @@ struct scan_args
     std::vector<std::string> protseqs;
     bool towers = false;
     bool quiet = false;
+    audit_args audit; // --exclude, --excludefile
 };
 
 // What the arguments ask for, checked: everything the event loop needs.
@@ -121,7 +123,15 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
                               return w.via == client::transport::ncacn_np || client::implied_transport(w.port) == client::transport::ncacn_np;
                           });
 
+    std::string exclusion_error;
+    auto exclusions = make_exclusions(args.audit, exclusion_error);
+    if (!exclusion_error.empty())
+    {
+        std::cerr << "epmdump: " << exclusion_error << '\n';
+        return std::nullopt;
+    }
     plan.targets = std::make_unique<client::target_source>(std::move(words), args.lists, args.client.port);
+    plan.targets->set_exclusions(std::move(exclusions));
     if (!plan.targets->list_error().empty())
     {
         std::cerr << "epmdump: " << plan.targets->list_error() << '\n';
@@ -143,6 +153,7 @@ struct scan_outcome
     std::map<std::string, std::uint64_t> failed_by_kind; // for the summary on stderr
     bool list_failed = false;       // a piped list turned out empty or not text
     std::uint64_t bad_entries = 0;  // bad words in lists, unreadable lists
+    std::uint64_t excluded = 0;     // targets --exclude kept from the scan
 };
 
 // The scan itself: targets in, results out as each host finishes, Ctrl-C and the progress line.
@@ -166,8 +177,10 @@ scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink
     const auto started = std::chrono::steady_clock::now();
     auto counts = [&] {
         const auto& s = scanner.summary();
-        return progress_counts{s.finished, source.total(), source.total_known(), s.answered, s.failed,
-                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+        progress_counts c{s.finished, source.total(), source.total_known(), s.answered, s.failed,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+        c.excluded = source.excluded();
+        return c;
     };
     run_controls controls(io, progress, counts, [&] {
         feed.stop();
@@ -205,6 +218,7 @@ scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink
     outcome.summary = scanner.summary();
     outcome.list_failed = !source.list_error().empty();
     outcome.bad_entries = source.bad_entries();
+    outcome.excluded = source.excluded();
     output_ok = out.ok();
     return outcome;
 }
@@ -235,6 +249,9 @@ int run_scan(const scan_args& args, argv_secrets& secrets, output::sink& sink)
         for (const auto& [kind, n] : outcome.failed_by_kind) std::cerr << std::exchange(sep, ", ") << n << ' ' << kind;
         std::cerr << ")\n";
     }
+    if (outcome.excluded > 0 && !args.quiet)
+        std::cerr << "epmdump: " << outcome.excluded << (outcome.excluded == 1 ? " target" : " targets")
+                  << " excluded (--exclude, --excludefile), never contacted\n";
     if (outcome.list_failed) return exit_usage; // a piped list turned out empty or not text
     if (s.started == 0 && outcome.bad_entries > 0)
     {
@@ -267,6 +284,7 @@ void add_scan_command(CLI::App& app, int& exit_status, output::sink& out, argv_s
     app.add_option("--input-list", args->lists, "Read targets from FILE, one or more per line, '#' comments ('-' = stdin); also -iL")
         ->allow_extra_args(false);
     add_client_options(app, args->client);
+    add_audit_options(app, args->audit);
     app.add_option("-c,--concurrency", args->concurrency, "Hosts in flight at once")->capture_default_str()->check(whole_number_in(1, 4096));
     app.add_option("--rate", args->rate, "At most this many new hosts per second (0: no limit)")->check(non_negative_number("hosts per second"));
     app.add_option("--max-ents", args->max_ents, "Entries asked for per ept_lookup call")->capture_default_str()->check(whole_number_in(1, 500));

@@ -29,6 +29,9 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out)
 // epmdump exchange [TARGET] [--dump F] [--pcap F] [--registry F.reg] ...: KB 926210 check (cmd_exchange.cpp).
 CLI::App* add_exchange_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets);
 
+// epmdump diff OLD NEW [--format text|json] [--ignore RULES]: two saved scans compared (cmd_diff.cpp).
+CLI::App* add_diff_command(CLI::App& app, int& exit_status, output::sink& out);
+
 // epmdump TARGET... : the live scan, on the top-level app itself (cmd_scan.cpp).
 void add_scan_command(CLI::App& app, int& exit_status, output::sink& out, argv_secrets& secrets);
 // Renames nmap's "-iL FILE" to "--input-list FILE" before parsing (cmd_scan.cpp).

@@ -34,6 +34,7 @@ int main(int argc, char** argv)
     epmdump::app::add_map_command(app, exit_status, out, secrets);
     epmdump::app::add_probe_command(app, exit_status, out, secrets);
     epmdump::app::add_exchange_command(app, exit_status, out, secrets);
+    epmdump::app::add_diff_command(app, exit_status, out);
     // No arguments at all: show what the tool does by replaying the bundled capture.
     const char* demo_argv[] = {argv[0], "replay", "--bundled", epmdump::app::bundled_capture_name(), nullptr};
     if (argc == 1) argc = 4, argv = const_cast<char**>(demo_argv);

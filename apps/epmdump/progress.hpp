@@ -16,9 +16,11 @@ struct progress_counts
     std::uint64_t failed = 0;
     double elapsed_seconds = 0;
     const char* unit = "hosts"; // what is counted: "hosts" (scan), "ports" (probe)
+    std::uint64_t excluded = 0; // targets --exclude skipped: out of the total, never done
 };
 
-// "12/256 done, 10 answered, 2 failed, 35.0 hosts/s, ETA 0:07" (no newline; "ports/s" for probe).
+// "12/256 done, 10 answered, 2 failed, 35.0 hosts/s, ETA 0:07" (no newline; "ports/s" for probe);
+// with exclusions the total is the scope less them, and ", 44 excluded" follows the failures.
 std::string render_progress(const progress_counts& c);
 
 class progress_line

@@ -90,7 +90,7 @@ lacks()
 }
 
 cd "$work/caps"
-contains "epmdump " replay map exchange probe
+contains "epmdump " replay map exchange probe diff
 expect "epmdump rep" "replay"
 expect "epmdump --for" "--format"
 expect "epmdump --format " "csv impacket json rpcdump"
@@ -99,6 +99,8 @@ expect "epmdump -f i" "impacket"
 expect "epmdump replay --format " "csv impacket json rpcdump"
 expect "epmdump exchange --format " "json text"
 expect "epmdump exchange -f t" "text"
+expect "epmdump diff --format " "json text"
+expect "epmdump diff --ignore a" "annotation annotation="
 expect "epmdump probe --format " "csv json rpcdump"
 expect "epmdump probe --ports 1" "1024-65535 135"
 contains "epmdump probe -" -iL --ports --registered --per-host --rate --brute-versions
@@ -124,7 +126,7 @@ lacks "epmdump replay " replay map exchange probe
 contains "epmdump local" localhost
 
 # Every option every --help names is completed in its own subcommand.
-for sub in "" replay map exchange probe; do
+for sub in "" replay map exchange probe diff; do
     opts=$("$exe" ${sub:+"$sub"} --help | tr -d '\r' | grep -oE '^ +-[^ ]+' | tr ',' '\n' | grep -oE -- '--?[A-Za-z][A-Za-z0-9-]*' | sort -u)
     [[ -n $opts ]] || { echo "FAIL no options in 'epmdump $sub --help'"; failures=$((failures + 1)); }
     # shellcheck disable=SC2086

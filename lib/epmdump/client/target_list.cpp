@@ -298,14 +298,23 @@ bool target_source::next_pattern()
 
 std::optional<target> target_source::next()
 {
-    while (!pattern_ || index_ >= pattern_->count)
+    for (;;)
     {
-        pattern_.reset();
-        index_ = 0;
-        if (!next_pattern()) return std::nullopt;
+        while (!pattern_ || index_ >= pattern_->count)
+        {
+            pattern_.reset();
+            index_ = 0;
+            if (!next_pattern()) return std::nullopt;
+        }
+        // A run of excluded addresses is skipped at once: an excluded /8 costs one lookup, not 2^24.
+        if (const auto run = exclusions_ ? exclusions_->excluded_run(*pattern_, index_) : 0; run > 0)
+        {
+            index_ += run;
+            excluded_ += run;
+            continue;
+        }
+        return pattern_->at(index_++, default_port_);
     }
-    auto t = pattern_->at(index_++, default_port_);
-    return t;
 }
 
 } // namespace epmdump::client

@@ -2,6 +2,7 @@
 // Scan targets from lists (files, pipes, stdin) after the command-line words: each word in the
 // grammar of target_pattern.hpp, blocks expanded lazily, one target at a time.
 #include <epmdump/client/target.hpp>
+#include <epmdump/client/target_exclusion.hpp>
 #include <epmdump/client/target_pattern.hpp>
 
 #include <atomic>
@@ -80,6 +81,9 @@ public:
     // Bad words in lists and unreadable files (each reported through the warning handler).
     std::uint64_t bad_entries() const noexcept { return bad_entries_; }
     void set_warning_handler(warning_handler h) { on_warning_ = std::move(h); }
+    // Targets next() skips (--exclude): never handed out, counted in excluded(). Set before next().
+    void set_exclusions(std::shared_ptr<const target_exclusions> exclusions) { exclusions_ = std::move(exclusions); }
+    std::uint64_t excluded() const noexcept { return excluded_; }
 
 private:
     bool open_next_file();
@@ -108,6 +112,8 @@ private:
     std::atomic<std::uint64_t> total_ = 0;
     std::atomic<bool> total_known_ = true;
     std::atomic<std::uint64_t> bad_entries_ = 0;
+    std::shared_ptr<const target_exclusions> exclusions_;
+    std::atomic<std::uint64_t> excluded_ = 0;
     std::string list_error_;
 };
 

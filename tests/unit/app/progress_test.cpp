@@ -21,6 +21,13 @@ TEST_CASE("while a list on stdin is still being read the total is marked open an
     CHECK(render_progress(c) == "10/12+ done, 10 answered, 0 failed, 10.0 hosts/s");
 }
 
+TEST_CASE("excluded targets leave the total and are counted on their own")
+{
+    progress_counts c{64, 256, true, 60, 4, 2.0};
+    c.excluded = 56;
+    CHECK(render_progress(c) == "64/200 done, 60 answered, 4 failed, 56 excluded, 32.0 hosts/s, ETA 0:05");
+}
+
 TEST_CASE("probe's progress line counts ports")
 {
     progress_counts c{100, 400, true, 97, 3, 4.0, "ports"};

@@ -1,0 +1,24 @@
+#pragma once
+// The audit-campaign options of the scan: --exclude and --excludefile (nmap's spelling).
+#include <CLI/CLI.hpp>
+
+#include <epmdump/client/target_exclusion.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace epmdump::app {
+
+struct audit_args
+{
+    std::vector<std::string> exclude;      // each SPEC[,SPEC...]
+    std::vector<std::string> exclude_files;
+};
+
+void add_audit_options(CLI::App& app, audit_args& args);
+
+// The exclusions asked for; nullptr when none; nullopt-like failure: `error` set (a usage error).
+std::shared_ptr<const client::target_exclusions> make_exclusions(const audit_args& args, std::string& error);
+
+} // namespace epmdump::app
