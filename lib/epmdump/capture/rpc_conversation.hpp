@@ -29,6 +29,7 @@
 #include <epmdump/epm/enumeration.hpp>
 #include <epmdump/session/http_banner.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -139,11 +140,11 @@ private:
 
     std::string file_;
     conversation_limits limits_;
-    direction dirs_[2];
+    std::array<direction, 2> dirs_;
     bool swapped_ = false;                  // reassembler guessed the roles the wrong way round
     bool roles_known_ = false;
     bool ncacn_http_ = false;
-    std::uint16_t ports_[2] = {0, 0};      // the reassembler's client and server ports
+    std::array<std::uint16_t, 2> ports_{}; // the reassembler's client and server ports
     std::uint64_t rpc_pdus_ = 0;
     bool epm_seen_ = false;                 // an EPM context was offered, or an EPM call made
     bool bound_ = false;                    // a bind_ack / alter_context_resp was matched to its offer
