@@ -33,7 +33,8 @@ std::shared_ptr<target_exclusions> excluding(std::initializer_list<const char*> 
     return set;
 }
 
-std::vector<std::string> drain(target_source& source)
+// The hosts a source hands out, ports left out.
+std::vector<std::string> drain_hosts(target_source& source)
 {
     std::vector<std::string> hosts;
     while (auto t = source.next()) hosts.push_back(t->host);
@@ -46,7 +47,7 @@ TEST_CASE("excluded addresses, blocks and ranges are never handed out and are co
 {
     target_source source({word("10.0.0.0/28"), word("dc01"), word("DC02")}, {}, 135);
     source.set_exclusions(excluding({"10.0.0.0/30", "10.0.0.9", "10.0.0.11-12", "dc02"}));
-    CHECK(drain(source) == std::vector<std::string>{"10.0.0.4", "10.0.0.5", "10.0.0.6", "10.0.0.7", "10.0.0.8",
+    CHECK(drain_hosts(source) == std::vector<std::string>{"10.0.0.4", "10.0.0.5", "10.0.0.6", "10.0.0.7", "10.0.0.8",
                                                     "10.0.0.10", "10.0.0.13", "10.0.0.14", "10.0.0.15", "dc01"});
     CHECK(source.excluded() == 8);
 }
