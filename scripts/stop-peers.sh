@@ -4,4 +4,6 @@ peers="$(cd "$(dirname "$0")/.." && pwd)/../shared/peers/samba-epm"
 [ -f "$peers/stop.sh" ] && [ "$(id -u)" -eq 0 ] || exit 0
 bash "$peers/stop.sh" >/dev/null 2>&1 || true
 bash "$(dirname "$0")/smb-peer.sh" --stop >/dev/null 2>&1 || true # the smbd beside samba-dcerpcd
+# The live SMB tests' smbd that requires encryption (started once by them, kept for the run).
+bash "$(dirname "$0")/../tests/live/smb/encrypted-smbd.sh" stop >/dev/null 2>&1 || true
 SAMBA_EPM_MODE=standalone bash "$peers/stop.sh" >/dev/null 2>&1 || true

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -33,10 +34,13 @@ std::string quoted(const std::filesystem::path& p) { return "\"" + p.string() + 
 std::filesystem::path kb(const char* name) { return source_dir() / "tests/fixtures/exchange" / name; }
 
 // A folder of its own under the temp directory, removed at the end.
+// One folder per test case: ctest runs the cases of this program side by side, and a shared
+// folder was removed under a running case by another's destructor.
 struct scratch
 {
     std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                ("epmdump-diff-" + std::to_string(std::hash<std::string>{}(EPMDUMP_EXE)));
+                                ("epmdump-diff-" + std::to_string(std::random_device{}()) + "-" +
+                                 std::to_string(std::hash<std::string>{}(EPMDUMP_EXE)));
     scratch() { std::filesystem::create_directories(dir); }
     ~scratch() { std::filesystem::remove_all(dir); }
 };

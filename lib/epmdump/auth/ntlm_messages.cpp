@@ -1,5 +1,7 @@
 #include <epmdump/auth/ntlm_messages.hpp>
 
+#include <epmdump/core/text_encoding.hpp>
+
 #include <boost/endian/conversion.hpp>
 
 #include <algorithm>
@@ -172,46 +174,6 @@ std::vector<std::byte> encode_authenticate(const authenticate_message& a)
     return out;
 }
 
-std::vector<std::byte> utf16le(std::string_view s)
-{
-    std::vector<std::byte> out;
-    out.reserve(s.size() * 2);
-    const auto put = [&](std::uint32_t unit) {
-        out.push_back(static_cast<std::byte>(unit & 0xFF));
-        out.push_back(static_cast<std::byte>((unit >> 8) & 0xFF));
-    };
-    std::size_t i = 0;
-    while (i < s.size())
-    {
-        const auto b0 = static_cast<unsigned char>(s[i]);
-        std::size_t n = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
-        std::uint32_t cp = n == 1 ? b0 : n == 2 ? (b0 & 0x1Fu) : n == 3 ? (b0 & 0x0Fu) : (b0 & 0x07u);
-        bool ok = n != 0 && i + n <= s.size();
-        for (std::size_t k = 1; ok && k < n; ++k)
-        {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            ok = (b & 0xC0) == 0x80;
-            cp = (cp << 6) | (b & 0x3Fu);
-        }
-        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-        static constexpr std::uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (ok && (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) ok = false;
-        if (!ok)
-        {
-            put(0xFFFD);
-            ++i;
-            continue;
-        }
-        if (cp >= 0x10000)
-        {
-            put(0xD800 + ((cp - 0x10000) >> 10));
-            put(0xDC00 + ((cp - 0x10000) & 0x3FF));
-        }
-        else
-            put(cp);
-        i += n;
-    }
-    return out;
-}
+std::vector<std::byte> utf16le(std::string_view s) { return encode_utf16le(s); }
 
 } // namespace epmdump::auth::ntlm
