@@ -52,14 +52,15 @@ exec 9>&-
 
 # 3. Configure and build only what runs here: epmdump.exe, the unit tests (platform ones included),
 # the replay tests and the end-to-end tests that run through the shell (tests/e2e).
-# -O1 keeps the cross build quick; GCC 12 reports false -Wmaybe-uninitialized at -O1 through
+# -O1 keeps the cross build quick, and so do units of 8 library files (the tool's files are compiled
+# one by one here: no other stage does); GCC 12 reports false -Wmaybe-uninitialized at -O1 through
 # Boost.Variant2 and std::optional moves, so that one warning is off (the Linux build keeps it).
 werror=OFF
 [ "${CI:-}" = true ] && werror=ON
 t=$SECONDS
 cmake -S . -B "$dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DCMAKE_CXX_FLAGS=-Wno-maybe-uninitialized \
-    -DEPMDUMP_TEST_COMPILE_OPTIONS=-O0 -DEPMDUMP_UNITY_TESTS=ON \
+    -DEPMDUMP_TEST_COMPILE_OPTIONS=-O0 -DEPMDUMP_UNITY_TESTS=ON -DCMAKE_UNITY_BUILD=ON -DEPMDUMP_APPS_UNITY_BUILD=OFF \
     -DEPMDUMP_WERROR=$werror -DCMAKE_CROSSCOMPILING_EMULATOR="$root/scripts/wine-when-ready.sh" >/dev/null
 mapfile -t targets < <(ninja -C "$dir" -t targets all |
     sed -n 's#^\(tests/\(unit/[^/]*\|replay\)/[^/:]*\.exe\):.*#\1#p' | sort -u)
