@@ -37,9 +37,19 @@ stage() {  # stage NAME COMMAND...: runs it, times it, remembers a failure
   local name=$1; shift
   case " $stages " in *" $name "*) ;; *) return 0 ;; esac
   echo "=== [epmdump] stage $name: $*"
-  local t0=$SECONDS
+  local t0=$SECONDS stamp
+  stamp=$(mktemp)
   if "$@"; then summary+=("$name: ok in $((SECONDS - t0)) s")
-  else failed+=("$name"); summary+=("$name: FAILED after $((SECONDS - t0)) s"); fi
+  else
+    failed+=("$name"); summary+=("$name: FAILED after $((SECONDS - t0)) s")
+    # The summary is what a truncated log still shows: name the failed tests there too.
+    local list
+    while IFS= read -r list; do
+      summary+=("  $(wc -l <"$list") failed test(s) in ${list%/Testing/Temporary/*}:")
+      while IFS= read -r t; do summary+=("    ${t:0:150}"); done < <(head -n 15 "$list")
+    done < <(find . -maxdepth 5 -path '*/Testing/Temporary/LastTestsFailed*.log' -newer "$stamp" 2>/dev/null)
+  fi
+  rm -f "$stamp"
 }
 # The tidy stage is CPU work of a fixed size that shares nothing with the others (its own build
 # tree, read-only sources), so it starts first under nice 19: it takes only the CPU the other

@@ -162,10 +162,10 @@ TEST_CASE("impacket's rpcdump.py -port 445 with the same credentials lists what 
     const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
     if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
     REQUIRE_AUTH_PEER(peer);
-    const std::string rpcdump = "../shared/peers/samba-epm/rpcdump-compat.py"; // impacket 0.10 + Samba paging fix
-    const auto script = std::string(EPMDUMP_SOURCE_DIR) + "/../" + rpcdump;
-    if (::access(script.c_str(), R_OK) != 0) EPMDUMP_SKIP("no " + rpcdump);
-    const auto theirs = test::run_process("/usr/bin/python3", {script, "-port", "445",
+    // impacket 0.10 + Samba paging fix, found where every other test finds ../shared
+    const auto script = test::shared_file("peers/samba-epm/rpcdump-compat.py");
+    if (!script) EPMDUMP_SKIP("no ../shared/peers/samba-epm/rpcdump-compat.py");
+    const auto theirs = test::run_process("/usr/bin/python3", {script->string(), "-port", "445",
                                                                "EPMTEST/" + peer.user + ":" + peer.password + "@" + *address},
                                           {}, std::nullopt, std::chrono::seconds(60));
     REQUIRE_MESSAGE(theirs.exit_code == 0, theirs.err);
