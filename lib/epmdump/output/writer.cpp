@@ -61,6 +61,15 @@ bool writer::write(const epm::enumeration& e)
     }
     case format::json: write_json_line(out_, e, options_); break;
     case format::csv: write_csv_rows(out_, e, options_); break;
+    case format::summary:
+    {
+        const auto classified = findings::classify(e.entries);
+        totals_.add(e, classified);
+        std::string line;
+        append_summary_line(line, e, classified, options_);
+        out_ << with_line_ending(line, options_.text_line_ending);
+        break;
+    }
     }
     ++written_;
     out_.flush();
@@ -70,6 +79,12 @@ bool writer::write(const epm::enumeration& e)
 bool writer::end()
 {
     begin(); // a CSV with no targets still gets its header row
+    if (format_ == format::summary && ok())
+    {
+        std::string block;
+        totals_.append_block(block);
+        out_ << with_line_ending(block, options_.text_line_ending);
+    }
     out_.flush();
     return ok();
 }
