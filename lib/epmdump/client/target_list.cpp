@@ -296,6 +296,14 @@ bool target_source::next_pattern()
     }
 }
 
+void target_source::set_shard(const shard_spec& shard)
+{
+    shard_ = shard;
+    // Known up front (words and regular files counted): the progress line shows the shard's
+    // share from the start, not the whole scope until the first target.
+    if (total_known_) total_ = shard_walk(total_, shard).size();
+}
+
 std::optional<target> target_source::next()
 {
     for (;;)

@@ -88,7 +88,7 @@ public:
     std::uint64_t excluded() const noexcept { return excluded_; }
     // Only this shard's targets (--shards): every word is read first (lists too), then the whole
     // space is walked in the shard's permuted order; total() becomes the shard's size. Set before next().
-    void set_shard(const shard_spec& shard) { shard_ = shard; }
+    void set_shard(const shard_spec& shard);
     // Targets next() skips as done by a previous run (--resume), counted in resumed(). Set before next().
     void set_done(std::shared_ptr<const done_targets> done) { done_ = std::move(done); }
     std::uint64_t resumed() const noexcept { return resumed_; }

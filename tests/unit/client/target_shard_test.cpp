@@ -179,6 +179,7 @@ TEST_CASE("a shard of a /8 is counted up front and walked without a list of the 
     std::vector<target_pattern> words{shard_word("10.0.0.0/8")};
     target_source source(std::move(words), {}, 135);
     source.set_shard({1000, 999, 3});
+    CHECK(source.total() == 16777); // the shard's share, said before the first target
     auto first = source.next();
     REQUIRE(first.has_value());
     CHECK(source.total() == ((std::uint64_t{1} << 24) - 999 + 999) / 1000);
