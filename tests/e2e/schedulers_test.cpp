@@ -75,11 +75,39 @@ TEST_CASE("the Slurm array script and the parallel recipe are valid bash and der
     for (const char* name : {"slurm-array.sh", "parallel-shards.sh"})
         CHECK_MESSAGE(epmdump::test::run_shell("bash -n '" + scheduler_file(name).string() + "' 2>&1").exit_code == 0, name);
     const auto slurm = epmdump::test::read_text(scheduler_file("slurm-array.sh"));
-    CHECK(slurm.find("SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN") != std::string::npos);
+    CHECK(slurm.find("shard=$SLURM_ARRAY_TASK_ID") != std::string::npos);
     CHECK(slurm.find("--shards \"$shards\" --shard \"$shard\" --seed \"$EPMDUMP_SEED\"") != std::string::npos);
     // Without a seed the recipe refuses before any shard starts.
     const auto r = epmdump::test::run_shell("env -u EPMDUMP_SEED bash '" + scheduler_file("parallel-shards.sh").string() +
                                             "' -S /dev/null -n 2 -- 127.0.0.1 2>&1");
     CHECK(r.exit_code != 0);
     CHECK(r.out.find("EPMDUMP_SEED") != std::string::npos);
+}
+
+TEST_CASE("the Slurm array script run as tasks 0 and 1 of 2 writes shard files that merge to one run")
+{
+    // No Slurm here: the script runs as sbatch would start it, with the array variables set.
+    scripted_server server(epmdump::test::campaign_server_script(), epmdump::test::campaign_hosts(65, 20));
+    const std::string scope = "127.0.65.0/27:" + std::to_string(server.port());
+    const auto whole = epmdump::test::run_process(EPMDUMP_EXE, {scope, "-f", "json", "-c", "16"});
+    REQUIRE(std::count(whole.out.begin(), whole.out.end(), '\n') == 32);
+    const auto dir = std::filesystem::temp_directory_path() / "epmdump-e2e-slurm";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir / "bin");
+    std::filesystem::create_symlink(EPMDUMP_EXE, dir / "bin" / "epmdump");
+    std::ofstream(dir / "targets.txt") << scope << "\n";
+    std::string merged;
+    for (int task = 0; task < 2; ++task)
+    {
+        const auto r = epmdump::test::run_shell("cd '" + dir.string() + "' && PATH=\"$PWD/bin:$PATH\" EPMDUMP_SEED=5 EPMDUMP_SHARDS=2 "
+                                                "SLURM_ARRAY_TASK_ID=" + std::to_string(task) + " bash '" +
+                                                scheduler_file("slurm-array.sh").string() + "' 2>&1");
+        CHECK_MESSAGE(r.exit_code == 0, r.out); // refused hosts are results, not a failed task
+        merged += epmdump::test::read_text(dir / "results" / ("shard-" + std::to_string(task) + ".attempt-0.jsonl"));
+    }
+    CHECK(campaign_records(merged) == campaign_records(whole.out));
+    const auto past = epmdump::test::run_shell("cd '" + dir.string() + "' && EPMDUMP_SEED=5 EPMDUMP_SHARDS=2 SLURM_ARRAY_TASK_ID=2 bash '" +
+                                               scheduler_file("slurm-array.sh").string() + "' 2>&1");
+    CHECK(past.exit_code == 2);
+    std::filesystem::remove_all(dir);
 }
