@@ -7,7 +7,8 @@
 #                OpenSSL for authentication)
 #     --test     the CTest suite: tshark (oracles), ip (namespaces), python3 + impacket (live
 #                oracle), groff (the man page check renders it), kinit/kdestroy (krb5-user) and
-#                faketime (the live authentication tests: ticket caches, a skewed clock)
+#                faketime (the live authentication tests: ticket caches, a skewed clock), GNU parallel
+#                (cli_schedulers runs packaging/schedulers/parallel-shards.sh's shards through it)
 #     --tidy     scripts/static-analysis.sh: clang-tidy-14, clang-14 (its compile database), python3
 #     --install  tests/platform/install-test.sh: cpack -G DEB's file + dpkg-shlibdeps (dpkg-dev)
 #     --clean-root  and with EPMDUMP_DEB_ROOT=clean, debootstrap for the clean Debian 12 root
@@ -15,7 +16,7 @@ set -euo pipefail
 pkgs=(cmake g++ ninja-build pkg-config libboost1.81-dev doctest-dev libcli11-dev nlohmann-json3-dev libpcap-dev libfmt-dev libkrb5-dev libssl-dev)
 for stage in "$@"; do
   case $stage in
-    --test) pkgs+=(tshark iproute2 python3 python3-impacket groff-base krb5-user faketime) ;;
+    --test) pkgs+=(tshark iproute2 python3 python3-impacket groff-base krb5-user faketime parallel) ;;
     --tidy) pkgs+=(clang-tidy-14 clang-14 python3) ;;
     --install) pkgs+=(file dpkg-dev) ;;
     --clean-root) pkgs+=(debootstrap) ;;

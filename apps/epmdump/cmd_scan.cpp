@@ -2,6 +2,7 @@
 // Targets stream through the scanner and results stream out as each host finishes.
 #include "audit_args.hpp"
 #include "auth_setup.hpp"
+#include "campaign_args.hpp"
 #include "client_args.hpp"
 #include "commands.hpp"
 #include "fd_limit.hpp"
@@ -48,6 +49,7 @@ struct scan_args
     bool towers = false;
     bool quiet = false;
     audit_args audit; // --exclude, --excludefile
+    campaign_args campaign; // --shards, --shard, --seed, --resume
 };
 
 // What the arguments ask for, checked: everything the event loop needs.
@@ -132,6 +134,11 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
     }
     plan.targets = std::make_unique<client::target_source>(std::move(words), args.lists, args.client.port);
     plan.targets->set_exclusions(std::move(exclusions));
+    if (std::string campaign_error; !apply_campaign(args.campaign, *plan.targets, campaign_error))
+    {
+        std::cerr << "epmdump: " << campaign_error << '\n';
+        return std::nullopt;
+    }
     if (!plan.targets->list_error().empty())
     {
         std::cerr << "epmdump: " << plan.targets->list_error() << '\n';
@@ -154,6 +161,7 @@ struct scan_outcome
     bool list_failed = false;       // a piped list turned out empty or not text
     std::uint64_t bad_entries = 0;  // bad words in lists, unreadable lists
     std::uint64_t excluded = 0;     // targets --exclude kept from the scan
+    std::uint64_t resumed = 0;      // targets --resume found done
 };
 
 // The scan itself: targets in, results out as each host finishes, Ctrl-C and the progress line.
@@ -219,6 +227,7 @@ scan_outcome run_event_loop(const scan_args& args, scan_plan& plan, output::sink
     outcome.list_failed = !source.list_error().empty();
     outcome.bad_entries = source.bad_entries();
     outcome.excluded = source.excluded();
+    outcome.resumed = source.resumed();
     output_ok = out.ok();
     return outcome;
 }
@@ -252,6 +261,9 @@ int run_scan(const scan_args& args, argv_secrets& secrets, output::sink& sink)
     if (outcome.excluded > 0 && !args.quiet)
         std::cerr << "epmdump: " << outcome.excluded << (outcome.excluded == 1 ? " target" : " targets")
                   << " excluded (--exclude, --excludefile), never contacted\n";
+    if (outcome.resumed > 0 && !args.quiet)
+        std::cerr << "epmdump: " << outcome.resumed << (outcome.resumed == 1 ? " target" : " targets")
+                  << " already done in the --resume file, skipped\n";
     if (outcome.list_failed) return exit_usage; // a piped list turned out empty or not text
     if (s.started == 0 && outcome.bad_entries > 0)
     {
@@ -285,6 +297,7 @@ void add_scan_command(CLI::App& app, int& exit_status, output::sink& out, argv_s
         ->allow_extra_args(false);
     add_client_options(app, args->client);
     add_audit_options(app, args->audit);
+    add_campaign_options(app, args->campaign);
     app.add_option("-c,--concurrency", args->concurrency, "Hosts in flight at once")->capture_default_str()->check(whole_number_in(1, 4096));
     app.add_option("--rate", args->rate, "At most this many new hosts per second (0: no limit)")->check(non_negative_number("hosts per second"));
     app.add_option("--max-ents", args->max_ents, "Entries asked for per ept_lookup call")->capture_default_str()->check(whole_number_in(1, 500));

@@ -296,7 +296,25 @@ bool target_source::next_pattern()
     }
 }
 
+void target_source::set_shard(const shard_spec& shard)
+{
+    shard_ = shard;
+    // Known up front (words and regular files counted): the progress line shows the shard's
+    // share from the start, not the whole scope until the first target.
+    if (total_known_) total_ = shard_walk(total_, shard).size();
+}
+
 std::optional<target> target_source::next()
+{
+    for (;;)
+    {
+        auto t = shard_ ? next_in_shard() : next_in_order();
+        if (!t || !done_ || !done_->contains(*t)) return t;
+        ++resumed_;
+    }
+}
+
+std::optional<target> target_source::next_in_order()
 {
     for (;;)
     {
@@ -315,6 +333,33 @@ std::optional<target> target_source::next()
         }
         return pattern_->at(index_++, default_port_);
     }
+}
+
+std::optional<target> target_source::next_in_shard()
+{
+    if (!space_)
+    {
+        // The permutation needs the size of the whole space: every word first (words, not targets).
+        space_.emplace();
+        while (next_pattern()) space_->add(std::move(*pattern_));
+        pattern_.reset();
+        walk_.emplace(space_->size(), *shard_);
+        total_ = walk_->size();
+        total_known_ = true;
+    }
+    // Exclusions apply after the permutation, target by target: the shards stay the same
+    // whatever each machine excludes.
+    while (const auto i = walk_->next())
+    {
+        const auto [word, offset] = space_->locate(*i);
+        if (exclusions_ && exclusions_->excluded_run(word, offset) > 0)
+        {
+            ++excluded_;
+            continue;
+        }
+        return word.at(offset, default_port_);
+    }
+    return std::nullopt;
 }
 
 } // namespace epmdump::client

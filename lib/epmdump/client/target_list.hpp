@@ -4,6 +4,8 @@
 #include <epmdump/client/target.hpp>
 #include <epmdump/client/target_exclusion.hpp>
 #include <epmdump/client/target_pattern.hpp>
+#include <epmdump/client/target_resume.hpp>
+#include <epmdump/client/target_shard.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -84,10 +86,18 @@ public:
     // Targets next() skips (--exclude): never handed out, counted in excluded(). Set before next().
     void set_exclusions(std::shared_ptr<const target_exclusions> exclusions) { exclusions_ = std::move(exclusions); }
     std::uint64_t excluded() const noexcept { return excluded_; }
+    // Only this shard's targets (--shards): every word is read first (lists too), then the whole
+    // space is walked in the shard's permuted order; total() becomes the shard's size. Set before next().
+    void set_shard(const shard_spec& shard);
+    // Targets next() skips as done by a previous run (--resume), counted in resumed(). Set before next().
+    void set_done(std::shared_ptr<const done_targets> done) { done_ = std::move(done); }
+    std::uint64_t resumed() const noexcept { return resumed_; }
 
 private:
     bool open_next_file();
     bool next_pattern();
+    std::optional<target> next_in_order();
+    std::optional<target> next_in_shard();
     void fail_list(const std::string& message);
 
     std::vector<target_pattern> words_;
@@ -115,6 +125,11 @@ private:
     std::shared_ptr<const target_exclusions> exclusions_;
     std::atomic<std::uint64_t> excluded_ = 0;
     std::string list_error_;
+    std::optional<shard_spec> shard_;
+    std::optional<target_space> space_;   // the shard's: every word, read on the first next()
+    std::optional<shard_walk> walk_;
+    std::shared_ptr<const done_targets> done_;
+    std::atomic<std::uint64_t> resumed_ = 0;
 };
 
 } // namespace epmdump::client
