@@ -185,7 +185,8 @@ asio::awaitable<pipe_outcome> run_session_over(connection& c, const client_optio
     if (options.security)
     {
         // Only names the principal (no KDC yet): the first leg, off the I/O thread, asks for the ticket.
-        auto made = options.security->new_context(host);
+        // SESSION_SETUP's token is GSS-API's own (SPNEGO, not the bind's DCE style).
+        auto made = options.security->new_session_context(host);
         if (!made)
         {
             failure f{client_errc::auth_failed, phase::pipe, {}, {}, made.error().detail};

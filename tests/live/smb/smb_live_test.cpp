@@ -98,6 +98,19 @@ std::vector<std::string> impacket_set(const std::string& out)
     return set;
 }
 
+// --transport smb as user@REALM with a service ticket for the DC's SPN, in a krb5 world of its own.
+test::process_result run_kerberos_smb(const test::auth_peer& peer, const std::string& address, const std::string& type,
+                                      std::vector<std::string> extra = {})
+{
+    test::krb5_world world(peer.krb5_config);
+    password_env pw(peer.password);
+    std::vector<std::string> args{"--transport", "smb", "-U", peer.user + "@" + peer.realm, "--auth-type", type,
+                                  "--spn", peer.spn};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(address);
+    return run_epmdump(args);
+}
+
 struct dc_env
 {
     std::string address;
@@ -126,14 +139,37 @@ TEST_CASE("over SMB with Kerberos in SPNEGO (a service ticket for the DC's SPN) 
     const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
     if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
     REQUIRE_AUTH_PEER(peer);
-    test::krb5_world world(peer.krb5_config);
-    password_env pw(peer.password);
-    // negotiate: SMB session setup wants a GSS-API token, which SPNEGO frames (a bare Kerberos
-    // AP-REQ, --auth-type kerberos, is refused by Samba with STATUS_INVALID_PARAMETER).
-    const auto r = run_epmdump({"--transport", "smb", "-U", peer.user + "@" + peer.realm, "--auth-type", "negotiate",
-                            "--spn", peer.spn, *address});
+    const auto r = run_kerberos_smb(peer, *address, "negotiate");
     check_same_as_tcp(r, *address, 445);
     CHECK(one_host(r)["auth"]["type"] == "negotiate");
+}
+
+TEST_CASE("over SMB with --auth-type kerberos the session setup carries a mutual SPNEGO Kerberos token and the AD DC lists the same endpoints")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    // The bind's DCE-style AP-REQ in SESSION_SETUP was refused (STATUS_INVALID_PARAMETER).
+    const auto r = run_kerberos_smb(peer, *address, "kerberos");
+    check_same_as_tcp(r, *address, 445);
+    const auto host = one_host(r);
+    REQUIRE(host.contains("auth"));
+    CHECK(host["auth"]["type"] == "kerberos");
+    CHECK(host["auth"]["level"] == "integrity"); // the DC requires signing, keyed by the Kerberos session key
+    CHECK(host["auth"]["principal"] == peer.user + "@" + peer.realm);
+}
+
+TEST_CASE("over SMB with --auth-type kerberos and --auth-level the bind inside the pipe keeps its own DCE-style Kerberos")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    const auto r = run_kerberos_smb(peer, *address, "kerberos", {"--auth-level", "privacy"});
+    check_same_as_tcp(r, *address, 445);
+    const auto host = one_host(r);
+    REQUIRE(host.contains("auth"));
+    CHECK(host["auth"]["type"] == "kerberos");
+    CHECK(host["auth"]["level"] == "privacy"); // the bind's level: every PDU sealed by the DCE-style context
 }
 
 TEST_CASE("over SMB on port 139 (a NetBIOS session first) the AD DC lists the same endpoints")
