@@ -154,6 +154,8 @@ epm::auth_info smb_auth(const client_options& options, const smb2::session_info&
     a.type = options.security ? options.security->type() : epm::auth_type::none;
     a.level = info.encryption ? epm::auth_level::privacy : info.signing ? epm::auth_level::integrity : epm::auth_level::connect;
     a.principal = principal;
+    // As over TCP: only negotiate names the mechanism it carried.
+    if (a.type == epm::auth_type::negotiate) a.mechanism = info.mechanism;
     return a;
 }
 

@@ -31,9 +31,11 @@ public:
     password_env& operator=(const password_env&) = delete;
 };
 
-test::process_result run_epmdump(std::vector<std::string> args)
+// `command`: a subcommand (probe, map) before the options; empty: the default enumeration.
+test::process_result run_epmdump(std::vector<std::string> args, const std::string& command = {})
 {
     std::vector<std::string> argv{"-q", "-f", "json", "--connect-timeout", "3", "--timeout", "5", "--host-timeout", "15"};
+    if (!command.empty()) argv.insert(argv.begin(), command);
     argv.insert(argv.end(), args.begin(), args.end());
     return test::run_process(EPMDUMP_EXE, argv, {}, std::nullopt, std::chrono::seconds(60));
 }
@@ -142,6 +144,26 @@ TEST_CASE("over SMB with Kerberos in SPNEGO (a service ticket for the DC's SPN) 
     const auto r = run_kerberos_smb(peer, *address, "negotiate");
     check_same_as_tcp(r, *address, 445);
     CHECK(one_host(r)["auth"]["type"] == "negotiate");
+    CHECK(one_host(r)["auth"]["mechanism"] == "kerberos"); // what SPNEGO carried, as a TCP record says it
+}
+
+TEST_CASE("over SMB, negotiate to an address the KDC has no principal for falls back to NTLM, and auth.mechanism says ntlm as over TCP")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    test::krb5_world world(peer.krb5_config);
+    password_env pw(peer.password);
+    // No --spn: host/ADDRESS is no principal the KDC knows.
+    const std::vector<std::string> who{"-U", peer.user + "@" + peer.realm, "--auth-type", "negotiate", *address};
+    std::vector<std::string> smb{"--transport", "smb"};
+    smb.insert(smb.end(), who.begin(), who.end());
+    const auto over_smb = run_epmdump(smb);
+    check_same_as_tcp(over_smb, *address, 445);
+    const auto over_tcp = run_epmdump(who);
+    REQUIRE_MESSAGE(over_tcp.exit_code == 0, over_tcp.err);
+    CHECK(one_host(over_smb)["auth"]["mechanism"] == "ntlm");
+    CHECK(one_host(over_smb)["auth"]["mechanism"] == one_host(over_tcp)["auth"]["mechanism"]);
 }
 
 TEST_CASE("over SMB with --auth-type kerberos the session setup carries a mutual SPNEGO Kerberos token and the AD DC lists the same endpoints")
@@ -157,6 +179,7 @@ TEST_CASE("over SMB with --auth-type kerberos the session setup carries a mutual
     CHECK(host["auth"]["type"] == "kerberos");
     CHECK(host["auth"]["level"] == "integrity"); // the DC requires signing, keyed by the Kerberos session key
     CHECK(host["auth"]["principal"] == peer.user + "@" + peer.realm);
+    CHECK_FALSE(host["auth"].contains("mechanism")); // as over TCP: only negotiate names one
 }
 
 TEST_CASE("over SMB with --auth-type kerberos and --auth-level the bind inside the pipe keeps its own DCE-style Kerberos")
@@ -170,6 +193,26 @@ TEST_CASE("over SMB with --auth-type kerberos and --auth-level the bind inside t
     REQUIRE(host.contains("auth"));
     CHECK(host["auth"]["type"] == "kerberos");
     CHECK(host["auth"]["level"] == "privacy"); // the bind's level: every PDU sealed by the DCE-style context
+}
+
+TEST_CASE("a probe of \\pipe\\epmapper over SMB with negotiate names the SMB session's level and mechanism in its auth")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    test::krb5_world world(peer.krb5_config);
+    password_env pw(peer.password);
+    const auto r = run_epmdump({"-U", peer.user + "@" + peer.realm, "--auth-type", "negotiate", "--spn", peer.spn,
+                                "ncacn_np:" + *address + "[\\pipe\\epmapper]"},
+                               "probe");
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 0);
+    const auto port = one_host(r);
+    CHECK(port["state"] == "rpc");
+    REQUIRE(port.contains("auth"));
+    // Not the run's default level (privacy): the bind was anonymous, the SMB session signed.
+    CHECK(port["auth"]["level"] == "integrity");
+    CHECK(port["auth"]["mechanism"] == "kerberos");
 }
 
 TEST_CASE("over SMB on port 139 (a NetBIOS session first) the AD DC lists the same endpoints")

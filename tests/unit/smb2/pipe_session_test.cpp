@@ -125,6 +125,27 @@ TEST_CASE("each dialect's signing algorithm signs the requests and verifies the 
     }
 }
 
+TEST_CASE("the session info names the mechanism that authenticated it: SPNEGO's choice under negotiate, none for a null session")
+{
+    test::server_script script;
+    script.pipe_answer = bytes_of(40, 3);
+    {
+        test::scripted_smb_server server(script, openssl_crypto(), session_key);
+        pipe_session s(options(), std::make_unique<test::two_leg_context>(session_key, epm::auth_type::negotiate,
+                                                                          epm::auth_type::kerberos));
+        run(s, server, {bytes_of(20, 4)});
+        REQUIRE_FALSE(s.error().has_value());
+        CHECK(s.info().mechanism == epm::auth_type::kerberos);
+    }
+    {
+        test::scripted_smb_server server(script, openssl_crypto(), session_key);
+        pipe_session s(options(), nullptr);
+        run(s, server, {bytes_of(20, 4)});
+        REQUIRE_FALSE(s.error().has_value());
+        CHECK(s.info().mechanism == epm::auth_type::none);
+    }
+}
+
 TEST_CASE("a session the server encrypts, or a share it encrypts, runs in TRANSFORM_HEADERs with each cipher")
 {
     for (const auto c : {cipher::aes128_gcm, cipher::aes128_ccm, cipher::aes256_gcm, cipher::aes256_ccm})
