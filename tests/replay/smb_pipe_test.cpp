@@ -240,6 +240,39 @@ TEST_CASE("over the pipe cap, a CREATE is counted and not followed; over the pen
     CHECK(tight.stats.smb.dropped_requests == 0);
 }
 
+namespace {
+
+// The SMB2 command of a turn's first message on 445 (Direct TCP header, then the SMB2 header).
+std::optional<std::uint16_t> first_command(const turn& t)
+{
+    if (t.data.size() < 4 + 16 || t.data[4] != std::byte{0xFE}) return std::nullopt;
+    return std::to_integer<std::uint16_t>(t.data[16]) | std::to_integer<std::uint16_t>(t.data[17]) << 8;
+}
+
+} // namespace
+
+TEST_CASE("a capture that starts after the pipe's CREATE counts the pipe messages it cannot place, none silently lost")
+{
+    const auto whole = test::replay_one_checked("samba-ad-dc-smb2-rpcclient-epmlookup-connect.pcap");
+    auto turns = turns_of("samba-ad-dc-smb2-rpcclient-epmlookup-connect.pcap");
+    // Cut before the first IOCTL (11): NEGOTIATE, SESSION_SETUP, TREE_CONNECT and CREATE are not in the file.
+    const auto first_ioctl = std::find_if(turns.begin(), turns.end(),
+                                          [](const turn& t) { return t.from_client && first_command(t) == 11; });
+    REQUIRE(first_ioctl != turns.end());
+    const auto cut = replay_resegmented(std::vector<turn>(first_ioctl, turns.end()), 445, 1460);
+    CHECK_FALSE(cut.error);
+    CHECK(cut.conversations.empty());
+    CHECK(cut.stats.smb.pipes == 0);
+    // Every pipe message: bind and bind_ack, the rpc_auth3 WRITE (NTLM at level connect), and the
+    // 54 ept_lookup calls (max_ents 1: one per entry, then the end of the list) with their answers.
+    const std::size_t calls = whole.enumeration.entries.size() + 1;
+    CHECK(cut.stats.smb.unopened_pipe_messages == 2 + 1 + 2 * calls);
+
+    const auto uncut = replay_resegmented(turns, 445, 1460);
+    CHECK(uncut.stats.smb.unopened_pipe_messages == 0);
+    REQUIRE(uncut.conversations.size() == 1);
+}
+
 TEST_CASE("a gap in an SMB connection leaves the pipe's listing incomplete, never ok with fewer entries")
 {
     // Server turns on 139: session response, negotiate, 2 session setup legs, tree connect,
