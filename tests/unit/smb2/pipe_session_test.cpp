@@ -261,6 +261,19 @@ TEST_CASE("hostile servers end in typed failures: no credits, a bad signature, a
         CHECK(s.error()->code == errc::bad_signature);
         CHECK(s.error()->phase == phase::tree_connect);
     }
+    SUBCASE("an IOCTL answer (the pipe's own traffic) whose signature does not verify")
+    {
+        test::server_script script;
+        script.pipe_answer = bytes_of(100, 1);
+        script.corrupt_signature = command::ioctl;
+        test::scripted_smb_server server(script, openssl_crypto(), session_key);
+        pipe_session s(options(), std::make_unique<test::two_leg_context>(session_key));
+        const auto r = run(s, server, {bytes_of(10, 1)});
+        REQUIRE(s.error().has_value());
+        CHECK(s.error()->code == errc::bad_signature);
+        CHECK(s.error()->phase == phase::transceive);
+        CHECK(r.answers.empty()); // nothing of the forged answer reaches DCE/RPC
+    }
     SUBCASE("a final SESSION_SETUP whose signature does not verify")
     {
         test::server_script script;
