@@ -2,7 +2,8 @@
 // the AD DC (signing required) with NTLM and Kerberos, on 445 and on 139, agreeing with the TCP
 // 135 listing and with impacket's rpcdump.py -port 445; smbd beside the standalone peer's
 // samba-dcerpcd (scripts/smb-peer.sh); an smbd requiring SMB 3.1.1 encryption
-// (tests/live/smb/encrypted-smbd.sh), where a null session is refused with a typed error.
+// (tests/live/smb/encrypted-smbd.sh), where a null session is refused with a typed error; and
+// --transport auto falling back to SMB on a host whose TCP 135 refuses (smb-only-host.sh).
 #include "live/auth/auth_peer.hpp"
 
 #include "e2e/run_process.hpp"
@@ -267,12 +268,13 @@ TEST_CASE("smbd beside the standalone peer's samba-dcerpcd gives anonymous calle
 
 namespace {
 
-// tests/live/smb/encrypted-smbd.sh's exports (it is idempotent: started once, kept).
-std::optional<std::map<std::string, std::string>> encrypted_smbd()
+// The KEY=VALUE exports of one of tests/live/smb's start scripts (idempotent: started once, kept).
+std::optional<std::map<std::string, std::string>> started(const std::string& script)
 {
     if (::geteuid() != 0 || !test::env("EPMDUMP_SAMBA_SA_ADDRESS")) return std::nullopt;
-    const auto r = test::run_process("/bin/bash", {std::string(EPMDUMP_SOURCE_DIR) + "/tests/live/smb/encrypted-smbd.sh"},
+    const auto r = test::run_process("/bin/bash", {std::string(EPMDUMP_SOURCE_DIR) + "/tests/live/smb/" + script},
                                      {}, std::nullopt, std::chrono::seconds(30));
+    INFO(script << ": " << r.err);
     if (r.exit_code != 0) return std::nullopt;
     std::map<std::string, std::string> vars;
     std::istringstream in(r.out);
@@ -280,6 +282,8 @@ std::optional<std::map<std::string, std::string>> encrypted_smbd()
         if (const auto eq = line.find('='); eq != std::string::npos) vars[line.substr(0, eq)] = line.substr(eq + 1);
     return vars;
 }
+
+std::optional<std::map<std::string, std::string>> encrypted_smbd() { return started("encrypted-smbd.sh"); }
 
 } // namespace
 
@@ -306,4 +310,47 @@ TEST_CASE("a null session on an smbd that requires encryption is refused with a 
     CHECK(host["status"] == "error");
     CHECK(host["error"]["kind"] == "access_denied");
     CHECK(r.seconds < 10);
+}
+
+TEST_CASE("--transport auto: where TCP 135 refuses and 445 answers, SMB lists the peer's TCP listing and every format says ncacn_np")
+{
+    const auto sa = test::env("EPMDUMP_SAMBA_SA_ADDRESS");
+    if (!sa) EPMDUMP_SKIP("EPMDUMP_SAMBA_SA_ADDRESS is not set (scripts/start-peers.sh)");
+    const auto host = started("smb-only-host.sh");
+    REQUIRE_MESSAGE(host, "tests/live/smb/smb-only-host.sh could not start (needs root and the standalone peer)");
+    const auto& address = host->at("EPMDUMP_SMB_ONLY_ADDRESS");
+    const std::vector<std::string> common{"--connect-timeout", "3", "--timeout", "5", "--transport", "auto", address};
+    auto run_as = [&](const std::string& format) {
+        std::vector<std::string> argv{"-q", "-f", format};
+        argv.insert(argv.end(), common.begin(), common.end());
+        auto r = test::run_process(EPMDUMP_EXE, argv, {}, std::nullopt, std::chrono::seconds(30));
+        INFO(format << " stderr: " << r.err);
+        CHECK(r.exit_code == 0);
+        return r;
+    };
+    // JSON: the same entries as the samba-dcerpcd behind it lists on TCP 135 at its own address.
+    const auto json_run = run_as("json");
+    const auto record = one_host(json_run);
+    CHECK(record["transport"] == "ncacn_np");
+    CHECK(record["port"] == 445);
+    CHECK(record["status"] == "ok");
+    // Samba writes the address the client reached it at into its ncacn_ip_tcp towers: that one
+    // word differs, every interface, protocol, port and pipe is the same.
+    auto as_peer = endpoint_set(record);
+    for (auto& line : as_peer)
+        for (auto at = line.find(address); at != std::string::npos; at = line.find(address, at + sa->size()))
+            line.replace(at, address.size(), *sa);
+    std::sort(as_peer.begin(), as_peer.end());
+    CHECK(as_peer == tcp_set(*sa));
+    // Text (rpcdump and impacket layouts) and CSV name the transport that answered too.
+    CHECK(run_as("rpcdump").out.find("| transport: ncacn_np") != std::string::npos);
+    CHECK(run_as("impacket").out.find("[*] Transport: ncacn_np 445") != std::string::npos);
+    const auto csv = run_as("csv").out;
+    std::istringstream rows(csv);
+    std::string header, first;
+    REQUIRE(std::getline(rows, header));
+    REQUIRE(std::getline(rows, first));
+    CHECK(header.find("transport") != std::string::npos);
+    CHECK(first.find(",ncacn_np") != std::string::npos);
+    CHECK(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) == record["entries"].size() + 1);
 }
