@@ -19,6 +19,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 using namespace epmdump;
@@ -109,6 +111,34 @@ TEST_CASE("rpcclient's epmlookup over \\pipe\\epmapper (SMB 3.1.1 signed, IOCTL 
     CHECK(e.status == epm::enumeration_status::ok);
     CHECK_FALSE(e.auth); // the bind carries no DCE/RPC auth: SMB authenticated the user
     check_pipe_origin(e, 445);
+}
+
+TEST_CASE("epmdump's own --transport smb conversation (SMB 3.1.1 signed, NTLM session, anonymous bind) replays to tshark's calls and to the table it printed live")
+{
+    const auto c = test::replay_one_checked("samba-ad-dc-smb3-epmdump-ntlm.pcap");
+    const auto& e = c.enumeration;
+    CHECK(c.calls.size() == 2); // one page of every entry, then Samba's end of the list
+    CHECK(e.entries.size() == 53);
+    CHECK(e.status == epm::enumeration_status::ok);
+    CHECK_FALSE(e.auth); // the bind inside the signed SMB session is anonymous
+    check_pipe_origin(e, 445);
+    // What epmdump printed while the capture was made (the generator keeps it beside the file).
+    std::ifstream in(test::project_pcap("samba-ad-dc-smb3-epmdump-ntlm.live.json"));
+    REQUIRE(in);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto live = output::read_json_lines(text);
+    REQUIRE(live.has_value());
+    REQUIRE(live->enumerations.size() == 1);
+    CHECK(live->enumerations[0].transport == "ncacn_np");
+    // The same entries in the same order (JSON keeps no raw floors, so compared by what it prints).
+    auto printed = [](const epm::enumeration& listing) {
+        std::vector<std::string> out;
+        for (const auto& entry : listing.entries)
+            out.push_back(to_string(entry.object) + " " + to_string(entry.interface.id) + " " + entry.annotation + " " +
+                          epm::to_string(entry.where));
+        return out;
+    };
+    CHECK(printed(live->enumerations[0]) == printed(e));
 }
 
 TEST_CASE("rpcclient at DCE/RPC level connect over the pipe: same entries, NTLM named with its principal")
