@@ -143,6 +143,9 @@ int run_replay(const replay_args& args, output::sink& sink)
         if (smb.dropped_pipes > 0 || smb.dropped_requests > 0)
             std::cerr << "epmdump replay: " << name << ": " << smb.dropped_pipes << " named pipe(s) and "
                       << smb.dropped_requests << " SMB request(s) over replay's per-connection caps not followed\n";
+        if (smb.unopened_pipe_messages > 0)
+            std::cerr << "epmdump replay: " << name << ": " << smb.unopened_pipe_messages
+                      << " SMB pipe message(s) on a FileId whose CREATE is not in the capture (or was over the pipe cap): not decoded\n";
         // The last-resort cap loses what came after: said even without --summary.
         if (r.stats.reassembly.evicted > 0)
             std::cerr << "epmdump replay: " << name << ": " << r.stats.reassembly.evicted
@@ -157,7 +160,8 @@ int run_replay(const replay_args& args, output::sink& sink)
                       << " entries; " << r.stats.reassembly.gaps << " gap(s), " << r.stats.reassembly.evicted
                       << " connection(s) closed by --max-connections, peak " << r.stats.reassembly.peak_pending_bytes
                       << " bytes buffered; SMB: " << smb.connections << " connection(s), " << smb.pipes
-                      << " named pipe(s) opened, " << smb.signed_messages << " signed message(s) (not verified)\n";
+                      << " named pipe(s) opened, " << smb.signed_messages << " signed message(s) (not verified), "
+                      << smb.unopened_pipe_messages << " pipe message(s) on a FileId no CREATE opened\n";
         }
     }
     if (held) out.write(*held);

@@ -32,6 +32,8 @@ import time
 
 from impacket.dcerpc.v5 import epm, rpcrt, transport
 
+from epm_paging import lookup_all
+
 # The two shared peers: prefix of the capture name -> (address, veth on the host side).
 SERVERS = {"ad-dc": ("10.200.0.2", "sambaepm-h"), "standalone": ("10.200.1.2", "sambaepm-sa-h")}
 SERVER_NAME = "epmdc.epmtest.lan"  # the AD DC's host name: the Kerberos SPN is host/ this
@@ -40,7 +42,6 @@ DOMAIN = "EPMTEST"
 REALM = "EPMTEST.LAN"
 USER = "Administrator"
 PASSWORD = "EpmTest-Pa55w0rd!"  # test-only domain, documented in the peer's README
-EPT_S_NOT_REGISTERED = 0x16C9A0D6
 LEVELS = {"connect": rpcrt.RPC_C_AUTHN_LEVEL_CONNECT,
           "integrity": rpcrt.RPC_C_AUTHN_LEVEL_PKT_INTEGRITY,
           "privacy": rpcrt.RPC_C_AUTHN_LEVEL_PKT_PRIVACY}
@@ -48,28 +49,6 @@ MECHANISMS = ("ntlm", "kerberos")
 # The standalone samba-dcerpcd has no KDC: NTLM only there.
 DEFAULT_NAMES = (["ad-dc-%s-%s" % (m, l) for m in MECHANISMS for l in LEVELS] +
                  ["standalone-ntlm-%s" % l for l in LEVELS])
-
-
-def lookup_all(dce):
-    """ept_lookup of every element, page after page, until Samba's end-of-list status."""
-    handle = epm.ept_lookup_handle_t()
-    counts = []
-    while True:
-        request = epm.ept_lookup()
-        request["inquiry_type"] = epm.RPC_C_EP_ALL_ELTS
-        request["object"] = epm.NULL
-        request["Ifid"] = epm.NULL
-        request["vers_option"] = epm.RPC_C_VERS_ALL
-        request["entry_handle"] = handle
-        request["max_ents"] = 500
-        # Samba's last page says ept_s_not_registered: read it rather than raise.
-        answer = dce.request(request, checkError=False)
-        counts.append((answer["num_ents"], answer["status"]))
-        if answer["status"] not in (0, EPT_S_NOT_REGISTERED):
-            raise rpcrt.DCERPCException(error_code=answer["status"])
-        handle = answer["entry_handle"]
-        if answer["status"] == EPT_S_NOT_REGISTERED or handle.isNull():
-            return counts
 
 
 def converse_ntlm(server, level):
@@ -84,7 +63,7 @@ def converse_ntlm(server, level):
     port = rpc.get_socket().getsockname()[1]
     try:
         dce.bind(epm.MSRPC_UUID_PORTMAP)
-        answer = "ept_lookup pages " + ", ".join("%d entries/0x%08x" % p for p in lookup_all(dce))
+        answer = "ept_lookup pages " + ", ".join("%d entries/0x%08x" % p for p in lookup_all(dce, 500))
     except rpcrt.DCERPCException as e:
         # A refusal is worth a capture too (Samba's AD DC faults impacket's level connect).
         answer = "refused: %s" % e

@@ -20,7 +20,10 @@ Clients:
                  ept_s_not_registered on the one page that holds every entry: "No endpoints");
   impacket-139   impacket's library on port 139 (NetBIOS session request first), SMB 2.1 so
                  that nothing is sealed, DCE/RPC without auth (Samba's AD DC faults impacket's
-                 level connect), paging with max_ents 10 until ept_s_not_registered (run by this script itself: --client).
+                 level connect), paging with max_ents 10 until ept_s_not_registered (run by this script itself: --client);
+  epmdump        this project's own client (EPMDUMP_EXE, default build/apps/epmdump) with
+                 --transport smb -U DOMAIN\\user --auth-type ntlm: SMB 3.1.1 signed (NTLM session),
+                 anonymous bind inside it, ept_lookup until the end of the list.
 
 Run as root with /usr/bin/python3, the peers running and `eval "$(cat /tmp/peers.env)"` done
 (EPMDUMP_AUTH_DOMAIN/USER/PASSWORD):
@@ -39,6 +42,9 @@ SERVER = "10.200.0.2"
 NAMESPACE = "sambaepm"
 INTERFACE = "sambaepm-n"  # the DC's end of the veth, inside its namespace
 RPCDUMP = "/usr/share/doc/python3-impacket/examples/rpcdump.py"
+# The epmdump executable to capture (EPMDUMP_EXE, else the checkout's build/apps/epmdump).
+EPMDUMP = os.environ.get("EPMDUMP_EXE", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                     "..", "..", "build", "apps", "epmdump"))
 
 
 def credentials():
@@ -62,23 +68,45 @@ def client_command(name):
         "rpcdump-445": ("samba-ad-dc-smb3-rpcdump-port445-encrypted.pcap", 445, rpcdump + ["-port", "445"]),
         "impacket-139": ("samba-ad-dc-smb21-impacket-port139-netbios.pcap", 139,
                          ["/usr/bin/python3", os.path.abspath(__file__), "--client"]),
+        # Our own client; the password reaches it as the README tells admins (EPMDUMP_PASSWORD).
+        "epmdump": ("samba-ad-dc-smb3-epmdump-ntlm.pcap", 445,
+                    [EPMDUMP, "-f", "json", "--transport", "smb", "-U", "%s\\%s" % (domain, user),
+                     "--auth-type", "ntlm", SERVER]),
     }
     if name not in table:
         sys.exit("unknown capture name %r (known: %s)" % (name, ", ".join(table)))
     return table[name]
 
 
+def sockets_of(pid, port):
+    """Local ports of pid's TCP sockets to SERVER:port, from /proc (fast enough for a client that
+    is done in 50 ms, which polling ss misses)."""
+    inodes = set()
+    try:
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    except OSError:
+        return set()  # the process ended meanwhile
+    remote = "%s:%04X" % ("".join("%02X" % int(b) for b in reversed(SERVER.split("."))), port)
+    found = set()
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            if fields[2] == remote and fields[9] in inodes:
+                found.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return found
+
+
 def run_client(argv, port):
     """Runs the client to its end; returns (its client ports to SERVER:port, its output)."""
-    client = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = dict(os.environ, EPMDUMP_PASSWORD=credentials()[2])
+    client = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     ports = set()
-    pattern = "pid=%d," % client.pid
     while client.poll() is None:
-        ss = subprocess.run(["ss", "-tnpH", "dst", "%s:%d" % (SERVER, port)], capture_output=True, text=True).stdout
-        for line in ss.splitlines():
-            if pattern in line:
-                ports.add(int(line.split()[3].rsplit(":", 1)[1]))
-        time.sleep(0.005)
+        ports |= sockets_of(client.pid, port)
+        time.sleep(0.001)
     output = client.stdout.read().decode(errors="replace")
     if client.returncode != 0:
         sys.exit("%s failed (%d):\n%s" % (argv[0], client.returncode, output))
@@ -115,7 +143,11 @@ def capture(name, out_dir):
     if not syn.strip():
         sys.exit("%s: the capture missed the connection's start; run it again" % final)
     lines = output.strip().splitlines()
-    print("%s: client ports %s, %d lines of output, last: %s" %
+    if name == "epmdump":
+        # What our client said live, beside the capture: replay must read the same table from it.
+        with open(final[:-len(".pcap")] + ".live.json", "w") as f:
+            f.write(output)
+    print("%s: client ports %s, %d lines of output, last: %.200s" %
           (final, sorted(ports), len(lines), lines[-1] if lines else ""))
 
 
@@ -123,6 +155,7 @@ def impacket_client():
     """ept_lookup of every element over \\pipe\\epmapper on port 139, SMB 2.1, no DCE/RPC auth."""
     from impacket.dcerpc.v5 import epm, transport
     from impacket.smb3structs import SMB2_DIALECT_21
+    from epm_paging import lookup_all
     domain, user, password = credentials()
     rpc = transport.DCERPCTransportFactory(r"ncacn_np:%s[\pipe\epmapper]" % SERVER)
     rpc.set_dport(139)
@@ -131,20 +164,8 @@ def impacket_client():
     dce = rpc.get_dce_rpc()
     dce.connect()
     dce.bind(epm.MSRPC_UUID_PORTMAP)
-    handle = epm.ept_lookup_handle_t()
-    while True:
-        request = epm.ept_lookup()
-        request["inquiry_type"] = epm.RPC_C_EP_ALL_ELTS
-        request["object"] = epm.NULL
-        request["Ifid"] = epm.NULL
-        request["vers_option"] = epm.RPC_C_VERS_ALL
-        request["entry_handle"] = handle
-        request["max_ents"] = 10
-        answer = dce.request(request, checkError=False)
-        print("page: %d entries, status 0x%08x" % (answer["num_ents"], answer["status"]))
-        handle = answer["entry_handle"]
-        if answer["status"] != 0 or handle.isNull():
-            break
+    for count, status in lookup_all(dce, 10):
+        print("page: %d entries, status 0x%08x" % (count, status))
     dce.disconnect()
 
 
@@ -154,7 +175,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     parser.add_argument("names", nargs="*",
-                        default=["rpcclient", "rpcclient-connect", "rpcdump-445", "impacket-139"])
+                        default=["rpcclient", "rpcclient-connect", "rpcdump-445", "impacket-139", "epmdump"])
     args = parser.parse_args()
     for name in args.names:
         client_command(name)

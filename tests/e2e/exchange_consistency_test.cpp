@@ -337,5 +337,8 @@ TEST_CASE("every sentence of the text report agrees with its own table, for ever
                 if (!bad.empty()) MESSAGE(r.out);
             }
     CHECK(reports >= 8 * settings.size() * profiles.size()); // 2 KB dumps and 6 captures at least
-    CHECK(tables > plain_reports / 4);
+    // Not a share of the reports: it fell with every capture without Exchange added to pcaps/.
+    // The inputs that list Exchange (at least three) give a table under every setting and profile.
+    CHECK(plain_reports > 0);
+    CHECK(tables >= 3 * settings.size() * profiles.size());
 }

@@ -316,6 +316,8 @@ void smb_server::answer(int fd)
             r.status = 0xC0000010; // STATUS_INVALID_DEVICE_REQUEST: nothing else is served
             r.body = error_body();
         }
+        if (what_ == smb_misdeed::credits_withdrawn)
+            r.credits = r.command == cmd_session_setup && r.status == status_ok ? 0 : 1;
         if (!write_all(fd, frame(r))) return;
     }
 }

@@ -15,6 +15,7 @@ namespace epmdump::test {
 enum class smb_misdeed : std::uint8_t
 {
     no_credits,         // NEGOTIATE grants 0 credits: no request may follow
+    credits_withdrawn,  // one credit per answer, then the final SESSION_SETUP grants 0: no TREE_CONNECT may follow
     huge_ioctl_output,  // the IOCTL answer claims 4 GiB - 256 octets of output
     pending_forever,    // the IOCTL gets an interim STATUS_PENDING, and nothing after it
     bad_signature,      // signing required; the last SESSION_SETUP answer is signed with garbage

@@ -68,6 +68,16 @@ TEST_CASE("an SMB server that grants no credit for the next request is a protoco
     CHECK(server.requests() == 1); // the NEGOTIATE, and no request beyond the credit
 }
 
+TEST_CASE("an SMB server that grants one credit at a time, then none with the session, ends typed before the tree connect")
+{
+    smb_server server(smb_misdeed::credits_withdrawn);
+    auto o = smb_options();
+    o.security = std::make_shared<test_provider>(mech_settings{epm::auth_type::ntlm, mech_legs::auth3, "tester@EPMTEST.LAN", {}, {}});
+    const auto r = enumerate_smb(server, o);
+    check_typed(r, o, client_errc::protocol_violation, phase::pipe);
+    CHECK(server.requests() == 3); // NEGOTIATE and the two SESSION_SETUP legs: nothing without a credit
+}
+
 TEST_CASE("an IOCTL answer that claims gigabytes of output is a protocol violation, nothing that large is allocated")
 {
     smb_server server(smb_misdeed::huge_ioctl_output);

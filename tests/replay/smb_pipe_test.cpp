@@ -19,6 +19,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 using namespace epmdump;
@@ -109,6 +111,34 @@ TEST_CASE("rpcclient's epmlookup over \\pipe\\epmapper (SMB 3.1.1 signed, IOCTL 
     CHECK(e.status == epm::enumeration_status::ok);
     CHECK_FALSE(e.auth); // the bind carries no DCE/RPC auth: SMB authenticated the user
     check_pipe_origin(e, 445);
+}
+
+TEST_CASE("epmdump's own --transport smb conversation (SMB 3.1.1 signed, NTLM session, anonymous bind) replays to tshark's calls and to the table it printed live")
+{
+    const auto c = test::replay_one_checked("samba-ad-dc-smb3-epmdump-ntlm.pcap");
+    const auto& e = c.enumeration;
+    CHECK(c.calls.size() == 2); // one page of every entry, then Samba's end of the list
+    CHECK(e.entries.size() == 53);
+    CHECK(e.status == epm::enumeration_status::ok);
+    CHECK_FALSE(e.auth); // the bind inside the signed SMB session is anonymous
+    check_pipe_origin(e, 445);
+    // What epmdump printed while the capture was made (the generator keeps it beside the file).
+    std::ifstream in(test::project_pcap("samba-ad-dc-smb3-epmdump-ntlm.live.json"));
+    REQUIRE(in);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto live = output::read_json_lines(text);
+    REQUIRE(live.has_value());
+    REQUIRE(live->enumerations.size() == 1);
+    CHECK(live->enumerations[0].transport == "ncacn_np");
+    // The same entries in the same order (JSON keeps no raw floors, so compared by what it prints).
+    auto printed = [](const epm::enumeration& listing) {
+        std::vector<std::string> out;
+        for (const auto& entry : listing.entries)
+            out.push_back(to_string(entry.object) + " " + to_string(entry.interface.id) + " " + entry.annotation + " " +
+                          epm::to_string(entry.where));
+        return out;
+    };
+    CHECK(printed(live->enumerations[0]) == printed(e));
 }
 
 TEST_CASE("rpcclient at DCE/RPC level connect over the pipe: same entries, NTLM named with its principal")
@@ -238,6 +268,39 @@ TEST_CASE("over the pipe cap, a CREATE is counted and not followed; over the pen
     REQUIRE(tight.conversations.size() == 1);
     CHECK(tight.conversations[0].enumeration.entries.size() == 53);
     CHECK(tight.stats.smb.dropped_requests == 0);
+}
+
+namespace {
+
+// The SMB2 command of a turn's first message on 445 (Direct TCP header, then the SMB2 header).
+std::optional<std::uint16_t> first_command(const turn& t)
+{
+    if (t.data.size() < 4 + 16 || t.data[4] != std::byte{0xFE}) return std::nullopt;
+    return std::to_integer<std::uint16_t>(t.data[16]) | std::to_integer<std::uint16_t>(t.data[17]) << 8;
+}
+
+} // namespace
+
+TEST_CASE("a capture that starts after the pipe's CREATE counts the pipe messages it cannot place, none silently lost")
+{
+    const auto whole = test::replay_one_checked("samba-ad-dc-smb2-rpcclient-epmlookup-connect.pcap");
+    auto turns = turns_of("samba-ad-dc-smb2-rpcclient-epmlookup-connect.pcap");
+    // Cut before the first IOCTL (11): NEGOTIATE, SESSION_SETUP, TREE_CONNECT and CREATE are not in the file.
+    const auto first_ioctl = std::find_if(turns.begin(), turns.end(),
+                                          [](const turn& t) { return t.from_client && first_command(t) == 11; });
+    REQUIRE(first_ioctl != turns.end());
+    const auto cut = replay_resegmented(std::vector<turn>(first_ioctl, turns.end()), 445, 1460);
+    CHECK_FALSE(cut.error);
+    CHECK(cut.conversations.empty());
+    CHECK(cut.stats.smb.pipes == 0);
+    // Every pipe message: bind and bind_ack, the rpc_auth3 WRITE (NTLM at level connect), and the
+    // 54 ept_lookup calls (max_ents 1: one per entry, then the end of the list) with their answers.
+    const std::size_t calls = whole.enumeration.entries.size() + 1;
+    CHECK(cut.stats.smb.unopened_pipe_messages == 2 + 1 + 2 * calls);
+
+    const auto uncut = replay_resegmented(turns, 445, 1460);
+    CHECK(uncut.stats.smb.unopened_pipe_messages == 0);
+    REQUIRE(uncut.conversations.size() == 1);
 }
 
 TEST_CASE("a gap in an SMB connection leaves the pipe's listing incomplete, never ok with fewer entries")

@@ -35,14 +35,18 @@ auth_failure not_established() { return {auth_errc::mechanism_failed, "the secur
 
 OM_uint32 gss_context::wanted_flags() const noexcept
 {
-    OM_uint32 f = GSS_C_DCE_STYLE | GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
+    OM_uint32 f = GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
+    // SMB signs and seals with the session key: the session asks for integrity alone, which
+    // SPNEGO's mechListMIC needs.
+    if (style_ == style::session) return f | GSS_C_INTEG_FLAG;
+    f |= GSS_C_DCE_STYLE;
     if (protects(level_)) f |= GSS_C_INTEG_FLAG;
     if (level_ == epm::auth_level::privacy) f |= GSS_C_CONF_FLAG;
     return f;
 }
 
-gss_context::gss_context(std::shared_ptr<const gss_provider> provider, gss_name target)
-    : provider_(std::move(provider)), target_(std::move(target))
+gss_context::gss_context(std::shared_ptr<const gss_provider> provider, gss_name target, style s)
+    : provider_(std::move(provider)), target_(std::move(target)), style_(s)
 {
 }
 
@@ -54,14 +58,19 @@ gss_context::~gss_context()
 
 epm::auth_type gss_context::type() const noexcept { return provider_->type(); }
 
+gss_OID gss_context::mech() const noexcept
+{
+    return style_ == style::session ? gss_provider::session_mech() : provider_->mech();
+}
+
 std::string gss_context::principal() const { return provider_->principal(); }
 
 // SPNEGO renumbers its mechanism's minor codes: the first leg's failure (a service ticket the
 // KDC refused) is asked again of Kerberos alone, whose codes say why.
 client::auth_failure gss_context::leg_failure(OM_uint32 major, OM_uint32 minor) const
 {
-    auto failure = gss_failure("gss_init_sec_context", major, minor, provider_->mech());
-    if (provider_->type() != epm::auth_type::negotiate || failure.reason != auth_errc::mechanism_failed) return failure;
+    auto failure = gss_failure("gss_init_sec_context", major, minor, mech());
+    if (mech() == gss_mech_krb5 || failure.reason != auth_errc::mechanism_failed) return failure;
     gss_ctx_id_t probe = GSS_C_NO_CONTEXT;
     gss_output_buffer output;
     OM_uint32 probe_minor = 0;
@@ -108,7 +117,8 @@ client::auth_result<client::security_context::leg> gss_context::step(std::span<c
     OM_uint32 minor = 0;
     OM_uint32 granted = 0;
     const OM_uint32 major = gss_init_sec_context(
-        &minor, provider_->cred(), &context_, target_.get(), provider_->mech(), wanted_flags(), 0,
+        &minor, style_ == style::session ? provider_->session_cred() : provider_->cred(), &context_, target_.get(),
+        mech(), wanted_flags(), 0,
         GSS_C_NO_CHANNEL_BINDINGS, context_ == GSS_C_NO_CONTEXT ? GSS_C_NO_BUFFER : &input, nullptr,
         output.get(), &granted, nullptr);
     if (GSS_ERROR(major)) return leg_failure(major, minor);
@@ -128,6 +138,15 @@ client::auth_result<client::security_context::leg> gss_context::step(std::span<c
 // there is no level above connect we could honour.
 client::auth_result<void> gss_context::established()
 {
+    if (style_ == style::session)
+    {
+        // Only the session key is used: the server proved itself (AP-REP) or we stop here.
+        if ((flags_ & GSS_C_MUTUAL_FLAG) == 0)
+            return auth_failure{auth_errc::mechanism_failed, "the Kerberos context has no mutual authentication"};
+        session_key_ = inquire_session_key(context_);
+        complete_ = true;
+        return {};
+    }
     if ((flags_ & GSS_C_DCE_STYLE) == 0 || (protects(level_) && (flags_ & GSS_C_INTEG_FLAG) == 0))
         return auth_failure{auth_errc::level_refused, "the Kerberos context has no integrity or no DCE style"};
     OM_uint32 minor = 0;
@@ -137,13 +156,13 @@ client::auth_result<void> gss_context::established()
                                               {GSS_IOV_BUFFER_TYPE_DATA, {0, nullptr}}}};
         int conf = 0;
         const OM_uint32 major = gss_wrap_iov_length(&minor, context_, 1, GSS_C_QOP_DEFAULT, &conf, v.data(), v.size());
-        if (GSS_ERROR(major)) return gss_failure("gss_wrap_iov_length", major, minor, provider_->mech());
+        if (GSS_ERROR(major)) return gss_failure("gss_wrap_iov_length", major, minor, mech());
         seal_length_ = v[0].buffer.length;
     }
     std::array<gss_iov_buffer_desc, 2> m{{{GSS_IOV_BUFFER_TYPE_DATA, {0, nullptr}},
                                           {GSS_IOV_BUFFER_TYPE_MIC_TOKEN, {0, nullptr}}}};
     const OM_uint32 major = gss_get_mic_iov_length(&minor, context_, GSS_C_QOP_DEFAULT, m.data(), m.size());
-    if (GSS_ERROR(major)) return gss_failure("gss_get_mic_iov_length", major, minor, provider_->mech());
+    if (GSS_ERROR(major)) return gss_failure("gss_get_mic_iov_length", major, minor, mech());
     sign_length_ = m[1].buffer.length;
     session_key_ = inquire_session_key(context_);
     complete_ = true;
@@ -165,12 +184,12 @@ client::auth_result<void> gss_context::protect(bool seal, std::span<const std::b
                                               iov(GSS_IOV_BUFFER_TYPE_SIGN_ONLY, trailer)}};
         int conf = 0;
         OM_uint32 major = gss_wrap_iov_length(&minor, context_, 1, GSS_C_QOP_DEFAULT, &conf, v.data(), v.size());
-        if (GSS_ERROR(major)) return gss_failure("gss_wrap_iov_length", major, minor, provider_->mech());
+        if (GSS_ERROR(major)) return gss_failure("gss_wrap_iov_length", major, minor, mech());
         if (v[0].buffer.length != signature.size())
             return auth_failure{auth_errc::mechanism_failed, "the sealed verifier's length differs from signature_length()"};
         v[0].buffer.value = signature.data();
         major = gss_wrap_iov(&minor, context_, 1, GSS_C_QOP_DEFAULT, &conf, v.data(), v.size());
-        if (GSS_ERROR(major)) return gss_failure("gss_wrap_iov", major, minor, provider_->mech());
+        if (GSS_ERROR(major)) return gss_failure("gss_wrap_iov", major, minor, mech());
         if (conf == 0) return auth_failure{auth_errc::level_refused, "gss_wrap_iov did not seal"};
         return {};
     }
@@ -179,12 +198,12 @@ client::auth_result<void> gss_context::protect(bool seal, std::span<const std::b
                                           iov(GSS_IOV_BUFFER_TYPE_DATA, trailer),
                                           {GSS_IOV_BUFFER_TYPE_MIC_TOKEN, {0, nullptr}}}};
     OM_uint32 major = gss_get_mic_iov_length(&minor, context_, GSS_C_QOP_DEFAULT, v.data(), v.size());
-    if (GSS_ERROR(major)) return gss_failure("gss_get_mic_iov_length", major, minor, provider_->mech());
+    if (GSS_ERROR(major)) return gss_failure("gss_get_mic_iov_length", major, minor, mech());
     if (v[3].buffer.length != signature.size())
         return auth_failure{auth_errc::mechanism_failed, "the signature's length differs from signature_length()"};
     v[3].buffer.value = signature.data();
     major = gss_get_mic_iov(&minor, context_, GSS_C_QOP_DEFAULT, v.data(), v.size());
-    if (GSS_ERROR(major)) return gss_failure("gss_get_mic_iov", major, minor, provider_->mech());
+    if (GSS_ERROR(major)) return gss_failure("gss_get_mic_iov", major, minor, mech());
     return {};
 }
 
@@ -218,7 +237,7 @@ client::auth_result<void> gss_context::unprotect(bool sealed, std::span<const st
     // A replayed, out-of-order or forged verifier is the server's fault: never accepted.
     if (major != GSS_S_COMPLETE)
     {
-        auto failure = gss_failure(sealed ? "gss_unwrap_iov" : "gss_verify_mic_iov", major, minor, provider_->mech());
+        auto failure = gss_failure(sealed ? "gss_unwrap_iov" : "gss_verify_mic_iov", major, minor, mech());
         failure.reason = auth_errc::bad_verifier;
         return failure;
     }

@@ -3,10 +3,13 @@
 // bind (AP-REQ) -> bind_ack (AP-REP) -> rpc_auth3 (our AP-REP), SPNEGO wrapping it for type 9.
 // Privacy seals with gss_wrap_iov, the whole token in the verifier (RFC 4121 4.2.4: the trailer
 // rotated into the header); integrity signs with a MIC over the PDU, as Samba and Windows do.
+// A session context (SMB session setup) is SPNEGO carrying Kerberos, mutual, not DCE style:
+// AP-REQ in the first token, the server's AP-REP (in its negTokenResp) completes it.
 #include <epmdump/auth/gss_handles.hpp>
 #include <epmdump/auth/secret.hpp>
 #include <epmdump/session/security_context.hpp>
 
+#include <cstdint>
 #include <memory>
 
 namespace epmdump::auth {
@@ -16,7 +19,12 @@ class gss_provider;
 class gss_context final : public client::security_context
 {
 public:
-    gss_context(std::shared_ptr<const gss_provider> provider, gss_name target);
+    enum class style : std::uint8_t
+    {
+        dce,     // a DCE/RPC bind's three legs ([MS-KILE] 3.4.5)
+        session, // a transport's session setup (SMB): the GSS-API exchange of RFC 4121
+    };
+    gss_context(std::shared_ptr<const gss_provider> provider, gss_name target, style s);
     gss_context(const gss_context&) = delete;
     gss_context& operator=(const gss_context&) = delete;
     ~gss_context() override;
@@ -43,11 +51,13 @@ public:
 
 private:
     OM_uint32 wanted_flags() const noexcept;
+    gss_OID mech() const noexcept;
     client::auth_result<void> established();
     client::auth_failure leg_failure(OM_uint32 major, OM_uint32 minor) const;
 
     std::shared_ptr<const gss_provider> provider_; // keeps the credential handle alive
     gss_name target_;
+    style style_;
     gss_ctx_id_t context_ = GSS_C_NO_CONTEXT;
     OM_uint32 flags_ = 0;
     epm::auth_level level_ = epm::auth_level::privacy;

@@ -117,10 +117,13 @@ gss_OID gss_provider::mech() const noexcept
     return type_ == epm::auth_type::negotiate ? &spnego_oid : gss_mech_krb5;
 }
 
+gss_OID gss_provider::session_mech() noexcept { return &spnego_oid; }
+
 gss_provider::~gss_provider()
 {
     cred_ = gss_cred{};
     kerberos_cred_ = gss_cred{};
+    session_cred_ = gss_cred{};
     if (!ccache_.empty()) destroy_ccache(ccache_);
 }
 
@@ -169,29 +172,45 @@ client::auth_result<std::shared_ptr<const gss_provider>> gss_provider::acquire(c
                                   provider->cred_.out(), nullptr, nullptr);
     if (GSS_ERROR(major)) return gss_failure("gss_acquire_cred_from", major, minor, provider->mech());
     if (auto ok = ask_only_what_is_wanted(provider->cred_.out()); !ok) return ok.error();
-    if (type == epm::auth_type::negotiate)
-    {
-        // SPNEGO offers Kerberos only: NTLM is auth type 10, with its own provider.
-        gss_OID_set_desc krb5 = one_mech(gss_mech_krb5);
-        major = gss_set_neg_mechs(&minor, provider->cred_.get(), &krb5);
-        if (GSS_ERROR(major)) return gss_failure("gss_set_neg_mechs", major, minor, &spnego_oid);
-        major = gss_acquire_cred_from(&minor, cred_name.get(), GSS_C_INDEFINITE, &krb5, GSS_C_INITIATE, &store,
-                                      provider->kerberos_cred_.out(), nullptr, nullptr);
-        if (GSS_ERROR(major)) return gss_failure("gss_acquire_cred_from", major, minor, gss_mech_krb5);
-        if (auto ok = ask_only_what_is_wanted(provider->kerberos_cred_.out()); !ok) return ok.error();
-    }
+    // The other mechanism's handle on the same cache: Kerberos alone beside SPNEGO (negotiate),
+    // SPNEGO beside Kerberos (kerberos, for SMB session setup).
+    auto& other = type == epm::auth_type::negotiate ? provider->kerberos_cred_ : provider->session_cred_;
+    gss_OID_set_desc other_mech = one_mech(type == epm::auth_type::negotiate ? gss_mech_krb5 : &spnego_oid);
+    major = gss_acquire_cred_from(&minor, cred_name.get(), GSS_C_INDEFINITE, &other_mech, GSS_C_INITIATE, &store,
+                                  other.out(), nullptr, nullptr);
+    if (GSS_ERROR(major)) return gss_failure("gss_acquire_cred_from", major, minor, other_mech.elements);
+    if (auto ok = ask_only_what_is_wanted(other.out()); !ok) return ok.error();
+    // SPNEGO offers Kerberos only: NTLM is auth type 10, with its own provider.
+    gss_OID_set_desc krb5 = one_mech(gss_mech_krb5);
+    major = gss_set_neg_mechs(&minor, provider->session_cred(), &krb5);
+    if (GSS_ERROR(major)) return gss_failure("gss_set_neg_mechs", major, minor, &spnego_oid);
     return std::shared_ptr<const gss_provider>(std::move(provider));
 }
 
-client::auth_result<std::unique_ptr<client::security_context>> gss_provider::new_context(std::string_view host) const
+client::auth_result<gss_name> gss_provider::target_name(std::string_view host) const
 {
     client::auth_result<gss_name> target = spn_.empty()
         ? import_name("host@" + std::string(host), GSS_C_NT_HOSTBASED_SERVICE)
         : import_name(spn_, const_cast<gss_OID>(GSS_KRB5_NT_PRINCIPAL_NAME));
     if (!target) return target.error();
     if (spn_.empty() && host.empty()) return auth_failure{auth_errc::spn_unknown, "no host name to build the SPN host/NAME from (--spn)"};
+    return target;
+}
+
+client::auth_result<std::unique_ptr<client::security_context>> gss_provider::new_context(std::string_view host) const
+{
+    auto target = target_name(host);
+    if (!target) return target.error();
     return std::unique_ptr<client::security_context>(
-        std::make_unique<gss_context>(shared_from_this(), std::move(*target)));
+        std::make_unique<gss_context>(shared_from_this(), std::move(*target), gss_context::style::dce));
+}
+
+client::auth_result<std::unique_ptr<client::security_context>> gss_provider::new_session_context(std::string_view host) const
+{
+    auto target = target_name(host);
+    if (!target) return target.error();
+    return std::unique_ptr<client::security_context>(
+        std::make_unique<gss_context>(shared_from_this(), std::move(*target), gss_context::style::session));
 }
 
 } // namespace epmdump::auth

@@ -24,16 +24,22 @@ public:
 
     epm::auth_type type() const noexcept override { return type_; }
     client::auth_result<std::unique_ptr<client::security_context>> new_context(std::string_view host) const override;
+    // SPNEGO carrying Kerberos, mutual, not DCE style: the token SMB session setup takes.
+    client::auth_result<std::unique_ptr<client::security_context>> new_session_context(std::string_view host) const override;
     std::string principal() const override { return principal_; }
 
     gss_cred_id_t cred() const noexcept { return cred_.get(); }
     gss_OID mech() const noexcept;
+    static gss_OID session_mech() noexcept; // SPNEGO
+    // The credentials of session contexts (SPNEGO offering Kerberos alone), whatever type() is.
+    gss_cred_id_t session_cred() const noexcept { return session_cred_.get() ? session_cred_.get() : cred_.get(); }
     // The same TGT for the Kerberos mechanism alone: SPNEGO's minor codes are renumbered by the
     // mechglue, so a failed SPNEGO leg is asked again of Kerberos to learn the krb5 reason.
     gss_cred_id_t kerberos_cred() const noexcept { return kerberos_cred_.get() ? kerberos_cred_.get() : cred_.get(); }
 
 private:
     struct token {};
+    client::auth_result<gss_name> target_name(std::string_view host) const;
 
 public:
     gss_provider(token, epm::auth_type type, std::string spn) : type_(type), spn_(std::move(spn)) {}
@@ -45,6 +51,7 @@ private:
     std::string ccache_;    // MEMORY:... holding the run's TGT; destroyed with the provider
     gss_cred cred_;         // these two last: released before the cache they read is destroyed
     gss_cred kerberos_cred_; // negotiate only
+    gss_cred session_cred_;  // kerberos only (negotiate's cred_ is SPNEGO already)
 };
 
 } // namespace epmdump::auth

@@ -14,9 +14,10 @@ namespace {
 class negotiate_context final : public forwarding_context
 {
 public:
+    // `for_session`: the NTLM fallback is made with new_session_context, as the SPNEGO one was.
     negotiate_context(std::unique_ptr<client::security_context> spnego,
-                      std::shared_ptr<const client::security_provider> ntlm, std::string host)
-        : spnego_(std::move(spnego)), ntlm_(std::move(ntlm)), host_(std::move(host))
+                      std::shared_ptr<const client::security_provider> ntlm, std::string host, bool for_session)
+        : spnego_(std::move(spnego)), ntlm_(std::move(ntlm)), host_(std::move(host)), for_session_(for_session)
     {
     }
 
@@ -31,7 +32,7 @@ public:
             chosen_ = std::move(spnego_);
             return first;
         }
-        auto ntlm = ntlm_->new_context(host_);
+        auto ntlm = for_session_ ? ntlm_->new_session_context(host_) : ntlm_->new_context(host_);
         if (!ntlm) return ntlm.error();
         chosen_ = std::move(*ntlm);
         chosen_->set_level(level_);
@@ -52,6 +53,7 @@ private:
     std::unique_ptr<client::security_context> chosen_;
     std::shared_ptr<const client::security_provider> ntlm_;
     std::string host_;
+    bool for_session_;
     epm::auth_level level_ = epm::auth_level::privacy;
 };
 
@@ -68,15 +70,25 @@ public:
 
     client::auth_result<std::unique_ptr<client::security_context>> new_context(std::string_view host) const override
     {
-        auto spnego = kerberos_->new_context(host);
-        if (!spnego) return spnego.error();
-        return std::unique_ptr<client::security_context>(
-            std::make_unique<negotiate_context>(std::move(*spnego), ntlm_, std::string(host)));
+        return make(kerberos_->new_context(host), host, false);
+    }
+
+    client::auth_result<std::unique_ptr<client::security_context>> new_session_context(std::string_view host) const override
+    {
+        return make(kerberos_->new_session_context(host), host, true);
     }
 
     std::string principal() const override { return kerberos_->principal(); }
 
 private:
+    client::auth_result<std::unique_ptr<client::security_context>>
+    make(client::auth_result<std::unique_ptr<client::security_context>> spnego, std::string_view host, bool for_session) const
+    {
+        if (!spnego) return spnego.error();
+        return std::unique_ptr<client::security_context>(
+            std::make_unique<negotiate_context>(std::move(*spnego), ntlm_, std::string(host), for_session));
+    }
+
     std::shared_ptr<const client::security_provider> kerberos_;
     std::shared_ptr<const client::security_provider> ntlm_;
 };

@@ -34,6 +34,12 @@ public:
         if (!name) return name.error();
         return inner_->new_context(*name);
     }
+    client::auth_result<std::unique_ptr<client::security_context>> new_session_context(std::string_view host) const override
+    {
+        auto name = reverse_lookup_name(host);
+        if (!name) return name.error();
+        return inner_->new_session_context(*name);
+    }
     std::string principal() const override { return inner_->principal(); }
 
 private:

@@ -59,6 +59,7 @@ smb_stats& smb_stats::operator+=(const smb_stats& o) noexcept
     smb1_pipe_transactions += o.smb1_pipe_transactions;
     bad_messages += o.bad_messages;
     dropped_pipes += o.dropped_pipes;
+    unopened_pipe_messages += o.unopened_pipe_messages;
     dropped_requests += o.dropped_requests;
     return *this;
 }
@@ -402,8 +403,15 @@ void smb_connection::close_pipe(const pipe_key& key, const tcp_connection& c)
 void smb_connection::feed_pipe(const pipe_key& key, flow_direction d, std::span<const std::byte> data,
                                const tcp_connection& c, const stream_chunk& chunk)
 {
+    if (data.empty()) return;
     auto it = pipes_.find(key);
-    if (it == pipes_.end() || !it->second.rpc || data.empty()) return;
+    if (it == pipes_.end())
+    {
+        // Its CREATE came before the capture (or over max_pipes): counted, never silently lost.
+        if (is_pipe_tree(key.session_id, key.tree_id)) ++stats_.unopened_pipe_messages;
+        return;
+    }
+    if (!it->second.rpc) return;
     pipe& p = it->second;
     stream_chunk piece;
     piece.direction = d;

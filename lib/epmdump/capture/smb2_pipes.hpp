@@ -50,6 +50,7 @@ struct smb_stats
     std::uint64_t smb1_pipe_transactions = 0; // SMB_COM_TRANSACTION requests (named-pipe transactions)
     std::uint64_t bad_messages = 0;           // framing, header or body that does not decode
     std::uint64_t dropped_pipes = 0;          // CREATEs over max_pipes: not followed
+    std::uint64_t unopened_pipe_messages = 0; // READ/WRITE/IOCTL data on a pipe FileId no followed CREATE opened (before the capture, or dropped)
     std::uint64_t dropped_requests = 0;       // requests over max_pending: their answers not paired
 
     smb_stats& operator+=(const smb_stats& o) noexcept;

@@ -193,8 +193,8 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
         probe_session s(rpc_options_over_pipe(options.base), expect_banner, settings);
         s.set_auth_target(r.target.empty() ? r.address : r.target);
         // ncacn_np: the pipe (options.base.pipe) in an SMB session; a pipe that cannot be opened is an error.
-        if (auto over = co_await run_session_over(c, options.base, r.target.empty() ? r.address : r.target, port, s);
-            over.error)
+        auto over = co_await run_session_over(c, options.base, r.target.empty() ? r.address : r.target, port, s);
+        if (over.error)
         {
             r.state = epm::port_state::error;
             set_error(r, *over.error);
@@ -213,6 +213,7 @@ asio::awaitable<epm::port_probe> async_probe_port(std::string target, std::strin
         if (spoke)
         {
             take_rpc(r, s);
+            if (over.auth) r.auth = over.auth; // an anonymous bind in an authenticated SMB session: the session's
             // A server that drops the connection after refusing mgmt (before any alter_context was
             // answered) gets the fallback on a new connection, as after a bind_nak.
             const bool dropped_after_refusal = s.bound() && !s.mgmt_answered() && s.interfaces().empty() &&

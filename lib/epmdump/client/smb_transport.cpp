@@ -154,6 +154,8 @@ epm::auth_info smb_auth(const client_options& options, const smb2::session_info&
     a.type = options.security ? options.security->type() : epm::auth_type::none;
     a.level = info.encryption ? epm::auth_level::privacy : info.signing ? epm::auth_level::integrity : epm::auth_level::connect;
     a.principal = principal;
+    // As over TCP: only negotiate names the mechanism it carried.
+    if (a.type == epm::auth_type::negotiate) a.mechanism = info.mechanism;
     return a;
 }
 
@@ -185,7 +187,8 @@ asio::awaitable<pipe_outcome> run_session_over(connection& c, const client_optio
     if (options.security)
     {
         // Only names the principal (no KDC yet): the first leg, off the I/O thread, asks for the ticket.
-        auto made = options.security->new_context(host);
+        // SESSION_SETUP's token is GSS-API's own (SPNEGO, not the bind's DCE style).
+        auto made = options.security->new_session_context(host);
         if (!made)
         {
             failure f{client_errc::auth_failed, phase::pipe, {}, {}, made.error().detail};

@@ -94,6 +94,14 @@ public:
     // A new context for one host. `host` is the name the user gave (or the one its SPN names);
     // the provider builds the SPN (host/NAME) unless it was made with one (--spn).
     virtual auth_result<std::unique_ptr<security_context>> new_context(std::string_view host) const = 0;
+    // A context for a transport's own session instead of a DCE/RPC bind: SMB's SESSION_SETUP
+    // ([MS-SMB2] 3.2.5.3) wants a GSS-API token as Windows sends it there (SPNEGO, mutual, not
+    // DCE style: Samba refuses a bare DCE-style AP-REQ with STATUS_INVALID_PARAMETER). Only its
+    // step() and session_key() are used. Mechanisms with one style only (NTLM) give new_context's.
+    virtual auth_result<std::unique_ptr<security_context>> new_session_context(std::string_view host) const
+    {
+        return new_context(host);
+    }
     // The client principal, for output before any context exists.
     virtual std::string principal() const = 0;
 };

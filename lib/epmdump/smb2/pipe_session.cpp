@@ -292,6 +292,7 @@ struct pipe_session::impl
 
     next_action derive_session_keys()
     {
+        if (!anonymous) info.mechanism = slot->context->mechanism();
         if (anonymous || (info.session_flags & (session_flag_is_guest | session_flag_is_null)) != 0)
         {
             if (options.want_encryption)

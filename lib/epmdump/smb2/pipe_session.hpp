@@ -93,6 +93,7 @@ struct session_info
     std::uint32_t requests = 0;                // messages sent
     std::uint32_t round_trips = 0;             // writes followed by a read
     std::uint32_t pending_interims = 0;        // STATUS_PENDING answers seen
+    epm::auth_type mechanism = epm::auth_type::none; // what authenticated the session (negotiate: the one SPNEGO chose)
 };
 
 // One leg of the security context, to run where blocking is allowed; it owns what it touches.

@@ -10,6 +10,7 @@
 #   bash tests/live/smb/encrypted-smbd.sh stop     ends it
 # Progress and errors on stderr; exit 1 with the reason when it cannot.
 set -euo pipefail
+. "$(dirname "$0")/smbd-common.sh"
 peer=${SAMBA_EPM_SA_DIR:-/tmp/samba-epm-standalone}
 dir=${EPMDUMP_SMB_ENC_DIR:-/tmp/epmdump-smb-enc}
 port=1445
@@ -60,26 +61,9 @@ cat > "$conf" <<CONF
 	server smb encrypt = required
 	server signing = required
 	map to guest = Never
-	passdb backend = tdbsam:$dir/private/passdb.tdb
-	private dir = $dir/private
-	lock directory = $dir/lock
-	state directory = $dir/state
-	cache directory = $dir/cache
-	pid directory = $dir/run
-	ncalrpc dir = $peer/run/ncalrpc
-	rpc start on demand helpers = no
-	log file = $dir/log/log.%m
-	log level = 1
-	load printers = no
-	printing = bsd
-	printcap name = /dev/null
+$(smbd_private_settings)
 CONF
 printf '%s\n%s\n' "$password" "$password" | smbpasswd -c "$conf" -s -a "$user" >/dev/null || die "smbpasswd -a $user failed"
-"${ns[@]}" /usr/sbin/smbd -D --configfile="$conf" >>"$dir/log/smbd.out" 2>&1 || die "smbd -D failed: $(tail -5 "$dir/log/smbd.out")"
-for _ in $(seq 1 100); do
-  answers && break
-  sleep 0.1
-done
-answers || { stop; die "smbd did not answer on $address:$port within 10 s (see $dir/log)"; }
+smbd_start "$conf" "$address:$port"
 echo "[encrypted-smbd] answers on $address:$port (SMB 3.1.1, encryption required)" >&2
 print_env

@@ -2,7 +2,8 @@
 // the AD DC (signing required) with NTLM and Kerberos, on 445 and on 139, agreeing with the TCP
 // 135 listing and with impacket's rpcdump.py -port 445; smbd beside the standalone peer's
 // samba-dcerpcd (scripts/smb-peer.sh); an smbd requiring SMB 3.1.1 encryption
-// (tests/live/smb/encrypted-smbd.sh), where a null session is refused with a typed error.
+// (tests/live/smb/encrypted-smbd.sh), where a null session is refused with a typed error; and
+// --transport auto falling back to SMB on a host whose TCP 135 refuses (smb-only-host.sh).
 #include "live/auth/auth_peer.hpp"
 
 #include "e2e/run_process.hpp"
@@ -31,9 +32,11 @@ public:
     password_env& operator=(const password_env&) = delete;
 };
 
-test::process_result run_epmdump(std::vector<std::string> args)
+// `command`: a subcommand (probe, map) before the options; empty: the default enumeration.
+test::process_result run_epmdump(std::vector<std::string> args, const std::string& command = {})
 {
     std::vector<std::string> argv{"-q", "-f", "json", "--connect-timeout", "3", "--timeout", "5", "--host-timeout", "15"};
+    if (!command.empty()) argv.insert(argv.begin(), command);
     argv.insert(argv.end(), args.begin(), args.end());
     return test::run_process(EPMDUMP_EXE, argv, {}, std::nullopt, std::chrono::seconds(60));
 }
@@ -98,6 +101,19 @@ std::vector<std::string> impacket_set(const std::string& out)
     return set;
 }
 
+// --transport smb as user@REALM with a service ticket for the DC's SPN, in a krb5 world of its own.
+test::process_result run_kerberos_smb(const test::auth_peer& peer, const std::string& address, const std::string& type,
+                                      std::vector<std::string> extra = {})
+{
+    test::krb5_world world(peer.krb5_config);
+    password_env pw(peer.password);
+    std::vector<std::string> args{"--transport", "smb", "-U", peer.user + "@" + peer.realm, "--auth-type", type,
+                                  "--spn", peer.spn};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(address);
+    return run_epmdump(args);
+}
+
 struct dc_env
 {
     std::string address;
@@ -126,14 +142,78 @@ TEST_CASE("over SMB with Kerberos in SPNEGO (a service ticket for the DC's SPN) 
     const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
     if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
     REQUIRE_AUTH_PEER(peer);
-    test::krb5_world world(peer.krb5_config);
-    password_env pw(peer.password);
-    // negotiate: SMB session setup wants a GSS-API token, which SPNEGO frames (a bare Kerberos
-    // AP-REQ, --auth-type kerberos, is refused by Samba with STATUS_INVALID_PARAMETER).
-    const auto r = run_epmdump({"--transport", "smb", "-U", peer.user + "@" + peer.realm, "--auth-type", "negotiate",
-                            "--spn", peer.spn, *address});
+    const auto r = run_kerberos_smb(peer, *address, "negotiate");
     check_same_as_tcp(r, *address, 445);
     CHECK(one_host(r)["auth"]["type"] == "negotiate");
+    CHECK(one_host(r)["auth"]["mechanism"] == "kerberos"); // what SPNEGO carried, as a TCP record says it
+}
+
+TEST_CASE("over SMB, negotiate to an address the KDC has no principal for falls back to NTLM, and auth.mechanism says ntlm as over TCP")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    test::krb5_world world(peer.krb5_config);
+    password_env pw(peer.password);
+    // No --spn: host/ADDRESS is no principal the KDC knows.
+    const std::vector<std::string> who{"-U", peer.user + "@" + peer.realm, "--auth-type", "negotiate", *address};
+    std::vector<std::string> smb{"--transport", "smb"};
+    smb.insert(smb.end(), who.begin(), who.end());
+    const auto over_smb = run_epmdump(smb);
+    check_same_as_tcp(over_smb, *address, 445);
+    const auto over_tcp = run_epmdump(who);
+    REQUIRE_MESSAGE(over_tcp.exit_code == 0, over_tcp.err);
+    CHECK(one_host(over_smb)["auth"]["mechanism"] == "ntlm");
+    CHECK(one_host(over_smb)["auth"]["mechanism"] == one_host(over_tcp)["auth"]["mechanism"]);
+}
+
+TEST_CASE("over SMB with --auth-type kerberos the session setup carries a mutual SPNEGO Kerberos token and the AD DC lists the same endpoints")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    // The bind's DCE-style AP-REQ in SESSION_SETUP was refused (STATUS_INVALID_PARAMETER).
+    const auto r = run_kerberos_smb(peer, *address, "kerberos");
+    check_same_as_tcp(r, *address, 445);
+    const auto host = one_host(r);
+    REQUIRE(host.contains("auth"));
+    CHECK(host["auth"]["type"] == "kerberos");
+    CHECK(host["auth"]["level"] == "integrity"); // the DC requires signing, keyed by the Kerberos session key
+    CHECK(host["auth"]["principal"] == peer.user + "@" + peer.realm);
+    CHECK_FALSE(host["auth"].contains("mechanism")); // as over TCP: only negotiate names one
+}
+
+TEST_CASE("over SMB with --auth-type kerberos and --auth-level the bind inside the pipe keeps its own DCE-style Kerberos")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    const auto r = run_kerberos_smb(peer, *address, "kerberos", {"--auth-level", "privacy"});
+    check_same_as_tcp(r, *address, 445);
+    const auto host = one_host(r);
+    REQUIRE(host.contains("auth"));
+    CHECK(host["auth"]["type"] == "kerberos");
+    CHECK(host["auth"]["level"] == "privacy"); // the bind's level: every PDU sealed by the DCE-style context
+}
+
+TEST_CASE("a probe of \\pipe\\epmapper over SMB with negotiate names the SMB session's level and mechanism in its auth")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_ADDRESS is not set (scripts/start-peers.sh)");
+    REQUIRE_AUTH_PEER(peer);
+    test::krb5_world world(peer.krb5_config);
+    password_env pw(peer.password);
+    const auto r = run_epmdump({"-U", peer.user + "@" + peer.realm, "--auth-type", "negotiate", "--spn", peer.spn,
+                                "ncacn_np:" + *address + "[\\pipe\\epmapper]"},
+                               "probe");
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 0);
+    const auto port = one_host(r);
+    CHECK(port["state"] == "rpc");
+    REQUIRE(port.contains("auth"));
+    // Not the run's default level (privacy): the bind was anonymous, the SMB session signed.
+    CHECK(port["auth"]["level"] == "integrity");
+    CHECK(port["auth"]["mechanism"] == "kerberos");
 }
 
 TEST_CASE("over SMB on port 139 (a NetBIOS session first) the AD DC lists the same endpoints")
@@ -188,12 +268,13 @@ TEST_CASE("smbd beside the standalone peer's samba-dcerpcd gives anonymous calle
 
 namespace {
 
-// tests/live/smb/encrypted-smbd.sh's exports (it is idempotent: started once, kept).
-std::optional<std::map<std::string, std::string>> encrypted_smbd()
+// The KEY=VALUE exports of one of tests/live/smb's start scripts (idempotent: started once, kept).
+std::optional<std::map<std::string, std::string>> started(const std::string& script)
 {
     if (::geteuid() != 0 || !test::env("EPMDUMP_SAMBA_SA_ADDRESS")) return std::nullopt;
-    const auto r = test::run_process("/bin/bash", {std::string(EPMDUMP_SOURCE_DIR) + "/tests/live/smb/encrypted-smbd.sh"},
+    const auto r = test::run_process("/bin/bash", {std::string(EPMDUMP_SOURCE_DIR) + "/tests/live/smb/" + script},
                                      {}, std::nullopt, std::chrono::seconds(30));
+    INFO(script << ": " << r.err);
     if (r.exit_code != 0) return std::nullopt;
     std::map<std::string, std::string> vars;
     std::istringstream in(r.out);
@@ -201,6 +282,8 @@ std::optional<std::map<std::string, std::string>> encrypted_smbd()
         if (const auto eq = line.find('='); eq != std::string::npos) vars[line.substr(0, eq)] = line.substr(eq + 1);
     return vars;
 }
+
+std::optional<std::map<std::string, std::string>> encrypted_smbd() { return started("encrypted-smbd.sh"); }
 
 } // namespace
 
@@ -227,4 +310,47 @@ TEST_CASE("a null session on an smbd that requires encryption is refused with a 
     CHECK(host["status"] == "error");
     CHECK(host["error"]["kind"] == "access_denied");
     CHECK(r.seconds < 10);
+}
+
+TEST_CASE("--transport auto: where TCP 135 refuses and 445 answers, SMB lists the peer's TCP listing and every format says ncacn_np")
+{
+    const auto sa = test::env("EPMDUMP_SAMBA_SA_ADDRESS");
+    if (!sa) EPMDUMP_SKIP("EPMDUMP_SAMBA_SA_ADDRESS is not set (scripts/start-peers.sh)");
+    const auto host = started("smb-only-host.sh");
+    REQUIRE_MESSAGE(host, "tests/live/smb/smb-only-host.sh could not start (needs root and the standalone peer)");
+    const auto& address = host->at("EPMDUMP_SMB_ONLY_ADDRESS");
+    const std::vector<std::string> common{"--connect-timeout", "3", "--timeout", "5", "--transport", "auto", address};
+    auto run_as = [&](const std::string& format) {
+        std::vector<std::string> argv{"-q", "-f", format};
+        argv.insert(argv.end(), common.begin(), common.end());
+        auto r = test::run_process(EPMDUMP_EXE, argv, {}, std::nullopt, std::chrono::seconds(30));
+        INFO(format << " stderr: " << r.err);
+        CHECK(r.exit_code == 0);
+        return r;
+    };
+    // JSON: the same entries as the samba-dcerpcd behind it lists on TCP 135 at its own address.
+    const auto json_run = run_as("json");
+    const auto record = one_host(json_run);
+    CHECK(record["transport"] == "ncacn_np");
+    CHECK(record["port"] == 445);
+    CHECK(record["status"] == "ok");
+    // Samba writes the address the client reached it at into its ncacn_ip_tcp towers: that one
+    // word differs, every interface, protocol, port and pipe is the same.
+    auto as_peer = endpoint_set(record);
+    for (auto& line : as_peer)
+        for (auto at = line.find(address); at != std::string::npos; at = line.find(address, at + sa->size()))
+            line.replace(at, address.size(), *sa);
+    std::sort(as_peer.begin(), as_peer.end());
+    CHECK(as_peer == tcp_set(*sa));
+    // Text (rpcdump and impacket layouts) and CSV name the transport that answered too.
+    CHECK(run_as("rpcdump").out.find("| transport: ncacn_np") != std::string::npos);
+    CHECK(run_as("impacket").out.find("[*] Transport: ncacn_np 445") != std::string::npos);
+    const auto csv = run_as("csv").out;
+    std::istringstream rows(csv);
+    std::string header, first;
+    REQUIRE(std::getline(rows, header));
+    REQUIRE(std::getline(rows, first));
+    CHECK(header.find("transport") != std::string::npos);
+    CHECK(first.find(",ncacn_np") != std::string::npos);
+    CHECK(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) == record["entries"].size() + 1);
 }

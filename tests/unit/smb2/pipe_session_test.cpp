@@ -125,6 +125,27 @@ TEST_CASE("each dialect's signing algorithm signs the requests and verifies the 
     }
 }
 
+TEST_CASE("the session info names the mechanism that authenticated it: SPNEGO's choice under negotiate, none for a null session")
+{
+    test::server_script script;
+    script.pipe_answer = bytes_of(40, 3);
+    {
+        test::scripted_smb_server server(script, openssl_crypto(), session_key);
+        pipe_session s(options(), std::make_unique<test::two_leg_context>(session_key, epm::auth_type::negotiate,
+                                                                          epm::auth_type::kerberos));
+        run(s, server, {bytes_of(20, 4)});
+        REQUIRE_FALSE(s.error().has_value());
+        CHECK(s.info().mechanism == epm::auth_type::kerberos);
+    }
+    {
+        test::scripted_smb_server server(script, openssl_crypto(), session_key);
+        pipe_session s(options(), nullptr);
+        run(s, server, {bytes_of(20, 4)});
+        REQUIRE_FALSE(s.error().has_value());
+        CHECK(s.info().mechanism == epm::auth_type::none);
+    }
+}
+
 TEST_CASE("a session the server encrypts, or a share it encrypts, runs in TRANSFORM_HEADERs with each cipher")
 {
     for (const auto c : {cipher::aes128_gcm, cipher::aes128_ccm, cipher::aes256_gcm, cipher::aes256_ccm})
@@ -239,6 +260,19 @@ TEST_CASE("hostile servers end in typed failures: no credits, a bad signature, a
         REQUIRE(s.error().has_value());
         CHECK(s.error()->code == errc::bad_signature);
         CHECK(s.error()->phase == phase::tree_connect);
+    }
+    SUBCASE("an IOCTL answer (the pipe's own traffic) whose signature does not verify")
+    {
+        test::server_script script;
+        script.pipe_answer = bytes_of(100, 1);
+        script.corrupt_signature = command::ioctl;
+        test::scripted_smb_server server(script, openssl_crypto(), session_key);
+        pipe_session s(options(), std::make_unique<test::two_leg_context>(session_key));
+        const auto r = run(s, server, {bytes_of(10, 1)});
+        REQUIRE(s.error().has_value());
+        CHECK(s.error()->code == errc::bad_signature);
+        CHECK(s.error()->phase == phase::transceive);
+        CHECK(r.answers.empty()); // nothing of the forged answer reaches DCE/RPC
     }
     SUBCASE("a final SESSION_SETUP whose signature does not verify")
     {

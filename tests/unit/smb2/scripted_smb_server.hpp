@@ -31,8 +31,14 @@ namespace epmdump::test {
 class two_leg_context final : public client::security_context
 {
 public:
-    explicit two_leg_context(std::vector<std::byte> key) : key_(std::move(key)) {}
-    epm::auth_type type() const noexcept override { return epm::auth_type::ntlm; }
+    // `type` negotiate with `mechanism`: SPNEGO's choice, as the negotiate provider reports it.
+    explicit two_leg_context(std::vector<std::byte> key, epm::auth_type type = epm::auth_type::ntlm,
+                             epm::auth_type mechanism = epm::auth_type::ntlm)
+        : key_(std::move(key)), type_(type), mechanism_(mechanism)
+    {
+    }
+    epm::auth_type type() const noexcept override { return type_; }
+    epm::auth_type mechanism() const noexcept override { return mechanism_; }
     client::auth_result<leg> step(std::span<const std::byte> server_token) override
     {
         if (legs_++ == 0) return leg{to(std::string_view("hello")), false};
@@ -65,6 +71,8 @@ private:
         return {b.begin(), b.end()};
     }
     std::vector<std::byte> key_;
+    epm::auth_type type_;
+    epm::auth_type mechanism_;
     int legs_ = 0;
     bool complete_ = false;
 };
