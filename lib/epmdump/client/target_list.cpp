@@ -145,6 +145,7 @@ namespace {
 std::vector<list_file> plain_lists(std::vector<std::string> paths)
 {
     std::vector<list_file> out;
+    out.reserve(paths.size());
     for (auto& p : paths) out.push_back(list_file{std::move(p), list_kind::any});
     return out;
 }
