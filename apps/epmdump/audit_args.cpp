@@ -15,6 +15,23 @@ void add_audit_options(CLI::App& app, audit_args& args)
     app.add_option("--excludefile", args.exclude_files, "Never scan the hosts listed in FILE (as -iL reads it; repeatable)")
         ->allow_extra_args(false)
         ->group("Scope");
+    app.add_option("--from-nmap", args.from_nmap,
+                   "Scan the hosts nmap found with 135/tcp (or 445, 139, 593: see --transport) open, from its -oX or -oG FILE ('-' = stdin; repeatable)")
+        ->allow_extra_args(false)
+        ->group("Scope");
+    app.add_option("--from-masscan", args.from_masscan,
+                   "The same from masscan's -oJ or -oL FILE ('-' = stdin; repeatable)")
+        ->allow_extra_args(false)
+        ->group("Scope");
+}
+
+std::vector<client::list_file> target_lists(const std::vector<std::string>& input_lists, const audit_args& args)
+{
+    std::vector<client::list_file> out;
+    for (const auto& f : input_lists) out.push_back({f, client::list_kind::any});
+    for (const auto& f : args.from_nmap) out.push_back({f, client::list_kind::nmap});
+    for (const auto& f : args.from_masscan) out.push_back({f, client::list_kind::masscan});
+    return out;
 }
 
 std::shared_ptr<const client::target_exclusions> make_exclusions(const audit_args& args, std::string& error)

@@ -90,9 +90,10 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
                       << protseq_choices() << '\n';
             return std::nullopt;
         }
-    if (args.targets.empty() && args.lists.empty())
+    auto lists = target_lists(args.lists, args.audit);
+    if (args.targets.empty() && lists.empty())
     {
-        std::cerr << "epmdump: no targets (give HOST..., CIDR blocks, ranges, or -iL FILE); see --help\n";
+        std::cerr << "epmdump: no targets (give HOST..., CIDR blocks, ranges, -iL FILE, --from-nmap FILE or --from-masscan FILE); see --help\n";
         return std::nullopt;
     }
     std::vector<client::target_pattern> words;
@@ -115,12 +116,17 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
     }
     // rpcdump: a "# target:" header on every table when more than one target can answer,
     // decided before the first result (a list counts as several, whatever it holds).
-    fo.target_headers = !args.lists.empty() || words.size() > 1 || (words.size() == 1 && words.front().count > 1);
+    fo.target_headers = !lists.empty() || words.size() > 1 || (words.size() == 1 && words.front().count > 1);
     auto copts = to_client_options(args.client);
     copts.limits.max_ents = args.max_ents;
     copts.verify = args.ping;
     // CSV: a transport column only when the run may answer over SMB, so TCP CSV keeps its shape.
+    // A scanner's output may give SMB targets (445, 139) whatever the words say.
+    const auto scanner_ports = client::scanner_ports(
+        args.client.transport.empty() ? std::nullopt : client::parse_transport(args.client.transport), args.client.port);
     fo.transport_column = copts.transport == client::transport::ncacn_np || copts.transport == client::transport::automatic ||
+                          ((!args.audit.from_nmap.empty() || !args.audit.from_masscan.empty()) && std::any_of(scanner_ports.begin(), scanner_ports.end(),
+                                                         [](std::uint16_t p) { return client::implied_transport(p) == client::transport::ncacn_np; })) ||
                           std::any_of(words.begin(), words.end(), [](const client::target_pattern& w) {
                               return w.via == client::transport::ncacn_np || client::implied_transport(w.port) == client::transport::ncacn_np;
                           });
@@ -132,7 +138,7 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
         std::cerr << "epmdump: " << exclusion_error << '\n';
         return std::nullopt;
     }
-    plan.targets = std::make_unique<client::target_source>(std::move(words), args.lists, args.client.port);
+    plan.targets = std::make_unique<client::target_source>(std::move(words), std::move(lists), args.client.port, scanner_ports);
     plan.targets->set_exclusions(std::move(exclusions));
     if (std::string campaign_error; !apply_campaign(args.campaign, *plan.targets, campaign_error))
     {
@@ -293,7 +299,9 @@ void add_scan_command(CLI::App& app, int& exit_status, output::sink& out, argv_s
     auto args = std::make_shared<scan_args>();
     app.add_option("targets", args->targets,
                    "Hosts to enumerate: NAME, IPv4, IPv6, HOST:PORT, [IPv6]:PORT, CIDR (10.0.0.0/24), range (10.0.0.1-20)");
-    app.add_option("--input-list", args->lists, "Read targets from FILE, one or more per line, '#' comments ('-' = stdin); also -iL")
+    app.add_option("--input-list", args->lists,
+                   "Read targets from FILE, one or more per line, '#' comments ('-' = stdin); also -iL. nmap -oX/-oG and "
+                   "masscan -oJ/-oL output is recognised and read as --from-nmap/--from-masscan read it")
         ->allow_extra_args(false);
     add_client_options(app, args->client);
     add_audit_options(app, args->audit);
@@ -310,7 +318,8 @@ void add_scan_command(CLI::App& app, int& exit_status, output::sink& out, argv_s
     add_csv_bom_flag(app, args->csv_bom);
     app.add_flag("-q,--quiet", args->quiet, "No progress line and no failure or interruption summary on stderr");
     app.footer("Exit status: 0 every target answered, 1 some failed (or were interrupted), 2 usage error\n"
-               "(including a target list that is missing, a directory, empty or not text), 3 output could not\n"
+               "(including a target list that is missing, a directory, empty or not text, and scanner output that\n"
+               "is malformed or cut short), 3 output could not\n"
                "be written (full disk, closed pipe: the scan stops), 4 credentials could not be acquired (-U, -k:\n"
                "no host was tried).\n"
                "Passwords: --password-file FILE, EPMDUMP_PASSWORD or a prompt on a terminal (-U USER%PASSWORD ends up\n"

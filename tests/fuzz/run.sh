@@ -69,7 +69,7 @@ bindir=$build/tests/fuzz
 
 all_targets=(pdu_stream bind bind_ack bind_nak call_pdu auth_verifier auth3 tower ept_lookup_response ept_map_response
   ept_requests mgmt session service_id packet tcp_reassembler rpc_conversation capture_file pcap_reader rpcdump_text impacket_text
-  json_lines registry netstat ntlm_challenge smb2)
+  json_lines registry netstat ntlm_challenge smb2 scanner_input)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 if [ "$budget" -gt 0 ]; then
@@ -92,6 +92,7 @@ dict_of() {
     json_lines) echo json ;;
     registry) echo registry ;;
     netstat) echo netstat ;;
+    scanner_input) echo scanner ;;
     service_id) echo service ;;
     mgmt) echo mgmt ;;
     ntlm_challenge) echo ntlm ;;
@@ -131,6 +132,11 @@ copy_seeds rpcdump_text ../shared/kb/KB926210.txt tests/fixtures/exchange/kb9262
 copy_seeds impacket_text ../shared/peers/samba-epm/impacket-rpcdump*.txt
 copy_seeds registry tests/fixtures/exchange/*.reg
 copy_seeds netstat tests/fixtures/exchange/netstat-*.txt tests/fixtures/exchange/ss-*.txt
+# scanner_input: each fixture behind the selector byte of its format (0 -oX, 1 -oG, 2 -oJ, 3 -oL) and a cut byte.
+mkdir -p "$seeds/scanner_input"
+for pair in 0:nmap-loopback.xml 1:nmap-loopback.gnmap 2:masscan-netns.json 3:masscan-netns.lst; do
+  { printf "\\$(printf %03o "${pair%%:*}")\\200"; cat "tests/fixtures/scanner/${pair#*:}"; } >"$seeds/scanner_input/${pair#*:}"
+done
 mkdir -p "$seeds/pcap_reader" && cp "$seeds/capture_file"/* "$seeds/pcap_reader/"
 # Every reader also gets the other formats, so detection and rejection paths have seeds.
 for t in rpcdump_text impacket_text json_lines; do

@@ -118,6 +118,9 @@ expect "epmdump --spn-r" "--spn-reverse-lookup"
 expect "epmdump exchange --spn-r" "--spn-reverse-lookup"
 expect "epmdump exchange --registry " "exchange.reg sub"
 contains "epmdump -iL " notes.txt a.pcap
+contains "epmdump --from-nmap " notes.txt a.pcap
+contains "epmdump --from-masscan " notes.txt
+contains "epmdump --from-" --from-nmap --from-masscan
 contains "epmdump replay --" --format --summary --idle-timeout --help
 lacks "epmdump replay --" --concurrency --ping
 contains "epmdump exchange --" --dump --pcap --registry --static-port --netstat --no-verify --no-probe

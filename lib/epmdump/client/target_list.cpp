@@ -140,17 +140,49 @@ std::unique_ptr<std::istream> open_list_file(const std::string& path)
 
 } // namespace
 
+namespace {
+
+std::vector<list_file> plain_lists(std::vector<std::string> paths)
+{
+    std::vector<list_file> out;
+    out.reserve(paths.size());
+    for (auto& p : paths) out.push_back(list_file{std::move(p), list_kind::any});
+    return out;
+}
+
+std::string port_words(const std::vector<std::uint16_t>& ports)
+{
+    std::string out;
+    for (const auto p : ports) out += (out.empty() ? "" : ", ") + std::to_string(p) + "/tcp";
+    return out;
+}
+
+} // namespace
+
 target_source::target_source(std::vector<target_pattern> words, std::vector<std::string> list_files,
                              std::uint16_t default_port, warning_handler on_warning, std::istream* stdin_stream)
-    : words_(std::move(words)), files_(std::move(list_files)), default_port_(default_port),
+    : target_source(std::move(words), plain_lists(std::move(list_files)), default_port, scanner_ports(std::nullopt, 0),
+                    std::move(on_warning), stdin_stream)
+{
+}
+
+target_source::target_source(std::vector<target_pattern> words, std::vector<list_file> lists, std::uint16_t default_port,
+                             std::vector<std::uint16_t> scanner_ports, warning_handler on_warning, std::istream* stdin_stream)
+    : words_(std::move(words)), scanner_ports_(std::move(scanner_ports)), default_port_(default_port),
       on_warning_(std::move(on_warning)), stdin_(stdin_stream)
 {
+    for (auto& l : lists)
+    {
+        files_.push_back(std::move(l.path));
+        kinds_.push_back(l.kind);
+    }
     std::uint64_t total = 0;
     for (const auto& w : words_) total += w.count;
     // Regular files are checked and counted up front so the progress line knows the total; a
     // pipe, FIFO or device can be read only once, so its total is learnt while reading it.
-    for (const auto& f : files_)
+    for (std::size_t i = 0; i < files_.size(); ++i)
     {
+        const std::string& f = files_[i];
         if (f == "-")
         {
             total_known_ = false;
@@ -182,8 +214,32 @@ target_source::target_source(std::vector<target_pattern> words, std::vector<std:
         list_reader reader(*in->rdbuf());
         std::uint64_t words_seen = 0;
         std::string line, ignored;
-        auto st = list_reader::status::line;
-        while ((st = reader.next(line)) == list_reader::status::line)
+        auto st = reader.next(line);
+        if (st == list_reader::status::line)
+        {
+            std::string why;
+            if (const auto format = scanner_format_of(kinds_[i], line, why))
+            {
+                // A scanner's output: its errors, found now, are usage errors before anything is sent.
+                scanner_list scan(*in->rdbuf(), *format, line, scanner_ports_, shown_name(f));
+                for (auto it = scan.next(); it.what != scanner_list::item::kind::end; it = scan.next())
+                {
+                    if (it.what == scanner_list::item::kind::failed)
+                    {
+                        fail_list(it.message);
+                        return;
+                    }
+                    if (it.what == scanner_list::item::kind::target) ++total;
+                }
+                continue;
+            }
+            if (!why.empty())
+            {
+                fail_list(shown_name(f) + " " + why);
+                return;
+            }
+        }
+        for (; st == list_reader::status::line; st = reader.next(line))
             for (const auto& w : list_words(line))
             {
                 ++words_seen;
@@ -216,6 +272,7 @@ bool target_source::open_next_file()
 {
     owned_.reset();
     reader_.reset();
+    scanner_.reset();
     while (file_index_ < files_.size())
     {
         const std::string& path = files_[file_index_++];
@@ -229,6 +286,7 @@ bool target_source::open_next_file()
             if (stdin_ == nullptr) _setmode(_fileno(stdin), _O_BINARY);
 #endif
             std::istream& in = stdin_ != nullptr ? *stdin_ : std::cin; // a named reference: GCC -O1 saw a false maybe-uninitialized in the ?: temporary
+            buffer_ = in.rdbuf();
             reader_ = std::make_unique<list_reader>(*in.rdbuf());
             return true;
         }
@@ -238,6 +296,7 @@ bool target_source::open_next_file()
             fail_list("cannot read target list " + current_file_);
             continue;
         }
+        buffer_ = owned_->rdbuf();
         reader_ = std::make_unique<list_reader>(*owned_->rdbuf());
         return true;
     }
@@ -275,8 +334,30 @@ bool target_source::next_pattern()
             total_known_ = true;
             return false;
         }
+        if (scanner_)
+        {
+            if (next_scanner_pattern()) return true;
+            continue;
+        }
         std::string line;
         const auto st = reader_->next(line);
+        if (st == list_reader::status::line && reader_->line_number() == 1)
+        {
+            std::string why;
+            const auto format = scanner_format_of(kinds_[file_index_ - 1], line, why);
+            if (!why.empty())
+            {
+                fail_list(current_file_ + " " + why);
+                reader_.reset();
+                owned_.reset();
+                continue;
+            }
+            if (format)
+            {
+                scanner_ = std::make_unique<scanner_list>(*buffer_, *format, line, scanner_ports_, current_file_);
+                continue;
+            }
+        }
         if (st != list_reader::status::line)
         {
             // The list ends here: say what it gave, when that was nothing usable.
@@ -302,6 +383,38 @@ void target_source::set_shard(const shard_spec& shard)
     // Known up front (words and regular files counted): the progress line shows the shard's
     // share from the start, not the whole scope until the first target.
     if (total_known_) total_ = shard_walk(total_, shard).size();
+}
+
+bool target_source::next_scanner_pattern()
+{
+    for (;;)
+    {
+        auto it = scanner_->next();
+        switch (it.what)
+        {
+        case scanner_list::item::kind::target:
+            if (!counted_) ++total_;
+            ++targets_in_file_;
+            pattern_ = std::move(it.pattern);
+            return true;
+        case scanner_list::item::kind::bad_address:
+            ++bad_entries_;
+            if (on_warning_) on_warning_(it.message);
+            continue;
+        case scanner_list::item::kind::failed:
+            fail_list(it.message);
+            break;
+        case scanner_list::item::kind::end:
+            if (targets_in_file_ == 0 && on_warning_)
+                on_warning_(current_file_ + " gave no target: no host in it has one of the ports looked for open (" +
+                            port_words(scanner_ports_) + "; --transport and --port choose them)");
+            break;
+        }
+        scanner_.reset();
+        reader_.reset();
+        owned_.reset();
+        return false;
+    }
 }
 
 std::optional<target> target_source::next()

@@ -1,6 +1,7 @@
 #pragma once
 // Scan targets from lists (files, pipes, stdin) after the command-line words: each word in the
 // grammar of target_pattern.hpp, blocks expanded lazily, one target at a time.
+#include <epmdump/client/scanner_list.hpp>
 #include <epmdump/client/target.hpp>
 #include <epmdump/client/target_exclusion.hpp>
 #include <epmdump/client/target_pattern.hpp>
@@ -66,6 +67,10 @@ public:
     // `words` must already be valid (parse them first to report usage errors).
     target_source(std::vector<target_pattern> words, std::vector<std::string> list_files,
                   std::uint16_t default_port, warning_handler on_warning = {}, std::istream* stdin_stream = nullptr);
+    // Lists that may be a port scanner's output (scanner_list.hpp): its hosts with one of
+    // `scanner_ports` open become targets at that port.
+    target_source(std::vector<target_pattern> words, std::vector<list_file> lists, std::uint16_t default_port,
+                  std::vector<std::uint16_t> scanner_ports, warning_handler on_warning = {}, std::istream* stdin_stream = nullptr);
     ~target_source();
     target_source(const target_source&) = delete;
     target_source& operator=(const target_source&) = delete;
@@ -98,17 +103,23 @@ private:
     bool next_pattern();
     std::optional<target> next_in_order();
     std::optional<target> next_in_shard();
+    bool next_scanner_pattern();
+
     void fail_list(const std::string& message);
 
     std::vector<target_pattern> words_;
     std::size_t word_index_ = 0;
     std::vector<std::string> files_;
+    std::vector<list_kind> kinds_; // of each file
+    std::vector<std::uint16_t> scanner_ports_;
+    std::unique_ptr<scanner_list> scanner_; // the current file, when a scanner wrote it
     std::size_t file_index_ = 0;
     std::uint16_t default_port_;
     warning_handler on_warning_;
     std::istream* stdin_;
 
     std::unique_ptr<std::istream> owned_;  // the list file being read
+    std::streambuf* buffer_ = nullptr;    // its bytes (owned_'s or stdin's)
     std::unique_ptr<list_reader> reader_;
     std::string current_file_;            // as it is shown in messages (escaped; "stdin" for "-")
     std::uint64_t words_in_file_ = 0;
