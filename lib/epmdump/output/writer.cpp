@@ -31,6 +31,9 @@ bool writer::write(const epm::enumeration& e)
 {
     begin();
     if (!ok()) return false;
+    // Each format appends to one buffer, kept from table to table, written in one piece.
+    std::string& text = buffer_;
+    text.clear();
     switch (format_)
     {
     case format::rpcdump:
@@ -38,7 +41,6 @@ bool writer::write(const epm::enumeration& e)
     {
         // The text formats are written with "\n" and converted in one place, so the line
         // ending is this setting and not a property of each format's code.
-        std::string text;
         if (written_ > 0) text += '\n';
         if (format_ == format::impacket)
         {
@@ -59,8 +61,15 @@ bool writer::write(const epm::enumeration& e)
             out_ << with_line_ending(text, options_.text_line_ending);
         break;
     }
-    case format::json: write_json_line(out_, e, options_); break;
-    case format::csv: write_csv_rows(out_, e, options_); break;
+    case format::json:
+        append_json_line(text, e, options_);
+        text += '\n';
+        out_ << text;
+        break;
+    case format::csv:
+        append_csv_rows(text, e, options_);
+        out_ << text;
+        break;
     }
     ++written_;
     out_.flush();

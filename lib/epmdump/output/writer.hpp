@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <iosfwd>
 #include <span>
+#include <string>
 
 namespace epmdump::output {
 
@@ -37,6 +38,8 @@ private:
     format_options options_;
     bool begun_ = false;
     std::size_t written_ = 0;
+    std::string buffer_; // one table's text, its capacity kept for the next
+
 };
 
 // begin, write each, end; rpcdump headers on every table when there are several.
