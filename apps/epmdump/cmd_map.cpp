@@ -146,7 +146,7 @@ CLI::App* add_map_command(CLI::App& app, int& exit_status, output::sink& out, ar
     cmd->add_option("--protseq", args->protseq, "Protocol sequence to map (ncacn_ip_tcp, ncacn_np, ncalrpc, ncacn_http, ...)")
         ->capture_default_str();
     add_client_options(*cmd, args->client);
-    cmd->add_option("-f,--format", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
+    cmd->add_option("-f,--format", args->format, "rpcdump, impacket, json, csv or summary")->capture_default_str();
     cmd->add_flag("-q,--quiet", args->quiet, "No 'not registered' note on stderr");
     add_csv_bom_flag(*cmd, args->csv_bom);
     // Its own statuses: a subcommand would otherwise show the scan's footer, which it inherits.

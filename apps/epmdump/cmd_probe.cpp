@@ -106,9 +106,11 @@ std::optional<probe_plan> make_probe_plan(const probe_args& args)
 {
     probe_plan plan;
     const auto fmt = output::parse_format(args.format);
-    if (!fmt || *fmt == output::format::impacket)
+    if (!fmt || *fmt == output::format::impacket || *fmt == output::format::summary)
     {
-        std::cerr << "epmdump probe: " << (fmt ? "impacket's layout lists a mapper's entries, not ports: use" : "unknown format, use")
+        std::cerr << "epmdump probe: " << (!fmt ? "unknown format, use"
+                                              : *fmt == output::format::impacket ? "impacket's layout lists a mapper's entries, not ports: use"
+                                                                                 : "the summary lists hosts' roles, not ports: use")
                   << " rpcdump, json or csv (got " << client::quote_word(args.format) << ")\n";
         return std::nullopt;
     }

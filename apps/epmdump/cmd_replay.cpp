@@ -49,7 +49,7 @@ int run_replay(const replay_args& args, output::sink& sink)
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
     {
-        std::cerr << "epmdump replay: unknown format '" << args.format << "' (rpcdump, impacket, json, csv)\n";
+        std::cerr << "epmdump replay: unknown format '" << args.format << "' (rpcdump, impacket, json, csv, summary)\n";
         return exit_usage;
     }
     if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
@@ -175,7 +175,7 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out)
     auto args = std::make_shared<replay_args>();
     CLI::App* cmd = app.add_subcommand("replay", "Endpoint tables from pcap/pcapng captures (TCP, any port)");
     cmd->add_option("files", args->files, "Capture files (pcap or pcapng; on Windows * and ? expand); - reads standard input")->required();
-    cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json or csv")->capture_default_str();
+    cmd->add_option("--format,-f", args->format, "rpcdump, impacket, json, csv or summary (roles and findings per host, totals)")->capture_default_str();
     cmd->footer("Exit status: 0 every conversation's table is complete, 1 some are not (fault, cut capture, cap, no\n"
                 "answer to the bind or a call, a listing cut between pages) or a file could not be read to its end\n"
                 "(missing, a directory, not a capture: said on stderr, the other files still run), 2 usage error,\n"

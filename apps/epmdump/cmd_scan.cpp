@@ -67,7 +67,7 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
     const auto fmt = output::parse_format(args.format);
     if (!fmt)
     {
-        std::cerr << "epmdump: unknown format '" << args.format << "' (rpcdump, impacket, json, csv)\n";
+        std::cerr << "epmdump: unknown format '" << args.format << "' (rpcdump, impacket, json, csv, summary)\n";
         return std::nullopt;
     }
     plan.format = *fmt;
@@ -289,7 +289,7 @@ void add_scan_command(CLI::App& app, int& exit_status, output::sink& out, argv_s
     app.add_option("--rate", args->rate, "At most this many new hosts per second (0: no limit)")->check(non_negative_number("hosts per second"));
     app.add_option("--max-ents", args->max_ents, "Entries asked for per ept_lookup call")->capture_default_str()->check(whole_number_in(1, 500));
     app.add_flag("--ping,--verify", args->ping, "Connect to every ncacn_ip_tcp endpoint and bind its interfaces");
-    app.add_option("-f,--format", args->format, "rpcdump, impacket, json (JSON Lines) or csv")->capture_default_str();
+    app.add_option("-f,--format", args->format, "rpcdump, impacket, json (JSON Lines), csv or summary (roles and findings per host, totals)")->capture_default_str();
     app.add_option("--uuid", args->uuids, "Only entries of this interface UUID (repeatable)")->allow_extra_args(false);
     app.add_option("--protseq", args->protseqs, "Only entries of this protocol sequence, e.g. ncacn_ip_tcp (repeatable)")
         ->allow_extra_args(false);

@@ -1,7 +1,7 @@
 # cmake -DEPMDUMP_LIB_DIR=lib/epmdump -P check-sans-io.cmake
 # Fails, naming file and line, if a sans-I/O folder includes Boost.Asio or standalone Asio, or
 # reaches the client library (which does). Every folder listed must exist: a rename is caught.
-set(epmdump_sans_io_folders core ndr dcerpc epm mgmt names session capture output exchange smb2)
+set(epmdump_sans_io_folders core ndr dcerpc epm mgmt names session capture output exchange smb2 findings)
 set(epmdump_found "")
 foreach(folder ${epmdump_sans_io_folders})
   if(NOT IS_DIRECTORY ${EPMDUMP_LIB_DIR}/${folder})

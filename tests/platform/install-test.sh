@@ -58,12 +58,13 @@ for f in bin/epmdump share/man/man1/epmdump.1.gz share/bash-completion/completio
     lib/pkgconfig/epmdump.pc include/epmdump/version.hpp \
     include/epmdump/dcerpc/bind.hpp include/epmdump/epm/endpoint.hpp \
     include/epmdump/names/interface_names.inc lib/libepmdump_codec.a lib/libepmdump_capture.a \
-    lib/libepmdump_session.a lib/libepmdump_client.a lib/libepmdump_output.a lib/libepmdump_exchange.a; do
+    lib/libepmdump_session.a lib/libepmdump_client.a lib/libepmdump_output.a lib/libepmdump_exchange.a \
+    lib/libepmdump_findings.a include/epmdump/findings/classifier.hpp include/epmdump/findings/rules.inc; do
     [ -e "$prefix/$f" ] || fail "cmake --install did not install $f"
 done
 # Authentication (GSS-API) where the build has it: its library and its part of the package.
 with_auth=$(sed -n 's/^EPMDUMP_WITH_AUTH:BOOL=//p' "$build/CMakeCache.txt")
-parts="codec session capture client exchange output"
+parts="codec session capture client exchange output findings"
 if [ "$with_auth" = ON ]; then
     parts="$parts auth"
     for f in lib/libepmdump_auth.a lib/cmake/epmdump/epmdump-auth-targets.cmake include/epmdump/auth/credentials.hpp; do

@@ -34,6 +34,7 @@ std::optional<format> parse_format(std::string_view name) noexcept
     if (lower == "impacket") return format::impacket;
     if (lower == "json" || lower == "jsonl") return format::json;
     if (lower == "csv") return format::csv;
+    if (lower == "summary") return format::summary;
     return std::nullopt;
 }
 
@@ -45,6 +46,7 @@ std::string_view to_string(format f) noexcept
     case format::impacket: return "impacket";
     case format::json: return "json";
     case format::csv: return "csv";
+    case format::summary: return "summary";
     }
     return "rpcdump";
 }

@@ -16,13 +16,14 @@ enum class format : std::uint8_t
     impacket, // impacket rpcdump.py layout: grouped by interface
     json,     // JSON Lines, one object per enumeration (SCHEMA.md)
     csv,      // RFC 4180, one row per entry
+    summary,  // one line per host (roles, findings, endpoint count), totals at the end (summary.hpp)
 };
 
-// "rpcdump", "impacket", "json" (also "jsonl"), "csv"; case-insensitive. nullopt otherwise.
+// "rpcdump", "impacket", "json" (also "jsonl"), "csv", "summary"; case-insensitive. nullopt otherwise.
 std::optional<format> parse_format(std::string_view name) noexcept;
 std::string_view to_string(format f) noexcept;
 
-// How the text formats (rpcdump, impacket) end a line. JSON Lines is always LF and CSV always
+// How the text formats (rpcdump, impacket, summary) end a line. JSON Lines is always LF and CSV always
 // CR LF (RFC 4180), whatever this says.
 enum class line_ending : std::uint8_t
 {
@@ -58,7 +59,7 @@ struct format_options
     // one enumeration is expected (so the first table has one too); the writer adds it anyway
     // for a failed enumeration and after the first, so targets never merge.
     bool target_headers = false;
-    line_ending text_line_ending = platform_line_ending; // rpcdump and impacket only
+    line_ending text_line_ending = platform_line_ending; // rpcdump, impacket and summary only
     bool json_towers = false; // json: add each entry's "tower" as hex
     bool csv_header = true;   // csv: the header row (once, from writer::begin)
     bool csv_bom = false;     // csv: a UTF-8 byte order mark first, so Excel reads the file as UTF-8

@@ -1,6 +1,7 @@
 #include <epmdump/output/json.hpp>
 
 #include <epmdump/core/hex.hpp>
+#include <epmdump/findings/classifier.hpp>
 #include <epmdump/names/interface_names.hpp>
 
 #include <nlohmann/json.hpp>
@@ -169,6 +170,38 @@ void append_entry(std::string& out, const epm::endpoint_entry_view& entry, const
     out += '}';
 }
 
+// "KEY":[{"id","name",...}]: roles with their "detail" when there is one, findings with their
+// "severity" and "reference" (lib/epmdump/findings/README.md). All our own ASCII text.
+void append_matches(std::string& out, std::string_view key, std::span<const findings::match> matches)
+{
+    append_key(out, key);
+    out += '[';
+    for (std::size_t i = 0; i < matches.size(); ++i)
+    {
+        const findings::rule& rule = *matches[i].what;
+        if (i > 0) out += ',';
+        out += '{';
+        append_key(out, "id", true);
+        append_string(out, rule.id);
+        append_key(out, "name");
+        append_string(out, rule.name);
+        if (!matches[i].detail.empty())
+        {
+            append_key(out, "detail");
+            append_string(out, matches[i].detail);
+        }
+        if (rule.kind == findings::rule_kind::exposure)
+        {
+            append_key(out, "severity");
+            append_string(out, findings::to_string(rule.level));
+            append_key(out, "reference");
+            append_string(out, rule.reference);
+        }
+        out += '}';
+    }
+    out += ']';
+}
+
 } // namespace
 
 std::string to_json_line(const epm::enumeration& e, const format_options& options)
@@ -219,13 +252,19 @@ void append_json_line(std::string& out, const epm::enumeration& e, const format_
     bool first = true;
     std::string binding;
     epm::lookup_view_decoder decoder;
+    // The host's roles and findings read every entry it registered, filtered out or not.
+    findings::host_classifier classifier;
     e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
+        classifier.add(entry);
         if (!options.filter.matches(entry)) return;
         if (!first) out += ',';
         first = false;
         append_entry(out, entry, options, binding);
     });
     out += ']';
+    const auto classified = classifier.classify();
+    append_matches(out, "roles", classified.roles());
+    append_matches(out, "findings", classified.findings());
     if (e.auth)
     {
         append_key(out, "auth");

@@ -73,6 +73,7 @@ bool probe_writer::write(const epm::probe_report& r)
     {
     case format::rpcdump:
     case format::impacket:
+    case format::summary: // the probe command refuses it; text if a library caller asks
     {
         std::ostringstream text;
         if (written_ > 0) text << '\n'; // a blank line between ports

@@ -118,7 +118,8 @@ read_result<dump> read_dump(std::string_view text)
     case format::impacket: return read_impacket_text(text);
     case format::json: return read_json_lines(text);
     case format::rpcdump:
-    case format::csv: break;
+    case format::csv:
+    case format::summary: break; // never detected: neither is read back
     }
     return read_rpcdump_text(text);
 }

@@ -70,6 +70,17 @@ bool writer::write(const epm::enumeration& e)
         append_csv_rows(text, e, options_);
         out_ << text;
         break;
+    case format::summary:
+    {
+        findings::host_classifier classifier;
+        epm::lookup_view_decoder decoder;
+        e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) { classifier.add(entry); });
+        const auto classified = classifier.classify();
+        totals_.add(e, classified);
+        append_summary_line(text, e, classified, options_);
+        out_ << with_line_ending(text, options_.text_line_ending);
+        break;
+    }
     }
     ++written_;
     out_.flush();
@@ -79,6 +90,12 @@ bool writer::write(const epm::enumeration& e)
 bool writer::end()
 {
     begin(); // a CSV with no targets still gets its header row
+    if (format_ == format::summary && ok())
+    {
+        std::string block;
+        totals_.append_block(block);
+        out_ << with_line_ending(block, options_.text_line_ending);
+    }
     out_.flush();
     return ok();
 }

@@ -2,6 +2,7 @@
 // One entry point for the CLI: results are written as each target finishes.
 #include <epmdump/epm/enumeration.hpp>
 #include <epmdump/output/format.hpp>
+#include <epmdump/output/summary.hpp>
 
 #include <cstddef>
 #include <iosfwd>
@@ -21,7 +22,7 @@ public:
     // False once the stream has failed (full disk, closed pipe): nothing more is written, and
     // the caller stops producing.
     bool write(const epm::enumeration& e);
-    // Flushes; nothing else to close in any format. False when the stream has failed.
+    // Flushes; the summary format writes its totals block first. False when the stream has failed.
     bool end();
     bool ok() const noexcept;
 
@@ -38,8 +39,8 @@ private:
     format_options options_;
     bool begun_ = false;
     std::size_t written_ = 0;
-    std::string buffer_; // one table's text, its capacity kept for the next
-
+    std::string buffer_;    // one table's text, its capacity kept for the next
+    summary_totals totals_; // format::summary only
 };
 
 // begin, write each, end; rpcdump headers on every table when there are several.

@@ -186,7 +186,9 @@ TEST_CASE("json writer emits one line per enumeration with the documented fields
         R"({"object":"00000000-0000-0000-0000-000000000000","interface":{"uuid":"deadbeef-0000-4000-8000-000000000001",)"
         R"("version":"1.2"},"name":null,"annotation":"","protseq":"ncalrpc","host":"","endpoint":"LRPC-1234",)"
         R"("binding":"ncalrpc:[LRPC-1234]","ping":"pinged",)"
-        R"("transfer_syntax":{"uuid":"8a885d04-1ceb-11c9-9fe8-08002b104860","version":"2.0"}}]})";
+        R"("transfer_syntax":{"uuid":"8a885d04-1ceb-11c9-9fe8-08002b104860","version":"2.0"}}],)"
+        // The endpoint mapper annotated "epmapper" is Samba's registration (findings/rules.inc).
+        R"("roles":[{"id":"samba","name":"Samba"}],"findings":[]})";
     CHECK(to_json_line(e) == expected);
 }
 
