@@ -53,6 +53,9 @@ int run_replay(const replay_args& args, output::sink& sink)
         return exit_usage;
     }
     if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
+    // Tables are written, never kept: entries stay as their response stubs, read as views.
+    capture::replay_options limits = args.limits;
+    limits.conversation.keep_stubs = true;
     output::format_options fo;
     fo.csv_bom = args.csv_bom;
     output::writer out(sink.stream(), *fmt, fo);
@@ -92,7 +95,7 @@ int run_replay(const replay_args& args, output::sink& sink)
         std::size_t conversations = 0, entries = 0, file_not_ok = 0;
         const auto on_conversation = [&](capture::replayed_conversation&& c) {
             ++conversations;
-            entries += c.enumeration.entries.size();
+            entries += c.enumeration.entry_count();
             if (c.enumeration.status != epm::enumeration_status::ok) ++file_not_ok;
             if (!put(std::move(c.enumeration))) throw output_failed{};
         };
@@ -100,10 +103,10 @@ int run_replay(const replay_args& args, output::sink& sink)
         try
         {
             r = args.bundled ? (file == bundled_capture_name()
-                                    ? capture::replay_file(open_bundled_capture(), file, args.limits, on_conversation)
+                                    ? capture::replay_file(open_bundled_capture(), file, limits, on_conversation)
                                     : capture::file_replay{file, {}, capture::capture_error{file, 0, "no such bundled capture"}, {}})
-                : file == stdin_argument ? capture::replay_file(open_stdin_binary(), stdin_name, args.limits, on_conversation)
-                                         : capture::replay_file(path_from_utf8(file), args.limits, on_conversation);
+                : file == stdin_argument ? capture::replay_file(open_stdin_binary(), stdin_name, limits, on_conversation)
+                                         : capture::replay_file(path_from_utf8(file), limits, on_conversation);
         }
         catch (const output_failed&)
         {

@@ -383,10 +383,12 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::response_repl
     const auto syntax = call.ndr64 ? ndr::transfer_syntax::ndr64 : ndr::transfer_syntax::ndr20;
     epm::decode_limits limits;
     limits.strict_towers = false; // keep an entry with an odd tower rather than lose the page
-    call.first_entry = entries_.size();
+    call.first_entry = entries_.size() + pages_.size();
     if (call.opnum == epm::opnum_ept_lookup)
     {
-        auto r = epm::decode_ept_lookup_response(m.stub, m.rep, syntax, limits);
+        epm::lookup_view_decoder decoder;
+        // Stored stubs are decoded again (as views) when written: here only the verdict counts.
+        auto r = limits_.keep_stubs ? decoder.check(m.stub, m.rep, syntax, limits) : decoder.decode(m.stub, m.rep, syntax, limits);
         if (!r)
         {
             call.decode_error = r.error().message();
@@ -395,7 +397,10 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::response_repl
         call.status = r->status;
         call.entry_handle = r->entry_handle;
         call.entry_count = r->entries.size();
-        append_entries(entries_, std::move(r->entries));
+        if (limits_.keep_stubs)
+            pages_.add_lookup(m.stub, m.rep, syntax, limits, r->entries.size());
+        else
+            for (const auto& v : r->entries) entries_.push_back(epm::to_entry(v));
         listing_ended_ = ends_listing(call);
     }
     else if (call.opnum == epm::opnum_ept_map)
@@ -409,7 +414,10 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::response_repl
         call.status = r->status;
         call.entry_handle = r->entry_handle;
         call.entry_count = r->towers.size();
-        append_entries(entries_, std::move(r->towers));
+        if (limits_.keep_stubs)
+            pages_.add(std::move(r->towers));
+        else
+            append_entries(entries_, std::move(r->towers));
     }
 }
 
@@ -508,6 +516,7 @@ std::optional<replayed_conversation> rpc_conversation::finish(const tcp_connecti
     using milliseconds = std::chrono::duration<double, std::milli>;
     e.elapsed_ms = std::max(0.0, milliseconds(c.last_seen).count() - milliseconds(c.first_seen).count());
     e.entries = std::move(entries_);
+    e.pages = std::move(pages_);
 
     // The first thing that went wrong explains the status; later ones follow from it.
     std::optional<epm::enumeration_error> problem = error_;

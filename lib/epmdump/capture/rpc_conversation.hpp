@@ -76,6 +76,9 @@ struct conversation_limits
 {
     std::size_t max_message = dcerpc::default_max_message; // joined stub of one call
     std::size_t max_pending_calls = 256;                    // requests waiting for an answer
+    // Keep ept_lookup answers as their stubs (enumeration::pages, read as views) rather than as
+    // owning entries: what `epmdump replay` writes, with no allocation per entry.
+    bool keep_stubs = false;
 };
 
 class rpc_conversation
@@ -154,6 +157,7 @@ private:
     std::map<std::uint32_t, pending_call> pending_;                              // call_id -> open call
     std::vector<epm_call> calls_;
     std::vector<epm::endpoint_entry> entries_;
+    epm::entry_pages pages_;                // limits_.keep_stubs: every answer's entries
     std::optional<epm::enumeration_error> error_;
     bool truncated_ = false;                // a message or PDU was cut off
     bool listing_ended_ = false;            // the last answered call ended a listing

@@ -1,4 +1,5 @@
 #include <epmdump/epm/endpoint.hpp>
+#include <epmdump/epm/entry_view.hpp>
 #include <epmdump/epm/enumeration.hpp>
 
 #include <charconv>
@@ -12,16 +13,7 @@ std::string to_string(const binding& b)
     return text;
 }
 
-void append_binding(std::string& out, const binding& b)
-{
-    out.reserve(out.size() + b.protseq.size() + b.host.size() + b.endpoint.size() + 3);
-    out += b.protseq;
-    out += ':';
-    out += b.host;
-    out += '[';
-    out += b.endpoint;
-    out += ']';
-}
+void append_binding(std::string& out, const binding& b) { append_binding(out, binding_view{b.protseq, b.host, b.endpoint}); }
 
 std::optional<std::uint16_t> port_of(const endpoint_entry& e) noexcept
 {

@@ -2,6 +2,7 @@
 // The result of enumerating one endpoint mapper: live, replayed from a capture, or read from a dump.
 #include <epmdump/epm/auth_info.hpp>
 #include <epmdump/epm/endpoint.hpp>
+#include <epmdump/epm/entry_view.hpp>
 #include <epmdump/epm/failure_kind.hpp>
 
 #include <cstdint>
@@ -59,6 +60,7 @@ struct enumeration
     std::optional<enumeration_error> error;
     double elapsed_ms = 0;
     std::vector<endpoint_entry> entries;
+    entry_pages pages;                    // replay's fast path: entries after `entries`, kept as response stubs
     std::optional<capture_origin> origin; // set by replay only
     std::optional<auth_info> auth;        // the conversation authenticated (live: as asked; replay: as seen)
 
@@ -66,10 +68,18 @@ struct enumeration
     // incomplete otherwise.
     void fail(enumeration_error why)
     {
-        status = entries.empty() ? enumeration_status::error : enumeration_status::incomplete;
+        status = entry_count() == 0 ? enumeration_status::error : enumeration_status::incomplete;
         error = std::move(why);
     }
     void fail(failure_kind kind, std::string message) { fail(enumeration_error{kind, std::move(message)}); }
+    std::size_t entry_count() const noexcept { return entries.size() + pages.size(); }
+    // f(const endpoint_entry_view&) for each entry, owned ones first; `decoder` holds the views.
+    template <class F>
+    void for_each_entry(lookup_view_decoder& decoder, F&& f) const
+    {
+        for (const auto& e : entries) f(view_of(e));
+        pages.for_each(decoder, f);
+    }
 };
 
 std::string_view to_string(enumeration_status s) noexcept;

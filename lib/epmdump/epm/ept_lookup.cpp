@@ -1,3 +1,4 @@
+#include <epmdump/epm/entry_view.hpp>
 #include <epmdump/epm/ept_lookup.hpp>
 #include <epmdump/epm/twr.hpp>
 #include <epmdump/ndr/reader.hpp>
@@ -77,56 +78,15 @@ result<ept_lookup_request> decode_ept_lookup_request(std::span<const std::byte> 
 result<ept_lookup_response> decode_ept_lookup_response(std::span<const std::byte> stub, ndr::drep rep,
                                                        ndr::transfer_syntax syntax, const decode_limits& limits)
 {
-    ndr::reader in(stub, rep, syntax);
+    lookup_view_decoder decoder;
+    auto page = decoder.decode(stub, rep, syntax, limits);
+    if (!page) return page.error();
     ept_lookup_response r;
-    auto handle = read_context_handle(in);
-    if (!handle) return handle.error();
-    r.entry_handle = *handle;
-    const std::size_t num_at = in.offset();
-    auto num_ents = read_u32(in);
-    if (!num_ents) return num_ents.error();
-    r.num_ents = *num_ents;
-
-    // entries[]: [out, length_is(*num_ents), size_is(max_ents)] - inline header, no referent id.
-    auto array = detail::read_varying_array(in);
-    if (!array) return array.error();
-    if (array->actual_count != r.num_ents) return codec_error{codec_errc::bad_value, num_at, "num_ents != actual_count"};
-    if (r.num_ents > limits.max_entries) return codec_error{codec_errc::limit_exceeded, num_at, "num_ents"};
-    const std::size_t count = r.num_ents;
-    // Each entry takes at least 16 + pointer + two counts; refuse counts the stub cannot hold
-    // before allocating for them.
-    const std::size_t min_entry = syntax == ndr::transfer_syntax::ndr64 ? 40 : 28;
-    if (count > in.remaining() / min_entry) return codec_error{codec_errc::truncated, in.offset(), "entries"};
-
-    r.entries.resize(count);
-    std::vector<std::uint64_t> referents(count);
-    const std::size_t align = detail::pointer_alignment(syntax);
-    for (std::size_t i = 0; i < count; ++i)
-    {
-        auto& e = r.entries[i];
-        if (auto a = in.align(align); !a) return a.error();
-        auto object = in.guid();
-        if (!object) return object.error();
-        e.object = *object;
-        auto tower_ptr = in.pointer();
-        if (!tower_ptr) return tower_ptr.error();
-        referents[i] = *tower_ptr;
-        auto annotation = in.varying_string(limits.max_annotation);
-        if (!annotation) return annotation.error();
-        e.annotation = std::move(*annotation);
-    }
-    auto towers = detail::read_towers(in, referents, limits);
-    if (!towers) return towers.error();
-    for (std::size_t i = 0; i < count; ++i)
-    {
-        if (!referents[i]) continue;
-        const auto tower = (*towers)[i];
-        const auto at = static_cast<std::size_t>(tower.data() - stub.data());
-        if (auto f = detail::fill_from_tower(r.entries[i], tower, at, limits); !f) return f.error();
-    }
-    auto status = read_u32(in);
-    if (!status) return status.error();
-    r.status = *status;
+    r.entry_handle = page->entry_handle;
+    r.num_ents = page->num_ents;
+    r.entries.reserve(page->entries.size());
+    for (const auto& v : page->entries) r.entries.push_back(to_entry(v));
+    r.status = page->status;
     return r;
 }
 

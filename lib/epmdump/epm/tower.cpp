@@ -35,16 +35,11 @@ result<syntax_id> read_syntax_floor(const tower_floor& f, std::size_t at, std::s
                      load<std::uint16_t>(f.rhs.first<2>(), byte_order::little)};
 }
 
-// A NUL-terminated string RHS: the text before the first NUL (all of it when none).
-std::string text_of(std::span<const std::byte> b)
+// A NUL-terminated string RHS: the text before the first NUL (all of it when none), in place.
+detail::text_piece text_of(std::span<const std::byte> b) noexcept
 {
-    std::string s;
-    for (auto c : b)
-    {
-        if (c == std::byte{0}) break;
-        s.push_back(static_cast<char>(c));
-    }
-    return s;
+    const auto nul = std::find(b.begin(), b.end(), std::byte{0});
+    return {reinterpret_cast<const char*>(b.data()), 0, static_cast<std::size_t>(nul - b.begin())};
 }
 
 bool is_port_id(std::uint8_t id) noexcept
@@ -53,23 +48,39 @@ bool is_port_id(std::uint8_t id) noexcept
     return id == tcp || id == udp || id == http || id == lrpc || id == ipx || id == vines_spp || id == vines_ipc;
 }
 
-// How one address floor reads in a string binding.
-std::string render(const tower_floor& f)
+void append_decimal(std::string& out, unsigned v)
+{
+    char digits[10];
+    const auto end = std::to_chars(std::begin(digits), std::end(digits), v).ptr;
+    out.append(std::begin(digits), end);
+}
+
+// How one address floor reads in a string binding: its text in place, or appended to `arena`.
+detail::text_piece render(const tower_floor& f, std::string& arena)
 {
     using namespace protocol_id;
+    const std::size_t at = arena.size();
+    const auto in_arena = [&] { return detail::text_piece{nullptr, at, arena.size() - at}; };
     if (is_port_id(f.protocol_id) && f.rhs.size() == 2)
-        return std::to_string(load<std::uint16_t>(f.rhs.first<2>(), byte_order::big));
+    {
+        append_decimal(arena, load<std::uint16_t>(f.rhs.first<2>(), byte_order::big));
+        return in_arena();
+    }
     if (f.protocol_id == ip && f.rhs.size() == 4)
     {
-        std::string s;
         for (std::size_t i = 0; i < 4; ++i)
         {
-            if (i) s.push_back('.');
-            s += std::to_string(std::to_integer<unsigned>(f.rhs[i]));
+            if (i) arena += '.';
+            append_decimal(arena, std::to_integer<unsigned>(f.rhs[i]));
         }
-        return s;
+        return in_arena();
     }
-    if (f.protocol_id == uuid_floor) return "~" + epmdump::to_hex(f.rhs, true); // SPX/IPX node address (impacket)
+    if (f.protocol_id == uuid_floor) // SPX/IPX node address (impacket)
+    {
+        arena += '~';
+        append_hex(arena, f.rhs, true);
+        return in_arena();
+    }
     switch (f.protocol_id)
     {
     case named_pipe: case lrpc_endpoint: case netbios: case netbios_old: case netbios_2: case netbios_3:
@@ -77,7 +88,7 @@ std::string render(const tower_floor& f)
     case streettalk: case unix_domain: case null_protocol: case dna_session_control: case dna_session_control_v3:
     case dna_nsp:
         return text_of(f.rhs);
-    default: return epmdump::to_hex(f.rhs);
+    default: append_hex(arena, f.rhs); return in_arena();
     }
 }
 
@@ -117,9 +128,9 @@ constexpr protseq_rule protseq_rules[] = {
     {0x0b, 0x04, -1, "ncacn_dnet_nsp", 4, 5, -1},
 };
 
-binding binding_of(const std::vector<tower_floor>& floors)
+detail::binding_pieces pieces_of(std::span<const tower_floor> floors, std::string& arena)
 {
-    binding b;
+    detail::binding_pieces b;
     if (floors.size() < 4) return b; // no address floor: nothing to say where
     const auto rpc = floors[2].protocol_id;
     const auto f4 = floors[3].protocol_id;
@@ -128,21 +139,25 @@ binding binding_of(const std::vector<tower_floor>& floors)
     {
         if (rule.rpc != rpc || rule.floor4 != f4) continue;
         if (rule.floor5 >= 0 && rule.floor5 != f5) continue;
-        b.protseq = rule.name;
+        b.protseq = {rule.name.data(), 0, rule.name.size()};
         const auto at = [&](int n) -> const tower_floor* {
             return n > 0 && static_cast<std::size_t>(n) <= floors.size() ? &floors[static_cast<std::size_t>(n - 1)]
                                                                          : nullptr;
         };
-        if (const auto* ep = at(rule.endpoint_floor)) b.endpoint = render(*ep);
+        if (const auto* ep = at(rule.endpoint_floor)) b.endpoint = render(*ep, arena);
         if (const auto* host = at(rule.host_floor); host && (rule.host_id < 0 || host->protocol_id == rule.host_id))
-            b.host = render(*host);
+            b.host = render(*host, arena);
         return b;
     }
     // Unknown combination: named after floor 4 as impacket does ("0x%x"), endpoint = its RHS in hex.
-    b.protseq = "unknown_proto_0x";
-    if (f4 >= 0x10) b.protseq += hex_digit(f4 >> 4);
-    b.protseq += hex_digit(f4);
-    b.endpoint = epmdump::to_hex(floors[3].rhs);
+    const std::size_t at = arena.size();
+    arena += "unknown_proto_0x";
+    if (f4 >= 0x10) arena += hex_digit(f4 >> 4);
+    arena += hex_digit(f4);
+    b.protseq = {nullptr, at, arena.size() - at};
+    const std::size_t endpoint_at = arena.size();
+    append_hex(arena, floors[3].rhs);
+    b.endpoint = {nullptr, endpoint_at, arena.size() - endpoint_at};
     return b;
 }
 
@@ -256,14 +271,12 @@ std::string_view protocol_id_name(std::uint8_t id) noexcept
     }
 }
 
-result<std::vector<tower_floor>> decode_floors(std::span<const std::byte> tower_octets)
+result<std::size_t> decode_floors(std::span<const std::byte> tower_octets, std::span<tower_floor> out) noexcept
 {
     byte_cursor in(tower_octets, byte_order::little);
     auto count = in.u16("tower floor count");
     if (!count) return count.error();
     if (*count > max_tower_floors) return codec_error{codec_errc::limit_exceeded, 0, "tower floor count"};
-    std::vector<tower_floor> floors;
-    floors.reserve(*count);
     for (std::size_t i = 0; i < *count; ++i)
     {
         const std::size_t lhs_at = in.offset();
@@ -272,17 +285,21 @@ result<std::vector<tower_floor>> decode_floors(std::span<const std::byte> tower_
         if (*lhs_len == 0) return codec_error{codec_errc::bad_value, lhs_at, "floor LHS without protocol id"};
         auto lhs = in.bytes(*lhs_len, "floor LHS");
         if (!lhs) return lhs.error();
-        // Filled in place: a floor built on the stack and copied in costs a third of the decode.
-        auto& f = floors.emplace_back();
-        f.protocol_id = std::to_integer<std::uint8_t>(lhs->front());
-        f.lhs_data = lhs->subspan(1);
         auto rhs_len = in.u16("floor RHS length");
         if (!rhs_len) return rhs_len.error();
         auto rhs = in.bytes(*rhs_len, "floor RHS");
         if (!rhs) return rhs.error();
-        f.rhs = *rhs;
+        if (i < out.size()) out[i] = {std::to_integer<std::uint8_t>(lhs->front()), lhs->subspan(1), *rhs};
     }
-    return floors;
+    return std::size_t{*count};
+}
+
+result<std::vector<tower_floor>> decode_floors(std::span<const std::byte> tower_octets)
+{
+    std::array<tower_floor, max_tower_floors> floors;
+    auto count = decode_floors(tower_octets, floors);
+    if (!count) return count.error();
+    return std::vector<tower_floor>(floors.begin(), floors.begin() + static_cast<std::ptrdiff_t>(*count));
 }
 
 std::vector<std::byte> encode_floors(std::span<const tower_floor> floors)
@@ -293,24 +310,38 @@ std::vector<std::byte> encode_floors(std::span<const tower_floor> floors)
     return out;
 }
 
-result<decoded_tower> decode_tower(std::span<const std::byte> tower_octets)
+result<detail::tower_view> detail::decode_tower_view(std::span<const std::byte> tower_octets, std::string& arena)
 {
-    auto floors = decode_floors(tower_octets);
-    if (!floors) return floors.error();
-    decoded_tower t;
-    if (floors->empty()) return codec_error{codec_errc::bad_value, 0, "tower without interface floor"};
-    auto iface = read_syntax_floor((*floors)[0], 2, "interface floor");
+    // A real tower has 3-6 floors: the binding reads floors 3-5, the rest only has to parse.
+    std::array<tower_floor, 5> floors;
+    auto count = decode_floors(tower_octets, floors);
+    if (!count) return count.error();
+    if (*count == 0) return codec_error{codec_errc::bad_value, 0, "tower without interface floor"};
+    tower_view t;
+    auto iface = read_syntax_floor(floors[0], 2, "interface floor");
     if (!iface) return iface.error();
     t.interface = *iface;
-    if (floors->size() > 1)
+    if (*count > 1)
     {
-        auto transfer = read_syntax_floor((*floors)[1], 2, "transfer syntax floor");
+        auto transfer = read_syntax_floor(floors[1], 2, "transfer syntax floor");
         if (!transfer) return transfer.error();
         t.transfer_syntax = *transfer;
     }
-    t.where = binding_of(*floors);
-    t.floors = std::move(*floors);
+    t.where = pieces_of(std::span<const tower_floor>(floors).first(std::min<std::size_t>(*count, floors.size())), arena);
     return t;
+}
+
+result<decoded_tower> decode_tower(std::span<const std::byte> tower_octets)
+{
+    std::string arena;
+    auto view = detail::decode_tower_view(tower_octets, arena);
+    if (!view) return view.error();
+    auto floors = decode_floors(tower_octets); // parsed above: cannot fail now
+    if (!floors) return floors.error();
+    return decoded_tower{view->interface, view->transfer_syntax,
+                         binding{std::string(view->where.protseq.in(arena)), std::string(view->where.host.in(arena)),
+                                 std::string(view->where.endpoint.in(arena))},
+                         std::move(*floors)};
 }
 
 result<std::vector<std::byte>> encode_tower(const syntax_id& interface, const syntax_id& transfer,

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +67,8 @@ struct tower_floor
 
 // Splits a tower_octet_string into floors. Bytes after the last floor are ignored.
 result<std::vector<tower_floor>> decode_floors(std::span<const std::byte> tower_octets);
+// The same checks without allocating: the first out.size() floors go to `out`; the floor count.
+result<std::size_t> decode_floors(std::span<const std::byte> tower_octets, std::span<tower_floor> out) noexcept;
 
 // Builds a tower_octet_string from floors (LHS = id + lhs_data).
 std::vector<std::byte> encode_floors(std::span<const tower_floor> floors);
@@ -81,6 +84,39 @@ struct decoded_tower
 // Floors 1-2 must be UUID floors (0x0d + uuid + major u16 LE; RHS minor u16 LE). Floors 3+
 // never fail: unknown or odd ones are kept in floors and rendered best-effort in `where`.
 result<decoded_tower> decode_tower(std::span<const std::byte> tower_octets);
+
+namespace detail {
+
+// A text of a binding without a string of its own: `data` (the tower's bytes, or a static
+// name) when set, else `size` bytes at `offset` of an arena string that may still grow.
+struct text_piece
+{
+    const char* data = nullptr;
+    std::size_t offset = 0;
+    std::size_t size = 0;
+    std::string_view in(const std::string& arena) const noexcept
+    {
+        return data != nullptr ? std::string_view(data, size) : std::string_view(arena).substr(offset, size);
+    }
+};
+
+struct binding_pieces
+{
+    text_piece protseq;
+    text_piece host;
+    text_piece endpoint;
+};
+
+// decode_tower's result for views: texts rendered (ports, addresses, hex) are appended to `arena`.
+struct tower_view
+{
+    syntax_id interface;
+    std::optional<syntax_id> transfer_syntax;
+    binding_pieces where;
+};
+result<tower_view> decode_tower_view(std::span<const std::byte> tower_octets, std::string& arena);
+
+} // namespace detail
 
 // A tower for ept_map: ncacn_ip_tcp / ncadg_ip_udp / ncacn_http (port from endpoint, "" = 0;
 // IPv4 host, "" = 0.0.0.0), ncacn_np (pipe + NetBIOS host) and ncalrpc (endpoint name).

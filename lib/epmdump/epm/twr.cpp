@@ -50,10 +50,9 @@ void write_twr(ndr::writer& out, std::span<const std::byte> tower_octets)
     out.bytes(tower_octets);
 }
 
-result<std::vector<std::span<const std::byte>>> read_towers(ndr::reader& in, std::span<const std::uint64_t> referents,
-                                                             const decode_limits& limits)
+result<void> read_towers(ndr::reader& in, std::span<const std::uint64_t> referents, const decode_limits& limits,
+                         std::span<std::span<const std::byte>> towers) noexcept
 {
-    std::vector<std::span<const std::byte>> towers(referents.size());
     std::uint64_t highest = 0; // servers number referents upwards: a higher one is new, no search
     // Each entry gets its own copy of its tower: a repeated id costs its tower's size again.
     // Repeats may add no more than the stub's own size, or 1024 entries naming one 4 KB tower
@@ -62,6 +61,7 @@ result<std::vector<std::span<const std::byte>>> read_towers(ndr::reader& in, std
     std::size_t shared = 0;
     for (std::size_t i = 0; i < referents.size(); ++i)
     {
+        towers[i] = {};
         if (referents[i] == 0) continue;
         // [ptr] is a full pointer: an id seen before points at the tower already sent.
         const auto* first = referents[i] > highest ? referents.data() + i
@@ -79,6 +79,14 @@ result<std::vector<std::span<const std::byte>>> read_towers(ndr::reader& in, std
         if (!tower) return tower.error();
         towers[i] = *tower;
     }
+    return {};
+}
+
+result<std::vector<std::span<const std::byte>>> read_towers(ndr::reader& in, std::span<const std::uint64_t> referents,
+                                                             const decode_limits& limits)
+{
+    std::vector<std::span<const std::byte>> towers(referents.size());
+    if (auto r = read_towers(in, referents, limits, towers); !r) return r.error();
     return towers;
 }
 

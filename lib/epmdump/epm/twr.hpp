@@ -33,6 +33,9 @@ void write_twr(ndr::writer& out, std::span<const std::byte> tower_octets);
 // limit_exceeded when repeats would copy more tower bytes than the stub holds.
 result<std::vector<std::span<const std::byte>>> read_towers(ndr::reader& in, std::span<const std::uint64_t> referents,
                                                              const decode_limits& limits);
+// The same into `towers` (referents.size() of them), without allocating.
+result<void> read_towers(ndr::reader& in, std::span<const std::uint64_t> referents, const decode_limits& limits,
+                         std::span<std::span<const std::byte>> towers) noexcept;
 
 // Fills interface, transfer syntax, binding and tower octets of `entry` from a tower that
 // sits at `stub_offset` in the stub (errors are reported at stub offsets).

@@ -1,4 +1,5 @@
 #include <epmdump/findings/classifier.hpp>
+#include <epmdump/epm/entry_view.hpp>
 #include <epmdump/findings/detail/table.hpp>
 
 #include <charconv>
@@ -79,7 +80,9 @@ std::uint16_t port_number(std::string_view text) noexcept
 
 } // namespace
 
-entry_facts facts_of(const epm::endpoint_entry& e) noexcept
+entry_facts facts_of(const epm::endpoint_entry& e) noexcept { return facts_of(epm::view_of(e)); }
+
+entry_facts facts_of(const epm::endpoint_entry_view& e) noexcept
 {
     return entry_facts{e.interface.id, e.interface.major, e.interface.minor, e.object,
                        e.annotation, e.where.protseq, e.where.endpoint};

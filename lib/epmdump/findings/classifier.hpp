@@ -13,6 +13,10 @@
 #include <span>
 #include <string_view>
 
+namespace epmdump::epm {
+struct endpoint_entry_view; // epm/entry_view.hpp: not included, its result<> would clash with findings::result
+} // namespace epmdump::epm
+
 namespace epmdump::findings {
 
 // What the classifier reads of one entry: views into the caller's bytes, used during add() only.
@@ -28,6 +32,7 @@ struct entry_facts
 };
 
 entry_facts facts_of(const epm::endpoint_entry& e) noexcept;
+entry_facts facts_of(const epm::endpoint_entry_view& e) noexcept;
 
 // One matched rule; detail qualifies it ("2010" for an Exchange server's version profile, else "").
 struct match
@@ -57,6 +62,7 @@ class host_classifier
 public:
     void add(const entry_facts& e) noexcept;
     void add(const epm::endpoint_entry& e) noexcept { add(facts_of(e)); }
+    void add(const epm::endpoint_entry_view& e) noexcept { add(facts_of(e)); } // replay's fast path
     // Ready for the next host.
     void clear() noexcept { *this = host_classifier{}; }
     result classify() const noexcept;

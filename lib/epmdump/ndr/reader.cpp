@@ -1,10 +1,11 @@
 #include <epmdump/ndr/reader.hpp>
 
+#include <algorithm>
 #include <array>
 
 namespace epmdump::ndr {
 
-result<std::string> reader::varying_string(std::size_t max_chars) noexcept
+result<std::span<const std::byte>> reader::varying_chars(std::size_t max_chars) noexcept
 {
     if (auto r = align(syntax_ == transfer_syntax::ndr64 ? 8 : 4); !r) return r.error();
     const std::size_t offset_at = this->offset();
@@ -17,18 +18,27 @@ result<std::string> reader::varying_string(std::size_t max_chars) noexcept
     if (*actual > max_chars) return codec_error{codec_errc::limit_exceeded, at, "varying string length"};
     auto chars = bytes(static_cast<std::size_t>(*actual));
     if (!chars) return chars.error();
+    // The NUL (and anything a sloppy server put after it) is not text.
+    const auto nul = std::find(chars->begin(), chars->end(), std::byte{0});
+    const auto text = chars->first(static_cast<std::size_t>(nul - chars->begin()));
+    // max_chars counts the NUL: a string filling it without one is as long as the
+    // max_chars + 1 with a NUL refused above, and could not be written back within it.
+    if (max_chars != 0 && text.size() >= max_chars)
+        return codec_error{codec_errc::limit_exceeded, at, "varying string has no room for its NUL"};
+    return text;
+}
+
+result<std::string> reader::varying_string(std::size_t max_chars) noexcept
+{
+    auto chars = varying_chars(max_chars);
+    if (!chars) return chars.error();
     std::string text;
     text.reserve(chars->size());
     for (auto c : *chars)
     {
         const auto v = std::to_integer<std::uint8_t>(c);
-        if (v == 0) break; // the NUL (and anything a sloppy server put after it) is not text
         text.push_back(rep_.character == char_set::ebcdic ? ebcdic_to_ascii(v) : static_cast<char>(v));
     }
-    // max_chars counts the NUL: a string filling it without one is as long as the
-    // max_chars + 1 with a NUL refused above, and could not be written back within it.
-    if (max_chars != 0 && text.size() >= max_chars)
-        return codec_error{codec_errc::limit_exceeded, at, "varying string has no room for its NUL"};
     return text;
 }
 

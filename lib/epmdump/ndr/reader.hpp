@@ -74,6 +74,9 @@ public:
     // translated to ASCII; the terminating NUL is dropped. max_chars counts the NUL:
     // actual_count above it, or max_chars characters with no NUL among them, fails.
     result<std::string> varying_string(std::size_t max_chars) noexcept;
+    // The same checks, but the characters before the NUL as they sit in the buffer (not
+    // translated from EBCDIC): for views that must not allocate.
+    result<std::span<const std::byte>> varying_chars(std::size_t max_chars) noexcept;
 
 private:
     template <class T>

@@ -117,6 +117,13 @@ void write_csv_header(std::ostream& out, const format_options& options)
 
 void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_options& options)
 {
+    std::string rows;
+    append_csv_rows(rows, e, options);
+    out << rows;
+}
+
+void append_csv_rows(std::string& rows, const epm::enumeration& e, const format_options& options)
+{
     const std::string port = std::to_string(e.port);
     const std::string error = e.error ? error_text(*e.error) : std::string();
     const std::string type = e.auth ? epm::to_string(e.auth->type) : std::string();
@@ -125,12 +132,11 @@ void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_o
     const std::array<std::string_view, 4> cells{transport, type, level, e.auth ? std::string_view(e.auth->principal) : std::string_view()};
     const auto tail = tail_columns(std::span<const std::string_view>(cells), options);
     const std::string_view status = epm::to_string(e.status);
-    std::string rows;
     std::string binding;
     bool any = false;
-    for (const auto& entry : e.entries)
-    {
-        if (!options.filter.matches(entry)) continue;
+    epm::lookup_view_decoder decoder;
+    e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
+        if (!options.filter.matches(entry)) return;
         any = true;
         const names::interface_info* info = names::find_interface(entry.interface.id, entry.interface.major);
         std::array<char, 12> version{}; // "65535.65535"
@@ -149,11 +155,10 @@ void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_o
                     info ? info->name : std::string_view{}, entry.annotation, entry.where.protseq, entry.where.host,
                     entry.where.endpoint, binding, ping_word(entry.ping)},
                    tail);
-    }
+    });
     // A target without (matching) entries still gets a row, so failures are not silently missing.
     // Same field count as the header (RFC 4180 section 2, rule 4).
     if (!any) append_row(rows, {e.target, e.address, port, status, error, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}, tail);
-    out << rows;
 }
 
 } // namespace epmdump::output

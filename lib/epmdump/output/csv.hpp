@@ -15,6 +15,8 @@ namespace epmdump::output {
 // (with format_options::auth_columns: ,auth_type,auth_level,auth_principal)
 void write_csv_header(std::ostream& out, const format_options& options = {});
 void write_csv_rows(std::ostream& out, const epm::enumeration& e, const format_options& options = {});
+// The same rows appended to `out` (writers reuse one buffer).
+void append_csv_rows(std::string& out, const epm::enumeration& e, const format_options& options = {});
 
 // One cell: sanitised, formula-neutralised, quoted when it holds '"', ',', CR or LF.
 std::string csv_cell(std::string_view raw);

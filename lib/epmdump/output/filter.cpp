@@ -58,7 +58,9 @@ bool entry_filter::add_protseq(std::string_view text)
     return true;
 }
 
-bool entry_filter::matches(const epm::endpoint_entry& entry) const noexcept
+bool entry_filter::matches(const epm::endpoint_entry& entry) const noexcept { return matches(epm::view_of(entry)); }
+
+bool entry_filter::matches(const epm::endpoint_entry_view& entry) const noexcept
 {
     if (!interfaces.empty() &&
         std::find(interfaces.begin(), interfaces.end(), entry.interface.id) == interfaces.end())
@@ -78,8 +80,10 @@ epm::enumeration filtered(const epm::enumeration& e, const entry_filter& filter)
     copy.error = e.error;
     copy.elapsed_ms = e.elapsed_ms;
     copy.origin = e.origin;
-    for (const auto& entry : e.entries)
-        if (filter.matches(entry)) copy.entries.push_back(entry);
+    epm::lookup_view_decoder decoder;
+    e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
+        if (filter.matches(entry)) copy.entries.push_back(epm::to_entry(entry));
+    });
     return copy;
 }
 

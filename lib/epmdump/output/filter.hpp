@@ -27,6 +27,7 @@ struct entry_filter
     bool empty() const noexcept { return interfaces.empty() && protseqs.empty(); }
     // Interface UUID in `interfaces` (when set) and protseq in `protseqs` (when set).
     bool matches(const epm::endpoint_entry& entry) const noexcept;
+    bool matches(const epm::endpoint_entry_view& entry) const noexcept;
 };
 
 // A copy of e holding only the entries the filter accepts.

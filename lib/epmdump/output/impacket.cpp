@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <ostream>
 #include <tuple>
@@ -37,6 +38,16 @@ struct group
 
 void write_impacket(std::ostream& out, const epm::enumeration& e, const format_options& options)
 {
+    if (!e.pages.empty())
+    {
+        // Groups point at entries across the whole table: this rarely used format reads owned ones.
+        epm::enumeration owned = e;
+        owned.pages = {};
+        auto more = e.pages.to_entries();
+        owned.entries.insert(owned.entries.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+        write_impacket(out, owned, options);
+        return;
+    }
     std::vector<group> groups;
     std::map<std::tuple<uuid, std::uint16_t, std::uint16_t>, std::size_t> group_of; // linear in entries
     std::size_t count = 0;

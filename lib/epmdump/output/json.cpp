@@ -129,7 +129,9 @@ double rounded_ms(double ms)
     return std::isfinite(r) ? r : ms;
 }
 
-void append_entry(std::string& out, const epm::endpoint_entry& entry, const format_options& options)
+// `binding`: scratch for the binding's text, reused from entry to entry.
+void append_entry(std::string& out, const epm::endpoint_entry_view& entry, const format_options& options,
+                  std::string& binding)
 {
     out += '{';
     append_key(out, "object", true);
@@ -149,7 +151,9 @@ void append_entry(std::string& out, const epm::endpoint_entry& entry, const form
     append_key(out, "endpoint");
     append_string(out, entry.where.endpoint);
     append_key(out, "binding");
-    append_string(out, epm::to_string(entry.where));
+    binding.clear();
+    epm::append_binding(binding, entry.where);
+    append_string(out, binding);
     append_key(out, "ping");
     if (entry.ping == epm::ping_status::not_pinged)
         out += "null";
@@ -203,7 +207,13 @@ void append_matches(std::string& out, std::string_view key, std::span<const find
 std::string to_json_line(const epm::enumeration& e, const format_options& options)
 {
     std::string out;
-    out.reserve(256 + e.entries.size() * 400);
+    append_json_line(out, e, options);
+    return out;
+}
+
+void append_json_line(std::string& out, const epm::enumeration& e, const format_options& options)
+{
+    out.reserve(out.size() + 256 + e.entry_count() * 400);
     out += '{';
     append_key(out, "schema", true);
     out += std::to_string(json_schema_version);
@@ -240,16 +250,17 @@ std::string to_json_line(const epm::enumeration& e, const format_options& option
     append_key(out, "entries");
     out += '[';
     bool first = true;
+    std::string binding;
+    epm::lookup_view_decoder decoder;
     // The host's roles and findings read every entry it registered, filtered out or not.
     findings::host_classifier classifier;
-    for (const auto& entry : e.entries)
-    {
+    e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
         classifier.add(entry);
-        if (!options.filter.matches(entry)) continue;
+        if (!options.filter.matches(entry)) return;
         if (!first) out += ',';
         first = false;
-        append_entry(out, entry, options);
-    }
+        append_entry(out, entry, options, binding);
+    });
     out += ']';
     const auto classified = classifier.classify();
     append_matches(out, "roles", classified.roles());
@@ -307,12 +318,14 @@ std::string to_json_line(const epm::enumeration& e, const format_options& option
         out += '}';
     }
     out += '}';
-    return out;
 }
 
 void write_json_line(std::ostream& out, const epm::enumeration& e, const format_options& options)
 {
-    out << to_json_line(e, options) << '\n';
+    std::string line;
+    append_json_line(line, e, options);
+    line += '\n';
+    out << line;
 }
 
 } // namespace epmdump::output

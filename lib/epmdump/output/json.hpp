@@ -14,6 +14,9 @@ inline constexpr int json_schema_version = 1;
 // non-ASCII characters are \u-escaped, invalid UTF-8 from the server becomes U+FFFD.
 std::string to_json_line(const epm::enumeration& e, const format_options& options = {});
 
+// The same object appended to `out` (writers reuse one buffer).
+void append_json_line(std::string& out, const epm::enumeration& e, const format_options& options = {});
+
 // to_json_line(e) + '\n'.
 void write_json_line(std::ostream& out, const epm::enumeration& e, const format_options& options = {});
 

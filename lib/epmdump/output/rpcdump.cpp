@@ -2,8 +2,9 @@
 #include <epmdump/output/sanitize.hpp>
 
 #include <array>
+#include <functional>
+#include <map>
 #include <ostream>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -53,22 +54,26 @@ std::string_view rpcdump_ping_word(epm::ping_status p) noexcept
     return "NOT_PINGED";
 }
 
-std::string rpcdump_target_header(const epm::enumeration& e)
+namespace {
+
+// `entries`: the count of lines that follow; `filtered`: the table went through --uuid/--protseq,
+// whose copy of it has always kept neither transport nor auth (kept so, for identical output).
+std::string target_header(const epm::enumeration& e, std::size_t entries, bool filtered)
 {
     std::string line = "# target: ";
     append_sanitized(line, e.target);
     line += " | address: ";
     append_sanitized(line, e.address);
     line += " | port: " + std::to_string(e.port);
-    if (!e.transport.empty())
+    if (!filtered && !e.transport.empty())
     {
         line += " | transport: ";
         append_sanitized(line, e.transport);
     }
     line += " | status: ";
     line += epm::to_string(e.status);
-    line += " | entries: " + std::to_string(e.entries.size());
-    if (e.auth)
+    line += " | entries: " + std::to_string(entries);
+    if (!filtered && e.auth)
     {
         line += " | auth: ";
         append_sanitized(line, auth_text(*e.auth));
@@ -81,6 +86,10 @@ std::string rpcdump_target_header(const epm::enumeration& e)
     return line;
 }
 
+} // namespace
+
+std::string rpcdump_target_header(const epm::enumeration& e) { return target_header(e, e.entry_count(), false); }
+
 void write_rpcdump(std::ostream& out, const epm::enumeration& all, const format_options& options)
 {
     std::string text;
@@ -88,60 +97,61 @@ void write_rpcdump(std::ostream& out, const epm::enumeration& all, const format_
     out << text;
 }
 
-void append_rpcdump(std::string& out, const epm::enumeration& all, const format_options& options)
+void append_rpcdump(std::string& out, const epm::enumeration& e, const format_options& options)
 {
-    // Filter first, so the header's entry count is the number of lines that follow.
-    epm::enumeration kept;
-    if (!options.filter.empty()) kept = filtered(all, options.filter);
-    const epm::enumeration& e = options.filter.empty() ? all : kept;
-
-    // An authenticated conversation always says as whom, so the header is its place too.
-    if (options.target_headers || e.status != epm::enumeration_status::ok || e.auth || !e.transport.empty())
-    {
-        out += rpcdump_target_header(e);
-        out += '\n';
-    }
-
-    // Section order: the fixed five, then other protseqs by first appearance. One pass, so a
-    // dump with many distinct protseqs stays linear.
-    std::vector<std::pair<std::string_view, std::vector<const epm::endpoint_entry*>>> sections;
-    std::unordered_map<std::string_view, std::size_t> section_of;
+    // One pass: each entry's line goes to its section's text, so entries are read (decoded) once
+    // and the header's count is the number of lines that follow. Section order: the fixed five,
+    // then other protseqs by first appearance.
+    std::vector<std::pair<std::string, std::string>> sections; // protseq, its lines
+    std::map<std::string, std::size_t, std::less<>> section_of;
     for (std::size_t i = 0; i < fixed_sections; ++i)
     {
         section_of.emplace(section_titles[i].first, sections.size());
-        sections.push_back({section_titles[i].first, {}});
+        sections.emplace_back(section_titles[i].first, std::string());
     }
-    for (const auto& entry : e.entries)
-    {
-        auto [it, added] = section_of.emplace(entry.where.protseq, sections.size());
-        if (added) sections.push_back({entry.where.protseq, {}});
-        sections[it->second].second.push_back(&entry);
-    }
+    std::size_t count = 0;
+    epm::lookup_view_decoder decoder;
+    e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
+        if (!options.filter.matches(entry)) return;
+        ++count;
+        auto it = section_of.find(entry.where.protseq);
+        if (it == section_of.end())
+        {
+            it = section_of.emplace(std::string(entry.where.protseq), sections.size()).first;
+            sections.emplace_back(std::string(entry.where.protseq), std::string());
+        }
+        std::string& lines = sections[it->second].second;
+        // "  ADDRESS[ENDPOINT] [UUID] ANNOTATION :STATUS" (two spaces before ':' when no annotation).
+        lines += "  ";
+        append_sanitized(lines, entry.where.host);
+        lines += '[';
+        append_sanitized(lines, entry.where.endpoint);
+        lines += "] [";
+        const std::size_t at = lines.size();
+        lines.resize(at + 36);
+        boost::uuids::to_chars(entry.interface.id, lines.data() + at); // lower case, as to_string writes
+        lines += "] ";
+        append_sanitized(lines, entry.annotation);
+        lines += " :";
+        lines += rpcdump_ping_word(entry.ping);
+        lines += '\n';
+    });
 
-    for (const auto& [protseq, entries] : sections)
+    // An authenticated conversation always says as whom, so the header is its place too.
+    const bool filtered = !options.filter.empty();
+    if (options.target_headers || e.status != epm::enumeration_status::ok || (!filtered && (e.auth || !e.transport.empty())))
     {
-        if (entries.empty()) continue;
+        out += target_header(e, count, filtered);
+        out += '\n';
+    }
+    for (const auto& [protseq, lines] : sections)
+    {
+        if (lines.empty()) continue;
         append_sanitized(out, protseq);
         out += '(';
         out += rpcdump_section_title(protseq);
         out += ")\n";
-        for (const auto* entry : entries)
-        {
-            // "  ADDRESS[ENDPOINT] [UUID] ANNOTATION :STATUS" (two spaces before ':' when no annotation).
-            out += "  ";
-            append_sanitized(out, entry->where.host);
-            out += '[';
-            append_sanitized(out, entry->where.endpoint);
-            out += "] [";
-            const std::size_t at = out.size();
-            out.resize(at + 36);
-            boost::uuids::to_chars(entry->interface.id, out.data() + at); // lower case, as to_string writes
-            out += "] ";
-            append_sanitized(out, entry->annotation);
-            out += " :";
-            out += rpcdump_ping_word(entry->ping);
-            out += '\n';
-        }
+        out += lines;
     }
 }
 

@@ -53,8 +53,10 @@ void append_summary_line(std::string& out, const epm::enumeration& e, const find
         out += ')';
     }
     std::size_t endpoints = 0;
-    for (const auto& entry : e.entries)
+    epm::lookup_view_decoder decoder;
+    e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
         if (options.filter.matches(entry)) ++endpoints;
+    });
     out += " endpoints=";
     out += std::to_string(endpoints);
     out += " roles=";

@@ -31,6 +31,9 @@ bool writer::write(const epm::enumeration& e)
 {
     begin();
     if (!ok()) return false;
+    // Each format appends to one buffer, kept from table to table, written in one piece.
+    std::string& text = buffer_;
+    text.clear();
     switch (format_)
     {
     case format::rpcdump:
@@ -38,7 +41,6 @@ bool writer::write(const epm::enumeration& e)
     {
         // The text formats are written with "\n" and converted in one place, so the line
         // ending is this setting and not a property of each format's code.
-        std::string text;
         if (written_ > 0) text += '\n';
         if (format_ == format::impacket)
         {
@@ -59,15 +61,24 @@ bool writer::write(const epm::enumeration& e)
             out_ << with_line_ending(text, options_.text_line_ending);
         break;
     }
-    case format::json: write_json_line(out_, e, options_); break;
-    case format::csv: write_csv_rows(out_, e, options_); break;
+    case format::json:
+        append_json_line(text, e, options_);
+        text += '\n';
+        out_ << text;
+        break;
+    case format::csv:
+        append_csv_rows(text, e, options_);
+        out_ << text;
+        break;
     case format::summary:
     {
-        const auto classified = findings::classify(e.entries);
+        findings::host_classifier classifier;
+        epm::lookup_view_decoder decoder;
+        e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) { classifier.add(entry); });
+        const auto classified = classifier.classify();
         totals_.add(e, classified);
-        std::string line;
-        append_summary_line(line, e, classified, options_);
-        out_ << with_line_ending(line, options_.text_line_ending);
+        append_summary_line(text, e, classified, options_);
+        out_ << with_line_ending(text, options_.text_line_ending);
         break;
     }
     }

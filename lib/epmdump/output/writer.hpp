@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <iosfwd>
 #include <span>
+#include <string>
 
 namespace epmdump::output {
 
@@ -38,6 +39,7 @@ private:
     format_options options_;
     bool begun_ = false;
     std::size_t written_ = 0;
+    std::string buffer_;    // one table's text, its capacity kept for the next
     summary_totals totals_; // format::summary only
 };
 

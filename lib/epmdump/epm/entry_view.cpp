@@ -1,0 +1,155 @@
+#include <epmdump/epm/entry_view.hpp>
+#include <epmdump/epm/twr.hpp>
+#include <epmdump/ndr/reader.hpp>
+
+namespace epmdump::epm {
+
+void append_binding(std::string& out, const binding_view& b)
+{
+    out.reserve(out.size() + b.protseq.size() + b.host.size() + b.endpoint.size() + 3);
+    out += b.protseq;
+    out += ':';
+    out += b.host;
+    out += '[';
+    out += b.endpoint;
+    out += ']';
+}
+
+endpoint_entry_view view_of(const endpoint_entry& e) noexcept
+{
+    return {e.object, e.interface, e.transfer_syntax, e.annotation, {e.where.protseq, e.where.host, e.where.endpoint},
+            e.tower, e.ping};
+}
+
+endpoint_entry to_entry(const endpoint_entry_view& v)
+{
+    return {v.object,
+            v.interface,
+            v.transfer_syntax,
+            std::string(v.annotation),
+            {std::string(v.where.protseq), std::string(v.where.host), std::string(v.where.endpoint)},
+            {v.tower.begin(), v.tower.end()},
+            v.ping};
+}
+
+result<lookup_page_view> lookup_view_decoder::decode(std::span<const std::byte> stub, ndr::drep rep,
+                                                     ndr::transfer_syntax syntax, const decode_limits& limits)
+{
+    return read(stub, rep, syntax, limits, true);
+}
+
+result<lookup_page_view> lookup_view_decoder::check(std::span<const std::byte> stub, ndr::drep rep,
+                                                    ndr::transfer_syntax syntax, const decode_limits& limits)
+{
+    return read(stub, rep, syntax, limits, limits.strict_towers);
+}
+
+result<lookup_page_view> lookup_view_decoder::read(std::span<const std::byte> stub, ndr::drep rep,
+                                                   ndr::transfer_syntax syntax, const decode_limits& limits, bool towers)
+{
+    ndr::reader in(stub, rep, syntax);
+    lookup_page_view page;
+    auto handle = read_context_handle(in);
+    if (!handle) return handle.error();
+    page.entry_handle = *handle;
+    const std::size_t num_at = in.offset();
+    auto num_ents = in.u32();
+    if (!num_ents) return num_ents.error();
+    page.num_ents = *num_ents;
+
+    // entries[]: [out, length_is(*num_ents), size_is(max_ents)] - inline header, no referent id.
+    auto array = detail::read_varying_array(in);
+    if (!array) return array.error();
+    if (array->actual_count != page.num_ents) return codec_error{codec_errc::bad_value, num_at, "num_ents != actual_count"};
+    if (page.num_ents > limits.max_entries) return codec_error{codec_errc::limit_exceeded, num_at, "num_ents"};
+    const std::size_t count = page.num_ents;
+    // Each entry takes at least 16 + pointer + two counts; refuse counts the stub cannot hold
+    // before allocating for them.
+    const std::size_t min_entry = syntax == ndr::transfer_syntax::ndr64 ? 40 : 28;
+    if (count > in.remaining() / min_entry) return codec_error{codec_errc::truncated, in.offset(), "entries"};
+
+    views_.assign(count, {});
+    texts_.assign(count, {});
+    referents_.assign(count, 0);
+    towers_.resize(count);
+    arena_.clear();
+    const bool ebcdic = rep.character == ndr::char_set::ebcdic;
+    const std::size_t align = detail::pointer_alignment(syntax);
+    for (std::size_t i = 0; i < count; ++i)
+    {
+        if (auto a = in.align(align); !a) return a.error();
+        auto object = in.guid();
+        if (!object) return object.error();
+        views_[i].object = *object;
+        auto tower_ptr = in.pointer();
+        if (!tower_ptr) return tower_ptr.error();
+        referents_[i] = *tower_ptr;
+        auto chars = in.varying_chars(limits.max_annotation);
+        if (!chars) return chars.error();
+        if (!ebcdic)
+        {
+            texts_[i].annotation = {reinterpret_cast<const char*>(chars->data()), 0, chars->size()};
+            continue;
+        }
+        texts_[i].annotation = {nullptr, arena_.size(), chars->size()};
+        for (auto c : *chars) arena_ += ndr::ebcdic_to_ascii(std::to_integer<std::uint8_t>(c));
+    }
+    if (auto towers = detail::read_towers(in, referents_, limits, towers_); !towers) return towers.error();
+    for (std::size_t i = 0; i < count; ++i)
+    {
+        if (!referents_[i]) continue;
+        const auto tower = towers_[i];
+        views_[i].tower = tower;
+        if (!towers || (tower.empty() && !limits.strict_towers)) continue;
+        auto decoded = detail::decode_tower_view(tower, arena_);
+        if (!decoded)
+        {
+            // Not strict: the entry keeps its raw octets and an empty binding.
+            if (!limits.strict_towers) continue;
+            auto e = decoded.error();
+            e.offset += static_cast<std::size_t>(tower.data() - stub.data());
+            return e;
+        }
+        views_[i].interface = decoded->interface;
+        views_[i].transfer_syntax = decoded->transfer_syntax;
+        texts_[i].where = decoded->where;
+    }
+    auto status = in.u32();
+    if (!status) return status.error();
+    page.status = *status;
+    // The arena is complete: its texts can be viewed now.
+    for (std::size_t i = 0; i < count; ++i)
+    {
+        const auto& t = texts_[i];
+        views_[i].annotation = t.annotation.in(arena_);
+        views_[i].where = {t.where.protseq.in(arena_), t.where.host.in(arena_), t.where.endpoint.in(arena_)};
+    }
+    page.entries = views_;
+    return page;
+}
+
+void entry_pages::add_lookup(std::span<const std::byte> stub, ndr::drep rep, ndr::transfer_syntax syntax,
+                             const decode_limits& limits, std::size_t count)
+{
+    if (count == 0) return;
+    pages_.push_back({{stub.begin(), stub.end()}, rep, syntax, limits, {}});
+    size_ += count;
+}
+
+void entry_pages::add(std::vector<endpoint_entry>&& entries)
+{
+    if (entries.empty()) return;
+    size_ += entries.size();
+    pages_.push_back({{}, {}, ndr::transfer_syntax::ndr20, {}, std::move(entries)});
+}
+
+std::vector<endpoint_entry> entry_pages::to_entries() const
+{
+    std::vector<endpoint_entry> out;
+    out.reserve(size_);
+    lookup_view_decoder decoder;
+    for_each(decoder, [&](const endpoint_entry_view& v) { out.push_back(to_entry(v)); });
+    return out;
+}
+
+} // namespace epmdump::epm
