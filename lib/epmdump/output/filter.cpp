@@ -76,10 +76,12 @@ epm::enumeration filtered(const epm::enumeration& e, const entry_filter& filter)
     copy.target = e.target;
     copy.address = e.address;
     copy.port = e.port;
+    copy.transport = e.transport; // the header says how the listing was reached, filtered or not
     copy.status = e.status;
     copy.error = e.error;
     copy.elapsed_ms = e.elapsed_ms;
     copy.origin = e.origin;
+    copy.auth = e.auth;
     epm::lookup_view_decoder decoder;
     e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
         if (filter.matches(entry)) copy.entries.push_back(epm::to_entry(entry));

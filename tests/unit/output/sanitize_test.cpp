@@ -94,3 +94,16 @@ TEST_CASE("entry_filter keeps entries matching every given uuid and protseq list
     CHECK_FALSE(two_protseqs.add_protseq("bad name"));
     CHECK(filtered(e, two_protseqs).entries.size() == 2);
 }
+
+TEST_CASE("a filtered listing keeps how it was reached: transport and authentication")
+{
+    auto e = test::sample_enumeration();
+    e.transport = "ncacn_np";
+    e.auth = epm::auth_info{epm::auth_type::negotiate, epm::auth_level::integrity, "epmuser@EPMTEST.LAN", epm::auth_type::kerberos};
+    entry_filter by_protseq;
+    REQUIRE(by_protseq.add_protseq("tcp"));
+    const auto kept = filtered(e, by_protseq);
+    CHECK(kept.transport == "ncacn_np");
+    REQUIRE(kept.auth.has_value());
+    CHECK(*kept.auth == *e.auth);
+}
