@@ -16,7 +16,7 @@ die() { echo "[smb-peer] ERROR: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "must run as root (smbd in the peer's namespace)"
 if [ "$stop" = 1 ]; then
   # Only the smbd whose pid file this script's configuration wrote, and only if it is smbd.
-  pid=$(tr -dc '0-9' < "$dir/run/smbd.pid" 2>/dev/null || true)
+  pid=$(tr -dc '0-9' 2>/dev/null < "$dir/run/smbd.pid" || true)
   if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = smbd ] && [ -f "$dir/etc/smbd.conf" ]; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
