@@ -9,12 +9,17 @@
 # Needs root and samba (scripts/start-peers.sh installs it). Exits 77 (skipped) when it cannot
 # run, except under CI, where that is a failure. Touches only its namespace and its /tmp folder.
 set -euo pipefail
+# The private-state lines every test-owned Samba daemon here shares; its RPC sockets are its own.
+# shellcheck source=tests/live/smb/smbd-common.sh
+. "$(dirname "$0")/../smb/smbd-common.sh"
 epmdump=$1
 [ -x "$epmdump" ] || { echo "FAIL: no epmdump executable at $epmdump" >&2; exit 1; }
 netns="epmdump-diff"
 host_if=epmdiff-h ns_if=epmdiff-n
 host_ip=10.200.4.1 address=10.200.4.2
 dir=$(mktemp -d /tmp/epmdump-diff-peer.XXXXXX)
+# shellcheck disable=SC2034 # read by smbd_private_settings
+peer=$dir # smbd_private_settings: ncalrpc dir = $peer/run/ncalrpc, this daemon's own
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cannot() {
   if [ -n "${CI:-}" ]; then fail "cannot run under CI: $*"; fi
@@ -78,17 +83,7 @@ start_daemon() {
 	interfaces = lo $ns_if
 	bind interfaces only = yes
 	disable netbios = yes
-	private dir = $dir/private
-	lock directory = $dir/lock
-	state directory = $dir/state
-	cache directory = $dir/cache
-	pid directory = $dir/run
-	ncalrpc dir = $dir/run/ncalrpc
-	log file = $dir/log/log.%m
-	log level = 1
-	load printers = no
-	printing = bsd
-	printcap name = /dev/null
+$(smbd_private_settings)
 CONF
   "${ns[@]}" "$daemon" --configfile="$dir/smb.conf" -D --libexec-rpcds >>"$dir/log/daemon.out" 2>&1 ||
     fail "samba-dcerpcd -D failed: $(tail -5 "$dir/log/daemon.out")"
