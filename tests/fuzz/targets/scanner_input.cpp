@@ -14,11 +14,15 @@ using namespace epmdump::output;
 
 namespace {
 
-std::string scanner_digest(const std::vector<scanner_input::open_port>& ports, const std::optional<scanner_input::error>& e)
+// Expat classes malformed input by how it was cut (a partial character at a feed's end is an
+// unclosed token until more comes): for XML only that an error ended it must not depend on cuts.
+std::string scanner_digest(const std::vector<scanner_input::open_port>& ports, const std::optional<scanner_input::error>& e,
+                           bool error_detail)
 {
     std::string s;
     for (const auto& p : ports) s += p.address + " " + std::to_string(p.port) + " " + std::to_string(p.line) + "\n";
-    if (e) s += "error " + std::string(to_string(e->code)) + " " + std::to_string(e->line) + " " + std::to_string(e->offset) + "\n";
+    if (e && !error_detail) s += "error\n";
+    else if (e) s += "error " + std::string(to_string(e->code)) + " " + std::to_string(e->line) + " " + std::to_string(e->offset) + "\n";
     return s;
 }
 
@@ -36,7 +40,7 @@ std::string run_sliced(scanner_input::format f, const std::vector<std::uint16_t>
     }
     if (!e) e = r.feed(bytes.subspan(at), ports);
     if (!e) e = r.finish(ports);
-    return scanner_digest(ports, e);
+    return scanner_digest(ports, e, f != scanner_input::format::nmap_xml);
 }
 
 } // namespace
