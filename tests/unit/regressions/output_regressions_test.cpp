@@ -1,6 +1,7 @@
 // Saved dumps the fuzzers found (tests/fuzz/targets/{json_lines,...}.cpp).
 #include <epmdump/output/json.hpp>
 #include <epmdump/output/reader.hpp>
+#include <epmdump/output/scanner_input/scanner_input.hpp>
 
 #include "regression_inputs.hpp"
 
@@ -65,4 +66,33 @@ TEST_CASE("an impacket-layout Authenticated line before any Retrieving header ke
     REQUIRE(first->enumerations[0].auth.has_value());
     CHECK(first->enumerations[0].auth->principal == "EPMTEST\\Administrator");
     CHECK(first->enumerations[0].status == epm::enumeration_status::error);
+}
+
+TEST_CASE("nmap XML malformed at its second byte ends in an error whether it comes whole or cut after its newline")
+{
+    // inputs/scanner_input/nmap-xml-cut-after-newline ('<' selects nmap XML with 445 and 139
+    // wanted, 'p' cuts after the newline): expat calls "\n\0\xaf" an unclosed token at 2 whole and an
+    // invalid token at 1 cut there, so the fuzz target's property had required equal errors
+    // wrongly (CI's fuzz stage, 8bb710d). What holds: an error either way, and no port.
+    const auto input = test::regression_input("scanner_input", "nmap-xml-cut-after-newline");
+    REQUIRE(input.size() == 5);
+    const auto file = std::span<const std::byte>(input).subspan(2);
+    auto run = [&](std::size_t cut) {
+        output::scanner_input::reader r(output::scanner_input::format::nmap_xml, {445, 139});
+        std::vector<output::scanner_input::open_port> ports;
+        auto e = r.feed(file.first(cut), ports);
+        if (!e) e = r.feed(file.subspan(cut), ports);
+        if (!e) e = r.finish(ports);
+        CHECK(ports.empty());
+        return e;
+    };
+    const auto whole = run(file.size());
+    const auto cut = run(1);
+    REQUIRE(whole.has_value());
+    REQUIRE(cut.has_value());
+    if (output::scanner_input::xml_supported())
+    {
+        CHECK(whole->code == output::scanner_input::errc::truncated); // the unclosed token, at the end
+        CHECK(cut->code == output::scanner_input::errc::bad_xml);
+    }
 }
