@@ -252,3 +252,17 @@ TEST_CASE("epmdump replay of authenticated captures says in JSON how each conver
     // An anonymous capture has no auth key at all.
     CHECK(run("replay --format json " + pcap("samba-ad-dc-rpcdump.pcap")).out.find("\"auth\"") == std::string::npos);
 }
+
+TEST_CASE("epmdump replay -f summary counts a server once however many conversations a capture holds with it")
+{
+    // Three conversations with 192.168.0.2 (all answered), two with 10.10.0.20 (both faulted).
+    const auto c = run_epmdump(EPMDUMP_EXE,
+                               "replay -f summary " + pcap("exchange-mapi-nspi-lookup-ncacn_http-tower.pcap") + " " +
+                                   pcap("epm-fault-nca-op-rng-error-opnum42.pcap"),
+                               no_stderr);
+    CHECK(c.exit_code == 1);
+    CHECK(count_of(c.out, "192.168.0.2 ok endpoints=") == 3);
+    CHECK(count_of(c.out, "10.10.0.20 error(fault) endpoints=0") == 2);
+    CHECK(c.out.find("# totals: hosts=2 answered=1 incomplete=0 failed=1 enumerations=5") != std::string::npos);
+    CHECK(c.out.find("# role exchange_server (Exchange server): 1") != std::string::npos);
+}

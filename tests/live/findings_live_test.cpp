@@ -98,7 +98,7 @@ TEST_CASE("epmdump -f summary over both peers prints a line each and totals that
     CHECK(line_of(*dc).find("roles=domain_controller,dns_server,samba ") != std::string::npos);
     CHECK(line_of(*sa).find("domain_controller") == std::string::npos);
     CHECK(line_of(*sa).find("samba") != std::string::npos);
-    CHECK(lines[2] == "# totals: hosts=2 answered=2 incomplete=0 failed=0");
+    CHECK(lines[2] == "# totals: hosts=2 answered=2 incomplete=0 failed=0 enumerations=2");
     CHECK(std::find(lines.begin(), lines.end(), "# role domain_controller (domain controller): 1") != lines.end());
     CHECK(std::find(lines.begin(), lines.end(), "# role samba (Samba): 2") != lines.end());
 }

@@ -3,6 +3,8 @@
 #include <epmdump/output/format.hpp>
 #include <epmdump/output/sanitize.hpp>
 
+#include <array>
+
 namespace epmdump::output {
 
 namespace {
@@ -66,27 +68,37 @@ void append_summary_line(std::string& out, const epm::enumeration& e, const find
     out += '\n';
 }
 
-void summary_totals::add(const epm::enumeration& e, const findings::result& r) noexcept
+void summary_totals::add(const epm::enumeration& e, const findings::result& r)
 {
-    ++hosts_;
-    switch (e.status)
-    {
-    case epm::enumeration_status::ok: ++ok_; break;
-    case epm::enumeration_status::incomplete: ++incomplete_; break;
-    case epm::enumeration_status::error: ++failed_; break;
-    }
-    for (const auto& m : r.roles()) ++per_rule_[rule_index(m)];
-    for (const auto& m : r.findings()) ++per_rule_[rule_index(m)];
+    ++enumerations_;
+    auto& h = hosts_[e.address.empty() ? e.target : e.address];
+    // The enum is ordered best first: ok, incomplete, error.
+    if (e.status < h.best) h.best = e.status;
+    for (const auto& m : r.roles()) h.rules.set(rule_index(m));
+    for (const auto& m : r.findings()) h.rules.set(rule_index(m));
 }
 
 void summary_totals::append_block(std::string& out) const
 {
-    out += "# totals: hosts=" + std::to_string(hosts_) + " answered=" + std::to_string(ok_) +
-           " incomplete=" + std::to_string(incomplete_) + " failed=" + std::to_string(failed_) + '\n';
+    std::size_t ok = 0, incomplete = 0, failed = 0;
+    std::array<std::size_t, findings::max_rules> per_rule{};
+    for (const auto& [name, h] : hosts_)
+    {
+        switch (h.best)
+        {
+        case epm::enumeration_status::ok: ++ok; break;
+        case epm::enumeration_status::incomplete: ++incomplete; break;
+        case epm::enumeration_status::error: ++failed; break;
+        }
+        for (std::size_t i = 0; i < per_rule.size(); ++i) per_rule[i] += h.rules[i] ? 1 : 0;
+    }
+    out += "# totals: hosts=" + std::to_string(hosts_.size()) + " answered=" + std::to_string(ok) +
+           " incomplete=" + std::to_string(incomplete) + " failed=" + std::to_string(failed) +
+           " enumerations=" + std::to_string(enumerations_) + '\n';
     const auto rules = findings::all_rules();
     for (std::size_t i = 0; i < rules.size(); ++i)
     {
-        if (per_rule_[i] == 0) continue;
+        if (per_rule[i] == 0) continue;
         const auto& rule = rules[i];
         out += "# ";
         out += rule.kind == findings::rule_kind::role ? "role " : "finding ";
@@ -98,7 +110,7 @@ void summary_totals::append_block(std::string& out) const
             out += ", ";
         }
         out += rule.name;
-        out += "): " + std::to_string(per_rule_[i]) + '\n';
+        out += "): " + std::to_string(per_rule[i]) + '\n';
     }
 }
 

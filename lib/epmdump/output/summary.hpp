@@ -6,9 +6,10 @@
 #include <epmdump/findings/classifier.hpp>
 #include <epmdump/output/format.hpp>
 
-#include <array>
+#include <bitset>
 #include <cstddef>
 #include <string>
+#include <unordered_map>
 
 namespace epmdump::output {
 
@@ -19,18 +20,26 @@ namespace epmdump::output {
 void append_summary_line(std::string& out, const epm::enumeration& e, const findings::result& r,
                          const format_options& options = {});
 
-// The counts behind the totals block; fixed size whatever the number of hosts.
+// The counts behind the totals block, per distinct host (address, else target): a replay's
+// several conversations with one server are one host. One small record per host.
 class summary_totals
 {
 public:
-    void add(const epm::enumeration& e, const findings::result& r) noexcept;
-    // "# totals: hosts=3 answered=2 incomplete=0 failed=1", then one "# role ID (NAME): N" or
-    // "# finding ID (SEVERITY, NAME): N" line per rule some host matched, in table order.
+    void add(const epm::enumeration& e, const findings::result& r);
+    // "# totals: hosts=3 answered=2 incomplete=0 failed=1 enumerations=4" (a host is answered when
+    // one of its enumerations was, else incomplete when one was; enumerations: the lines above),
+    // then one "# role ID (NAME): N" or "# finding ID (SEVERITY, NAME): N" line per rule some
+    // host matched in any of its enumerations, N counting hosts, in table order.
     void append_block(std::string& out) const;
 
 private:
-    std::size_t hosts_ = 0, ok_ = 0, incomplete_ = 0, failed_ = 0;
-    std::array<std::size_t, findings::max_rules> per_rule_{};
+    struct host
+    {
+        epm::enumeration_status best = epm::enumeration_status::error;
+        std::bitset<findings::max_rules> rules;
+    };
+    std::unordered_map<std::string, host> hosts_;
+    std::size_t enumerations_ = 0;
 };
 
 } // namespace epmdump::output

@@ -45,7 +45,7 @@ TEST_CASE("summary: one line per host with status, endpoints, roles and findings
           "10.0.0.1 ok endpoints=3 roles=domain_controller,print_server findings=print_spooler_remote(high),netlogon_tcp(medium)\n"
           "10.0.0.9 error(refused) endpoints=0 roles=- findings=-\n"
           "10.0.100.32 ok endpoints=5 roles=exchange_server(2010),samba findings=-\n"
-          "# totals: hosts=3 answered=2 incomplete=0 failed=1\n"
+          "# totals: hosts=3 answered=2 incomplete=0 failed=1 enumerations=3\n"
           "# role domain_controller (domain controller): 1\n"
           "# role exchange_server (Exchange server): 1\n"
           "# role print_server (print server): 1\n"
@@ -81,7 +81,23 @@ TEST_CASE("summary: no hosts still ends with the totals, in CR LF where asked")
     output::format_options o;
     o.text_line_ending = output::line_ending::crlf;
     output::write_all(out, output::format::summary, std::span<const epm::enumeration>{}, o);
-    CHECK(out.str() == "# totals: hosts=0 answered=0 incomplete=0 failed=0\r\n");
+    CHECK(out.str() == "# totals: hosts=0 answered=0 incomplete=0 failed=0 enumerations=0\r\n");
     CHECK(output::parse_format("Summary") == output::format::summary);
     CHECK(output::to_string(output::format::summary) == "summary");
+}
+
+TEST_CASE("summary: totals count a host once however many enumerations name it, answered when one of them was")
+{
+    epm::enumeration refused;
+    refused.target = "dc.example";
+    refused.address = "10.0.0.1";
+    refused.fail(epm::failure_kind::refused, "connection refused");
+    epm::enumeration unresolved;
+    unresolved.target = "gone.example";
+    unresolved.fail(epm::failure_kind::resolve_failed, "no such name");
+    const std::vector<epm::enumeration> hosts = {dc("10.0.0.1"), refused, dc("10.0.0.1"), unresolved, unresolved};
+    const auto text = summary_of(hosts);
+    CHECK(text.find("# totals: hosts=2 answered=1 incomplete=0 failed=1 enumerations=5\n"
+                    "# role domain_controller (domain controller): 1\n"
+                    "# role print_server (print server): 1\n") != std::string::npos);
 }
