@@ -120,13 +120,10 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
     auto copts = to_client_options(args.client);
     copts.limits.max_ents = args.max_ents;
     copts.verify = args.ping;
-    // CSV: a transport column only when the run may answer over SMB, so TCP CSV keeps its shape.
-    // A scanner's output may give SMB targets (445, 139) whatever the words say.
     const auto scanner_ports = client::scanner_ports(
         args.client.transport.empty() ? std::nullopt : client::parse_transport(args.client.transport), args.client.port);
+    // CSV: a transport column only when the run may answer over SMB, so TCP CSV keeps its shape.
     fo.transport_column = copts.transport == client::transport::ncacn_np || copts.transport == client::transport::automatic ||
-                          ((!args.audit.from_nmap.empty() || !args.audit.from_masscan.empty()) && std::any_of(scanner_ports.begin(), scanner_ports.end(),
-                                                         [](std::uint16_t p) { return client::implied_transport(p) == client::transport::ncacn_np; })) ||
                           std::any_of(words.begin(), words.end(), [](const client::target_pattern& w) {
                               return w.via == client::transport::ncacn_np || client::implied_transport(w.port) == client::transport::ncacn_np;
                           });
@@ -150,6 +147,12 @@ std::optional<scan_plan> make_scan_options(const scan_args& args)
         std::cerr << "epmdump: " << plan.targets->list_error() << '\n';
         return std::nullopt;
     }
+    // A scanner's output (--from-nmap, --from-masscan, or found in an -iL file) may give SMB
+    // targets (445, 139) whatever the words say.
+    if (plan.targets->scanner_lists() &&
+        std::any_of(scanner_ports.begin(), scanner_ports.end(),
+                    [](std::uint16_t p) { return client::implied_transport(p) == client::transport::ncacn_np; }))
+        fo.transport_column = true;
     const auto fit = fit_concurrency_to_descriptors(args.concurrency, args.ping ? copts.verify_concurrency : 1);
     if (!fit.notice.empty()) std::cerr << "epmdump: " << fit.notice << '\n';
     plan.scan.concurrency = fit.concurrency;

@@ -2,7 +2,8 @@
 # scanner_input.sh EPMDUMP TEST_SERVER nmap|masscan: the real scanners' output, made now, as epmdump's targets.
 #   nmap:    nmap scans 127.0.83.1-3 (an endpoint mapper on .1:135, a non-SMB server on .2:445,
 #            nothing on .3); --from-nmap (-oX), -iL (-oG, detected) and -oG on a pipe each give
-#            .1 on ncacn_ip_tcp and .2 on ncacn_np at 445, and never .3.
+#            .1 on ncacn_ip_tcp and .2 on ncacn_np at 445, and never .3; in CSV, -iL and
+#            --from-nmap both add the transport column; probe -iL probes .1:135 and .2:445.
 #   masscan: masscan needs raw frames it can see answered, which loopback does not give it
 #            ("failed to detect MAC address of interface lo", then no answer): two network
 #            namespaces joined by a veth pair, 198.18.83.1 (scanner) and .2 (an endpoint mapper
@@ -77,7 +78,19 @@ nmap)
     set -e
     got=$(targets "$dir/smb.jsonl")
     [ "$got" = "127.0.83.2:445 error" ] || fail "--transport ncacn_np: targets '$got', expected only .2 (.1 has no 445 open)"
-    echo "nmap: -oX, -oG (file and pipe) give the hosts nmap saw open, at the port it saw"
+    # CSV: nmap's output found by -iL gets the transport column --from-nmap gives it (445 is SMB).
+    for how in "--from-nmap $dir/scan.gnmap" "-iL $dir/scan.gnmap"; do
+        # shellcheck disable=SC2086
+        "$epmdump" -f csv -q --timeout 3 $how >"$dir/out.csv" 2>"$dir/err" || true
+        head -n 1 "$dir/out.csv" | grep -q ',ping,transport' || fail "$how -f csv: no transport column: $(head -n 1 "$dir/out.csv")"
+        grep -q '^127\.0\.83\.2,127\.0\.83\.2,445,.*,ncacn_np' "$dir/out.csv" || fail "$how -f csv: no ncacn_np row for 127.0.83.2: $(cat "$dir/out.csv")"
+    done
+    # probe -iL reads a scanner's output as scan -iL does: each host at the port nmap saw open.
+    "$epmdump" probe -q --timeout 3 -iL "$dir/scan.gnmap" >"$dir/probe.txt" 2>"$dir/err" || true
+    got=$(sed -n 's/^# target: \([^ ]*\) | address: [^ ]* | port: \([0-9]*\) | state: \([a-z_]*\).*/\1:\2 \3/p' "$dir/probe.txt" | sort)
+    [ "$got" = "127.0.83.1:135 rpc
+127.0.83.2:445 not_rpc" ] || fail "probe -iL: ports '$got' (stderr: $(cat "$dir/err"))"
+    echo "nmap: -oX, -oG (file and pipe) give the hosts nmap saw open, at the port it saw; -iL in CSV and probe too"
     ;;
 masscan)
     command -v ip >/dev/null || cannot "ip (iproute2) is not installed"

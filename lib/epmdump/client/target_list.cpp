@@ -175,6 +175,7 @@ target_source::target_source(std::vector<target_pattern> words, std::vector<list
     {
         files_.push_back(std::move(l.path));
         kinds_.push_back(l.kind);
+        if (l.kind != list_kind::any) scanner_lists_ = true;
     }
     std::uint64_t total = 0;
     for (const auto& w : words_) total += w.count;
@@ -221,6 +222,7 @@ target_source::target_source(std::vector<target_pattern> words, std::vector<list
             if (const auto format = scanner_format_of(kinds_[i], line, why))
             {
                 // A scanner's output: its errors, found now, are usage errors before anything is sent.
+                scanner_lists_ = true;
                 scanner_list scan(*in->rdbuf(), *format, line, scanner_ports_, shown_name(f));
                 for (auto it = scan.next(); it.what != scanner_list::item::kind::end; it = scan.next())
                 {

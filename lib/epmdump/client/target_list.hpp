@@ -80,6 +80,9 @@ public:
     // Set when a list cannot serve as one (missing, a directory, empty, a line too long), found
     // up front for regular files, while reading for pipes and devices: a usage error.
     const std::string& list_error() const noexcept { return list_error_; }
+    // Whether a list is a port scanner's output: said so (list_kind nmap, masscan), or found so
+    // up front in a regular file given as any; a pipe's kind is learnt only as it is read.
+    bool scanner_lists() const noexcept { return scanner_lists_; }
 
     // Targets known so far; final once total_known() (regular files are counted up front).
     // Safe to read from another thread than the one calling next().
@@ -136,6 +139,7 @@ private:
     std::shared_ptr<const target_exclusions> exclusions_;
     std::atomic<std::uint64_t> excluded_ = 0;
     std::string list_error_;
+    bool scanner_lists_ = false;
     std::optional<shard_spec> shard_;
     std::optional<target_space> space_;   // the shard's: every word, read on the first next()
     std::optional<shard_walk> walk_;

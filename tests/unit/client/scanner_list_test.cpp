@@ -45,6 +45,7 @@ TEST_CASE("an nmap file given to -iL gives one target per host, at the first ope
         REQUIRE(src.list_error().empty());
         CHECK(src.total_known());
         CHECK(src.total() == 3); // counted up front, before anything is sent
+        CHECK(src.scanner_lists()); // known before the first output (the CSV transport column)
         const auto r = drain_scanner_source(src);
         CHECK(r.targets == std::vector<std::string>{"127.0.83.1:135", "127.0.83.2:445", "127.0.83.3:593"});
         CHECK(r.warnings.empty());
@@ -59,6 +60,7 @@ TEST_CASE("the transport asked for chooses the ports that make a host a target")
     target_source src({}, std::vector<list_file>{{scanner_fixture("masscan-netns.json"), list_kind::masscan}}, 0,
                       scanner_ports(epmdump::client::transport::ncacn_np, 0));
     REQUIRE(src.list_error().empty());
+    CHECK(src.scanner_lists()); // said so: --from-masscan
     // masscan's order: .3's 139 comes before .2's 445; a host's second port is not a second target.
     CHECK(drain_scanner_source(src).targets == std::vector<std::string>{"198.18.83.3:139", "198.18.83.2:445"});
 }
@@ -87,6 +89,7 @@ TEST_CASE("scanner output on stdin is read as it comes, its errors found while r
     target_source src({}, std::vector<list_file>{{"-", list_kind::any}}, 0, scanner_ports(std::nullopt, 0), {}, &in);
     REQUIRE(src.list_error().empty());
     CHECK_FALSE(src.total_known());
+    CHECK_FALSE(src.scanner_lists()); // a pipe given to -iL is not read ahead
     const auto r = drain_scanner_source(src);
     CHECK(r.targets == std::vector<std::string>{"127.0.0.7:135", "127.0.0.8:445"});
     CHECK(src.list_error() == "stdin:5: masscan list (-oL): not a line of masscan list output (STATUS PROTOCOL PORT ADDRESS TIME expected)");
