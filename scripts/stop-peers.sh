@@ -8,4 +8,6 @@ bash "$(dirname "$0")/smb-peer.sh" --stop >/dev/null 2>&1 || true # the smbd bes
 bash "$(dirname "$0")/../tests/live/smb/encrypted-smbd.sh" stop >/dev/null 2>&1 || true
 # The --transport auto test's SMB-only host (an smbd and the address it added in the peer's namespace).
 bash "$(dirname "$0")/../tests/live/smb/smb-only-host.sh" stop >/dev/null 2>&1 || true
+# A live_diff run killed by its timeout: its samba-dcerpcd, by the pids that test recorded.
+bash "$(dirname "$0")/../tests/live/diff/moved-service.sh" stop >/dev/null 2>&1 || true
 SAMBA_EPM_MODE=standalone bash "$peers/stop.sh" >/dev/null 2>&1 || true

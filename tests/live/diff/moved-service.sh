@@ -6,17 +6,58 @@
 # TCP endpoint as moved and nothing else, then the host as stopped answering, with nmap ndiff's
 # exit statuses (0 same, 1 different).
 #   bash tests/live/diff/moved-service.sh EPMDUMP
+#   bash tests/live/diff/moved-service.sh stop   (root) ends what a killed run left (stop-peers.sh)
 # Needs root and samba (scripts/start-peers.sh installs it). Exits 77 (skipped) when it cannot
 # run, except under CI, where that is a failure. Touches only its namespace and its /tmp folder.
 set -euo pipefail
+netns="epmdump-diff"
+host_if=epmdiff-h ns_if=epmdiff-n
+host_ip=10.200.4.1 address=10.200.4.2
+# The daemon's processes as "PID START_TIME" lines and its folder as "dir PATH", at a fixed path:
+# a run killed by its timeout (SIGKILL: no trap runs) is ended from it by the next run or stop-peers.sh.
+record=/tmp/epmdump-diff-peer.pids
+
+# A process's start time (field 22 of /proc/PID/stat, after the parenthesised name), so a
+# recorded pid is ended only while it is still the process that was recorded.
+start_time() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
+# Ends the recorded processes still alive (TERM, then KILL after 5 s) and removes the record;
+# with "all", the recorded folder too (only one of ours).
+stop_recorded() {
+  [ -f "$record" ] || return 0
+  local pids=() pid start path
+  while read -r pid start; do
+    if [ "$pid" = dir ]; then path=$start; continue; fi
+    [ -n "$pid" ] && [ "$(start_time "$pid")" = "$start" ] && pids+=("$pid")
+  done <"$record"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    local alive=()
+    for pid in "${pids[@]}"; do [ -e "/proc/$pid" ] && alive+=("$pid"); done
+    [ "${#alive[@]}" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do [ -e "/proc/$pid" ] && { kill -KILL "$pid" 2>/dev/null || true; }; done
+  if [ "${1:-}" = all ]; then
+    case "${path:-}" in /tmp/epmdump-diff-peer.??????) rm -rf "$path" ;; esac
+  fi
+  rm -f "$record"
+}
+remove_namespace() {
+  ip netns del "$netns" 2>/dev/null || true
+  ip link del "$host_if" 2>/dev/null || true
+}
+if [ "${1:-}" = stop ]; then
+  [ "$(id -u)" = 0 ] || exit 0
+  stop_recorded all
+  remove_namespace
+  exit 0
+fi
+
 # The private-state lines every test-owned Samba daemon here shares; its RPC sockets are its own.
 # shellcheck source=tests/live/smb/smbd-common.sh
 . "$(dirname "$0")/../smb/smbd-common.sh"
 epmdump=$1
 [ -x "$epmdump" ] || { echo "FAIL: no epmdump executable at $epmdump" >&2; exit 1; }
-netns="epmdump-diff"
-host_if=epmdiff-h ns_if=epmdiff-n
-host_ip=10.200.4.1 address=10.200.4.2
 dir=$(mktemp -d /tmp/epmdump-diff-peer.XXXXXX)
 # shellcheck disable=SC2034 # read by smbd_private_settings
 peer=$dir # smbd_private_settings: ncalrpc dir = $peer/run/ncalrpc, this daemon's own
@@ -30,35 +71,39 @@ daemon=/usr/libexec/samba/samba-dcerpcd
 [ -x "$daemon" ] || cannot "samba-dcerpcd is not installed (Debian package samba)"
 ns=(ip netns exec "$netns")
 
-# The daemon and its rpcd_* workers: the processes this test started, found by their parent
-# chain from the pid the daemon wrote, each checked by name before it is stopped.
-recorded=()
-stop_daemon() {
+# The daemon and its rpcd_* workers: the pid the daemon wrote and its children, recorded while
+# it starts and again once its endpoint mapper answers (rpc start on demand helpers = no: every
+# worker is up by then). Returns 1 while the daemon has written no pid file.
+record_daemon() {
   local master p
   master=$(tr -dc '0-9' 2>/dev/null <"$dir/run/samba-dcerpcd.pid" || true)
-  [ -n "$master" ] && [ "$(cat "/proc/$master/comm" 2>/dev/null)" = samba-dcerpcd ] || return 0
-  recorded=("$master")
-  while read -r p; do recorded+=("$p"); done < <(ps -eo pid=,ppid= | awk -v m="$master" '$2 == m { print $1 }')
-  for p in "${recorded[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for _ in $(seq 1 50); do
-    local alive=0
-    for p in "${recorded[@]}"; do [ -e "/proc/$p" ] && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 0.1
-  done
+  [ -n "$master" ] && [ "$(cat "/proc/$master/comm" 2>/dev/null)" = samba-dcerpcd ] || return 1
+  {
+    echo "dir $dir"
+    for p in "$master" $(ps -eo pid=,ppid= | awk -v m="$master" '$2 == m { print $1 }'); do
+      echo "$p $(start_time "$p")"
+    done
+  } >"$dir/pids"
+  mv "$dir/pids" "$record"
+}
+stop_daemon() {
+  stop_recorded
   rm -f "$dir/run/samba-dcerpcd.pid"
 }
 cleanup() {
-  stop_daemon
-  ip netns del "$netns" 2>/dev/null || true
-  ip link del "$host_if" 2>/dev/null || true
+  stop_recorded all
+  remove_namespace
   rm -rf "$dir"
 }
 trap cleanup EXIT
+# A timeout's TERM or a Ctrl-C ends the run through cleanup (exit runs the EXIT trap).
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
+# A run killed before its cleanup left its daemon (in a namespace no longer named) and its folder.
+stop_recorded all
 # A namespace of the test's own, joined to the host by a veth pair (the host reaches $address).
-ip netns del "$netns" 2>/dev/null || true
-ip link del "$host_if" 2>/dev/null || true
+remove_namespace
 ip netns add "$netns" || cannot "cannot create a network namespace"
 ip link add "$host_if" type veth peer name "$ns_if"
 ip link set "$ns_if" netns "$netns"
@@ -88,8 +133,10 @@ CONF
   "${ns[@]}" "$daemon" --configfile="$dir/smb.conf" -D --libexec-rpcds >>"$dir/log/daemon.out" 2>&1 ||
     fail "samba-dcerpcd -D failed: $(tail -5 "$dir/log/daemon.out")"
   for _ in $(seq 1 60); do
+    record_daemon || true
     if "$epmdump" -q -f json --timeout 2 "$address" >"$dir/probe.jsonl" 2>/dev/null &&
        grep -q '"ncacn_ip_tcp"' "$dir/probe.jsonl"; then
+      record_daemon || fail "samba-dcerpcd answers but wrote no pid file of its own"
       return 0
     fi
     sleep 0.5
