@@ -52,26 +52,29 @@ findings::result classify_live(const std::string& address)
 
 } // namespace
 
-TEST_CASE("the Samba AD DC peer is a domain controller and a DNS server")
+// What each peer's configuration makes it: both are Samba; the AD DC alone is a domain
+// controller and a DNS server, with Netlogon on TCP.
+namespace {
+struct peer_roles
 {
-    REQUIRE_PEER(address, "EPMDUMP_SAMBA_ADDRESS");
-    const auto r = classify_live(*address);
-    const auto roles = ids(r.roles());
-    CHECK(has(roles, "domain_controller"));
-    CHECK(has(roles, "dns_server"));
-    CHECK(has(roles, "samba"));
-    CHECK(has(ids(r.findings()), "netlogon_tcp"));
-}
+    const char* variable;
+    bool domain_controller;
+};
+} // namespace
 
-TEST_CASE("the standalone Samba peer is Samba but no domain controller and no DNS server")
+TEST_CASE("each Samba peer is Samba, and a domain controller and DNS server exactly when it is the AD DC")
 {
-    REQUIRE_PEER(address, "EPMDUMP_SAMBA_SA_ADDRESS");
-    const auto r = classify_live(*address);
-    const auto roles = ids(r.roles());
-    CHECK_FALSE(has(roles, "domain_controller"));
-    CHECK_FALSE(has(roles, "dns_server"));
-    CHECK(has(roles, "samba"));
-    CHECK_FALSE(has(ids(r.findings()), "netlogon_tcp"));
+    for (const auto& p : {peer_roles{"EPMDUMP_SAMBA_ADDRESS", true}, peer_roles{"EPMDUMP_SAMBA_SA_ADDRESS", false}})
+    {
+        CAPTURE(p.variable);
+        REQUIRE_PEER(address, p.variable);
+        const auto r = classify_live(*address);
+        const auto roles = ids(r.roles());
+        CHECK(has(roles, "samba"));
+        CHECK(has(roles, "domain_controller") == p.domain_controller);
+        CHECK(has(roles, "dns_server") == p.domain_controller);
+        CHECK(has(ids(r.findings()), "netlogon_tcp") == p.domain_controller);
+    }
 }
 
 #ifndef _WIN32

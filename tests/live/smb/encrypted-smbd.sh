@@ -11,19 +11,12 @@
 # Progress and errors on stderr; exit 1 with the reason when it cannot.
 set -euo pipefail
 . "$(dirname "$0")/smbd-common.sh"
-peer=${SAMBA_EPM_SA_DIR:-/tmp/samba-epm-standalone}
 dir=${EPMDUMP_SMB_ENC_DIR:-/tmp/epmdump-smb-enc}
 port=1445
 user=nobody
 password='EpmEnc-Pa55w0rd-16' # test data: this smbd is reachable only inside the peer's namespace
-die() { echo "[encrypted-smbd] ERROR: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "must run as root (smbd in the peer's namespace)"
-exec </dev/null
-[ -f "$peer/env" ] || die "no $peer/env: the standalone peer is not running (scripts/start-peers.sh)"
-netns=$(sed -n 's/^SAMBA_EPM_NETNS=//p' "$peer/env")
-address=$(sed -n 's/^SAMBA_EPM_ADDRESS=//p' "$peer/env")
-ns=()
-[ "$netns" != none ] && ns=(ip netns exec "$netns")
+smbd_peer_setup encrypted-smbd "smbd in the peer's namespace"
+address=$peer_address
 conf=$dir/smb.conf
 
 # Asked from inside the peer's namespace: never a packet towards an address outside it.
@@ -34,14 +27,7 @@ print_env() {
   echo "EPMDUMP_SMB_ENC_USER=$user"
   echo "EPMDUMP_SMB_ENC_PASSWORD=$password"
 }
-stop() {
-  local pid
-  pid=$(cat "$dir/run/smbd.pid" 2>/dev/null | tr -dc '0-9' || true)
-  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = smbd ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
-  fi
-}
+stop() { smbd_stop; }
 
 if [ "${1:-start}" = stop ]; then stop; exit 0; fi
 if answers; then print_env; exit 0; fi

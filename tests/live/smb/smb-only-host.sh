@@ -10,28 +10,16 @@
 # Progress and errors on stderr; exit 1 with the reason when it cannot.
 set -euo pipefail
 . "$(dirname "$0")/smbd-common.sh"
-peer=${SAMBA_EPM_SA_DIR:-/tmp/samba-epm-standalone}
 dir=${EPMDUMP_SMB_ONLY_DIR:-/tmp/epmdump-smb-only}
-die() { echo "[smb-only-host] ERROR: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "must run as root (an address and smbd in the peer's namespace)"
-exec </dev/null
-[ -f "$peer/env" ] || die "no $peer/env: the standalone peer is not running (scripts/start-peers.sh)"
-netns=$(sed -n 's/^SAMBA_EPM_NETNS=//p' "$peer/env")
-first=$(sed -n 's/^SAMBA_EPM_ADDRESS=//p' "$peer/env")
+smbd_peer_setup smb-only-host "an address and smbd in the peer's namespace"
 [ -n "$netns" ] && [ "$netns" != none ] || die "the standalone peer runs in no namespace of its own: no address is added outside one"
-ns=(ip netns exec "$netns")
 interface=${netns:0:12}-n
 # The peer's address plus one, in its /24 (10.200.1.2 -> 10.200.1.3): on the peer's own link.
-address=${first%.*}.$(( ${first##*.} + 1 ))
+address=${peer_address%.*}.$(( ${peer_address##*.} + 1 ))
 
 answers() { "${ns[@]}" timeout 2 bash -c "exec 3<>/dev/tcp/$address/445" 2>/dev/null; }
 stop() {
-  local pid
-  pid=$(tr -dc '0-9' 2>/dev/null < "$dir/run/smbd.pid" || true)
-  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = smbd ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
-  fi
+  smbd_stop
   # Only the address this script added (it records it).
   if [ -f "$dir/address" ]; then
     "${ns[@]}" ip addr del "$(cat "$dir/address")/24" dev "$interface" 2>/dev/null || true
