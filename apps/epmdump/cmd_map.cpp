@@ -112,6 +112,7 @@ int run_map(const map_args& args, argv_secrets& secrets, output::sink& sink)
     e.address = r.address;
     e.port = r.port;
     e.elapsed_ms = r.elapsed_ms;
+    e.transport = r.transport;
     e.entries = r.towers;
     if (auth) e.auth = auth->info;
     if (r.error)
@@ -121,6 +122,7 @@ int run_map(const map_args& args, argv_secrets& secrets, output::sink& sink)
     output::format_options fo;
     fo.csv_bom = args.csv_bom;
     fo.auth_columns = auth.has_value();
+    fo.transport_column = !r.transport.empty(); // the scan's rule: TCP CSV keeps its columns
     output::writer out(sink.stream(), *fmt, fo);
     out.write(e);
     if (!out.end()) return exit_some_failed; // main turns this into exit_output

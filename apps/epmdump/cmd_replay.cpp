@@ -53,6 +53,11 @@ int run_replay(const replay_args& args, output::sink& sink)
         return exit_usage;
     }
     if (!check_csv_bom(args.csv_bom, *fmt)) return exit_usage;
+    if (std::count(args.files.begin(), args.files.end(), "-") > 1)
+    {
+        std::cerr << "epmdump replay: standard input ('-') can be read only once\n";
+        return exit_usage;
+    }
     // Tables are written, never kept: entries stay as their response stubs, read as views.
     capture::replay_options limits = args.limits;
     limits.conversation.keep_stubs = true;

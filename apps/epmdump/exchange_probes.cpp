@@ -32,6 +32,10 @@ std::optional<std::vector<epm::port_probe>> probe_exchange_ports(const exchange:
 
     client::probe_options probe;
     probe.base = options;
+    // Exchange's ports are TCP endpoints: the transport that reached the mapper (SMB, ncacn_http's
+    // banner) is not theirs, as pings speak plain ncacn_ip_tcp too.
+    probe.base.transport = client::transport::ncacn_ip_tcp;
+    probe.base.pipe.clear();
     const auto deadline = std::chrono::steady_clock::now() + options.timeouts.host;
     std::vector<epm::port_probe> results(wanted.size());
     std::size_t next = 0;

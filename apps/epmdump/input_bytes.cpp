@@ -1,9 +1,10 @@
 #include "input_bytes.hpp"
 #include "commands.hpp"
 
-#include <epmdump/client/detail/utf8_path.hpp>
+#include <epmdump/client/detail/input_file.hpp>
 
 #include <fstream>
+#include <ios>
 #include <iostream>
 #include <iterator>
 
@@ -17,15 +18,19 @@ std::optional<std::vector<std::byte>> read_input_bytes(const std::string& path, 
         use_binary_stdin();
     else
     {
-        file.open(client::detail::path_from_utf8(path), std::ios::binary);
-        if (!file)
-        {
-            why = "cannot open";
-            return std::nullopt;
-        }
+        why = client::detail::open_input_file(path, file);
+        if (!why.empty()) return std::nullopt;
         in = &file;
     }
-    std::vector<char> raw((std::istreambuf_iterator<char>(*in)), std::istreambuf_iterator<char>());
+    std::vector<char> raw;
+    try
+    {
+        raw.assign(std::istreambuf_iterator<char>(*in), std::istreambuf_iterator<char>());
+    }
+    catch (const std::ios_base::failure&) // libstdc++'s filebuf throws on a failed read(2)
+    {
+        in->setstate(std::ios::badbit);
+    }
     if (in->bad())
     {
         why = "read error";

@@ -133,6 +133,37 @@ TEST_CASE("credentials that cannot be acquired end the run before any host: one 
     CHECK(no_ticket.exit_code == 4);
     CHECK(has(no_ticket.err, "epmdump map: authentication failed before any host (kerberos): no_credentials"));
 }
+
+TEST_CASE("negotiate with a password where Kerberos has no KDC (no realm configured, KDC unreachable) uses NTLM, as Windows does")
+{
+    temp_dir dir;
+    const auto no_realm = (dir.path / "no-realm.conf").string();
+    std::ofstream(no_realm) << "[libdefaults]\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n";
+    const auto dead_kdc = (dir.path / "dead-kdc.conf").string();
+    std::ofstream(dead_kdc) << "[libdefaults]\n  default_realm = NOWHERE.TEST\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n"
+                               "  rdns = false\n[realms]\n  NOWHERE.TEST = {\n    kdc = 127.0.0.1:9\n  }\n";
+    ::setenv("KRB5CCNAME", ("FILE:" + (dir.path / "ccache").string()).c_str(), 1);
+    ::setenv("EPMDUMP_PASSWORD", password, 1);
+    // The host is a closed loopback port: each run must get as far as trying it (exit 1), not stop at 4.
+    ::setenv("KRB5_CONFIG", no_realm.c_str(), 1);
+    const auto domain_user = run({"-U", "NOWHERE\\alice", "-f", "json", "127.0.0.1:9"});
+    ::setenv("KRB5_CONFIG", dead_kdc.c_str(), 1);
+    const auto realm_user = run({"-U", "alice@NOWHERE.TEST", "-f", "json", "127.0.0.1:9"});
+    const auto kerberos_only = run({"-U", "alice@NOWHERE.TEST", "--auth-type", "kerberos", "127.0.0.1:9"});
+    ::unsetenv("EPMDUMP_PASSWORD");
+    ::unsetenv("KRB5_CONFIG");
+    ::unsetenv("KRB5CCNAME");
+    for (const auto* r : {&domain_user, &realm_user})
+    {
+        CAPTURE(r->err);
+        CHECK(r->exit_code == 1);
+        CHECK(has(r->out, "\"kind\":\"refused\""));
+        CHECK(has(r->out, "\"type\":\"negotiate\""));
+        CHECK_FALSE(has(r->err, "authentication failed before any host"));
+        CHECK_FALSE(has(r->out + r->err, password));
+    }
+    CHECK(kerberos_only.exit_code == 4); // Kerberos asked for by name has no NTLM to fall back to
+}
 #endif
 
 #ifndef EPMDUMP_E2E_HAVE_AUTH

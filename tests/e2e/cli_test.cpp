@@ -492,6 +492,32 @@ TEST_CASE("a target list that is a directory, missing, empty or without a single
     std::filesystem::remove(empty);
 }
 
+TEST_CASE("a directory given to --excludefile, --resume or diff is a usage error that says so, never an abort")
+{
+    NEEDS_POSIX();
+    const auto dir = std::filesystem::temp_directory_path().string();
+    const auto scan = temp_file("epmdump-cli-one-scan.jsonl",
+                                "{\"schema\":1,\"target\":\"127.0.0.1\",\"address\":\"127.0.0.1\",\"port\":9,"
+                                "\"status\":\"ok\",\"entries\":[]}\n");
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--excludefile", dir, "127.0.0.1:9"},
+                                                                  {"--resume", dir, "127.0.0.1:9"},
+                                                                  {"diff", dir, scan.string()},
+                                                                  {"diff", scan.string(), dir}})
+    {
+        CAPTURE(args);
+        const auto r = epmdump_run(args);
+        CAPTURE(r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("is a directory") != std::string::npos);
+        CHECK(r.err.find("terminate") == std::string::npos);
+    }
+    const auto missing = epmdump_run({"diff", "/nonexistent/epmdump-old.jsonl", scan.string()});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("No such file or directory") != std::string::npos);
+    std::filesystem::remove(scan);
+}
+
 // What "bounded" means for a whole epmdump process reading a hostile list: 6 MB in the normal
 // build; ASan's shadow memory and quarantine add tens of MB. Before the fix /dev/zero took 530 MB.
 #if defined(__SANITIZE_ADDRESS__)

@@ -187,6 +187,16 @@ TEST_CASE("epmdump exchange HOST confirms that each registered Exchange port ser
     const auto text = run_exchange(quick({target}));
     CHECK(text.exit_code == 0);
     CHECK(text.out.find("and the probe finds each served on its port") != std::string::npos);
+    // The mapper asked over ncacn_http (593's banner): its registered TCP ports are still probed over plain TCP.
+    auto http = mapper;
+    http.http_banner = true;
+    const scripted_server http_mapper(http, {host});
+    const auto over_http = run_exchange(
+        quick({std::string(host) + ":" + std::to_string(http_mapper.port()), "--transport", "http", "--format", "json"}));
+    CAPTURE(over_http.out);
+    CHECK(over_http.exit_code == 0);
+    for (const auto& st : nlohmann::json::parse(over_http.out)["interfaces"])
+        if (st["required"] == true) CHECK(st["served"] == "served");
 
     // The same registrations, the port now serving svcctl only: a stale registration.
     server_script impostor;

@@ -147,6 +147,12 @@ TEST_CASE("epmdump replay - reads the capture from standard input, byte for byte
                            pcap("samba-ad-dc-rpcdump.pcap"));
     CHECK(mixed.status == 0);
     CHECK(count_of(mixed.out, ",ok,") == 53 + 38);
+    // Standard input named twice is a usage error, as diff and exchange --dump say: not a second,
+    // "empty" capture reported at the first one's end.
+    const auto twice = run("replay - - < " + pcap("samba-ad-dc-rpcdump.pcap"));
+    CHECK(twice.status == 2);
+    CHECK(twice.out.find("standard input ('-') can be read only once") != std::string::npos);
+    CHECK(twice.out.find("empty file") == std::string::npos);
 }
 
 TEST_CASE("epmdump replay escapes file names on stderr: no control byte of a name reaches the terminal")

@@ -40,6 +40,7 @@ std::optional<auth_errc> classify_krb5(krb5_error_code code) noexcept
     case KRB5_KDC_UNREACH:
     case KRB5_REALM_CANT_RESOLVE:
     case KRB5_REALM_UNKNOWN:
+    case KRB5_CONFIG_NODEFREALM: // a user without @REALM and no default realm: no KDC to ask
         return auth_errc::kdc_unreachable;
     case KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN: return auth_errc::spn_unknown;
     default: return std::nullopt;

@@ -32,6 +32,10 @@ client::auth_result<std::shared_ptr<const client::security_provider>> make_mecha
             for_ntlm.password = secret(c.password.bytes());
         }
         auto provider = gss_provider::acquire(c);
+        // No KDC to ask (no realm configured, none answering): Windows' Negotiate then uses NTLM
+        // for every host; a KDC that answered (wrong password, unknown user) is reported as it is.
+        if (!provider && ntlm_possible && provider.error().reason == epm::auth_errc::kdc_unreachable)
+            return make_ntlm_provider(for_ntlm, true);
         if (!provider) return provider.error();
         std::shared_ptr<const client::security_provider> spnego(std::move(*provider));
         if (!ntlm_possible) return spnego;

@@ -166,6 +166,7 @@ asio::awaitable<map_result> detail::map_op(target t, epm::syntax_id interface, s
     if (options.transport == transport::automatic) options.transport = implied_transport(t.port).value_or(transport::ncacn_ip_tcp);
     r.target = t.name();
     r.port = t.port != 0 ? t.port : default_port(options.transport);
+    if (options.transport == transport::ncacn_np) r.transport = to_string(transport::ncacn_np);
     connection c(ex, options.timeouts, started + options.timeouts.host, group);
     if (auto f = co_await c.connect(t.host, r.port))
     {

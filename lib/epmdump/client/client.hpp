@@ -66,6 +66,7 @@ struct map_result
     std::uint32_t status = 0;       // rpc_s_ok, or ept_s_not_registered
     std::optional<failure> error;
     double elapsed_ms = 0;
+    std::string transport; // "ncacn_np" when the mapper was asked over SMB (as enumeration::transport), else ""
     bool registered() const noexcept { return !error && !towers.empty(); }
 };
 

@@ -148,11 +148,18 @@ void probe_scanner::release(host_state& h)
     slot_.cancel();
 }
 
-asio::awaitable<void> probe_scanner::probe_one(std::shared_ptr<host_state> h, std::uint16_t port, result_fn& on_result)
+asio::awaitable<void> probe_scanner::probe_one(std::shared_ptr<host_state> h, std::uint16_t port, bool registered_port,
+                                               result_fn& on_result)
 {
     const auto deadline = steady_clock::now() + options_.probe.base.timeouts.host;
+    probe_options options = options_.probe;
+    if (registered_port)
+    {
+        options.base.transport = transport::ncacn_ip_tcp;
+        options.base.pipe.clear();
+    }
     epm::probe_report r;
-    r.probe = co_await prober_(h->name, h->address, port, options_.probe, deadline, group_);
+    r.probe = co_await prober_(h->name, h->address, port, std::move(options), deadline, group_);
     release(*h);
     if (r.probe.error && r.probe.error->kind == epm::failure_kind::cancelled)
         ++summary_.ports_cancelled; // still reported: the output accounts for every port started
@@ -203,10 +210,10 @@ asio::awaitable<void> probe_scanner::host(probe_job job, result_fn& on_result)
     }
     summary_.ports_known += registered_ports.size() + job.ports.size();
 
-    auto start = [&](std::uint16_t port) {
+    auto start = [&](std::uint16_t port, bool registered_port) {
         ++summary_.ports_started;
         h->probes.add();
-        asio::co_spawn(ex_, probe_one(h, port, on_result), [this, h](const std::exception_ptr& e) {
+        asio::co_spawn(ex_, probe_one(h, port, registered_port, on_result), [this, h](const std::exception_ptr& e) {
             // A throwing result handler (a full disk under the output) ends the scan.
             if (e && !first_error_)
             {
@@ -218,7 +225,7 @@ asio::awaitable<void> probe_scanner::host(probe_job job, result_fn& on_result)
     };
     bool going = true;
     for (std::uint64_t i = 0; going && i < registered_ports.size(); ++i)
-        if ((going = co_await acquire(*h))) start(registered_ports.at(i));
+        if ((going = co_await acquire(*h))) start(registered_ports.at(i), true);
     for (std::uint64_t i = 0; going && i < job.ports.size(); ++i)
     {
         const auto port = job.ports.at(i);
@@ -227,7 +234,7 @@ asio::awaitable<void> probe_scanner::host(probe_job job, result_fn& on_result)
             --summary_.ports_known; // counted twice above
             continue;
         }
-        if ((going = co_await acquire(*h))) start(port);
+        if ((going = co_await acquire(*h))) start(port, false);
     }
     co_await h->probes.wait();
 }

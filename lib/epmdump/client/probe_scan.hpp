@@ -85,7 +85,10 @@ public:
 private:
     struct host_state;
     boost::asio::awaitable<void> host(probe_job job, result_fn& on_result);
-    boost::asio::awaitable<void> probe_one(std::shared_ptr<host_state> h, std::uint16_t port, result_fn& on_result);
+    // `registered_port`: a port the mapper lists for ncacn_ip_tcp, probed over plain TCP whatever
+    // transport reached the mapper (ncacn_http's banner and SMB are the mapper's, not the port's).
+    boost::asio::awaitable<void> probe_one(std::shared_ptr<host_state> h, std::uint16_t port, bool registered_port,
+                                           result_fn& on_result);
     boost::asio::awaitable<bool> acquire(host_state& h);
     void release(host_state& h);
     void report(epm::probe_report&& r, result_fn& on_result);

@@ -1,6 +1,6 @@
 #include <epmdump/client/target_exclusion.hpp>
 #include <epmdump/client/target_list.hpp>
-#include <epmdump/client/detail/utf8_path.hpp>
+#include <epmdump/client/detail/input_file.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -95,10 +95,10 @@ bool target_exclusions::add(std::string_view word, std::string& error)
 
 bool target_exclusions::add_file(const std::string& path, std::string& error)
 {
-    std::ifstream in(detail::path_from_utf8(path), std::ios::binary);
-    if (!in)
+    std::ifstream in;
+    if (const auto why = detail::open_input_file(path, in); !why.empty())
     {
-        error = "cannot read exclude file " + quote_word(path);
+        error = "cannot read exclude file " + quote_word(path) + ": " + why;
         return false;
     }
     list_reader reader(*in.rdbuf());

@@ -1,5 +1,5 @@
 #include <epmdump/client/target_resume.hpp>
-#include <epmdump/client/detail/utf8_path.hpp>
+#include <epmdump/client/detail/input_file.hpp>
 #include <epmdump/client/target_list.hpp>
 
 #include <epmdump/output/reader.hpp>
@@ -55,10 +55,10 @@ bool done_targets::add_record(std::string_view line, std::string& error)
 
 bool done_targets::add_file(const std::string& path, std::string& error)
 {
-    std::ifstream in(detail::path_from_utf8(path), std::ios::binary);
-    if (!in)
+    std::ifstream in;
+    if (const auto why = detail::open_input_file(path, in); !why.empty())
     {
-        error = "cannot read --resume file " + quote_word(path);
+        error = "cannot read --resume file " + quote_word(path) + ": " + why;
         return false;
     }
     std::string line;

@@ -102,7 +102,12 @@ bool check_readable(context& ctx)
         why.push_back(en.target + ": " + (en.error ? en.error->message : std::string("no result")));
     f.evidence = why.empty() ? "no target, capture or dump was given" : join(why, "; ");
     f.cause = "the target is unreachable, the endpoint mapper refused us, or the input is unreadable";
-    f.remedy = "check that TCP 135 is reachable from here (firewall, RestrictRemoteClients), or run rpcdump /S server "
+    // The port asked (-p, HOST:PORT, SMB's 445) when every listing asked the same one.
+    std::uint16_t port = enumerations.empty() || enumerations.front().port == 0 ? 135 : enumerations.front().port;
+    for (const auto& en : enumerations)
+        if (en.port != enumerations.front().port) port = 135;
+    f.remedy = "check that TCP " + std::to_string(port) +
+               " is reachable from here (firewall, RestrictRemoteClients), or run rpcdump /S server "
                "on the server and pass the output with --dump";
     f.add_source(evidence_source::mapper);
     ctx.add(std::move(f));

@@ -178,6 +178,17 @@ std::map<host_id, const epm::enumeration*> hosts_of(const diff_side& side)
     return hosts;
 }
 
+// A one-host listing that does not name its host (rpcdump text has no "# target:" line for one
+// host) is the other scan's host when that scan has just one: the same host, not two.
+void name_lone_unnamed_host(std::map<host_id, const epm::enumeration*>& hosts,
+                            const std::map<host_id, const epm::enumeration*>& other)
+{
+    if (hosts.size() != 1 || other.size() != 1 || !hosts.begin()->first.first.empty()) return;
+    const auto* e = hosts.begin()->second;
+    hosts.clear();
+    hosts.emplace(other.begin()->first, e);
+}
+
 bool diff_answered(const epm::enumeration* e) { return e != nullptr && e->status != epm::enumeration_status::error; }
 
 struct keyed_entry
@@ -249,8 +260,10 @@ diff_result diff_scans(const diff_side& old_side, const diff_side& new_side, con
 {
     diff_policy policy{old_side.has_versions && new_side.has_versions, old_side.has_objects && new_side.has_objects,
                        &ignore};
-    const auto old_hosts = hosts_of(old_side);
-    const auto new_hosts = hosts_of(new_side);
+    auto old_hosts = hosts_of(old_side);
+    auto new_hosts = hosts_of(new_side);
+    name_lone_unnamed_host(old_hosts, new_hosts);
+    name_lone_unnamed_host(new_hosts, old_hosts);
     std::map<host_id, std::pair<const epm::enumeration*, const epm::enumeration*>> all;
     for (const auto& [id, e] : old_hosts) all[id].first = e;
     for (const auto& [id, e] : new_hosts) all[id].second = e;

@@ -58,7 +58,7 @@ void rpc_details(std::ostream& out, const epm::probe_report& r)
         out << "  mgmt: inq_if_ids answered\n";
     else
         out << "  mgmt: " << (p.mgmt_refusal.empty() ? std::string("no answer") : "refused (" + sanitize_text(p.mgmt_refusal) + ")")
-            << ", interfaces found by offering known ones\n";
+            << (p.interfaces.empty() ? ", no interface found\n" : ", interfaces found by offering known ones\n");
     if (p.principal) out << "  principal: " << sanitize_text(*p.principal) << '\n';
     if (p.accepts_any_interface)
         out << "  accepts any interface: it accepted an interface nobody serves, so what it accepted is not listed\n";

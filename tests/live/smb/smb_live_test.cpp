@@ -266,6 +266,24 @@ TEST_CASE("smbd beside the standalone peer's samba-dcerpcd gives anonymous calle
     CHECK_FALSE(one_host(r).contains("auth")); // a null session, an anonymous bind
 }
 
+TEST_CASE("epmdump map over SMB says ncacn_np in its record, as the scan's does")
+{
+    const auto address = test::env("EPMDUMP_SAMBA_SA_SMB_ADDRESS");
+    if (!address) EPMDUMP_SKIP("EPMDUMP_SAMBA_SA_SMB_ADDRESS is not set (scripts/smb-peer.sh, run by scripts/start-peers.sh)");
+    const auto lsa = "12345778-1234-abcd-ef00-0123456789ab";
+    const auto as_json = run_epmdump({"--transport", "smb", *address, lsa}, "map");
+    CAPTURE(as_json.err);
+    CHECK(as_json.exit_code == 0);
+    const auto j = json::parse(as_json.out);
+    CHECK(j["port"] == 445);
+    CHECK(j["transport"] == "ncacn_np");
+    const auto csv = test::run_process(EPMDUMP_EXE, {"map", "--transport", "smb", "-f", "csv", "--host-timeout", "15", *address, lsa},
+                                       {}, std::nullopt, std::chrono::seconds(60));
+    CAPTURE(csv.out);
+    CHECK(csv.out.find(",ping,transport\r\n") != std::string::npos); // CSV lines end in CRLF (RFC 4180)
+    CHECK(csv.out.find(",ncacn_np\r\n") != std::string::npos);
+}
+
 namespace {
 
 // The KEY=VALUE exports of one of tests/live/smb's start scripts (idempotent: started once, kept).

@@ -30,6 +30,7 @@ struct observed
     std::size_t in_flight = 0, max_in_flight = 0;
     std::map<std::string, std::size_t> host_in_flight, host_max;
     std::vector<std::pair<std::string, std::uint16_t>> asked;
+    std::map<std::uint16_t, transport> asked_over; // the transport each port was probed over
     probe_scan_summary summary;
     double seconds = 0;
 };
@@ -43,9 +44,10 @@ port_list ports(std::string_view text)
 // Records concurrency, then answers `closed` after `delay`.
 port_prober recording_prober(observed& o, std::chrono::milliseconds delay)
 {
-    return [&o, delay](std::string target, std::string address, std::uint16_t port, probe_options,
+    return [&o, delay](std::string target, std::string address, std::uint16_t port, probe_options options,
                        std::chrono::steady_clock::time_point, std::shared_ptr<abort_group>) -> asio::awaitable<epm::port_probe> {
         o.asked.emplace_back(address, port);
+        o.asked_over[port] = options.base.transport;
         o.max_in_flight = std::max(o.max_in_flight, ++o.in_flight);
         o.host_max[address] = std::max(o.host_max[address], ++o.host_in_flight[address]);
         asio::steady_timer t(co_await asio::this_coro::executor, delay);
@@ -174,6 +176,23 @@ TEST_CASE("--registered probes the mapper's ncacn_ip_tcp ports first, each with 
     CHECK(o.reports[2].registered->empty());
     CHECK(o.summary.ports_known == 3);
     CHECK(o.summary.hosts_failed == 0);
+}
+
+TEST_CASE("--registered asks the mapper over the run's transport but probes its ncacn_ip_tcp ports over plain TCP")
+{
+    // `probe --registered --transport http` (or smb): the registered ports are TCP endpoints, with
+    // no ncacn_http banner and no SMB in front; a port the user gave keeps the run's transport.
+    test::server_script script;
+    script.http_banner = true;
+    script.entries = {test::make_entry("12345778-1234-abcd-ef00-0123456789ab", 0, 0, "ncacn_ip_tcp", "0.0.0.0", "49153", "lsa")};
+    test::scripted_server server(script);
+    auto options = bounds(4, 1);
+    options.probe.base.transport = transport::ncacn_http;
+    const auto o = run_scan({{target{"127.0.0.1", server.port()}, ports("593"), true}}, options);
+    REQUIRE(o.reports.size() == 2);
+    CHECK(o.summary.hosts_failed == 0);
+    CHECK(o.asked_over.at(49153) == transport::ncacn_ip_tcp);
+    CHECK(o.asked_over.at(593) == transport::ncacn_http);
 }
 
 TEST_CASE("--registered against a mapper that cannot be reached reports the host as failed and probes nothing")

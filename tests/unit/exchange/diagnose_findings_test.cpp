@@ -181,6 +181,10 @@ TEST_CASE("an unreachable target gives verdict unknown with the reason")
     REQUIRE(r.findings.size() == 1);
     CHECK(r.findings[0].kind == finding_kind::could_not_check);
     CHECK(r.findings[0].evidence == "exch01: connection refused by 10.0.0.9:135");
+    CHECK(r.findings[0].remedy.starts_with("check that TCP 135 is reachable"));
+    // The remedy names the port that was asked (-p, exch01:PORT, SMB's 445), not always 135.
+    in.enumerations[0].port = 4135;
+    CHECK(diagnose(in).findings[0].remedy.starts_with("check that TCP 4135 is reachable"));
     // One good source among several is enough to check.
     in.enumerations.push_back(enumeration_of(healthy_2003()));
     CHECK(diagnose(in).outcome == verdict::healthy);

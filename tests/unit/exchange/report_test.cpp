@@ -159,3 +159,15 @@ TEST_CASE("an authenticated listing puts its auth in the report: JSON auth objec
     CHECK(j.at("auth") == nlohmann::json{{"type", "kerberos"}, {"level", "integrity"}, {"principal", "alice@EPMTEST.LAN"}});
     CHECK(render_text(r, {.width = 0}).find("\nAuthenticated: kerberos integrity alice@EPMTEST.LAN\n") != std::string::npos);
 }
+
+TEST_CASE("a listing whose TCP entries bind 0.0.0.0 and name no host adds no empty address to the report")
+{
+    // `epmdump HOST > dump.txt` for one host: no "# target:" line, every TCP endpoint on 0.0.0.0.
+    diagnosis_input in;
+    in.enumerations.push_back(enumeration_of(healthy_2003("0.0.0.0")));
+    in.enumerations.back().target = in.enumerations.back().address = "";
+    const auto r = diagnose(in);
+    CHECK(r.addresses.empty());
+    CHECK(render_text(r, {.width = 0}).find("()") == std::string::npos);
+    CHECK(nlohmann::json::parse(render_json(r))["addresses"].empty());
+}

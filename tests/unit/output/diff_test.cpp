@@ -252,3 +252,25 @@ TEST_CASE("the diff's text escapes server strings and ends with the totals")
     CHECK(out.str().ends_with("1 host(s): 0 same, 1 changed, 0 appeared, 0 stopped answering; endpoints: 0 moved, 0 removed, "
                               "0 added, 1 annotation(s) changed\n"));
 }
+
+TEST_CASE("a one-host rpcdump listing without a host name is compared with the other scan's one host, not told apart")
+{
+    // `epmdump HOST > before.txt` writes no "# target:" header for one host, as rpcdump.exe.
+    auto named = read_dump(test::read_text(test::source_dir() / "tests/fixtures/exchange/kb926210-healthy.txt"));
+    REQUIRE(named.has_value());
+    REQUIRE(named->enumerations.size() == 1);
+    named->enumerations[0].target = named->enumerations[0].address = "10.0.100.32";
+    const auto json = side_of(jsonl(named->enumerations));
+    for (const auto& d : {diff_scans(kb_side("kb926210-healthy.txt"), json), diff_scans(json, kb_side("kb926210-healthy.txt"))})
+    {
+        REQUIRE(d.hosts.size() == 1);
+        CHECK(d.hosts[0].host == "10.0.100.32");
+        CHECK(d.hosts[0].change == host_change::same);
+        CHECK_FALSE(d.differs());
+    }
+    // With two hosts on the other side, which one it was cannot be known: both are told apart.
+    auto two = named->enumerations;
+    two.push_back(two[0]);
+    two[1].target = two[1].address = "10.0.100.33";
+    CHECK(diff_scans(kb_side("kb926210-healthy.txt"), side_of(jsonl(two))).hosts.size() == 3);
+}

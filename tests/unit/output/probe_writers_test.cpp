@@ -127,6 +127,11 @@ TEST_CASE("a port whose mgmt was refused says why and that its interfaces were f
     CHECK(text.find("  mgmt: refused (bind_nak: reason_not_specified), interfaces found by offering known ones\n") != std::string::npos);
     CHECK(text.find("REGISTERED") == std::string::npos); // the mapper was not asked
     CHECK(text.find("registered,") == std::string::npos);
+    // --no-fallback, or no known interface accepted: nothing was found by offering.
+    r.probe.interfaces.clear();
+    const auto none = text_of(r);
+    CHECK(none.find("  mgmt: refused (bind_nak: reason_not_specified), no interface found\n") != std::string::npos);
+    CHECK(none.find("offering") == std::string::npos);
 }
 
 TEST_CASE("a port that accepts any interface is called a liar and its gap is unknown")

@@ -39,7 +39,8 @@ observed::observed(const std::vector<epm::enumeration>& enumerations)
                     ++tcp_entries_;
                     by_port_[*r.port].push_back(&e);
                     const auto& host = e.where.host.empty() || e.where.host == "0.0.0.0" ? en.address : e.where.host;
-                    if (address_set_.insert(host).second) addresses_.push_back(host);
+                    // 0.0.0.0 in a listing that names no host (one-host rpcdump text): no address known.
+                    if (!host.empty() && address_set_.insert(host).second) addresses_.push_back(host);
                 }
             }
             by_uuid_[e.interface.id].push_back(r);
