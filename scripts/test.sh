@@ -83,8 +83,9 @@ build_and_test() {
   # with -Werror; they are most of the build and compile in about two thirds of the time. Each test
   # program is one translation unit (EPMDUMP_UNITY_TESTS, tests/CMakeLists.txt), and the libraries
   # and the tool are compiled 8 files to a unit (CMAKE_UNITY_BUILD): 118 CPU s instead of 323 for
-  # them. Every library file still compiles alone in the tidy and fuzz stages, and the Windows stage
-  # builds libraries and tool file by file.
+  # them. Every library file still compiles alone in the tidy stage, and the Windows stage builds
+  # the tool file by file (scripts/windows-test.sh). ctest starts the long cases first (their COST,
+  # epmdump_test_cost in tests/CMakeLists.txt), here, in the sanitize and in the Windows stage.
   bash scripts/build.sh -DEPMDUMP_TEST_COMPILE_OPTIONS=-O0 -DEPMDUMP_UNITY_TESTS=ON -DCMAKE_UNITY_BUILD=ON &&
     (cd build && ctest --output-on-failure -j"$(nproc)" --no-tests=error)
 }
