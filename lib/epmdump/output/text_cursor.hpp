@@ -66,9 +66,12 @@ inline char* put_hex_byte(char* p, std::uint8_t b) noexcept
 // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (36 characters), lower case, as to_string(uuid) writes it.
 inline char* put_uuid(char* p, const uuid& id) noexcept
 {
-    // Where each byte's two digits go: constant offsets, so the loop unrolls without a branch.
+    // The bytes copied first: writes through p could alias id. Digits go straight to p (a local
+    // text read back in wide loads after narrow stores stalled on store forwarding).
     constexpr std::array<std::uint8_t, 16> at{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
-    for (std::size_t i = 0; i < 16; ++i) put_hex_byte(p + at[i], id.data[i]);
+    std::array<std::uint8_t, 16> bytes{};
+    std::memcpy(bytes.data(), id.data, bytes.size());
+    for (std::size_t i = 0; i < 16; ++i) put_hex_byte(p + at[i], bytes[i]);
     p[8] = p[13] = p[18] = p[23] = '-';
     return p + 36;
 }
