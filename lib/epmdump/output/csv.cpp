@@ -2,7 +2,7 @@
 #include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/text_cursor.hpp>
 
-#include <epmdump/names/interface_names.hpp>
+#include <epmdump/output/interface_memo.hpp>
 
 #include <array>
 #include <charconv>
@@ -141,11 +141,12 @@ void append_csv_rows(std::string& rows, const epm::enumeration& e, const format_
     std::string binding, scratch;
     bool any = false;
     epm::lookup_view_decoder decoder;
+    interface_memo interfaces;
     text_cursor c(rows);
     e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
         if (!options.filter.matches(entry)) return;
         any = true;
-        const names::interface_info* info = names::find_interface(entry.interface.id, entry.interface.major);
+        const names::interface_info* info = interfaces.find(entry.interface.id, entry.interface.major);
         std::array<char, 12> version{}; // "65535.65535"
         char* end = std::to_chars(version.data(), version.data() + 5, entry.interface.major).ptr;
         *end++ = '.';

@@ -2,7 +2,7 @@
 #include <epmdump/output/text_cursor.hpp>
 
 #include <epmdump/findings/classifier.hpp>
-#include <epmdump/names/interface_names.hpp>
+#include <epmdump/output/interface_memo.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -102,6 +102,17 @@ char* put_quoted_uuid(char* p, const uuid& id) noexcept
     return p;
 }
 
+// Versions are mostly one digit: those without to_chars.
+char* put_version_number(char* p, std::uint16_t v) noexcept
+{
+    if (v < 10)
+    {
+        *p = static_cast<char>('0' + v);
+        return p + 1;
+    }
+    return std::to_chars(p, p + 5, v).ptr;
+}
+
 constexpr std::size_t syntax_bound = 72; // {"uuid":"<36>","version":"65535.65535"}
 
 char* put_syntax(char* p, const epm::syntax_id& s) noexcept
@@ -109,9 +120,9 @@ char* put_syntax(char* p, const epm::syntax_id& s) noexcept
     p = put(p, R"({"uuid":)");
     p = put_quoted_uuid(p, s.id);
     p = put(p, R"(,"version":")");
-    p = std::to_chars(p, p + 5, s.major).ptr;
+    p = put_version_number(p, s.major);
     *p++ = '.';
-    p = std::to_chars(p, p + 5, s.minor).ptr;
+    p = put_version_number(p, s.minor);
     return put(p, R"("})");
 }
 
@@ -276,11 +287,12 @@ void append_json_line(std::string& out, const epm::enumeration& e, const format_
     findings::host_classifier classifier;
     {
         text_cursor c(out);
+        interface_memo interfaces;
         bool first = true;
         e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
             classifier.add(entry);
             if (!options.filter.matches(entry)) return;
-            const names::interface_info* info = names::find_interface(entry.interface.id, entry.interface.major);
+            const names::interface_info* info = interfaces.find(entry.interface.id, entry.interface.major);
             char* p = c.room(1 + entry_bound(entry, info, options));
             if (!first) *p++ = ',';
             first = false;
