@@ -61,9 +61,8 @@ char* put_body(char* p, std::string_view s, bool escapes) noexcept
 // A string as dump(ensure_ascii, replace) writes it: printable ASCII (the usual case, pipe
 // names' backslashes included) copied; a string with control or non-ASCII bytes goes through
 // nlohmann, which escapes those and replaces invalid UTF-8 with U+FFFD. At most string_bound(s).
-char* put_string(char* p, std::string_view s)
+char* put_string(char* p, std::string_view s, string_scan what)
 {
-    const auto what = scan(s);
     if (what.unprintable)
         return put(p, ordered(std::string(s)).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
     *p++ = '"';
@@ -71,6 +70,8 @@ char* put_string(char* p, std::string_view s)
     *p++ = '"';
     return p;
 }
+
+char* put_string(char* p, std::string_view s) { return put_string(p, s, scan(s)); }
 
 void append_string(std::string& out, std::string_view s)
 {
@@ -137,9 +138,10 @@ double rounded_ms(double ms)
 
 // The binding "protseq:host[endpoint]" as a JSON string, without building it when its parts
 // are printable ASCII (the usual case); `scratch` holds it otherwise, reused from entry to entry.
-char* put_binding(char* p, const epm::binding_view& b, std::string& scratch)
+// `protseq`, `host`, `endpoint`: scan() of b's parts, which the entry's own fields made already.
+char* put_binding(char* p, const epm::binding_view& b, string_scan protseq, string_scan host, string_scan endpoint,
+                  std::string& scratch)
 {
-    const auto protseq = scan(b.protseq), host = scan(b.host), endpoint = scan(b.endpoint);
     if (protseq.unprintable || host.unprintable || endpoint.unprintable)
     {
         // nlohmann reads UTF-8 across the parts' boundaries: escape the whole text.
@@ -180,14 +182,16 @@ char* put_entry(char* p, const epm::endpoint_entry_view& entry, const names::int
     p = info ? put_string(p, info->name) : put(p, "null");
     p = put(p, R"(,"annotation":)");
     p = put_string(p, entry.annotation);
+    const auto& w = entry.where;
+    const auto protseq = scan(w.protseq), host = scan(w.host), endpoint = scan(w.endpoint);
     p = put(p, R"(,"protseq":)");
-    p = put_string(p, entry.where.protseq);
+    p = put_string(p, w.protseq, protseq);
     p = put(p, R"(,"host":)");
-    p = put_string(p, entry.where.host);
+    p = put_string(p, w.host, host);
     p = put(p, R"(,"endpoint":)");
-    p = put_string(p, entry.where.endpoint);
+    p = put_string(p, w.endpoint, endpoint);
     p = put(p, R"(,"binding":)");
-    p = put_binding(p, entry.where, binding);
+    p = put_binding(p, w, protseq, host, endpoint, binding);
     p = put(p, R"(,"ping":)");
     p = entry.ping == epm::ping_status::not_pinged ? put(p, "null") : put_string(p, epm::to_string(entry.ping));
     p = put(p, R"(,"transfer_syntax":)");
