@@ -1,6 +1,7 @@
 // The rules table against real captures: the Samba peers recorded in pcaps/, the Windows 10 and
 // Exchange captures. What each shows is what its registrations say, nothing more.
 #include "support/test_files.hpp"
+#include "unit/findings/index_rows.hpp"
 
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/exchange/diagnose.hpp>
@@ -10,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,4 +102,32 @@ TEST_CASE("the Exchange MAPI capture's ept_map answers make an Exchange server, 
     CHECK(result.roles()[0].what->id == "exchange_server");
     CHECK(result.roles()[0].detail == exchange::to_string(exchange::diagnose(in).profile));
     CHECK(result.findings().empty());
+}
+
+TEST_CASE("over every capture of pcaps/ and ../shared/pcaps, the classifier's interface index names exactly the rows a table scan names, entry by entry")
+{
+    std::vector<std::filesystem::path> captures;
+    for (const auto& f : std::filesystem::directory_iterator(test::source_dir() / "pcaps"))
+        captures.push_back(f.path());
+    if (const auto shared = test::shared_file("pcaps"))
+        for (const auto& f : std::filesystem::directory_iterator(*shared)) captures.push_back(f.path());
+    std::size_t entries = 0, named = 0;
+    for (const auto& pcap : captures)
+    {
+        if (pcap.extension() != ".pcap" && pcap.extension() != ".pcapng") continue;
+        CAPTURE(pcap.string());
+        const auto r = capture::replay_file(pcap);
+        for (const auto& conversation : r.conversations)
+            for (const auto& entry : conversation.enumeration.entries)
+            {
+                CAPTURE(to_string(entry.interface.id));
+                const auto by_index = test::rows_by_index(entry.interface.id);
+                CHECK(by_index == test::rows_by_scan(entry.interface.id));
+                ++entries;
+                named += by_index.empty() ? 0 : 1;
+            }
+    }
+    CHECK(entries > 100);
+    CHECK(named > 10);
+    CHECK(named < entries); // most registrations are in no rule
 }

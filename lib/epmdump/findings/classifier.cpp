@@ -8,30 +8,6 @@ namespace epmdump::findings {
 
 namespace {
 
-// The Exchange catalog's interface rows, read from the same data file epmdump exchange uses, so
-// that the two never disagree on what Exchange registers (findings links no Exchange code: the
-// output library it feeds is below Exchange).
-struct exchange_row
-{
-    uuid id;
-    std::uint16_t major = 0;
-    std::string_view label;   // "EMSMDB", "RFR", ...
-    std::string_view service; // "store", "sa", "mta", ...
-    bool evidence = true;     // false: a plain Windows server registers it too (NSPI)
-};
-
-#define EPMDUMP_EXCHANGE_SERVICE(...)
-#define EPMDUMP_EXCHANGE_PORT(...)
-// The version masks (VERSIONS, REQUIRED) are dropped unexpanded: the profile below needs none.
-#define EPMDUMP_EXCHANGE_IF(UUID, MAJOR, MINOR, ANNOTATION, LABEL, SERVICE, GROUP, VERSIONS, REQUIRED, EVIDENCE) \
-    exchange_row{uuid_literal(UUID), MAJOR, LABEL, SERVICE, EVIDENCE},
-constexpr exchange_row exchange_rows[] = {
-#include <epmdump/exchange/catalog.inc>
-};
-#undef EPMDUMP_EXCHANGE_IF
-#undef EPMDUMP_EXCHANGE_PORT
-#undef EPMDUMP_EXCHANGE_SERVICE
-
 // What the Exchange profile decision needs to know, one bit each.
 enum exchange_bit : std::uint8_t
 {
@@ -91,18 +67,20 @@ entry_facts facts_of(const epm::endpoint_entry_view& e) noexcept
 void host_classifier::add(const entry_facts& e) noexcept
 {
     const auto table = detail::clauses();
-    for (std::size_t i = 0; i < table.size(); ++i)
-    {
-        const auto& c = table[i];
-        if (c.interface == e.interface && reached(c.reach, e.protseq) &&
-            (c.annotation.empty() || c.annotation == e.annotation))
-            clauses_.set(i);
-    }
+    const auto exchange = detail::exchange_rows();
     // A text dump has no version (0.0): it matches any row of the UUID, as epmdump exchange reads it.
     const bool version_known = e.major != 0 || e.minor != 0;
-    for (const auto& row : exchange_rows)
+    for (const auto named : detail::rows_naming(e.interface))
     {
-        if (row.id != e.interface || (version_known && row.major != e.major)) continue;
+        if (!named.exchange)
+        {
+            const auto& c = table[named.row];
+            if (reached(c.reach, e.protseq) && (c.annotation.empty() || c.annotation == e.annotation))
+                clauses_.set(named.row);
+            continue;
+        }
+        const auto& row = exchange[named.row];
+        if (version_known && row.major != e.major) continue;
         if (row.evidence) exchange_evidence_ |= seen_exchange;
         if (row.service == "mta") exchange_evidence_ |= seen_mta;
         if (row.service == "sa") exchange_evidence_ |= seen_sa;

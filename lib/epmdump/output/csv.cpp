@@ -1,7 +1,8 @@
 #include <epmdump/output/csv.hpp>
 #include <epmdump/output/sanitize.hpp>
+#include <epmdump/output/text_cursor.hpp>
 
-#include <epmdump/names/interface_names.hpp>
+#include <epmdump/output/interface_memo.hpp>
 
 #include <array>
 #include <charconv>
@@ -132,33 +133,70 @@ void append_csv_rows(std::string& rows, const epm::enumeration& e, const format_
     const std::array<std::string_view, 4> cells{transport, type, level, e.auth ? std::string_view(e.auth->principal) : std::string_view()};
     const auto tail = tail_columns(std::span<const std::string_view>(cells), options);
     const std::string_view status = epm::to_string(e.status);
-    std::string binding;
+    // Every row of e starts and ends with the same cells: escaped once, copied per entry.
+    std::string lead, trail;
+    append_row(lead, {e.target, e.address, port, status, error, {}}, {});
+    lead.resize(lead.size() - crlf.size()); // "target,...,error," before the entry's cells
+    append_row(trail, {{}}, tail);          // ",transport,...\r\n" after them
+    std::string binding, scratch;
     bool any = false;
     epm::lookup_view_decoder decoder;
+    interface_memo interfaces;
+    text_cursor c(rows);
     e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
         if (!options.filter.matches(entry)) return;
         any = true;
-        const names::interface_info* info = names::find_interface(entry.interface.id, entry.interface.major);
+        const names::interface_info* info = interfaces.find(entry.interface.id, entry.interface.major);
         std::array<char, 12> version{}; // "65535.65535"
         char* end = std::to_chars(version.data(), version.data() + 5, entry.interface.major).ptr;
         *end++ = '.';
         end = std::to_chars(end, version.data() + version.size(), entry.interface.minor).ptr;
         std::array<char, 36> object{}, interface{}; // lower case, as epmdump::to_string(uuid) writes
-        boost::uuids::to_chars(entry.object, object.data());
-        boost::uuids::to_chars(entry.interface.id, interface.data());
+        put_uuid(object.data(), entry.object);
+        put_uuid(interface.data(), entry.interface.id);
         binding.clear();
         epm::append_binding(binding, entry.where);
-        append_row(rows,
-                   {e.target, e.address, port, status, error, std::string_view(object.data(), object.size()),
-                    std::string_view(interface.data(), interface.size()),
-                    std::string_view(version.data(), static_cast<std::size_t>(end - version.data())),
-                    info ? info->name : std::string_view{}, entry.annotation, entry.where.protseq, entry.where.host,
-                    entry.where.endpoint, binding, ping_word(entry.ping)},
-                   tail);
+        const std::array<std::string_view, 10> own{
+            std::string_view(object.data(), object.size()), std::string_view(interface.data(), interface.size()),
+            std::string_view(version.data(), static_cast<std::size_t>(end - version.data())),
+            info ? info->name : std::string_view{}, entry.annotation, entry.where.protseq, entry.where.host,
+            entry.where.endpoint, binding, ping_word(entry.ping)};
+        std::size_t size = lead.size() + trail.size() + own.size();
+        for (const auto cell : own) size += cell.size();
+        // Our UUIDs and version are plain; the binding is when its parts are (it starts as protseq does).
+        bool plain = true;
+        for (std::size_t i = 3; i < 8 && plain; ++i) plain = plain_cell(own[i]);
+        plain = plain && plain_cell(own[9]);
+        // The usual row, every cell as it is, goes through one pointer; any other through append_csv_cell.
+        if (!plain)
+        {
+            scratch.clear();
+            for (const auto cell : own)
+            {
+                append_csv_cell(scratch, cell);
+                scratch += ',';
+            }
+        }
+        char* p = c.room(plain ? size : lead.size() + scratch.size() + trail.size());
+        p = put(p, lead);
+        if (plain)
+            for (std::size_t i = 0; i < own.size(); ++i)
+            {
+                p = put(p, own[i]);
+                if (i + 1 < own.size()) *p++ = ',';
+            }
+        else
+            p = put(p, std::string_view(scratch).substr(0, scratch.size() - 1));
+        c.done(put(p, trail));
     });
     // A target without (matching) entries still gets a row, so failures are not silently missing.
     // Same field count as the header (RFC 4180 section 2, rule 4).
-    if (!any) append_row(rows, {e.target, e.address, port, status, error, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}, tail);
+    if (!any)
+    {
+        c.done(put(c.room(lead.size()), lead));
+        c.done(put(c.room(9), ",,,,,,,,,"));
+        c.done(put(c.room(trail.size()), trail));
+    }
 }
 
 } // namespace epmdump::output

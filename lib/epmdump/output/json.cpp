@@ -1,12 +1,13 @@
 #include <epmdump/output/json.hpp>
+#include <epmdump/output/text_cursor.hpp>
 
-#include <epmdump/core/hex.hpp>
 #include <epmdump/findings/classifier.hpp>
-#include <epmdump/names/interface_names.hpp>
+#include <epmdump/output/interface_memo.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -23,21 +24,15 @@ using ordered = nlohmann::ordered_json;
 // the DOM cost one allocation per key and value and deep copies as objects grew (half the CPU
 // of `epmdump replay --format json`). Output is byte for byte what dump() wrote.
 
-// `n` more characters at the end of `out`, to be written through the pointer returned.
-char* grow(std::string& out, std::size_t n)
+// What a string holds, from one branch-free pass (so the compiler vectorises it).
+struct string_scan
 {
-    const std::size_t at = out.size();
-    out.resize(at + n);
-    return out.data() + at;
-}
+    bool unprintable = false; // a byte outside 0x20-0x7e: nlohmann escapes it
+    bool escapes = false;     // '"' or '\\'
+};
 
-// A string as dump(ensure_ascii, replace) writes it. Printable ASCII (the usual case, pipe
-// names' backslashes included) is copied with '"' and '\\' escaped as nlohmann escapes them;
-// a string with control or non-ASCII bytes goes through nlohmann, which escapes those and
-// replaces invalid UTF-8 with U+FFFD.
-void append_string(std::string& out, std::string_view s)
+string_scan scan(std::string_view s) noexcept
 {
-    // Branch-free, so the compiler can vectorise the scan over every byte written.
     unsigned unprintable = 0, escapes = 0;
     for (const char c : s)
     {
@@ -45,79 +40,91 @@ void append_string(std::string& out, std::string_view s)
         unprintable |= static_cast<unsigned>(static_cast<std::uint8_t>(u - 0x20) >= 0x5f); // outside 0x20-0x7e
         escapes |= static_cast<unsigned>(u == '"') | static_cast<unsigned>(u == '\\');
     }
-    if (unprintable)
-    {
-        out += ordered(std::string(s)).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
-        return;
-    }
-    if (!escapes)
-    {
-        // One resize and one copy: appending char by char (push_back) was 12% of replay's CPU.
-        char* p = grow(out, s.size() + 2);
-        *p++ = '"';
-        std::memcpy(p, s.data(), s.size());
-        p[s.size()] = '"';
-        return;
-    }
-    out += '"';
+    return {unprintable != 0, escapes != 0};
+}
+
+// The most put_string writes for s: nlohmann's "\uXXXX" (6) for a byte at worst, and the quotes.
+constexpr std::size_t string_bound(std::string_view s) noexcept { return 6 * s.size() + 2; }
+
+// Printable ASCII s without its quotes, '"' and '\\' escaped as nlohmann escapes them.
+char* put_body(char* p, std::string_view s, bool escapes) noexcept
+{
+    if (!escapes) return put(p, s);
     for (const char c : s)
     {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
+        if (c == '"' || c == '\\') *p++ = '\\';
+        *p++ = c;
     }
-    out += '"';
+    return p;
+}
+
+// A string as dump(ensure_ascii, replace) writes it: printable ASCII (the usual case, pipe
+// names' backslashes included) copied; a string with control or non-ASCII bytes goes through
+// nlohmann, which escapes those and replaces invalid UTF-8 with U+FFFD. At most string_bound(s).
+char* put_string(char* p, std::string_view s, string_scan what)
+{
+    if (what.unprintable)
+        return put(p, ordered(std::string(s)).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
+    *p++ = '"';
+    p = put_body(p, s, what.escapes);
+    *p++ = '"';
+    return p;
+}
+
+char* put_string(char* p, std::string_view s) { return put_string(p, s, scan(s)); }
+
+void append_string(std::string& out, std::string_view s)
+{
+    text_cursor c(out);
+    c.done(put_string(c.room(string_bound(s)), s));
 }
 
 // "key": (keys are ours, plain ASCII)
 void append_key(std::string& out, std::string_view key, bool first = false)
 {
-    char* p = grow(out, key.size() + (first ? 3 : 4));
+    text_cursor c(out);
+    char* p = c.room(key.size() + 4);
     if (!first) *p++ = ',';
     *p++ = '"';
-    std::memcpy(p, key.data(), key.size());
-    p += key.size();
+    p = put(p, key);
     *p++ = '"';
-    *p = ':';
+    *p++ = ':';
+    c.done(p);
 }
 
 // nlohmann's own number format (shortest round trip, "0.0" for zero).
 void append_double(std::string& out, double v) { out += ordered(v).dump(); }
 
-// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lower case, as epmdump::to_string(uuid) writes it,
-// without a temporary string per UUID.
-void append_uuid(std::string& out, const uuid& id)
+char* put_quoted_uuid(char* p, const uuid& id) noexcept
 {
-    char text[38];
-    std::size_t n = 0;
-    text[n++] = '"';
-    for (std::size_t i = 0; i < 16; ++i)
+    *p++ = '"';
+    p = put_uuid(p, id);
+    *p++ = '"';
+    return p;
+}
+
+// Versions are mostly one digit: those without to_chars.
+char* put_version_number(char* p, std::uint16_t v) noexcept
+{
+    if (v < 10)
     {
-        if (i == 4 || i == 6 || i == 8 || i == 10) text[n++] = '-';
-        text[n++] = hex_digit(id.data[i] >> 4);
-        text[n++] = hex_digit(id.data[i]);
+        *p = static_cast<char>('0' + v);
+        return p + 1;
     }
-    text[n++] = '"';
-    out.append(text, n);
+    return std::to_chars(p, p + 5, v).ptr;
 }
 
-void append_syntax(std::string& out, const epm::syntax_id& s)
-{
-    out += '{';
-    append_key(out, "uuid", true);
-    append_uuid(out, s.id);
-    append_key(out, "version");
-    out += '"';
-    out += std::to_string(s.major);
-    out += '.';
-    out += std::to_string(s.minor);
-    out += "\"}";
-}
+constexpr std::size_t syntax_bound = 72; // {"uuid":"<36>","version":"65535.65535"}
 
-void append_hex_string(std::string& out, std::span<const std::byte> bytes)
+char* put_syntax(char* p, const epm::syntax_id& s) noexcept
 {
-    out += '"';
-    append_hex(out, bytes);
-    out += '"';
+    p = put(p, R"({"uuid":)");
+    p = put_quoted_uuid(p, s.id);
+    p = put(p, R"(,"version":")");
+    p = put_version_number(p, s.major);
+    *p++ = '.';
+    p = put_version_number(p, s.minor);
+    return put(p, R"("})");
 }
 
 // Milliseconds to the microsecond: enough for a timing, short to read. Above ~1.8e305 ms the
@@ -129,45 +136,74 @@ double rounded_ms(double ms)
     return std::isfinite(r) ? r : ms;
 }
 
-// `binding`: scratch for the binding's text, reused from entry to entry.
-void append_entry(std::string& out, const epm::endpoint_entry_view& entry, const format_options& options,
-                  std::string& binding)
+// The binding "protseq:host[endpoint]" as a JSON string, without building it when its parts
+// are printable ASCII (the usual case); `scratch` holds it otherwise, reused from entry to entry.
+// `protseq`, `host`, `endpoint`: scan() of b's parts, which the entry's own fields made already.
+char* put_binding(char* p, const epm::binding_view& b, string_scan protseq, string_scan host, string_scan endpoint,
+                  std::string& scratch)
 {
-    out += '{';
-    append_key(out, "object", true);
-    append_uuid(out, entry.object);
-    append_key(out, "interface");
-    append_syntax(out, entry.interface);
-    append_key(out, "name");
-    const names::interface_info* info = names::find_interface(entry.interface.id, entry.interface.major);
-    if (info) append_string(out, info->name);
-    else out += "null";
-    append_key(out, "annotation");
-    append_string(out, entry.annotation);
-    append_key(out, "protseq");
-    append_string(out, entry.where.protseq);
-    append_key(out, "host");
-    append_string(out, entry.where.host);
-    append_key(out, "endpoint");
-    append_string(out, entry.where.endpoint);
-    append_key(out, "binding");
-    binding.clear();
-    epm::append_binding(binding, entry.where);
-    append_string(out, binding);
-    append_key(out, "ping");
-    if (entry.ping == epm::ping_status::not_pinged)
-        out += "null";
-    else
-        append_string(out, epm::to_string(entry.ping));
-    append_key(out, "transfer_syntax");
-    if (entry.transfer_syntax) append_syntax(out, *entry.transfer_syntax);
-    else out += "null";
+    if (protseq.unprintable || host.unprintable || endpoint.unprintable)
+    {
+        // nlohmann reads UTF-8 across the parts' boundaries: escape the whole text.
+        scratch.clear();
+        epm::append_binding(scratch, b);
+        return put_string(p, scratch);
+    }
+    *p++ = '"';
+    p = put_body(p, b.protseq, protseq.escapes);
+    *p++ = ':';
+    p = put_body(p, b.host, host.escapes);
+    *p++ = '[';
+    p = put_body(p, b.endpoint, endpoint.escapes);
+    *p++ = ']';
+    *p++ = '"';
+    return p;
+}
+
+// The most put_entry writes: its keys and UUIDs, every string at its worst, the tower's hex.
+std::size_t entry_bound(const epm::endpoint_entry_view& entry, const names::interface_info* info,
+                        const format_options& options) noexcept
+{
+    const auto& w = entry.where;
+    return 256 + 2 * syntax_bound + string_bound(info ? info->name : std::string_view{}) +
+           string_bound(entry.annotation) + 2 * (string_bound(w.protseq) + string_bound(w.host) + string_bound(w.endpoint)) +
+           string_bound(epm::to_string(entry.ping)) + (options.json_towers ? 2 * entry.tower.size() + 16 : 0);
+}
+
+// One entry object at p, at most entry_bound() characters; `binding`: put_binding's scratch.
+char* put_entry(char* p, const epm::endpoint_entry_view& entry, const names::interface_info* info,
+                const format_options& options, std::string& binding)
+{
+    p = put(p, R"({"object":)");
+    p = put_quoted_uuid(p, entry.object);
+    p = put(p, R"(,"interface":)");
+    p = put_syntax(p, entry.interface);
+    p = put(p, R"(,"name":)");
+    p = info ? put_string(p, info->name) : put(p, "null");
+    p = put(p, R"(,"annotation":)");
+    p = put_string(p, entry.annotation);
+    const auto& w = entry.where;
+    const auto protseq = scan(w.protseq), host = scan(w.host), endpoint = scan(w.endpoint);
+    p = put(p, R"(,"protseq":)");
+    p = put_string(p, w.protseq, protseq);
+    p = put(p, R"(,"host":)");
+    p = put_string(p, w.host, host);
+    p = put(p, R"(,"endpoint":)");
+    p = put_string(p, w.endpoint, endpoint);
+    p = put(p, R"(,"binding":)");
+    p = put_binding(p, w, protseq, host, endpoint, binding);
+    p = put(p, R"(,"ping":)");
+    p = entry.ping == epm::ping_status::not_pinged ? put(p, "null") : put_string(p, epm::to_string(entry.ping));
+    p = put(p, R"(,"transfer_syntax":)");
+    p = entry.transfer_syntax ? put_syntax(p, *entry.transfer_syntax) : put(p, "null");
     if (options.json_towers)
     {
-        append_key(out, "tower");
-        append_hex_string(out, entry.tower);
+        p = put(p, R"(,"tower":")");
+        for (const std::byte b : entry.tower) p = put_hex_byte(p, static_cast<std::uint8_t>(b));
+        *p++ = '"';
     }
-    out += '}';
+    *p++ = '}';
+    return p;
 }
 
 // "KEY":[{"id","name",...}]: roles with their "detail" when there is one, findings with their
@@ -249,18 +285,24 @@ void append_json_line(std::string& out, const epm::enumeration& e, const format_
     append_double(out, rounded_ms(e.elapsed_ms));
     append_key(out, "entries");
     out += '[';
-    bool first = true;
     std::string binding;
     epm::lookup_view_decoder decoder;
     // The host's roles and findings read every entry it registered, filtered out or not.
     findings::host_classifier classifier;
-    e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
-        classifier.add(entry);
-        if (!options.filter.matches(entry)) return;
-        if (!first) out += ',';
-        first = false;
-        append_entry(out, entry, options, binding);
-    });
+    {
+        text_cursor c(out);
+        interface_memo interfaces;
+        bool first = true;
+        e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
+            classifier.add(entry);
+            if (!options.filter.matches(entry)) return;
+            const names::interface_info* info = interfaces.find(entry.interface.id, entry.interface.major);
+            char* p = c.room(1 + entry_bound(entry, info, options));
+            if (!first) *p++ = ',';
+            first = false;
+            c.done(put_entry(p, entry, info, options, binding));
+        });
+    }
     out += ']';
     const auto classified = classifier.classify();
     append_matches(out, "roles", classified.roles());

@@ -1,5 +1,6 @@
 // The rules table is data people read and cite: every line complete, sourced, and documented.
 #include "support/test_files.hpp"
+#include "unit/findings/index_rows.hpp"
 
 #include <epmdump/findings/detail/table.hpp>
 #include <epmdump/findings/rule.hpp>
@@ -9,6 +10,8 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace epmdump;
 using namespace epmdump::findings;
@@ -82,4 +85,37 @@ TEST_CASE("severity words read back as they are written")
     CHECK_FALSE(severity_from_string("critical"));
     CHECK(to_string(rule_kind::role) == "role");
     CHECK(to_string(rule_kind::exposure) == "exposure");
+}
+
+TEST_CASE("the interface index finds every clause and Exchange row by its UUID, exactly the rows a table scan finds")
+{
+    REQUIRE_FALSE(detail::clauses().empty());
+    REQUIRE_FALSE(detail::exchange_rows().empty());
+    for (const auto& c : detail::clauses())
+    {
+        CAPTURE(to_string(c.interface));
+        CHECK(test::rows_by_index(c.interface) == test::rows_by_scan(c.interface));
+        CHECK_FALSE(test::rows_by_index(c.interface).empty());
+    }
+    for (const auto& row : detail::exchange_rows())
+    {
+        CAPTURE(to_string(row.id));
+        CHECK(test::rows_by_index(row.id) == test::rows_by_scan(row.id));
+        CHECK_FALSE(test::rows_by_index(row.id).empty());
+    }
+}
+
+TEST_CASE("an interface no rule names is found in no row: the management interface, the nil UUID, the all-ones UUID, a neighbour of a clause's UUID")
+{
+    const uuid mgmt_interface = uuid_literal("afa8bd80-7d8a-11c9-bef4-08002b102989");
+    uuid ones{};
+    std::fill(std::begin(ones.data), std::end(ones.data), std::uint8_t{0xff});
+    uuid neighbour = detail::clauses().front().interface;
+    neighbour.data[15] ^= 1;
+    for (const auto& id : {mgmt_interface, uuid{}, ones, neighbour})
+    {
+        CAPTURE(to_string(id));
+        CHECK(test::rows_by_scan(id).empty());
+        CHECK(detail::rows_naming(id).empty());
+    }
 }

@@ -536,3 +536,39 @@ TEST_CASE("negotiate's auth names the mechanism SPNEGO carried in JSON, and the 
     REQUIRE(back->enumerations.size() == 1);
     CHECK(back->enumerations[0].auth == e.auth);
 }
+
+TEST_CASE("a binding is escaped as its whole text would be, in JSON and CSV, whichever of its parts holds quotes, backslashes, formula signs, control bytes or a UTF-8 sequence cut between parts")
+{
+    struct parts
+    {
+        std::string protseq, host, endpoint;
+    };
+    const parts cases[] = {
+        {"ncacn_ip_tcp", "10.0.0.1", "49664"},
+        {"ncacn_np", "\\\\HOST", "\\PIPE\\lsass"},
+        {"ncacn_np", "say \"hi\"", "a,b"},
+        {"=cmd", "h", "1"},
+        {"ncacn_ip_tcp", "-1", "@x"},
+        {"ncacn_ip_tcp", "\x1b[2J", "\r\n"},
+        {"ncalrpc", "caf\xc3", "\xa9"}, // é split between host and endpoint: one valid character whole
+        {"ncalrpc", "\xff", ""},
+        {"", "", ""},
+    };
+    for (const auto& c : cases)
+    {
+        CAPTURE(c.protseq);
+        CAPTURE(c.host);
+        CAPTURE(c.endpoint);
+        auto e = test::sample_enumeration();
+        e.entries.resize(1);
+        e.entries[0].where = {c.protseq, c.host, c.endpoint};
+        const std::string binding = c.protseq + ":" + c.host + "[" + c.endpoint + "]";
+        const auto line = to_json_line(e);
+        const std::string dumped = nlohmann::ordered_json(binding).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+        CHECK(line.find(",\"binding\":" + dumped + ",\"ping\":") != std::string::npos);
+        for (const unsigned char ch : line) CHECK((ch >= 0x20 && ch < 0x7f));
+        const auto rows = test::lines_of(csv_text(e));
+        REQUIRE(rows.size() >= 2);
+        CHECK(rows[1].find("," + csv_cell(binding) + ",") != std::string::npos);
+    }
+}
