@@ -271,7 +271,10 @@ std::string_view protocol_id_name(std::uint8_t id) noexcept
     }
 }
 
-result<std::size_t> decode_floors(std::span<const std::byte> tower_octets, std::span<tower_floor> out) noexcept
+namespace {
+
+// decode_floors field by field: each cut or bad field is an error at its own offset.
+result<std::size_t> careful_floors(std::span<const std::byte> tower_octets, std::span<tower_floor> out) noexcept
 {
     byte_cursor in(tower_octets, byte_order::little);
     auto count = in.u16("tower floor count");
@@ -292,6 +295,37 @@ result<std::size_t> decode_floors(std::span<const std::byte> tower_octets, std::
         if (i < out.size()) out[i] = {std::to_integer<std::uint8_t>(lhs->front()), lhs->subspan(1), *rhs};
     }
     return std::size_t{*count};
+}
+
+std::size_t le16_at(std::span<const std::byte> b, std::size_t at) noexcept
+{
+    return load<std::uint16_t>(b.subspan(at).first<2>(), byte_order::little);
+}
+
+} // namespace
+
+result<std::size_t> decode_floors(std::span<const std::byte> tower_octets, std::span<tower_floor> out) noexcept
+{
+    // One bounds check per floor (its two lengths and the bytes between); a tower that fails any
+    // is read again by careful_floors, whose error names the field.
+    const auto fail = [&] { return careful_floors(tower_octets, out); };
+    if (tower_octets.size() < 2) return fail();
+    const std::size_t count = le16_at(tower_octets, 0);
+    if (count > max_tower_floors) return fail();
+    auto rest = tower_octets.subspan(2);
+    for (std::size_t i = 0; i < count; ++i)
+    {
+        if (rest.size() < 2) return fail();
+        const std::size_t lhs_len = le16_at(rest, 0);
+        if (lhs_len == 0 || rest.size() - 2 < lhs_len + 2) return fail();
+        const std::size_t rhs_len = le16_at(rest, 2 + lhs_len);
+        const std::size_t size = 4 + lhs_len + rhs_len;
+        if (rest.size() < size) return fail();
+        if (i < out.size())
+            out[i] = {std::to_integer<std::uint8_t>(rest[2]), rest.subspan(3, lhs_len - 1), rest.subspan(4 + lhs_len, rhs_len)};
+        rest = rest.subspan(size);
+    }
+    return count;
 }
 
 result<std::vector<tower_floor>> decode_floors(std::span<const std::byte> tower_octets)
