@@ -116,6 +116,7 @@ result<lookup_page_view> lookup_view_decoder::read(std::span<const std::byte> st
         for (auto c : *chars) arena_ += ndr::ebcdic_to_ascii(std::to_integer<std::uint8_t>(c));
     }
     if (auto towers = detail::read_towers(in, referents_, limits, towers_); !towers) return towers.error();
+    detail::tower_view decoded_tower;
     for (std::size_t i = 0; i < count; ++i)
     {
         if (!referents_[i]) continue;
@@ -124,8 +125,7 @@ result<lookup_page_view> lookup_view_decoder::read(std::span<const std::byte> st
         offsets_[i].tower = static_cast<std::uint32_t>(tower.data() - stub.data());
         offsets_[i].tower_size = static_cast<std::uint32_t>(tower.size());
         if (!towers || (tower.empty() && !limits.strict_towers)) continue;
-        auto decoded = detail::decode_tower_view(tower, arena_);
-        if (!decoded)
+        if (auto decoded = detail::decode_tower_view(tower, arena_, decoded_tower); !decoded)
         {
             // Not strict: the entry keeps its raw octets and an empty binding.
             if (!limits.strict_towers) continue;
@@ -133,9 +133,9 @@ result<lookup_page_view> lookup_view_decoder::read(std::span<const std::byte> st
             e.offset += static_cast<std::size_t>(tower.data() - stub.data());
             return e;
         }
-        views_[i].interface = decoded->interface;
-        views_[i].transfer_syntax = decoded->transfer_syntax;
-        texts_[i].where = decoded->where;
+        views_[i].interface = decoded_tower.interface;
+        views_[i].transfer_syntax = decoded_tower.transfer_syntax;
+        texts_[i].where = decoded_tower.where;
     }
     auto status = in.u32();
     if (!status) return status.error();
@@ -163,6 +163,7 @@ result<std::span<const endpoint_entry_view>> lookup_view_decoder::views(std::spa
     arena_.clear();
     const bool ebcdic = rep.character == ndr::char_set::ebcdic;
     const std::size_t fixed = 16 + 3 * (syntax == ndr::transfer_syntax::ndr64 ? 8 : 4);
+    detail::tower_view decoded_tower;
     for (std::size_t i = 0; i < count; ++i)
     {
         const auto& o = at[i];
@@ -182,17 +183,16 @@ result<std::span<const endpoint_entry_view>> lookup_view_decoder::views(std::spa
         if (o.tower_size == 0) continue; // no tower, or an empty one: no binding either way
         const auto tower = stub.subspan(o.tower, o.tower_size);
         views_[i].tower = tower;
-        auto decoded = detail::decode_tower_view(tower, arena_);
-        if (!decoded)
+        if (auto decoded = detail::decode_tower_view(tower, arena_, decoded_tower); !decoded)
         {
             if (!limits.strict_towers) continue; // as decode(): raw octets, empty binding
             auto e = decoded.error();
             e.offset += o.tower;
             return e;
         }
-        views_[i].interface = decoded->interface;
-        views_[i].transfer_syntax = decoded->transfer_syntax;
-        texts_[i].where = decoded->where;
+        views_[i].interface = decoded_tower.interface;
+        views_[i].transfer_syntax = decoded_tower.transfer_syntax;
+        texts_[i].where = decoded_tower.where;
     }
     for (std::size_t i = 0; i < count; ++i)
     {

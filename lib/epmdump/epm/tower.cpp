@@ -344,37 +344,38 @@ std::vector<std::byte> encode_floors(std::span<const tower_floor> floors)
     return out;
 }
 
-result<detail::tower_view> detail::decode_tower_view(std::span<const std::byte> tower_octets, std::string& arena)
+result<void> detail::decode_tower_view(std::span<const std::byte> tower_octets, std::string& arena, tower_view& out)
 {
     // A real tower has 3-6 floors: the binding reads floors 3-5, the rest only has to parse.
     std::array<tower_floor, 5> floors;
     auto count = decode_floors(tower_octets, floors);
     if (!count) return count.error();
     if (*count == 0) return codec_error{codec_errc::bad_value, 0, "tower without interface floor"};
-    tower_view t;
     auto iface = read_syntax_floor(floors[0], 2, "interface floor");
     if (!iface) return iface.error();
-    t.interface = *iface;
+    std::optional<syntax_id> transfer;
     if (*count > 1)
     {
-        auto transfer = read_syntax_floor(floors[1], 2, "transfer syntax floor");
-        if (!transfer) return transfer.error();
-        t.transfer_syntax = *transfer;
+        auto t = read_syntax_floor(floors[1], 2, "transfer syntax floor");
+        if (!t) return t.error();
+        transfer = *t;
     }
-    t.where = pieces_of(std::span<const tower_floor>(floors).first(std::min<std::size_t>(*count, floors.size())), arena);
-    return t;
+    out.interface = *iface;
+    out.transfer_syntax = transfer;
+    out.where = pieces_of(std::span<const tower_floor>(floors).first(std::min<std::size_t>(*count, floors.size())), arena);
+    return {};
 }
 
 result<decoded_tower> decode_tower(std::span<const std::byte> tower_octets)
 {
     std::string arena;
-    auto view = detail::decode_tower_view(tower_octets, arena);
-    if (!view) return view.error();
+    detail::tower_view view;
+    if (auto r = detail::decode_tower_view(tower_octets, arena, view); !r) return r.error();
     auto floors = decode_floors(tower_octets); // parsed above: cannot fail now
     if (!floors) return floors.error();
-    return decoded_tower{view->interface, view->transfer_syntax,
-                         binding{std::string(view->where.protseq.in(arena)), std::string(view->where.host.in(arena)),
-                                 std::string(view->where.endpoint.in(arena))},
+    return decoded_tower{view.interface, view.transfer_syntax,
+                         binding{std::string(view.where.protseq.in(arena)), std::string(view.where.host.in(arena)),
+                                 std::string(view.where.endpoint.in(arena))},
                          std::move(*floors)};
 }
 
