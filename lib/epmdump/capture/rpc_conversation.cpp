@@ -398,7 +398,7 @@ void rpc_conversation::decode_answer(epm_call& call, const dcerpc::response_repl
         call.entry_handle = r->entry_handle;
         call.entry_count = r->entries.size();
         if (limits_.keep_stubs)
-            pages_.add_lookup(m.stub, m.rep, syntax, limits, r->entries.size());
+            pages_.add_lookup(m.stub, m.rep, syntax, limits, r->entries.size(), decoder.offsets());
         else
             for (const auto& v : r->entries) entries_.push_back(epm::to_entry(v));
         listing_ended_ = ends_listing(call);

@@ -52,6 +52,16 @@ struct lookup_page_view
     std::uint32_t status = 0;
 };
 
+// Where one entry's fields sit in its stub, as a decode found them: a stored page is read again
+// from these (lookup_view_decoder::views) instead of walking its NDR a second time.
+struct entry_offsets
+{
+    std::uint32_t object = 0;          // the entry's object UUID; its fixed part starts there
+    std::uint32_t annotation_size = 0; // its characters before the NUL, right after the fixed part
+    std::uint32_t tower = 0;           // its tower octets (tower_size 0: none)
+    std::uint32_t tower_size = 0;
+};
+
 // decode_ept_lookup_response's decoder (same checks, same errors), keeping its buffers from one
 // response to the next: after the first pages, decoding allocates nothing.
 class lookup_view_decoder
@@ -65,6 +75,15 @@ public:
     // skipped (the entries' interfaces and bindings are left empty).
     result<lookup_page_view> check(std::span<const std::byte> stub, ndr::drep rep, ndr::transfer_syntax syntax,
                                    const decode_limits& limits);
+    // Where the last successful decode() or check() found each entry; empty when the stub is
+    // too large for 32-bit offsets. Valid until the next call.
+    std::span<const entry_offsets> offsets() const noexcept { return offsets_; }
+    // The entries of a stub that decoded with these arguments, from that decode's offsets():
+    // the same views as decode() gives, without reading the NDR again. Offsets that do not fit
+    // the stub are an error, never a read outside it.
+    result<std::span<const endpoint_entry_view>> views(std::span<const std::byte> stub, ndr::drep rep,
+                                                       ndr::transfer_syntax syntax, const decode_limits& limits,
+                                                       std::span<const entry_offsets> at);
 
 private:
     result<lookup_page_view> read(std::span<const std::byte> stub, ndr::drep rep, ndr::transfer_syntax syntax,
@@ -78,6 +97,7 @@ private:
     std::vector<texts> texts_;
     std::vector<std::uint64_t> referents_;
     std::vector<std::span<const std::byte>> towers_;
+    std::vector<entry_offsets> offsets_;
     std::string arena_; // texts rendered (ports, addresses, hex, EBCDIC annotations)
 };
 
@@ -87,9 +107,11 @@ private:
 class entry_pages
 {
 public:
-    // A response that decoded with these arguments into `count` entries (checked by the caller).
+    // A response that decoded with these arguments into `count` entries (checked by the caller);
+    // `at`: that decode's offsets() (16 bytes per entry, under the 28 or more each takes in the
+    // stub), or empty to decode it again in full when read.
     void add_lookup(std::span<const std::byte> stub, ndr::drep rep, ndr::transfer_syntax syntax,
-                    const decode_limits& limits, std::size_t count);
+                    const decode_limits& limits, std::size_t count, std::span<const entry_offsets> at = {});
     void add(std::vector<endpoint_entry>&& entries);
 
     std::size_t size() const noexcept { return size_; }
@@ -106,7 +128,15 @@ public:
                 for (const auto& e : p.entries) f(view_of(e));
                 continue;
             }
-            // Decoded once already when the response arrived: it decodes the same again.
+            // Decoded once already when the response arrived: read again from where that found
+            // each entry, or (no offsets kept) decoded again, the same.
+            if (!p.offsets.empty())
+            {
+                auto views = decoder.views(p.stub, p.rep, p.syntax, p.limits, p.offsets);
+                if (!views) continue;
+                for (const auto& v : *views) f(v);
+                continue;
+            }
             auto page = decoder.decode(p.stub, p.rep, p.syntax, p.limits);
             if (!page) continue;
             for (const auto& v : page->entries) f(v);
@@ -122,6 +152,7 @@ private:
         ndr::transfer_syntax syntax = ndr::transfer_syntax::ndr20;
         decode_limits limits;
         std::vector<endpoint_entry> entries;
+        std::vector<entry_offsets> offsets; // where the first decode found each entry
     };
     std::vector<page> pages_;
     std::size_t size_ = 0;

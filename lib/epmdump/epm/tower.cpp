@@ -271,7 +271,10 @@ std::string_view protocol_id_name(std::uint8_t id) noexcept
     }
 }
 
-result<std::size_t> decode_floors(std::span<const std::byte> tower_octets, std::span<tower_floor> out) noexcept
+namespace {
+
+// decode_floors field by field: each cut or bad field is an error at its own offset.
+result<std::size_t> careful_floors(std::span<const std::byte> tower_octets, std::span<tower_floor> out) noexcept
 {
     byte_cursor in(tower_octets, byte_order::little);
     auto count = in.u16("tower floor count");
@@ -294,6 +297,37 @@ result<std::size_t> decode_floors(std::span<const std::byte> tower_octets, std::
     return std::size_t{*count};
 }
 
+std::size_t le16_at(std::span<const std::byte> b, std::size_t at) noexcept
+{
+    return load<std::uint16_t>(b.subspan(at).first<2>(), byte_order::little);
+}
+
+} // namespace
+
+result<std::size_t> decode_floors(std::span<const std::byte> tower_octets, std::span<tower_floor> out) noexcept
+{
+    // One bounds check per floor (its two lengths and the bytes between); a tower that fails any
+    // is read again by careful_floors, whose error names the field.
+    const auto fail = [&] { return careful_floors(tower_octets, out); };
+    if (tower_octets.size() < 2) return fail();
+    const std::size_t count = le16_at(tower_octets, 0);
+    if (count > max_tower_floors) return fail();
+    auto rest = tower_octets.subspan(2);
+    for (std::size_t i = 0; i < count; ++i)
+    {
+        if (rest.size() < 2) return fail();
+        const std::size_t lhs_len = le16_at(rest, 0);
+        if (lhs_len == 0 || rest.size() - 2 < lhs_len + 2) return fail();
+        const std::size_t rhs_len = le16_at(rest, 2 + lhs_len);
+        const std::size_t size = 4 + lhs_len + rhs_len;
+        if (rest.size() < size) return fail();
+        if (i < out.size())
+            out[i] = {std::to_integer<std::uint8_t>(rest[2]), rest.subspan(3, lhs_len - 1), rest.subspan(4 + lhs_len, rhs_len)};
+        rest = rest.subspan(size);
+    }
+    return count;
+}
+
 result<std::vector<tower_floor>> decode_floors(std::span<const std::byte> tower_octets)
 {
     std::array<tower_floor, max_tower_floors> floors;
@@ -310,37 +344,38 @@ std::vector<std::byte> encode_floors(std::span<const tower_floor> floors)
     return out;
 }
 
-result<detail::tower_view> detail::decode_tower_view(std::span<const std::byte> tower_octets, std::string& arena)
+result<void> detail::decode_tower_view(std::span<const std::byte> tower_octets, std::string& arena, tower_view& out)
 {
     // A real tower has 3-6 floors: the binding reads floors 3-5, the rest only has to parse.
     std::array<tower_floor, 5> floors;
     auto count = decode_floors(tower_octets, floors);
     if (!count) return count.error();
     if (*count == 0) return codec_error{codec_errc::bad_value, 0, "tower without interface floor"};
-    tower_view t;
     auto iface = read_syntax_floor(floors[0], 2, "interface floor");
     if (!iface) return iface.error();
-    t.interface = *iface;
+    std::optional<syntax_id> transfer;
     if (*count > 1)
     {
-        auto transfer = read_syntax_floor(floors[1], 2, "transfer syntax floor");
-        if (!transfer) return transfer.error();
-        t.transfer_syntax = *transfer;
+        auto t = read_syntax_floor(floors[1], 2, "transfer syntax floor");
+        if (!t) return t.error();
+        transfer = *t;
     }
-    t.where = pieces_of(std::span<const tower_floor>(floors).first(std::min<std::size_t>(*count, floors.size())), arena);
-    return t;
+    out.interface = *iface;
+    out.transfer_syntax = transfer;
+    out.where = pieces_of(std::span<const tower_floor>(floors).first(std::min<std::size_t>(*count, floors.size())), arena);
+    return {};
 }
 
 result<decoded_tower> decode_tower(std::span<const std::byte> tower_octets)
 {
     std::string arena;
-    auto view = detail::decode_tower_view(tower_octets, arena);
-    if (!view) return view.error();
+    detail::tower_view view;
+    if (auto r = detail::decode_tower_view(tower_octets, arena, view); !r) return r.error();
     auto floors = decode_floors(tower_octets); // parsed above: cannot fail now
     if (!floors) return floors.error();
-    return decoded_tower{view->interface, view->transfer_syntax,
-                         binding{std::string(view->where.protseq.in(arena)), std::string(view->where.host.in(arena)),
-                                 std::string(view->where.endpoint.in(arena))},
+    return decoded_tower{view.interface, view.transfer_syntax,
+                         binding{std::string(view.where.protseq.in(arena)), std::string(view.where.host.in(arena)),
+                                 std::string(view.where.endpoint.in(arena))},
                          std::move(*floors)};
 }
 

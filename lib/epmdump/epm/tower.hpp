@@ -114,7 +114,9 @@ struct tower_view
     std::optional<syntax_id> transfer_syntax;
     binding_pieces where;
 };
-result<tower_view> decode_tower_view(std::span<const std::byte> tower_octets, std::string& arena);
+// Filled in place (`out` is set only on success): a result<tower_view> returned by value cost
+// more in copies through the stack than the decoding itself.
+result<void> decode_tower_view(std::span<const std::byte> tower_octets, std::string& arena, tower_view& out);
 
 } // namespace detail
 

@@ -33,14 +33,28 @@ void write_varying_array(ndr::writer& out, std::uint64_t max_count, std::uint64_
 result<std::span<const std::byte>> read_twr(ndr::reader& in, const decode_limits& limits) noexcept
 {
     const std::size_t at = in.offset();
-    auto max_count = in.count();
-    if (!max_count) return max_count.error();
-    const std::size_t length_at = in.offset();
-    auto length = in.u32();
-    if (!length) return length.error();
-    if (*length > *max_count) return codec_error{codec_errc::bad_value, length_at, "tower_length above max_count"};
-    if (*length > limits.max_tower_length) return codec_error{codec_errc::limit_exceeded, at, "tower_length"};
-    return in.bytes(*length);
+    const std::size_t n = in.count_size();
+    std::uint64_t max_count = 0;
+    std::uint32_t length = 0;
+    // max_count and tower_length are contiguous once aligned to the count's size: one check.
+    if (const auto b = in.block(n, n + 4))
+    {
+        max_count = in.count_at(*b, 0);
+        length = in.load_at<std::uint32_t>(*b, n);
+    }
+    else
+    {
+        auto m = in.count();
+        if (!m) return m.error();
+        auto l = in.u32();
+        if (!l) return l.error();
+        max_count = *m;
+        length = *l;
+    }
+    const std::size_t length_at = in.offset() - 4;
+    if (length > max_count) return codec_error{codec_errc::bad_value, length_at, "tower_length above max_count"};
+    if (length > limits.max_tower_length) return codec_error{codec_errc::limit_exceeded, at, "tower_length"};
+    return in.bytes(length);
 }
 
 void write_twr(ndr::writer& out, std::span<const std::byte> tower_octets)

@@ -14,9 +14,16 @@ result<std::span<const std::byte>> reader::varying_chars(std::size_t max_chars) 
     const std::size_t at = this->offset();
     auto actual = count();
     if (!actual) return actual.error();
-    if (*offset != 0) return codec_error{codec_errc::bad_value, offset_at, "varying string offset"};
-    if (*actual > max_chars) return codec_error{codec_errc::limit_exceeded, at, "varying string length"};
-    auto chars = bytes(static_cast<std::size_t>(*actual));
+    return varying_chars_after(*offset, offset_at, *actual, at, max_chars);
+}
+
+result<std::span<const std::byte>> reader::varying_chars_after(std::uint64_t offset, std::size_t offset_at,
+                                                               std::uint64_t actual, std::size_t at,
+                                                               std::size_t max_chars) noexcept
+{
+    if (offset != 0) return codec_error{codec_errc::bad_value, offset_at, "varying string offset"};
+    if (actual > max_chars) return codec_error{codec_errc::limit_exceeded, at, "varying string length"};
+    auto chars = bytes(static_cast<std::size_t>(actual));
     if (!chars) return chars.error();
     // The NUL (and anything a sloppy server put after it) is not text.
     const auto nul = std::find(chars->begin(), chars->end(), std::byte{0});

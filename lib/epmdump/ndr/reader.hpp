@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +41,30 @@ public:
     result<std::uint32_t> u32() noexcept { return aligned<std::uint32_t>(); } // aligned to 4
     result<std::uint64_t> u64() noexcept { return aligned<std::uint64_t>(); } // aligned to 8
     result<std::span<const std::byte>> bytes(std::size_t n) noexcept { return in_.bytes(n); } // no alignment
+
+    // The next n bytes after padding to `alignment`, moved past, when all of them are there: one
+    // bounds check for a fixed-size run of fields. nullopt (nothing moved) when they are not: the
+    // caller then reads field by field, and the field that is cut reports the error.
+    std::optional<std::span<const std::byte>> block(std::size_t alignment, std::size_t n) noexcept
+    {
+        const std::size_t pad = (alignment - in_.position() % alignment) % alignment;
+        if (pad > in_.remaining() || n > in_.remaining() - pad) return std::nullopt;
+        const auto out = in_.rest().subspan(pad, n);
+        (void)in_.skip(pad + n);
+        return out;
+    }
+    // The integer at `at` of a block(), in the stream's byte order.
+    template <std::unsigned_integral T>
+    T load_at(std::span<const std::byte> b, std::size_t at) const noexcept
+    {
+        return load<T>(b.subspan(at).template first<sizeof(T)>(), rep_.integer);
+    }
+    // A count (u32 in NDR 2.0, u64 in NDR64) at `at` of a block().
+    std::uint64_t count_at(std::span<const std::byte> b, std::size_t at) const noexcept
+    {
+        return syntax_ == transfer_syntax::ndr64 ? load_at<std::uint64_t>(b, at) : load_at<std::uint32_t>(b, at);
+    }
+    std::size_t count_size() const noexcept { return syntax_ == transfer_syntax::ndr64 ? 8 : 4; }
 
     // GUID (C706 App. A): time_low, time_mid, time_hi in the stream's byte order, then 8 bytes.
     // Aligned to 4 like the struct it is.
@@ -77,6 +102,11 @@ public:
     // The same checks, but the characters before the NUL as they sit in the buffer (not
     // translated from EBCDIC): for views that must not allocate.
     result<std::span<const std::byte>> varying_chars(std::size_t max_chars) noexcept;
+    // varying_chars() once its offset and actual_count are read (from a block()): the checks and
+    // the characters. offset_at / actual_at: where those counts sit, for the errors.
+    result<std::span<const std::byte>> varying_chars_after(std::uint64_t offset, std::size_t offset_at,
+                                                           std::uint64_t actual, std::size_t actual_at,
+                                                           std::size_t max_chars) noexcept;
 
 private:
     template <class T>

@@ -3,7 +3,9 @@
 // limits), then the stub.
 // Properties: decode -> encode (same drep and syntax) -> decode gives the same response; the
 // decoded entries hold at most fuzz::max_amplification heap bytes per stub byte (a tower
-// pointer repeated by many entries may not multiply the tower).
+// pointer repeated by many entries may not multiply the tower); a page kept as replay keeps it
+// (check() on arrival, views() from its offsets later) reads as the same entries.
+#include <epmdump/epm/entry_view.hpp>
 #include <epmdump/epm/ept_lookup.hpp>
 
 #include "fuzz_support.hpp"
@@ -28,7 +30,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     auto decoded = decode_ept_lookup_response(stub, rep, syntax, limits);
+    lookup_view_decoder arrival;
+    auto checked = arrival.check(stub, rep, syntax, limits);
+    EPMDUMP_FUZZ_CHECK(checked.has_value() == decoded.has_value());
     if (!decoded) return 0;
+    EPMDUMP_FUZZ_CHECK(arrival.offsets().size() == decoded->entries.size());
+    {
+        const std::vector<entry_offsets> kept(arrival.offsets().begin(), arrival.offsets().end());
+        lookup_view_decoder later;
+        auto views = later.views(stub, rep, syntax, limits, kept);
+        EPMDUMP_FUZZ_CHECK(views.has_value() && views->size() == decoded->entries.size());
+        for (std::size_t i = 0; i < views->size(); ++i) EPMDUMP_FUZZ_CHECK(to_entry((*views)[i]) == decoded->entries[i]);
+    }
     EPMDUMP_FUZZ_CHECK(decoded->entries.size() == decoded->num_ents);
     EPMDUMP_FUZZ_CHECK(decoded->entries.size() <= limits.max_entries);
     for (const auto& e : decoded->entries)

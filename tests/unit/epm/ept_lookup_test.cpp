@@ -5,6 +5,7 @@
 #include "support/test_files.hpp"
 #include "support/codec_checks.hpp"
 
+#include <epmdump/epm/entry_view.hpp>
 #include <epmdump/epm/ept_interface.hpp>
 #include <epmdump/epm/ept_lookup.hpp>
 #include <epmdump/epm/ept_status.hpp>
@@ -89,6 +90,27 @@ std::vector<std::byte> one_entry_stub(std::uint32_t num_ents, std::uint32_t max_
     w.bytes(*tower);
     w.u32(0);
     return w.take();
+}
+
+// One entry annotated "odd" whose tower's floor 1 is not an interface.
+constexpr const char* malformed_tower = "0100 0100 07 0200 0087";
+ndr::writer malformed_tower_stub()
+{
+    ndr::writer w;
+    write_context_handle(w, context_handle{});
+    w.u32(1);
+    w.u32(1);
+    w.u32(0);
+    w.u32(1);
+    w.guid(uuid{});
+    w.u32(1);
+    w.varying_string("odd");
+    const auto bad_tower = from_hex(malformed_tower);
+    w.u32(static_cast<std::uint32_t>(bad_tower.size()));
+    w.u32(static_cast<std::uint32_t>(bad_tower.size()));
+    w.bytes(bad_tower);
+    w.u32(0);
+    return w;
 }
 
 } // namespace
@@ -310,20 +332,8 @@ TEST_CASE("entries sharing a full-pointer referent id share one tower; NULL towe
 
 TEST_CASE("a malformed tower fails the response, or is kept raw when strict_towers is off")
 {
-    ndr::writer w;
-    write_context_handle(w, context_handle{});
-    w.u32(1);
-    w.u32(1);
-    w.u32(0);
-    w.u32(1);
-    w.guid(uuid{});
-    w.u32(1);
-    w.varying_string("odd");
-    const auto bad_tower = from_hex("0100 0100 07 0200 0087"); // floor 1 is not an interface
-    w.u32(static_cast<std::uint32_t>(bad_tower.size()));
-    w.u32(static_cast<std::uint32_t>(bad_tower.size()));
-    w.bytes(bad_tower);
-    w.u32(0);
+    const auto bad_tower = from_hex(malformed_tower);
+    auto w = malformed_tower_stub();
     auto strict = decode_ept_lookup_response(w.buffer(), ndr::little_endian_ascii);
     CHECK_ERR(strict, codec_errc::bad_value);
     CHECK(strict.error().offset >= 40); // reported where the tower sits in the stub
@@ -349,4 +359,116 @@ TEST_CASE("status names cover the ept_s_* family")
     CHECK(ept_status_name(0) == "rpc_s_ok");
     CHECK(ept_status_name(ept_s_invalid_context) == "ept_s_invalid_context");
     CHECK(ept_status_name(0x1c010002).empty());
+}
+
+namespace {
+
+// The owning entries of a page read again from where check() found each entry.
+std::vector<endpoint_entry> stored_page(std::span<const std::byte> stub, ndr::drep rep, ndr::transfer_syntax syntax,
+                                        const decode_limits& limits)
+{
+    lookup_view_decoder arrival;
+    auto checked = arrival.check(stub, rep, syntax, limits);
+    REQUIRE_OK(checked);
+    REQUIRE(arrival.offsets().size() == checked->entries.size());
+    const std::vector<entry_offsets> kept(arrival.offsets().begin(), arrival.offsets().end());
+    lookup_view_decoder later;
+    auto views = later.views(stub, rep, syntax, limits, kept);
+    REQUIRE_OK(views);
+    std::vector<endpoint_entry> out;
+    for (const auto& v : *views) out.push_back(to_entry(v));
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a stored page read again from its arrival offsets gives the entries a full decode gives")
+{
+    decode_limits lenient;
+    lenient.strict_towers = false;
+    std::size_t pages = 0;
+    for (const char* pcap : {"samba-ad-dc-rpcdump.pcap", "samba-standalone-rpcdump-maxents10.pcap"})
+        for (const auto& call : lookups(pcap))
+        {
+            auto full = decode_ept_lookup_response(call.response_stub, call.response_rep, ndr20, lenient);
+            REQUIRE_OK(full);
+            CHECK(stored_page(call.response_stub, call.response_rep, ndr20, lenient) == full->entries);
+            ++pages;
+        }
+    CHECK(pages > 2);
+    // Every encoding, shared and NULL towers among them.
+    auto response = sample_response();
+    response.entries.push_back(response.entries[0]);
+    response.entries.back().tower.clear();
+    response.entries.back().where = {};
+    response.entries.back().interface = {};
+    response.entries.back().transfer_syntax.reset();
+    for (const auto rep : {ndr::little_endian_ascii, ndr::big_endian_ascii, ebcdic_big})
+        for (const auto syntax : {ndr20, ndr64})
+            for (const auto& limits : {decode_limits{}, lenient})
+            {
+                const auto stub = encoded(response, rep, syntax);
+                CHECK(stored_page(stub, rep, syntax, limits) == response.entries);
+            }
+}
+
+TEST_CASE("a malformed tower kept raw on arrival is kept raw when the stored page is read again")
+{
+    const auto bad_tower = from_hex(malformed_tower);
+    auto w = malformed_tower_stub();
+    decode_limits lenient;
+    lenient.strict_towers = false;
+    const auto entries = stored_page(w.buffer(), ndr::little_endian_ascii, ndr20, lenient);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].annotation == "odd");
+    CHECK(entries[0].tower == bad_tower);
+    CHECK(entries[0].where == binding{});
+}
+
+TEST_CASE("offsets that do not fit the stub are an error, not a read outside it")
+{
+    const auto stub = encoded(sample_response(), ndr::little_endian_ascii, ndr20);
+    lookup_view_decoder d;
+    REQUIRE_OK(d.check(stub, ndr::little_endian_ascii, ndr20, {}));
+    std::vector<entry_offsets> at(d.offsets().begin(), d.offsets().end());
+    REQUIRE(at.size() == 3);
+    auto wrong = at;
+    wrong[1].tower_size = static_cast<std::uint32_t>(stub.size());
+    CHECK_ERR(d.views(stub, ndr::little_endian_ascii, ndr20, {}, wrong), codec_errc::bad_value);
+    wrong = at;
+    wrong[2].object = 0xFFFFFFF0u;
+    CHECK_ERR(d.views(stub, ndr::little_endian_ascii, ndr20, {}, wrong), codec_errc::bad_value);
+    CHECK(d.views(stub, ndr::little_endian_ascii, ndr20, {}, at).has_value());
+}
+
+TEST_CASE("a cut or bad field is reported where it starts, whether it sits in a whole fixed block or not")
+{
+    // Layout: handle 0-19, num_ents 20, array header 24-35, object 36-51, tower pointer 52,
+    // annotation offset 56, actual_count 60, "x\0" 64-65, pad, tower max_count 68, length 72.
+    const auto stub = one_entry_stub(1, 1, 1, 10, 10);
+    for (std::size_t cut = 0; cut < stub.size(); ++cut)
+    {
+        auto p = decode_ept_lookup_response(std::span(stub).first(cut), ndr::little_endian_ascii);
+        REQUIRE_FALSE(p.has_value());
+        CHECK(p.error().code == codec_errc::truncated);
+        CHECK(p.error().offset <= cut);
+    }
+    // Cut in the entry: refused at the entries (36) before reading one; cut in the tower's
+    // block: at the count or length cut.
+    for (const auto& [cut, at] : {std::pair{54u, 36u}, {62u, 36u}, {70u, 68u}, {74u, 72u}})
+    {
+        auto p = decode_ept_lookup_response(std::span(stub).first(cut), ndr::little_endian_ascii);
+        CHECK_ERR(p, codec_errc::truncated);
+        CHECK(p.error().offset == at);
+    }
+    // tower_length beyond max_count, read in one block: at tower_length.
+    auto r = decode_ept_lookup_response(one_entry_stub(1, 1, 1, 4, 10), ndr::little_endian_ascii);
+    CHECK_ERR(r, codec_errc::bad_value);
+    CHECK(r.error().offset == 72);
+    // A non-zero annotation offset inside a whole block: at the offset field.
+    auto odd = one_entry_stub(1, 1, 1, 10, 10);
+    odd[56] = std::byte{1};
+    auto e = decode_ept_lookup_response(odd, ndr::little_endian_ascii);
+    CHECK_ERR(e, codec_errc::bad_value);
+    CHECK(e.error().offset == 56);
 }
