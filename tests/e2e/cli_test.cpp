@@ -518,6 +518,28 @@ TEST_CASE("a directory given to --excludefile, --resume or diff is a usage error
     std::filesystem::remove(scan);
 }
 
+#if defined(__linux__)
+TEST_CASE("a list, exclude or --resume file whose read fails (EIO) is a usage error with the reason, never an abort")
+{
+    // /proc/self/mem opens as a regular file and fails its first read at offset 0 with EIO;
+    // libstdc++'s filebuf throws from that read whatever the stream's exception mask.
+    const std::string mem = "/proc/self/mem";
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--excludefile", mem, "127.0.0.1:9"},
+                                                                  {"--resume", mem, "127.0.0.1:9"},
+                                                                  {"-iL", mem},
+                                                                  {"probe", "-iL", mem}})
+    {
+        CAPTURE(args);
+        const auto r = epmdump_run(args);
+        CAPTURE(r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("Input/output error") != std::string::npos);
+        CHECK(r.err.find("terminate") == std::string::npos);
+    }
+}
+#endif
+
 // What "bounded" means for a whole epmdump process reading a hostile list: 6 MB in the normal
 // build; ASan's shadow memory and quarantine add tens of MB. Before the fix /dev/zero took 530 MB.
 #if defined(__SANITIZE_ADDRESS__)

@@ -104,16 +104,24 @@ bool target_exclusions::add_file(const std::string& path, std::string& error)
     list_reader reader(*in.rdbuf());
     std::string line;
     auto st = list_reader::status::line;
-    while ((st = reader.next(line)) == list_reader::status::line)
-        for (const auto& w : list_words(line))
-        {
-            std::string why;
-            if (!add(w, why))
+    try
+    {
+        while ((st = reader.next(line)) == list_reader::status::line)
+            for (const auto& w : list_words(line))
             {
-                error = quote_word(path) + ":" + std::to_string(reader.line_number()) + ": " + quote_word(w) + ": " + why;
-                return false;
+                std::string why;
+                if (!add(w, why))
+                {
+                    error = quote_word(path) + ":" + std::to_string(reader.line_number()) + ": " + quote_word(w) + ": " + why;
+                    return false;
+                }
             }
-        }
+    }
+    catch (const std::ios_base::failure&)
+    {
+        error = "cannot read exclude file " + quote_word(path) + ": " + detail::read_failure_reason();
+        return false;
+    }
     if (st == list_reader::status::too_long)
     {
         error = "exclude file " + quote_word(path) + " has a line longer than " + std::to_string(max_list_line) +

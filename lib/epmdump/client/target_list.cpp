@@ -1,4 +1,5 @@
 #include <epmdump/client/target_list.hpp>
+#include <epmdump/client/detail/input_file.hpp>
 #include <epmdump/client/detail/utf8_path.hpp>
 
 #include <epmdump/core/text_encoding.hpp>
@@ -212,49 +213,57 @@ target_source::target_source(std::vector<target_pattern> words, std::vector<list
             fail_list("cannot read target list " + shown_name(f));
             return;
         }
-        list_reader reader(*in->rdbuf());
-        std::uint64_t words_seen = 0;
-        std::string line, ignored;
-        auto st = reader.next(line);
-        if (st == list_reader::status::line)
+        try
         {
-            std::string why;
-            if (const auto format = scanner_format_of(kinds_[i], line, why))
+            list_reader reader(*in->rdbuf());
+            std::uint64_t words_seen = 0;
+            std::string line, ignored;
+            auto st = reader.next(line);
+            if (st == list_reader::status::line)
             {
-                // A scanner's output: its errors, found now, are usage errors before anything is sent.
-                scanner_lists_ = true;
-                scanner_list scan(*in->rdbuf(), *format, line, scanner_ports_, shown_name(f));
-                for (auto it = scan.next(); it.what != scanner_list::item::kind::end; it = scan.next())
+                std::string why;
+                if (const auto format = scanner_format_of(kinds_[i], line, why))
                 {
-                    if (it.what == scanner_list::item::kind::failed)
+                    // A scanner's output: its errors, found now, are usage errors before anything is sent.
+                    scanner_lists_ = true;
+                    scanner_list scan(*in->rdbuf(), *format, line, scanner_ports_, shown_name(f));
+                    for (auto it = scan.next(); it.what != scanner_list::item::kind::end; it = scan.next())
                     {
-                        fail_list(it.message);
-                        return;
+                        if (it.what == scanner_list::item::kind::failed)
+                        {
+                            fail_list(it.message);
+                            return;
+                        }
+                        if (it.what == scanner_list::item::kind::target) ++total;
                     }
-                    if (it.what == scanner_list::item::kind::target) ++total;
+                    continue;
                 }
-                continue;
+                if (!why.empty())
+                {
+                    fail_list(shown_name(f) + " " + why);
+                    return;
+                }
             }
-            if (!why.empty())
+            for (; st == list_reader::status::line; st = reader.next(line))
+                for (const auto& w : list_words(line))
+                {
+                    ++words_seen;
+                    if (auto p = parse_target(w, ignored)) total += p->count;
+                }
+            if (st == list_reader::status::too_long)
             {
-                fail_list(shown_name(f) + " " + why);
+                fail_list(too_long_message(shown_name(f), reader, line));
+                return;
+            }
+            if (words_seen == 0)
+            {
+                fail_list("target list " + shown_name(f) + " is empty (no host in it, comments aside)");
                 return;
             }
         }
-        for (; st == list_reader::status::line; st = reader.next(line))
-            for (const auto& w : list_words(line))
-            {
-                ++words_seen;
-                if (auto p = parse_target(w, ignored)) total += p->count;
-            }
-        if (st == list_reader::status::too_long)
+        catch (const std::ios_base::failure&)
         {
-            fail_list(too_long_message(shown_name(f), reader, line));
-            return;
-        }
-        if (words_seen == 0)
-        {
-            fail_list("target list " + shown_name(f) + " is empty (no host in it, comments aside)");
+            fail_list("cannot read target list " + shown_name(f) + ": " + detail::read_failure_reason());
             return;
         }
     }
@@ -336,40 +345,52 @@ bool target_source::next_pattern()
             total_known_ = true;
             return false;
         }
-        if (scanner_)
-        {
-            if (next_scanner_pattern()) return true;
-            continue;
-        }
+        // A list read after the run started (a pipe, stdin, a file given after others) can fail too.
         std::string line;
-        const auto st = reader_->next(line);
-        if (st == list_reader::status::line && reader_->line_number() == 1)
+        try
         {
-            std::string why;
-            const auto format = scanner_format_of(kinds_[file_index_ - 1], line, why);
-            if (!why.empty())
+            if (scanner_)
             {
-                fail_list(current_file_ + " " + why);
+                if (next_scanner_pattern()) return true;
+                continue;
+            }
+            const auto st = reader_->next(line);
+            if (st == list_reader::status::line && reader_->line_number() == 1)
+            {
+                std::string why;
+                const auto format = scanner_format_of(kinds_[file_index_ - 1], line, why);
+                if (!why.empty())
+                {
+                    fail_list(current_file_ + " " + why);
+                    reader_.reset();
+                    owned_.reset();
+                    continue;
+                }
+                if (format)
+                {
+                    scanner_ = std::make_unique<scanner_list>(*buffer_, *format, line, scanner_ports_, current_file_);
+                    continue;
+                }
+            }
+            if (st != list_reader::status::line)
+            {
+                // The list ends here: say what it gave, when that was nothing usable.
+                if (st == list_reader::status::too_long)
+                    fail_list(too_long_message(current_file_, *reader_, line));
+                else if (words_in_file_ == 0)
+                    fail_list("target list " + current_file_ + " is empty (no host in it, comments aside)");
+                else if (targets_in_file_ == 0 && on_warning_)
+                    on_warning_("target list " + current_file_ + " gave no target: none of its " +
+                                std::to_string(words_in_file_) + " words is a host, address, block or range");
                 reader_.reset();
                 owned_.reset();
                 continue;
             }
-            if (format)
-            {
-                scanner_ = std::make_unique<scanner_list>(*buffer_, *format, line, scanner_ports_, current_file_);
-                continue;
-            }
         }
-        if (st != list_reader::status::line)
+        catch (const std::ios_base::failure&)
         {
-            // The list ends here: say what it gave, when that was nothing usable.
-            if (st == list_reader::status::too_long)
-                fail_list(too_long_message(current_file_, *reader_, line));
-            else if (words_in_file_ == 0)
-                fail_list("target list " + current_file_ + " is empty (no host in it, comments aside)");
-            else if (targets_in_file_ == 0 && on_warning_)
-                on_warning_("target list " + current_file_ + " gave no target: none of its " +
-                            std::to_string(words_in_file_) + " words is a host, address, block or range");
+            fail_list("cannot read target list " + current_file_ + ": " + detail::read_failure_reason());
+            scanner_.reset();
             reader_.reset();
             owned_.reset();
             continue;

@@ -61,37 +61,45 @@ bool done_targets::add_file(const std::string& path, std::string& error)
         error = "cannot read --resume file " + quote_word(path) + ": " + why;
         return false;
     }
-    std::string line;
-    std::size_t number = 0;
-    for (;;)
+    try
     {
-        line.clear();
-        bool newline = false;
-        int c = 0;
-        while ((c = in.rdbuf()->sbumpc()) != std::char_traits<char>::eof())
+        std::string line;
+        std::size_t number = 0;
+        for (;;)
         {
-            if (c == '\n')
+            line.clear();
+            bool newline = false;
+            int c = 0;
+            while ((c = in.rdbuf()->sbumpc()) != std::char_traits<char>::eof())
             {
-                newline = true;
-                break;
+                if (c == '\n')
+                {
+                    newline = true;
+                    break;
+                }
+                if (line.size() >= output::max_json_line_bytes)
+                {
+                    error = "--resume file " + quote_word(path) + ": line " + std::to_string(number + 1) + " is longer than " +
+                            std::to_string(output::max_json_line_bytes) + " bytes (not epmdump JSON Lines?)";
+                    return false;
+                }
+                line += static_cast<char>(c);
             }
-            if (line.size() >= output::max_json_line_bytes)
-            {
-                error = "--resume file " + quote_word(path) + ": line " + std::to_string(number + 1) + " is longer than " +
-                        std::to_string(output::max_json_line_bytes) + " bytes (not epmdump JSON Lines?)";
-                return false;
-            }
-            line += static_cast<char>(c);
+            if (!newline && line.empty()) return true;
+            ++number;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.find_first_not_of(" \t") == std::string::npos) continue;
+            std::string why;
+            if (add_record(line, why)) continue;
+            if (!newline) return true; // the record the interrupted writer was cutting: not done
+            error = "--resume file " + quote_word(path) + ": line " + std::to_string(number) + ": " + why +
+                    " (give the JSON Lines output of a scan, -f json)";
+            return false;
         }
-        if (!newline && line.empty()) return true;
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        std::string why;
-        if (add_record(line, why)) continue;
-        if (!newline) return true; // the record the interrupted writer was cutting: not done
-        error = "--resume file " + quote_word(path) + ": line " + std::to_string(number) + ": " + why +
-                " (give the JSON Lines output of a scan, -f json)";
+    }
+    catch (const std::ios_base::failure&)
+    {
+        error = "cannot read --resume file " + quote_word(path) + ": " + detail::read_failure_reason();
         return false;
     }
 }

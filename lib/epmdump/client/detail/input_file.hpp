@@ -24,4 +24,12 @@ inline std::string open_input_file(std::string_view path, std::ifstream& in)
     return e != 0 ? std::generic_category().message(e) : std::string("cannot open");
 }
 
+// libstdc++'s filebuf throws std::ios_base::failure from a read that fails (EIO, EISDIR) whatever
+// the stream's exception mask; callers reading through the buffer catch it and say this.
+inline std::string read_failure_reason()
+{
+    const int e = errno;
+    return e != 0 ? std::generic_category().message(e) : std::string("read error");
+}
+
 } // namespace epmdump::client::detail
