@@ -41,6 +41,7 @@ private:
 // s at p; the end.
 inline char* put(char* p, std::string_view s) noexcept
 {
+    if (s.empty()) return p; // an empty view's data() may be null, which memcpy must not get
     std::memcpy(p, s.data(), s.size());
     return p + s.size();
 }
