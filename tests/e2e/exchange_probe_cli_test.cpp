@@ -195,7 +195,8 @@ TEST_CASE("epmdump exchange HOST confirms that each registered Exchange port ser
         quick({std::string(host) + ":" + std::to_string(http_mapper.port()), "--transport", "http", "--format", "json"}));
     CAPTURE(over_http.out);
     CHECK(over_http.exit_code == 0);
-    for (const auto& st : nlohmann::json::parse(over_http.out)["interfaces"])
+    const auto over_http_report = nlohmann::json::parse(over_http.out); // named: a range-for over a temporary's member would dangle
+    for (const auto& st : over_http_report["interfaces"])
         if (st["required"] == true) CHECK(st["served"] == "served");
 
     // The same registrations, the port now serving svcctl only: a stale registration.
