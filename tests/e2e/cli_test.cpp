@@ -492,6 +492,23 @@ TEST_CASE("a target list that is a directory, missing, empty or without a single
     std::filesystem::remove(empty);
 }
 
+namespace {
+
+// An input file epmdump cannot read is a usage error (exit 2) naming the reason, with nothing on
+// stdout and no uncaught exception.
+void check_unreadable_input(const std::vector<std::string>& args, std::string_view reason)
+{
+    CAPTURE(args);
+    const auto r = epmdump_run(args);
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(reason) != std::string::npos);
+    CHECK(r.err.find("terminate") == std::string::npos);
+}
+
+} // namespace
+
 TEST_CASE("a directory given to --excludefile, --resume or diff is a usage error that says so, never an abort")
 {
     NEEDS_POSIX();
@@ -503,15 +520,7 @@ TEST_CASE("a directory given to --excludefile, --resume or diff is a usage error
                                                                   {"--resume", dir, "127.0.0.1:9"},
                                                                   {"diff", dir, scan.string()},
                                                                   {"diff", scan.string(), dir}})
-    {
-        CAPTURE(args);
-        const auto r = epmdump_run(args);
-        CAPTURE(r.err);
-        CHECK(r.exit_code == 2);
-        CHECK(r.out.empty());
-        CHECK(r.err.find("is a directory") != std::string::npos);
-        CHECK(r.err.find("terminate") == std::string::npos);
-    }
+        check_unreadable_input(args, "is a directory");
     const auto missing = epmdump_run({"diff", "/nonexistent/epmdump-old.jsonl", scan.string()});
     CHECK(missing.exit_code == 2);
     CHECK(missing.err.find("No such file or directory") != std::string::npos);
@@ -528,15 +537,7 @@ TEST_CASE("a list, exclude or --resume file whose read fails (EIO) is a usage er
                                                                   {"--resume", mem, "127.0.0.1:9"},
                                                                   {"-iL", mem},
                                                                   {"probe", "-iL", mem}})
-    {
-        CAPTURE(args);
-        const auto r = epmdump_run(args);
-        CAPTURE(r.err);
-        CHECK(r.exit_code == 2);
-        CHECK(r.out.empty());
-        CHECK(r.err.find("Input/output error") != std::string::npos);
-        CHECK(r.err.find("terminate") == std::string::npos);
-    }
+        check_unreadable_input(args, "Input/output error");
 }
 #endif
 
