@@ -5,6 +5,7 @@
 
 #include <epmdump/capture/replay.hpp>
 #include <epmdump/client/detail/utf8_path.hpp>
+#include <epmdump/output/pipelined_writer.hpp>
 #include <epmdump/output/sanitize.hpp>
 #include <epmdump/output/writer.hpp>
 
@@ -16,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace epmdump::app {
@@ -36,6 +38,7 @@ struct replay_args
     bool summary = false;
     bool bundled = false;            // files name captures compiled into the executable
     double idle_timeout = 300;       // seconds of capture time; 0: never
+    unsigned threads = 0;            // 0: the default (default_threads())
     capture::replay_options limits; // memory caps, each settable on the command line
 };
 
@@ -43,6 +46,13 @@ struct replay_args
 struct output_failed
 {
 };
+
+// Decoding is one thread's work; rendering the tables (most of the CPU for JSON and CSV) takes
+// the others. Past four, the decoding thread cannot feed them.
+unsigned default_threads()
+{
+    return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+}
 
 int run_replay(const replay_args& args, output::sink& sink)
 {
@@ -63,15 +73,17 @@ int run_replay(const replay_args& args, output::sink& sink)
     limits.conversation.keep_stubs = true;
     output::format_options fo;
     fo.csv_bom = args.csv_bom;
-    output::writer out(sink.stream(), *fmt, fo);
-    out.begin();
+    output::writer text_writer(sink.stream(), *fmt, fo);
+    text_writer.begin();
+    // Tables are rendered beside the decoding and written in the order their conversations ended.
+    output::pipelined_writer out(text_writer, (args.threads == 0 ? default_threads() : args.threads) - 1);
     // rpcdump: a "# target:" header on every table when there are several. Several files say so
     // up front; one file's first table is held until a second one (or the file's end) decides.
     out.set_target_headers(args.files.size() > 1);
     std::optional<epm::enumeration> held;
     auto put = [&](epm::enumeration&& e) {
-        if (*fmt != output::format::rpcdump || args.files.size() > 1) return out.write(e);
-        if (out.enumerations_written() == 0 && !held)
+        if (*fmt != output::format::rpcdump || args.files.size() > 1) return out.write(std::move(e));
+        if (out.enumerations_given() == 0 && !held)
         {
             held = std::move(e);
             return true;
@@ -79,11 +91,11 @@ int run_replay(const replay_args& args, output::sink& sink)
         if (held)
         {
             out.set_target_headers(true);
-            const bool ok = out.write(*held);
+            const bool ok = out.write(std::move(*held));
             held.reset();
             if (!ok) return false;
         }
-        return out.write(e);
+        return out.write(std::move(e));
     };
     int status = exit_ok;
     const expanded_files expanded = expand_wildcards(args.files); // cmd.exe leaves *.pcap to us
@@ -94,7 +106,7 @@ int run_replay(const replay_args& args, output::sink& sink)
     }
     for (const auto& file : expanded.files)
     {
-        if (!out.ok()) break;
+        if (!text_writer.ok()) break;
         // Each file on its own: a bad one is reported and the others still run. Conversations are
         // written as they end, so memory holds only the open ones, whatever the capture's size.
         std::size_t conversations = 0, entries = 0, file_not_ok = 0;
@@ -117,6 +129,8 @@ int run_replay(const replay_args& args, output::sink& sink)
         {
             break; // main reports the write error (exit status 3)
         }
+        // The file's tables go out before its messages, as they did when written one by one.
+        if (!out.drain()) break;
         // File names are bytes we did not write: escaped like server strings, so no name can
         // drive the terminal through stderr.
         const std::string name = output::sanitize_text(r.file);
@@ -172,8 +186,9 @@ int run_replay(const replay_args& args, output::sink& sink)
                       << smb.unopened_pipe_messages << " pipe message(s) on a FileId no CREATE opened\n";
         }
     }
-    if (held) out.write(*held);
-    out.end();
+    if (held) out.write(std::move(*held));
+    out.drain();
+    text_writer.end();
     return status;
 }
 
@@ -192,6 +207,10 @@ CLI::App* add_replay_command(CLI::App& app, int& exit_status, output::sink& out)
                 "A capture without endpoint-mapper traffic is said on stderr and is no failure.");
     add_csv_bom_flag(*cmd, args->csv_bom);
     cmd->add_flag("--summary", args->summary, "Per-file packet, connection and entry counts on stderr");
+    cmd->add_option("--threads", args->threads,
+                    "Threads: one decodes the capture, the others render the tables (default: the CPUs, at most 4; "
+                    "1: all on one thread). The output is the same")
+        ->check(whole_number_in(1, 64));
     // What a bare `epmdump` runs (main.cpp): hidden, as it is not for typing.
     cmd->add_flag("--bundled", args->bundled, "FILE names a capture compiled into the executable")->group("");
     // Memory caps (sizes take units: 64KiB, 8MiB, 1G). Past a cap the affected direction is

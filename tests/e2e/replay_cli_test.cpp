@@ -196,6 +196,31 @@ TEST_CASE("epmdump replay usage errors exit 2")
     CHECK(run("replay --format xml " + pcap("samba-ad-dc-rpcdump.pcap")).status == 2);
 }
 
+TEST_CASE("epmdump replay writes the same bytes whatever --threads renders the tables, and refuses 0 threads")
+{
+    // Several files, many conversations, a fault and an HTTP tunnel: tables of every shape, in order.
+    const std::string files = pcap("samba-ad-dc-rpcdump.pcap") + " " + pcap("epm-fault-nca-op-rng-error-opnum42.pcap") +
+                              " " + pcap("exchange-mapi-nspi-lookup-ncacn_http-tower.pcap") + " " +
+                              pcap("samba-ad-dc-rpcdump-maxents10.pcap") + " " + pcap("samba-standalone-rpcdump.pcap");
+    for (const char* f : {"rpcdump", "impacket", "json", "csv", "summary"})
+    {
+        CAPTURE(f);
+        const auto one = run(std::string("replay --summary --threads 1 -f ") + f + " " + files);
+        const auto three = run(std::string("replay --summary --threads 3 -f ") + f + " " + files);
+        const auto usual = run(std::string("replay --summary -f ") + f + " " + files);
+        CHECK(one.status == 1); // the fault
+        CHECK(one.out.size() > 1000);
+        CHECK(three.status == one.status);
+        CHECK(three.out == one.out);
+        CHECK(usual.out == one.out);
+    }
+    // One file's rpcdump table is held until the file ends (no header): the same with threads.
+    CHECK(run("replay --threads 4 " + pcap("samba-ad-dc-rpcdump.pcap")).out ==
+          run("replay --threads 1 " + pcap("samba-ad-dc-rpcdump.pcap")).out);
+    CHECK(run("replay --threads 0 " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
+    CHECK(run("replay --threads many " + pcap("samba-standalone-rpcdump.pcap")).status == 2);
+}
+
 TEST_CASE("epmdump with no arguments replays the bundled Samba capture")
 {
     const auto r = run("");

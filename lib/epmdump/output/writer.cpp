@@ -32,8 +32,28 @@ bool writer::write(const epm::enumeration& e)
     begin();
     if (!ok()) return false;
     // Each format appends to one buffer, kept from table to table, written in one piece.
-    std::string& text = buffer_;
-    text.clear();
+    buffer_.clear();
+    if (format_ == format::summary)
+    {
+        findings::host_classifier classifier;
+        epm::lookup_view_decoder decoder;
+        e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) { classifier.add(entry); });
+        const auto classified = classifier.classify();
+        totals_.add(e, classified);
+        append_summary_line(buffer_, e, classified, options_);
+        out_ << with_line_ending(buffer_, options_.text_line_ending);
+        ++written_;
+        out_.flush();
+        return ok();
+    }
+    render(buffer_, e, written_, options_.target_headers);
+    return put_rendered(buffer_);
+}
+
+void writer::render(std::string& text, const epm::enumeration& e, std::size_t sequence, bool target_headers) const
+{
+    format_options o = options_;
+    o.target_headers = target_headers;
     switch (format_)
     {
     case format::rpcdump:
@@ -41,47 +61,36 @@ bool writer::write(const epm::enumeration& e)
     {
         // The text formats are written with "\n" and converted in one place, so the line
         // ending is this setting and not a property of each format's code.
-        if (written_ > 0) text += '\n';
+        if (sequence > 0) text += '\n';
         if (format_ == format::impacket)
         {
             std::ostringstream impacket;
-            write_impacket(impacket, e, options_);
+            write_impacket(impacket, e, o);
             text += impacket.view();
         }
         else
         {
-            format_options o = options_;
             // Without a header the reader would merge this target into the previous one.
-            if (written_ > 0) o.target_headers = true;
+            if (sequence > 0) o.target_headers = true;
             append_rpcdump(text, e, o);
         }
-        if (options_.text_line_ending == line_ending::lf)
-            out_ << text; // no second copy where there is nothing to convert
-        else
-            out_ << with_line_ending(text, options_.text_line_ending);
+        if (options_.text_line_ending != line_ending::lf) text = with_line_ending(text, options_.text_line_ending);
         break;
     }
     case format::json:
-        append_json_line(text, e, options_);
+        append_json_line(text, e, o);
         text += '\n';
-        out_ << text;
         break;
-    case format::csv:
-        append_csv_rows(text, e, options_);
-        out_ << text;
-        break;
-    case format::summary:
-    {
-        findings::host_classifier classifier;
-        epm::lookup_view_decoder decoder;
-        e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) { classifier.add(entry); });
-        const auto classified = classifier.classify();
-        totals_.add(e, classified);
-        append_summary_line(text, e, classified, options_);
-        out_ << with_line_ending(text, options_.text_line_ending);
-        break;
+    case format::csv: append_csv_rows(text, e, o); break;
+    case format::summary: break; // totals of every table: write() only
     }
-    }
+}
+
+bool writer::put_rendered(std::string_view text)
+{
+    begin();
+    if (!ok()) return false;
+    out_ << text;
     ++written_;
     out_.flush();
     return ok();

@@ -8,6 +8,7 @@
 #include <iosfwd>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace epmdump::output {
 
@@ -22,6 +23,12 @@ public:
     // False once the stream has failed (full disk, closed pipe): nothing more is written, and
     // the caller stops producing.
     bool write(const epm::enumeration& e);
+    // write()'s text for a table preceded by `sequence` others, appended to `text`, without
+    // writing or counting it: const, so several threads may render different tables at once
+    // (pipelined_writer). Not for format::summary, whose totals are write()'s alone.
+    void render(std::string& text, const epm::enumeration& e, std::size_t sequence, bool target_headers) const;
+    // Writes a render()ed table as write() would have, and counts it.
+    bool put_rendered(std::string_view text);
     // Flushes; the summary format writes its totals block first. False when the stream has failed.
     bool end();
     bool ok() const noexcept;
