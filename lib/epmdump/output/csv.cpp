@@ -142,6 +142,7 @@ void append_csv_rows(std::string& rows, const epm::enumeration& e, const format_
     bool any = false;
     epm::lookup_view_decoder decoder;
     interface_memo interfaces;
+    uuid_text_memo objects, interface_ids;
     text_cursor c(rows);
     e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
         if (!options.filter.matches(entry)) return;
@@ -152,8 +153,8 @@ void append_csv_rows(std::string& rows, const epm::enumeration& e, const format_
         *end++ = '.';
         end = std::to_chars(end, version.data() + version.size(), entry.interface.minor).ptr;
         std::array<char, 36> object{}, interface{}; // lower case, as epmdump::to_string(uuid) writes
-        put_uuid(object.data(), entry.object);
-        put_uuid(interface.data(), entry.interface.id);
+        objects.put(object.data(), entry.object);
+        interface_ids.put(interface.data(), entry.interface.id);
         binding.clear();
         epm::append_binding(binding, entry.where);
         const std::array<std::string_view, 10> own{

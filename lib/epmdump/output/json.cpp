@@ -95,13 +95,19 @@ void append_key(std::string& out, std::string_view key, bool first = false)
 // nlohmann's own number format (shortest round trip, "0.0" for zero).
 void append_double(std::string& out, double v) { out += ordered(v).dump(); }
 
-char* put_quoted_uuid(char* p, const uuid& id) noexcept
+char* put_quoted_uuid(char* p, const uuid& id, uuid_text_memo& memo) noexcept
 {
     *p++ = '"';
-    p = put_uuid(p, id);
+    p = memo.put(p, id);
     *p++ = '"';
     return p;
 }
+
+// Each UUID field of an entry keeps its last text, from entry to entry.
+struct entry_memos
+{
+    uuid_text_memo object, interface, transfer_syntax;
+};
 
 // Versions are mostly one digit: those without to_chars.
 char* put_version_number(char* p, std::uint16_t v) noexcept
@@ -116,10 +122,10 @@ char* put_version_number(char* p, std::uint16_t v) noexcept
 
 constexpr std::size_t syntax_bound = 72; // {"uuid":"<36>","version":"65535.65535"}
 
-char* put_syntax(char* p, const epm::syntax_id& s) noexcept
+char* put_syntax(char* p, const epm::syntax_id& s, uuid_text_memo& memo) noexcept
 {
     p = put(p, R"({"uuid":)");
-    p = put_quoted_uuid(p, s.id);
+    p = put_quoted_uuid(p, s.id, memo);
     p = put(p, R"(,"version":")");
     p = put_version_number(p, s.major);
     *p++ = '.';
@@ -172,12 +178,12 @@ std::size_t entry_bound(const epm::endpoint_entry_view& entry, const names::inte
 
 // One entry object at p, at most entry_bound() characters; `binding`: put_binding's scratch.
 char* put_entry(char* p, const epm::endpoint_entry_view& entry, const names::interface_info* info,
-                const format_options& options, std::string& binding)
+                const format_options& options, std::string& binding, entry_memos& memos)
 {
     p = put(p, R"({"object":)");
-    p = put_quoted_uuid(p, entry.object);
+    p = put_quoted_uuid(p, entry.object, memos.object);
     p = put(p, R"(,"interface":)");
-    p = put_syntax(p, entry.interface);
+    p = put_syntax(p, entry.interface, memos.interface);
     p = put(p, R"(,"name":)");
     p = info ? put_string(p, info->name) : put(p, "null");
     p = put(p, R"(,"annotation":)");
@@ -195,7 +201,7 @@ char* put_entry(char* p, const epm::endpoint_entry_view& entry, const names::int
     p = put(p, R"(,"ping":)");
     p = entry.ping == epm::ping_status::not_pinged ? put(p, "null") : put_string(p, epm::to_string(entry.ping));
     p = put(p, R"(,"transfer_syntax":)");
-    p = entry.transfer_syntax ? put_syntax(p, *entry.transfer_syntax) : put(p, "null");
+    p = entry.transfer_syntax ? put_syntax(p, *entry.transfer_syntax, memos.transfer_syntax) : put(p, "null");
     if (options.json_towers)
     {
         p = put(p, R"(,"tower":")");
@@ -292,6 +298,7 @@ void append_json_line(std::string& out, const epm::enumeration& e, const format_
     {
         text_cursor c(out);
         interface_memo interfaces;
+        entry_memos memos;
         bool first = true;
         e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
             classifier.add(entry);
@@ -300,7 +307,7 @@ void append_json_line(std::string& out, const epm::enumeration& e, const format_
             char* p = c.room(1 + entry_bound(entry, info, options));
             if (!first) *p++ = ',';
             first = false;
-            c.done(put_entry(p, entry, info, options, binding));
+            c.done(put_entry(p, entry, info, options, binding, memos));
         });
     }
     out += ']';

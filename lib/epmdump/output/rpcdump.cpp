@@ -1,9 +1,10 @@
 #include <epmdump/output/rpcdump.hpp>
 #include <epmdump/output/sanitize.hpp>
+#include <epmdump/output/text_cursor.hpp>
 
 #include <array>
 #include <functional>
-#include <map>
+#include <cstdint>
 #include <ostream>
 #include <utility>
 #include <vector>
@@ -97,43 +98,82 @@ void write_rpcdump(std::ostream& out, const epm::enumeration& all, const format_
     out << text;
 }
 
+namespace {
+
+// Printable ASCII, which append_sanitized() keeps as it is. Branch-free, so the scan vectorises.
+bool printable(std::string_view raw) noexcept
+{
+    unsigned outside = 0;
+    for (const char c : raw) outside |= static_cast<unsigned>(static_cast<std::uint8_t>(static_cast<std::uint8_t>(c) - 0x20) >= 0x5f);
+    return outside == 0;
+}
+
+struct section
+{
+    std::string_view fixed; // one of the five fixed sections' names; else `name` holds it
+    std::string name;
+    std::string lines;
+    std::string_view protseq() const noexcept { return fixed.empty() ? std::string_view(name) : fixed; }
+};
+
+} // namespace
+
 void append_rpcdump(std::string& out, const epm::enumeration& e, const format_options& options)
 {
     // One pass: each entry's line goes to its section's text, so entries are read (decoded) once
     // and the header's count is the number of lines that follow. Section order: the fixed five,
-    // then other protseqs by first appearance.
-    std::vector<std::pair<std::string, std::string>> sections; // protseq, its lines
-    std::map<std::string, std::size_t, std::less<>> section_of;
-    for (std::size_t i = 0; i < fixed_sections; ++i)
-    {
-        section_of.emplace(section_titles[i].first, sections.size());
-        sections.emplace_back(section_titles[i].first, std::string());
-    }
+    // then other protseqs by first appearance. A listing has a handful of sections: a linear
+    // search, the last one found tried first (neighbours share one).
+    std::vector<section> sections(fixed_sections);
+    for (std::size_t i = 0; i < fixed_sections; ++i) sections[i].fixed = section_titles[i].first;
+    std::size_t last = 0;
     std::size_t count = 0;
     epm::lookup_view_decoder decoder;
+    uuid_text_memo interfaces;
+    std::array<char, 512> line{};
     e.for_each_entry(decoder, [&](const epm::endpoint_entry_view& entry) {
         if (!options.filter.matches(entry)) return;
         ++count;
-        auto it = section_of.find(entry.where.protseq);
-        if (it == section_of.end())
+        const auto protseq = entry.where.protseq;
+        if (sections[last].protseq() != protseq)
         {
-            it = section_of.emplace(std::string(entry.where.protseq), sections.size()).first;
-            sections.emplace_back(std::string(entry.where.protseq), std::string());
+            last = 0;
+            while (last < sections.size() && sections[last].protseq() != protseq) ++last;
+            if (last == sections.size()) sections.emplace_back().name = protseq;
         }
-        std::string& lines = sections[it->second].second;
+        std::string& lines = sections[last].lines;
         // "  ADDRESS[ENDPOINT] [UUID] ANNOTATION :STATUS" (two spaces before ':' when no annotation).
+        const auto& w = entry.where;
+        const auto ping = rpcdump_ping_word(entry.ping);
+        const std::size_t size = w.host.size() + w.endpoint.size() + entry.annotation.size() + ping.size() + 47;
+        if (size <= line.size() && printable(w.host) && printable(w.endpoint) && printable(entry.annotation))
+        {
+            // The usual line: built in one buffer, appended once.
+            char* p = line.data();
+            p = put(p, "  ");
+            p = put(p, w.host);
+            *p++ = '[';
+            p = put(p, w.endpoint);
+            p = put(p, "] [");
+            p = interfaces.put(p, entry.interface.id);
+            p = put(p, "] ");
+            p = put(p, entry.annotation);
+            p = put(p, " :");
+            p = put(p, ping);
+            *p++ = '\n';
+            lines.append(line.data(), static_cast<std::size_t>(p - line.data()));
+            return;
+        }
         lines += "  ";
-        append_sanitized(lines, entry.where.host);
+        append_sanitized(lines, w.host);
         lines += '[';
-        append_sanitized(lines, entry.where.endpoint);
+        append_sanitized(lines, w.endpoint);
         lines += "] [";
-        const std::size_t at = lines.size();
-        lines.resize(at + 36);
-        boost::uuids::to_chars(entry.interface.id, lines.data() + at); // lower case, as to_string writes
+        lines.append(interfaces.put(line.data(), entry.interface.id) - 36, 36);
         lines += "] ";
         append_sanitized(lines, entry.annotation);
         lines += " :";
-        lines += rpcdump_ping_word(entry.ping);
+        lines += ping;
         lines += '\n';
     });
 
@@ -144,14 +184,14 @@ void append_rpcdump(std::string& out, const epm::enumeration& e, const format_op
         out += target_header(e, count, filtered);
         out += '\n';
     }
-    for (const auto& [protseq, lines] : sections)
+    for (const auto& s : sections)
     {
-        if (lines.empty()) continue;
-        append_sanitized(out, protseq);
+        if (s.lines.empty()) continue;
+        append_sanitized(out, s.protseq());
         out += '(';
-        out += rpcdump_section_title(protseq);
+        out += rpcdump_section_title(s.protseq());
         out += ")\n";
-        out += lines;
+        out += s.lines;
     }
 }
 

@@ -4,6 +4,7 @@
 #include <epmdump/output/json.hpp>
 #include <epmdump/output/rpcdump.hpp>
 #include <epmdump/output/reader.hpp>
+#include <epmdump/output/text_cursor.hpp>
 #include <epmdump/output/writer.hpp>
 
 #include "sample.hpp"
@@ -571,4 +572,25 @@ TEST_CASE("a binding is escaped as its whole text would be, in JSON and CSV, whi
         REQUIRE(rows.size() >= 2);
         CHECK(rows[1].find("," + csv_cell(binding) + ",") != std::string::npos);
     }
+}
+
+TEST_CASE("put_uuid and its memo write what to_string(uuid) writes, for every byte value in every position")
+{
+    output::uuid_text_memo memo;
+    for (std::size_t position = 0; position < 16; ++position)
+        for (unsigned value = 0; value < 256; ++value)
+        {
+            uuid id = test::must_uuid("00112233-4455-6677-8899-aabbccddeeff");
+            id.data[position] = static_cast<std::uint8_t>(value);
+            std::array<char, 40> text{};
+            text.fill('#');
+            CHECK(output::put_uuid(text.data(), id) == text.data() + 36);
+            CHECK(std::string_view(text.data(), 37) == to_string(id) + "#");
+            for (int twice = 0; twice < 2; ++twice) // a miss, then a hit
+            {
+                std::array<char, 36> memo_text{};
+                CHECK(memo.put(memo_text.data(), id) == memo_text.data() + 36);
+                CHECK(std::string_view(memo_text.data(), 36) == to_string(id));
+            }
+        }
 }
