@@ -70,7 +70,14 @@ void host_classifier::add(const entry_facts& e) noexcept
     const auto exchange = detail::exchange_rows();
     // A text dump has no version (0.0): it matches any row of the UUID, as epmdump exchange reads it.
     const bool version_known = e.major != 0 || e.minor != 0;
-    for (const auto named : detail::rows_naming(e.interface))
+    if (last_rows_ == nullptr || e.interface != last_interface_)
+    {
+        const auto rows = detail::rows_naming(e.interface);
+        last_interface_ = e.interface;
+        last_rows_ = rows.data();
+        last_row_count_ = rows.size();
+    }
+    for (const auto named : std::span<const detail::interface_row>(last_rows_, last_row_count_))
     {
         if (!named.exchange)
         {

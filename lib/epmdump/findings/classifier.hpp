@@ -9,6 +9,7 @@
 
 #include <array>
 #include <bitset>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -18,6 +19,10 @@ struct endpoint_entry_view; // epm/entry_view.hpp: not included, its result<> wo
 } // namespace epmdump::epm
 
 namespace epmdump::findings {
+
+namespace detail {
+struct interface_row; // detail/table.hpp
+} // namespace detail
 
 // What the classifier reads of one entry: views into the caller's bytes, used during add() only.
 struct entry_facts
@@ -71,6 +76,11 @@ private:
     std::bitset<max_rules * 2> clauses_;   // which clauses of the table an entry met
     std::uint8_t exchange_evidence_ = 0;    // exchange evidence bits (classifier.cpp)
     std::uint16_t emsmdb_port_ = 0;         // first TCP port EMSMDB was seen on; 0 none
+    // The last interface looked up and its rows: a listing names an interface several times in a
+    // row (213 of the Windows 10 listing's 345 neighbours), so most entries skip the search.
+    uuid last_interface_{};
+    const detail::interface_row* last_rows_ = nullptr; // null: none looked up yet
+    std::size_t last_row_count_ = 0;
 };
 
 // All of a host's entries at once.
