@@ -51,6 +51,11 @@ bool pipelined_writer::write(epm::enumeration&& e)
     j->target_headers = target_headers_;
     {
         std::lock_guard lock(mutex_);
+        if (!spare_texts_.empty())
+        {
+            j->text = std::move(spare_texts_.back());
+            spare_texts_.pop_back();
+        }
         jobs_.push_back(std::move(j));
     }
     queued_.notify_one();
@@ -76,7 +81,6 @@ void pipelined_writer::render(job& j) const noexcept
     {
         j.failure = std::current_exception();
     }
-    j.table = {}; // its stubs are not needed any more: freed now, not when written
 }
 
 bool pipelined_writer::write_rendered(bool all)
@@ -106,6 +110,10 @@ bool pipelined_writer::write_rendered(bool all)
         if (done->failure) std::rethrow_exception(done->failure);
         if (!out_.put_rendered(done->text)) return false;
         lock.lock();
+        // Its buffer serves a later table: a table's text (~130 KB for 346 JSON entries) grown
+        // afresh each time cost page faults and copies that one thread's reused buffer does not.
+        done->text.clear();
+        if (spare_texts_.size() < max_pending_) spare_texts_.push_back(std::move(done->text));
     }
     return out_.ok();
 }

@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -56,6 +57,7 @@ private:
     std::condition_variable queued_;   // a job to render, or stopping_
     std::condition_variable rendered_; // a job rendered
     std::deque<std::unique_ptr<job>> jobs_; // in the order given; the front is written next
+    std::vector<std::string> spare_texts_;  // written tables' buffers, their capacity kept
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };
