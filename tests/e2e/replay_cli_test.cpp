@@ -207,12 +207,10 @@ TEST_CASE("epmdump replay writes the same bytes whatever --threads renders the t
         CAPTURE(f);
         const auto one = run(std::string("replay --summary --threads 1 -f ") + f + " " + files);
         const auto three = run(std::string("replay --summary --threads 3 -f ") + f + " " + files);
-        const auto usual = run(std::string("replay --summary -f ") + f + " " + files);
         CHECK(one.status == 1); // the fault
         CHECK(one.out.size() > 1000);
         CHECK(three.status == one.status);
         CHECK(three.out == one.out);
-        CHECK(usual.out == one.out);
     }
     // One file's rpcdump table is held until the file ends (no header): the same with threads.
     CHECK(run("replay --threads 4 " + pcap("samba-ad-dc-rpcdump.pcap")).out ==

@@ -7,7 +7,10 @@
 #   tests/bench/memory/run.sh BUILD_DIR [COPIES] [OTHER_EPMDUMP]     (from the checkout's root)
 #
 # OTHER_EPMDUMP (e.g. an older build's apps/epmdump) is measured alternately with BUILD_DIR's,
-# for before/after figures from one run. The captures are generated in a temporary folder.
+# for before/after figures from one run (it gets -f only; BUILD_DIR's is also run with --threads 1).
+# The captures are generated in a temporary folder.
+# EPMDUMP_BENCH_RUNS (default 3): /usr/bin/time runs per command; EPMDUMP_BENCH_WALL_RUNS (9): the
+# perf_counter runs of wall_ratio.py.
 set -eu
 build=${1:?usage: run.sh BUILD_DIR [COPIES] [OTHER_EPMDUMP]}
 copies=${2:-2000}
@@ -60,6 +63,17 @@ for f in rpcdump json csv; do
             '{ printf "    %d output lines; tshark/this %.1fx wall, %.1fx user; this/cat %.1fx wall\n", l, tw / $1, tu / ($2 > 0 ? $2 : 0.005), $1 / (cw > 0 ? cw : 0.001) }'
     done
 done
+
+# Against the page-cache floor with a sub-millisecond clock (cat takes ~15 ms here, below
+# /usr/bin/time's 10 ms resolution): whole processes, interleaved, min and median of the runs.
+# "1t": --threads 1, everything on the decoding thread (what one CPU gets).
+printf '\nwall against cat (time.perf_counter, %s runs each):\n' "${EPMDUMP_BENCH_WALL_RUNS:-9}"
+set --
+for f in rpcdump json csv; do
+    set -- "$@" "$f=$epmdump replay -f $f" "$f-1t=$epmdump replay --threads 1 -f $f"
+    [ -z "$other" ] || set -- "$@" "$f-other=$other replay -f $f"
+done
+python3 "$here/wall_ratio.py" --runs "${EPMDUMP_BENCH_WALL_RUNS:-9}" "$cap" "$@"
 
 # Memory bound: ten times the copies, same output per copy.
 python3 "$here/repeat_capture.py" "$source" "$long" "$((copies * 10))"
