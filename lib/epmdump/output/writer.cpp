@@ -54,6 +54,7 @@ void writer::render(std::string& text, const epm::enumeration& e, std::size_t se
 {
     format_options o = options_;
     o.target_headers = target_headers;
+    const std::size_t start = text.size(); // what was in `text` before is not this table's
     switch (format_)
     {
     case format::rpcdump:
@@ -74,7 +75,12 @@ void writer::render(std::string& text, const epm::enumeration& e, std::size_t se
             if (sequence > 0) o.target_headers = true;
             append_rpcdump(text, e, o);
         }
-        if (options_.text_line_ending != line_ending::lf) text = with_line_ending(text, options_.text_line_ending);
+        if (options_.text_line_ending != line_ending::lf)
+        {
+            std::string converted = with_line_ending(std::string_view(text).substr(start), options_.text_line_ending);
+            text.resize(start);
+            text += converted;
+        }
         break;
     }
     case format::json:

@@ -143,3 +143,17 @@ TEST_CASE("a stream that fails stops the pipelined writer: false from then on, n
     CHECK(buffer.taken.size() <= room);
     CHECK(whole.compare(0, buffer.taken.size(), buffer.taken) == 0);
 }
+
+TEST_CASE("render appends its table to the text it is given, converting only its own lines to CR LF")
+{
+    std::ostringstream one;
+    format_options crlf;
+    crlf.text_line_ending = line_ending::crlf;
+    writer w(one, format::rpcdump, crlf);
+    const auto table = test::sample_enumeration();
+    w.write(table);
+    std::string text = "kept\n";
+    w.render(text, table, 0, false);
+    CHECK(text == "kept\n" + one.str());
+    CHECK(one.str().find("\r\n") != std::string::npos);
+}
