@@ -4,7 +4,6 @@
 
 #include <array>
 #include <functional>
-#include <cstdint>
 #include <ostream>
 #include <utility>
 #include <vector>
@@ -100,14 +99,6 @@ void write_rpcdump(std::ostream& out, const epm::enumeration& all, const format_
 
 namespace {
 
-// Printable ASCII, which append_sanitized() keeps as it is. Branch-free, so the scan vectorises.
-bool printable(std::string_view raw) noexcept
-{
-    unsigned outside = 0;
-    for (const char c : raw) outside |= static_cast<unsigned>(static_cast<std::uint8_t>(static_cast<std::uint8_t>(c) - 0x20) >= 0x5f);
-    return outside == 0;
-}
-
 struct section
 {
     std::string_view fixed; // one of the five fixed sections' names; else `name` holds it
@@ -146,7 +137,8 @@ void append_rpcdump(std::string& out, const epm::enumeration& e, const format_op
         const auto& w = entry.where;
         const auto ping = rpcdump_ping_word(entry.ping);
         const std::size_t size = w.host.size() + w.endpoint.size() + entry.annotation.size() + ping.size() + 47;
-        if (size <= line.size() && printable(w.host) && printable(w.endpoint) && printable(entry.annotation))
+        if (size <= line.size() && is_printable_ascii(w.host) && is_printable_ascii(w.endpoint) &&
+            is_printable_ascii(entry.annotation))
         {
             // The usual line: built in one buffer, appended once.
             char* p = line.data();

@@ -16,4 +16,13 @@ void append_sanitized(std::string& out, std::string_view raw);
 // True when sanitize_text(raw) == raw.
 bool is_display_safe(std::string_view raw) noexcept;
 
+// Printable ASCII (0x20-0x7E) only: the common case that append_sanitized() keeps as it is,
+// decided without its UTF-8 decoding. Branch-free, so the scan vectorises.
+inline bool is_printable_ascii(std::string_view raw) noexcept
+{
+    unsigned outside = 0;
+    for (const char c : raw) outside |= static_cast<unsigned>(static_cast<unsigned char>(c - 0x20) >= 0x5f);
+    return outside == 0;
+}
+
 } // namespace epmdump::output
